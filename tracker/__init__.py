@@ -1,0 +1,89 @@
+"""Temporary Branch Tracker: the application factory."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+
+
+def create_app(config: dict | None = None) -> Flask:
+    root = Path(__file__).resolve().parent.parent
+    app = Flask(
+        __name__,
+        instance_path=str(root / "instance"),
+        template_folder=str(root / "templates"),
+        static_folder="static",
+    )
+    from tracker import config as settings
+
+    app.config.from_mapping(settings.load(Path(app.instance_path)))
+    if config:
+        app.config.update(config)
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(root / "translations")
+
+    from tracker import errors, i18n, web
+    from tracker.extensions import bootstrap, csrf, db, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(root / "migrations"))
+    csrf.init_app(app)
+    bootstrap.init_app(app)
+    i18n.init_app(app)
+    web.init_app(app)
+    errors.init_app(app)
+    _configure_sqlite(app)
+
+    from tracker.auth import init_app as init_auth
+
+    init_auth(app)
+    _register_blueprints(app)
+    _register_commands(app)
+    return app
+
+
+def _register_blueprints(app: Flask) -> None:
+    from tracker.accounts.views import bp as accounts
+    from tracker.auth.views import bp as auth
+    from tracker.branches.views import bp as branches
+    from tracker.dispatches.views import bp as dispatches
+    from tracker.home import bp as home
+    from tracker.people.views import bp as people
+    from tracker.projects.views import bp as projects
+
+    for bp in (home, auth, accounts, people, projects, branches, dispatches):
+        app.register_blueprint(bp)
+
+
+def _register_commands(app: Flask) -> None:
+    from tracker.cli import demo_cli, user_cli
+
+    app.cli.add_command(user_cli)
+    app.cli.add_command(demo_cli)
+
+
+def _configure_sqlite(app: Flask) -> None:
+    """Foreign keys on, WAL, a busy timeout, and real transactions (SAVEPOINT works)."""
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        return
+    from sqlalchemy import event
+
+    from tracker.extensions import db
+
+    with app.app_context():
+        engine = db.engine
+
+    @event.listens_for(engine, "connect")
+    def on_connect(dbapi_connection, _record):
+        # Let SQLAlchemy, not the sqlite3 module, decide where transactions begin.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        if ":memory:" not in str(engine.url):
+            cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=FULL")  # an acknowledged save survives a crash
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def on_begin(conn):
+        conn.exec_driver_sql("BEGIN")

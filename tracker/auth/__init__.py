@@ -1,0 +1,27 @@
+from __future__ import annotations
+
+from flask import Flask
+from flask_babel import lazy_gettext as _l
+
+from tracker.extensions import db, login_manager
+
+
+def init_app(app: Flask) -> None:
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.sign_in"
+    login_manager.login_message = _l("Please sign in to see this page.")
+    login_manager.login_message_category = "warning"
+
+    from tracker.auth.models import User
+
+    @login_manager.user_loader
+    def load_user(token: str):
+        # The cookie holds "id:epoch"; a changed password or a disabled account bumps
+        # the epoch, which ends every sign-in made before.
+        user_id, _, epoch = token.partition(":")
+        if not user_id.isdigit() or not epoch.isdigit():
+            return None
+        user = db.session.get(User, int(user_id))
+        if user is None or user.session_epoch != int(epoch) or not user.is_active:
+            return None
+        return user

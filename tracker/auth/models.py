@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from flask_login import UserMixin
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from tracker.db import Base, Tracked
+from tracker.people.models import Person
+
+
+class User(UserMixin, Tracked, Base):
+    __tablename__ = "user"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str] = mapped_column(String(100), default="")
+    password_hash: Mapped[str] = mapped_column(String(256))
+    #: space-separated role codes from vocab.ROLES
+    roles_text: Mapped[str] = mapped_column(String(100), default="")
+    enabled: Mapped[bool] = mapped_column(default=True)
+    #: bumped when the password changes or the user is disabled; part of the
+    #: sign-in cookie, so older sign-ins stop working
+    session_epoch: Mapped[int] = mapped_column(default=0)
+    last_sign_in_at: Mapped[dt.datetime | None]
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"), index=True)
+    person: Mapped[Person | None] = relationship()
+
+    @property
+    def roles(self) -> set[str]:
+        return set(self.roles_text.split())
+
+    @roles.setter
+    def roles(self, roles) -> None:
+        self.roles_text = " ".join(sorted(set(roles)))
+
+    def has_role(self, *roles: str) -> bool:
+        return bool(self.roles & set(roles))
+
+    def set_password(self, password: str) -> None:
+        # Werkzeug's default is scrypt, a memory-hard KDF.
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+    @property
+    def is_active(self) -> bool:
+        return self.enabled and self.deleted_at is None
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_epoch}"
+
+    @property
+    def name(self) -> str:
+        return self.display_name or self.username
+
+    def __str__(self) -> str:
+        return self.name

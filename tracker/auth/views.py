@@ -1,0 +1,88 @@
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+from sqlalchemy import select
+
+from tracker import clock
+from tracker.auth.forms import EmptyForm, PasswordChangeForm, SignInForm
+from tracker.auth.models import User
+from tracker.extensions import db
+from tracker.history.services import record
+from tracker.i18n import LANGUAGES
+
+bp = Blueprint("auth", __name__)
+
+
+def safe_next(target: str | None) -> str:
+    """Only a path inside this app; anything else (other hosts, schemes, //) goes home."""
+    if not target:
+        return url_for("home.index")
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return url_for("home.index")
+    if "\\" in target:
+        return url_for("home.index")
+    return target
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+def sign_in():
+    if current_user.is_authenticated:
+        return redirect(url_for("home.index"))
+    form = SignInForm(next=request.args.get("next", ""))
+    if form.validate_on_submit():
+        user = db.session.scalar(select(User).where(User.username == form.username.data.strip()))
+        # One message whether the user exists, is disabled or typed a wrong password.
+        if user is None or not user.is_active or not user.check_password(form.password.data):
+            form.password.errors.append(_("Unknown username or wrong password."))
+            return render_template("auth/sign_in.html", form=form), 400
+        user.last_sign_in_at = clock.now()
+        db.session.commit()
+        login_user(user)
+        return redirect(safe_next(form.next.data))
+    status = 400 if form.is_submitted() else 200
+    return render_template("auth/sign_in.html", form=form), status
+
+
+@bp.route("/sign-out", methods=["POST"])
+def sign_out():
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    logout_user()
+    flash(_("You are signed out."), "info")
+    return redirect(url_for("auth.sign_in"))
+
+
+@bp.route("/language", methods=["POST"])
+def set_language():
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    lang = request.form.get("lang")
+    if lang in LANGUAGES:
+        session["lang"] = lang
+    return redirect(safe_next(request.form.get("next")))
+
+
+@bp.route("/account", methods=["GET", "POST"])
+@login_required
+def account():
+    form = PasswordChangeForm()
+    if form.validate_on_submit():
+        if not current_user.check_password(form.current.data):
+            form.current.errors.append(_("The current password is wrong."))
+        else:
+            user = current_user._get_current_object()
+            user.set_password(form.new.data)
+            user.session_epoch += 1
+            db.session.flush()
+            record(user, "password", {})
+            db.session.commit()
+            login_user(user)  # this sign-in continues; the others end
+            flash(_("Your password is changed. Other sign-ins have ended."), "success")
+            return redirect(url_for("auth.account"))
+    status = 400 if form.is_submitted() and form.errors else 200
+    return render_template("auth/account.html", form=form), status

@@ -1,0 +1,238 @@
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import or_, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from tracker import clock, records, vocab
+from tracker import permissions as perm
+from tracker.auth.forms import EmptyForm
+from tracker.branches import services
+from tracker.branches.forms import BranchForm, DissolveForm, MembershipForm
+from tracker.branches.models import Branch, Membership, branch_project
+from tracker.extensions import db
+from tracker.flows import delete_page, form_page, restore_page
+from tracker.history.models import HistoryEntry
+from tracker.people import queries as people_queries
+from tracker.projects import queries as project_queries
+from tracker.projects.models import Project
+from tracker.web import get_or_404, like, paginate, require
+
+bp = Blueprint("branches", __name__, url_prefix="/branches")
+
+
+def _branch_form(**kwargs) -> BranchForm:
+    form = BranchForm(**kwargs)
+    form.secretary_id.choices = [("", "—")] + [
+        (row.id, row.name) for row in db.session.execute(people_queries.choices())
+    ]
+    projects = project_queries.choices()
+    if not perm.is_office(current_user):
+        projects = projects.where(Project.team_leader_id == (current_user.person_id or -1))
+    form.project_ids.choices = [
+        (row.id, f"{row.code} {row.name}") for row in db.session.execute(projects)
+    ]
+    return form
+
+
+def _chosen_projects(form: BranchForm) -> list[Project]:
+    projects = list(db.session.scalars(
+        select(Project).where(Project.id.in_(form.project_ids.data), Project.deleted_at.is_(None))
+        .order_by(Project.code)
+    ))
+    if not perm.is_office(current_user) and not all(perm.leads(current_user, p) for p in projects):
+        raise records.Invalid("project_ids", _("You can only choose projects you lead."))
+    return projects
+
+
+@bp.get("/")
+@login_required
+def index():
+    require(perm.can_read(current_user))
+    deleted = request.args.get("deleted") == "1" and perm.can_restore(current_user)
+    stmt = select(Branch).options(selectinload(Branch.projects)).where(
+        Branch.deleted_at.is_not(None) if deleted else Branch.deleted_at.is_(None)
+    )
+    if q := (request.args.get("q") or "").strip():
+        stmt = stmt.where(Branch.name.like(like(q), escape="\\"))
+    if (status := request.args.get("status")) in vocab.BRANCH_STATUSES:
+        stmt = stmt.where(Branch.status == status)
+    if project_id := request.args.get("project_id", type=int):
+        stmt = stmt.where(Branch.id.in_(
+            select(branch_project.c.branch_id).where(branch_project.c.project_id == project_id)
+        ))
+    page = paginate(stmt.order_by(Branch.approval_date.desc(), Branch.id.desc()))
+    return render_template("branches/index.html", page=page, deleted=deleted)
+
+
+@bp.get("/<int:branch_id>")
+@login_required
+def detail(branch_id: int):
+    branch = db.session.scalar(
+        select(Branch).where(Branch.id == branch_id)
+        .options(selectinload(Branch.projects), selectinload(Branch.memberships).joinedload(Membership.person))
+    )
+    if branch is None or (branch.deleted_at and not perm.can_restore(current_user)):
+        abort(404)
+    require(perm.can_read(current_user))
+    member_ids = [m.id for m in branch.memberships]
+    history = db.session.scalars(
+        select(HistoryEntry).options(joinedload(HistoryEntry.user)).where(or_(
+            (HistoryEntry.record_type == "branch") & (HistoryEntry.record_id == branch.id),
+            (HistoryEntry.record_type == "membership") & HistoryEntry.record_id.in_(member_ids),
+        )).order_by(HistoryEntry.at.desc(), HistoryEntry.id.desc())
+    ).all()
+    today = clock.today()
+    return render_template(
+        "branches/detail.html",
+        branch=branch,
+        current=[m for m in branch.memberships if m.deleted_at is None and m.current_on(today)],
+        former=[m for m in branch.memberships if m.deleted_at is None and not m.current_on(today)],
+        removed=[m for m in branch.memberships if m.deleted_at is not None],
+        history=history,
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def create():
+    require(perm.can_create_branch(current_user))
+    form = _branch_form()
+    if request.method == "GET":
+        form.approval_date.data = clock.today()
+        if project_id := request.args.get("project_id", type=int):
+            form.project_ids.data = [project_id]
+    return form_page(
+        form,
+        "branches/form.html",
+        save=lambda f: services.create_branch(f.model_data(), _chosen_projects(f), f.secretary_id.data),
+        success_url=lambda b: url_for("branches.detail", branch_id=b.id),
+    )
+
+
+@bp.route("/<int:branch_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(branch_id: int):
+    branch = get_or_404(Branch, branch_id)
+    require(perm.can_edit_branch(current_user, branch))
+    form = _branch_form(obj=branch if request.method == "GET" else None)
+    if request.method == "GET":
+        form.project_ids.data = [p.id for p in branch.projects]
+        current = services.secretary(branch)
+        form.secretary_id.data = current.person_id if current else None
+    return form_page(
+        form,
+        "branches/form.html",
+        save=lambda f: services.update_branch(
+            branch, f.model_data(), _chosen_projects(f), f.secretary_id.data, f.opened_version()
+        ),
+        success_url=lambda b: url_for("branches.detail", branch_id=b.id),
+        obj=branch,
+    )
+
+
+@bp.post("/<int:branch_id>/approve")
+@login_required
+def approve(branch_id: int):
+    branch = get_or_404(Branch, branch_id)
+    require(perm.can_approve_branch(current_user, branch))
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    services.approve(branch)
+    db.session.commit()
+    flash(_("The branch is approved and active."), "success")
+    return redirect(url_for("branches.detail", branch_id=branch.id))
+
+
+@bp.route("/<int:branch_id>/dissolve", methods=["GET", "POST"])
+@login_required
+def dissolve(branch_id: int):
+    branch = get_or_404(Branch, branch_id)
+    require(perm.can_dissolve_branch(current_user, branch))
+    form = DissolveForm()
+    if request.method == "GET":
+        form.dissolved_on.data = clock.today()
+    return form_page(
+        form,
+        "branches/dissolve.html",
+        save=lambda f: services.dissolve(branch, f.dissolved_on.data, f.opened_version()),
+        success_url=lambda b: url_for("branches.detail", branch_id=b.id),
+        obj=branch,
+    )
+
+
+@bp.post("/<int:branch_id>/delete")
+@login_required
+def delete(branch_id: int):
+    branch = get_or_404(Branch, branch_id)
+    require(perm.can_delete_branch(current_user, branch))
+    return delete_page(branch, url_for("branches.index"))
+
+
+@bp.post("/<int:branch_id>/restore")
+@login_required
+def restore(branch_id: int):
+    branch = get_or_404(Branch, branch_id, allow_deleted=True)
+    require(perm.can_restore(current_user))
+    return restore_page(branch, url_for("branches.detail", branch_id=branch.id))
+
+
+# Members ------------------------------------------------------------------------------
+def _membership_form(**kwargs) -> MembershipForm:
+    form = MembershipForm(**kwargs)
+    form.person_id.choices = [("", "—")] + [
+        (row.id, row.name) for row in db.session.execute(people_queries.choices())
+    ]
+    return form
+
+
+@bp.route("/<int:branch_id>/members/new", methods=["GET", "POST"])
+@login_required
+def add_member(branch_id: int):
+    branch = get_or_404(Branch, branch_id)
+    require(perm.can_edit_branch(current_user, branch))
+    form = _membership_form()
+    if request.method == "GET":
+        form.joined_on.data = max(branch.approval_date, clock.today())
+        form.person_id.data = request.args.get("person_id", type=int)
+    return form_page(
+        form,
+        "branches/member_form.html",
+        save=lambda f: services.add_member(branch, f.model_data()),
+        success_url=lambda m: url_for("branches.detail", branch_id=branch.id),
+        branch=branch,
+    )
+
+
+@bp.route("/members/<int:membership_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_member(membership_id: int):
+    membership = get_or_404(Membership, membership_id)
+    require(perm.can_edit_branch(current_user, membership.branch))
+    form = _membership_form(obj=membership if request.method == "GET" else None)
+    return form_page(
+        form,
+        "branches/member_form.html",
+        save=lambda f: services.update_member(membership, f.model_data(), f.opened_version()),
+        success_url=lambda m: url_for("branches.detail", branch_id=m.branch_id),
+        obj=membership,
+        branch=membership.branch,
+    )
+
+
+@bp.post("/members/<int:membership_id>/delete")
+@login_required
+def delete_member(membership_id: int):
+    membership = get_or_404(Membership, membership_id)
+    require(perm.can_edit_branch(current_user, membership.branch))
+    return delete_page(membership, url_for("branches.detail", branch_id=membership.branch_id))
+
+
+@bp.post("/members/<int:membership_id>/restore")
+@login_required
+def restore_member(membership_id: int):
+    membership = get_or_404(Membership, membership_id, allow_deleted=True)
+    require(perm.can_restore(current_user))
+    return restore_page(membership, url_for("branches.detail", branch_id=membership.branch_id))

@@ -1,0 +1,49 @@
+"""Settings, read from the environment with defaults that run on one machine."""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+
+def _secret_key(instance_path: Path) -> str:
+    """SECRET_KEY from the environment, else one generated once and kept in instance/."""
+    if key := os.environ.get("SECRET_KEY"):
+        return key
+    key_file = instance_path / "secret_key"
+    if not key_file.exists():
+        instance_path.mkdir(parents=True, exist_ok=True)
+        key_file.write_text(secrets.token_hex(32))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+def _int(name: str, default: int) -> int:
+    return int(os.environ.get(name, default))
+
+
+def load(instance_path: Path) -> dict:
+    default_db = f"sqlite:///{instance_path / 'tracker.sqlite3'}"
+    return {
+        "SECRET_KEY": _secret_key(instance_path),
+        "SQLALCHEMY_DATABASE_URI": os.environ.get("DATABASE_URL", default_db),
+        "BABEL_DEFAULT_LOCALE": "en",
+        "BABEL_DEFAULT_TIMEZONE": os.environ.get("TRACKER_TIMEZONE", "Asia/Shanghai"),
+        "BOOTSTRAP_SERVE_LOCAL": True,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the sign-in
+        "PAGE_SIZE": _int("TRACKER_PAGE_SIZE", 25),
+        # Compliance rules (DESIGN.md, "What is due, and when").
+        "RULES": {
+            "pre_talk_days_before_departure": _int("RULE_PRE_TALK_DAYS", 0),
+            "post_talk_grace_days": _int("RULE_POST_TALK_GRACE_DAYS", 10),
+            "theme_day_of_month": _int("RULE_THEME_DAY", 10),
+            "party_lessons_per_quarter": _int("RULE_LESSONS_PER_QUARTER", 1),
+            "branch_needed_min_days": _int("RULE_BRANCH_MIN_DAYS", 30),
+            "branch_needed_min_members": _int("RULE_BRANCH_MIN_MEMBERS", 3),
+            "integrity_disclosure_days": _int("RULE_DISCLOSURE_DAYS", 3),
+            "review_within_days": _int("RULE_REVIEW_DAYS", 14),
+            "due_soon_days": _int("RULE_DUE_SOON_DAYS", 7),
+        },
+    }

@@ -1,0 +1,118 @@
+"""A small, realistic data set so a new user sees a living app. Loading it twice changes nothing."""
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import select
+
+from tracker import clock, vocab
+from tracker.auth.models import User
+from tracker.branches.models import Branch, Membership
+from tracker.dispatches.models import Dispatch
+from tracker.extensions import db
+from tracker.people.models import Person
+from tracker.projects.models import IntegrityCheckpoint, Project
+
+#: (username, password, roles, display name, person name or None)
+SIGN_INS = [
+    ("admin", "demo-admin-pass", ["admin"], "党建办 刘敏", None),
+    ("secretary", "demo-secretary-pass", ["secretary"], "机关支部书记 陈静", "陈静"),
+    ("leader", "demo-leader-pass", ["team-leader"], "审计组长 王磊", "王磊"),
+    ("viewer", "demo-viewer-pass", ["viewer"], "纪检组 赵强", None),
+]
+
+PEOPLE = [
+    # name, party status, source, home organisation, post, phone
+    ("王磊", "full", "in_house", "区审计局机关第一党支部", "经济责任审计科科长", "0591-87650001"),
+    ("陈静", "full", "in_house", "区审计局机关第二党支部", "办公室主任", "0591-87650002"),
+    ("林芳", "full", "in_house", "区审计局机关第一党支部", "审计员", "13805910003"),
+    ("张伟", "full", "in_house", "区审计局机关第二党支部", "副主任科员", "13805910004"),
+    ("黄丽", "probationary", "in_house", "区审计局机关第一党支部", "审计员", "13805910005"),
+    ("郑浩", "full", "borrowed", "区财政局机关党支部", "借调审计员", "13805910006"),
+    ("吴婷", "none", "external_hire", "", "外聘造价工程师", "13805910007"),
+    ("李明", "full", "other_bureau", "邻区审计局第三党支部", "交叉审计组员", "13805910008"),
+    ("周敏", "full", "in_house", "区审计局机关第二党支部", "固定资产投资审计科科员", "13805910009"),
+    ("许杰", "full", "in_house", "区审计局机关第一党支部", "审计员", "13805910010"),
+]
+
+
+def _day(offset: int) -> dt.date:
+    return clock.today() + dt.timedelta(days=offset)
+
+
+def load() -> list[str] | None:
+    """Load the data set; None when it is there already, else the usernames signed up."""
+    if db.session.scalar(select(Project.id).where(Project.code == "SJ-2026-JC-01")):
+        return None
+    people = {}
+    for name, status, source, home, post, phone in PEOPLE:
+        people[name] = Person(name=name, party_status=status, source=source,
+                              home_organisation=home, post=post, phone=phone)
+        db.session.add(people[name])
+    db.session.flush()
+
+    signed = []
+    for username, password, roles, display, person in SIGN_INS:
+        user = db.session.scalar(select(User).where(User.username == username))
+        if user is None:
+            user = User(username=username, display_name=display)
+            user.roles = roles
+            user.set_password(password)
+            user.person_id = people[person].id if person else None
+            db.session.add(user)
+        signed.append(username)
+
+    cross = Project(code="SJ-2026-JC-01", name="2026年度邻区财政预算执行交叉审计",
+                    audited_entity="邻区财政局", project_type="cross_audit", site="邻区财政局大楼",
+                    start_date=_day(-40), end_date=_day(35), status="in_progress",
+                    team_leader=people["王磊"])
+    field = Project(code="SJ-2026-WC-02", name="乡村振兴专项资金外出审计",
+                    audited_entity="某县农业农村局", project_type="field_audit", site="某县",
+                    start_date=_day(-10), end_date=_day(50), status="in_progress",
+                    team_leader=people["张伟"])
+    tour = Project(code="XC-2026-03", name="区委第二轮巡察（审计协作）",
+                   audited_entity="区住建局", project_type="inspection_tour", site="区住建局",
+                   start_date=_day(-120), end_date=_day(-60), status="closed",
+                   team_leader=people["周敏"])
+    planned = Project(code="SJ-2027-GC-01", name="城区老旧小区改造工程跟踪审计",
+                      audited_entity="区城建集团", project_type="key_task", site="区城建集团",
+                      start_date=_day(20), end_date=_day(110), status="planned",
+                      team_leader=people["许杰"])
+    projects = [cross, field, tour, planned]
+    db.session.add_all(projects)
+    db.session.flush()
+    for project in projects:
+        for kind in vocab.CHECKPOINT_KINDS:
+            db.session.add(IntegrityCheckpoint(project_id=project.id, kind=kind))
+    cross.checkpoints  # noqa: B018 — load before editing below
+    db.session.flush()
+    for cp in db.session.scalars(select(IntegrityCheckpoint).where(
+        IntegrityCheckpoint.project_id == cross.id, IntegrityCheckpoint.kind.in_(["disclosure", "pledges"])
+    )):
+        cp.done_on = _day(-39)
+        cp.note = "进点当日张贴审计“八不准”“四严禁”及举报电话，全体组员签订廉洁承诺书"
+
+    team = {
+        cross: ["王磊", "林芳", "黄丽", "郑浩", "吴婷", "李明"],
+        field: ["张伟", "许杰", "林芳"],
+        tour: ["周敏", "陈静", "张伟"],
+    }
+    for project, names in team.items():
+        for name in names:
+            db.session.add(Dispatch(person=people[name], project=project,
+                                    departure_date=project.start_date, return_date=project.end_date))
+
+    active = Branch(name="邻区财政预算执行交叉审计临时党支部", approved_by="区审计局机关党委",
+                    approval_date=_day(-41), status="active", projects=[cross])
+    old = Branch(name="区委第二轮巡察临时党支部", approved_by="区审计局机关党委",
+                 approval_date=_day(-121), status="dissolved", dissolved_on=_day(-59), projects=[tour])
+    db.session.add_all([active, old])
+    roles = {"王磊": "secretary", "李明": "discipline_member"}
+    for name in ["王磊", "林芳", "黄丽", "郑浩", "李明"]:
+        db.session.add(Membership(branch=active, person=people[name], role=roles.get(name, "member"),
+                                  joined_on=active.approval_date))
+    for name, role in [("周敏", "secretary"), ("陈静", "member"), ("张伟", "member")]:
+        db.session.add(Membership(branch=old, person=people[name], role=role,
+                                  joined_on=old.approval_date, left_on=old.dissolved_on))
+    db.session.commit()
+    return signed

@@ -1,0 +1,28 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from tracker.db import Base, Tracked
+from tracker.people.models import Person
+from tracker.projects.models import Project
+
+
+class Dispatch(Tracked, Base):
+    """A person sent to work on a project away from home; it makes talks due."""
+
+    __tablename__ = "dispatch"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("project.id"), index=True)
+    departure_date: Mapped[dt.date]
+    return_date: Mapped[dt.date]
+    note: Mapped[str] = mapped_column(String(500), default="")
+    person: Mapped[Person] = relationship()
+    project: Mapped[Project] = relationship()
+
+    def __str__(self) -> str:
+        return f"{self.person} → {self.project.code}"

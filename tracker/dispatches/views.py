@@ -1,0 +1,127 @@
+from __future__ import annotations
+
+from flask import Blueprint, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from tracker import permissions as perm
+from tracker import records
+from tracker.dispatches import services
+from tracker.dispatches.forms import DispatchForm
+from tracker.dispatches.models import Dispatch
+from tracker.extensions import db
+from tracker.flows import delete_page, form_page, restore_page
+from tracker.history.services import entries_for
+from tracker.people import queries as people_queries
+from tracker.people.models import Person
+from tracker.projects import queries as project_queries
+from tracker.projects.models import Project
+from tracker.web import get_or_404, like, paginate, require
+
+bp = Blueprint("dispatches", __name__, url_prefix="/dispatches")
+
+
+def _dispatch_form(**kwargs) -> DispatchForm:
+    form = DispatchForm(**kwargs)
+    form.person_id.choices = [("", "—")] + [
+        (row.id, row.name) for row in db.session.execute(people_queries.choices())
+    ]
+    projects = project_queries.choices()
+    if not perm.is_office(current_user):
+        projects = projects.where(Project.team_leader_id == (current_user.person_id or -1))
+    form.project_id.choices = [("", "—")] + [
+        (row.id, f"{row.code} {row.name}") for row in db.session.execute(projects)
+    ]
+    return form
+
+
+def _save(form: DispatchForm, dispatch: Dispatch | None = None) -> Dispatch:
+    data = form.model_data()
+    project = db.session.get(Project, data["project_id"])
+    if project is None or not perm.can_dispatch_to(current_user, project):
+        raise records.Invalid("project_id", _("You can only dispatch people to projects you lead."))
+    confirmed = bool(form.confirm_overlap.data)
+    if dispatch is None:
+        return services.create_dispatch(data, confirmed=confirmed)
+    return services.update_dispatch(dispatch, data, form.opened_version(), confirmed=confirmed)
+
+
+@bp.get("/")
+@login_required
+def index():
+    require(perm.can_read(current_user))
+    deleted = request.args.get("deleted") == "1" and perm.can_restore(current_user)
+    stmt = (
+        select(Dispatch)
+        .join(Person, Person.id == Dispatch.person_id)
+        .join(Project, Project.id == Dispatch.project_id)
+        .options(joinedload(Dispatch.person), joinedload(Dispatch.project))
+        .where(Dispatch.deleted_at.is_not(None) if deleted else Dispatch.deleted_at.is_(None))
+    )
+    if q := (request.args.get("q") or "").strip():
+        stmt = stmt.where(Person.name.like(like(q), escape="\\"))
+    if project_id := request.args.get("project_id", type=int):
+        stmt = stmt.where(Dispatch.project_id == project_id)
+    if person_id := request.args.get("person_id", type=int):
+        stmt = stmt.where(Dispatch.person_id == person_id)
+    page = paginate(stmt.order_by(Dispatch.departure_date.desc(), Dispatch.id.desc()))
+    projects = db.session.execute(project_queries.choices()).all()
+    return render_template("dispatches/index.html", page=page, projects=projects, deleted=deleted)
+
+
+@bp.get("/<int:dispatch_id>")
+@login_required
+def detail(dispatch_id: int):
+    dispatch = get_or_404(Dispatch, dispatch_id, allow_deleted=True)
+    require(perm.can_read(current_user))
+    history = db.session.scalars(entries_for(dispatch)).all()
+    return render_template("dispatches/detail.html", dispatch=dispatch, history=history)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def create():
+    require(perm.can_create_dispatch(current_user))
+    form = _dispatch_form()
+    if request.method == "GET":
+        form.project_id.data = request.args.get("project_id", type=int)
+        form.person_id.data = request.args.get("person_id", type=int)
+    return form_page(
+        form,
+        "dispatches/form.html",
+        save=_save,
+        success_url=lambda d: url_for("projects.detail", project_id=d.project_id),
+    )
+
+
+@bp.route("/<int:dispatch_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(dispatch_id: int):
+    dispatch = get_or_404(Dispatch, dispatch_id)
+    require(perm.can_edit_dispatch(current_user, dispatch))
+    form = _dispatch_form(obj=dispatch if request.method == "GET" else None)
+    return form_page(
+        form,
+        "dispatches/form.html",
+        save=lambda f: _save(f, dispatch),
+        success_url=lambda d: url_for("dispatches.detail", dispatch_id=d.id),
+        obj=dispatch,
+    )
+
+
+@bp.post("/<int:dispatch_id>/delete")
+@login_required
+def delete(dispatch_id: int):
+    dispatch = get_or_404(Dispatch, dispatch_id)
+    require(perm.can_edit_dispatch(current_user, dispatch))
+    return delete_page(dispatch, url_for("projects.detail", project_id=dispatch.project_id))
+
+
+@bp.post("/<int:dispatch_id>/restore")
+@login_required
+def restore(dispatch_id: int):
+    dispatch = get_or_404(Dispatch, dispatch_id, allow_deleted=True)
+    require(perm.can_restore(current_user))
+    return restore_page(dispatch, url_for("dispatches.detail", dispatch_id=dispatch.id))

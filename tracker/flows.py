@@ -1,0 +1,84 @@
+"""The request flows every record page shares: show a form, save it or answer with the
+form again (400 for bad input, 409 for a conflict), and POST-only delete and restore."""
+from __future__ import annotations
+
+from typing import Callable
+
+from flask import abort, flash, redirect, render_template
+from flask_babel import gettext as _
+
+from tracker import records
+from tracker.auth.forms import EmptyForm
+from tracker.extensions import db
+from tracker.history.services import jsonable
+
+
+def form_page(form, template: str, save: Callable, success_url: Callable, *, obj=None, **ctx):
+    """GET: the form (filled from `obj`). POST: validate, `save(form)`, commit once, redirect.
+
+    A failed save keeps everything the user typed: the form comes back with the messages
+    next to the fields, and nothing is written.
+    """
+    conflict = None
+    if form.validate_on_submit():
+        try:
+            result = save(form)
+        except records.Conflict as exc:
+            db.session.rollback()
+            conflict = _conflicting_values(form, exc.current)
+            form.version.data = str(exc.current.version)
+        except records.Invalid as exc:
+            db.session.rollback()
+            target = form[exc.field].errors if exc.field else form.form_errors
+            target.append(exc.message)
+        else:
+            db.session.commit()
+            flash(_("Saved."), "success")
+            return redirect(success_url(result))
+    elif obj is not None and not form.is_submitted():
+        form.version.data = str(obj.version)
+    if conflict is not None:
+        status = 409
+    else:
+        status = 400 if form.is_submitted() else 200
+    return render_template(template, form=form, conflict=conflict, obj=obj, **ctx), status
+
+
+def _conflicting_values(form, current) -> list[tuple[str, str, str]]:
+    """(label, value now saved, value the user typed) for each field that differs."""
+    rows = []
+    for name in form.model_fields:
+        saved = getattr(current, name, None)
+        typed = form[name].data
+        if jsonable(saved) != jsonable(typed):
+            rows.append((form[name].label.text, _display(form[name], saved), _display(form[name], typed)))
+    return rows
+
+
+def _display(field, value) -> str:
+    choices = getattr(field, "choices", None)
+    if choices:
+        for code, text in choices:
+            if code == value:
+                return str(text)
+    if isinstance(value, (list, tuple)):
+        return ", ".join(str(v) for v in value)
+    return "" if value is None else str(value)
+
+
+def delete_page(obj, success_url: str):
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    records.soft_delete(obj)
+    db.session.commit()
+    flash(_("Deleted. An admin can restore it."), "info")
+    return redirect(success_url)
+
+
+def restore_page(obj, success_url: str):
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    records.restore(obj)
+    db.session.commit()
+    flash(_("Restored."), "success")
+    return redirect(success_url)

@@ -1,0 +1,63 @@
+"""Form pieces the features share."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, SelectField, SubmitField
+from wtforms.validators import ValidationError
+
+
+class RecordForm(FlaskForm):
+    """A form that edits a record: it carries the version it was opened at."""
+
+    version = HiddenField()
+    submit = SubmitField(_l("Save"))
+
+    #: names of the fields that map one-to-one onto model attributes
+    model_fields: tuple[str, ...] = ()
+
+    def model_data(self) -> dict:
+        data = {}
+        for name in self.model_fields:
+            value = self[name].data
+            data[name] = value.strip() if isinstance(value, str) else value
+        return data
+
+    def opened_version(self) -> int | None:
+        return int(self.version.data) if (self.version.data or "").isdigit() else None
+
+
+class IdSelectField(SelectField):
+    """A select of records by id; the empty choice means none."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("coerce", _int_or_none)
+        super().__init__(*args, **kwargs)
+
+    def pre_validate(self, form):
+        if self.data is None and self.flags.required:
+            raise ValidationError(_l("This field is required."))
+        if self.data is not None and self.data not in {value for value, _ in self.choices}:
+            raise ValidationError(_l("Not a valid choice."))
+
+
+def _int_or_none(value):
+    if value in (None, "", "None"):
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+class DateOrder:
+    """Validates that this date field is on or after another one."""
+
+    def __init__(self, other: str, message):
+        self.other = other
+        self.message = message
+
+    def __call__(self, form, field):
+        start = form[self.other].data
+        if field.data and start and field.data < start:
+            raise ValidationError(self.message)

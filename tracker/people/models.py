@@ -1,0 +1,26 @@
+from __future__ import annotations
+
+from sqlalchemy import String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from tracker.db import Base, Tracked
+
+
+class Person(Tracked, Base):
+    """Someone who can be dispatched or be a branch member. No ID numbers, no birth dates."""
+
+    __tablename__ = "person"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(50), index=True)
+    #: vocab.PARTY_STATUSES
+    party_status: Mapped[str] = mapped_column(String(20))
+    #: vocab.SOURCES
+    source: Mapped[str] = mapped_column(String(20))
+    #: the party organisation the person's membership stays with (组织关系所在党组织)
+    home_organisation: Mapped[str] = mapped_column(String(100), default="")
+    post: Mapped[str] = mapped_column(String(50), default="")
+    phone: Mapped[str] = mapped_column(String(30), default="")
+
+    def __str__(self) -> str:
+        return self.name

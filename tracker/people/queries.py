@@ -1,0 +1,29 @@
+from __future__ import annotations
+
+from sqlalchemy import Select, func, select
+
+from tracker import vocab
+from tracker.people.models import Person
+from tracker.web import like
+
+
+def people(args, *, include_deleted: bool = False) -> Select:
+    """People matching the list filters: q (name), party_status, source."""
+    stmt = select(Person)
+    if not include_deleted:
+        stmt = stmt.where(Person.deleted_at.is_(None))
+    else:
+        stmt = stmt.where(Person.deleted_at.is_not(None))
+    if q := (args.get("q") or "").strip():
+        stmt = stmt.where(Person.name.like(like(q), escape="\\"))
+    if (status := args.get("party_status")) in vocab.PARTY_STATUSES:
+        stmt = stmt.where(Person.party_status == status)
+    if (source := args.get("source")) in vocab.SOURCES:
+        stmt = stmt.where(Person.source == source)
+    return stmt.order_by(Person.name, Person.id)
+
+
+def choices() -> Select:
+    return select(Person.id, Person.name).where(Person.deleted_at.is_(None)).order_by(
+        func.lower(Person.name), Person.id
+    )

@@ -1,0 +1,99 @@
+from __future__ import annotations
+
+from flask import Blueprint, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from tracker import permissions as perm
+from tracker.branches.models import Membership
+from tracker.dispatches.models import Dispatch
+from tracker.extensions import db
+from tracker.flows import delete_page, form_page, restore_page
+from tracker.history.services import entries_for
+from tracker.people import queries, services
+from tracker.people.forms import PersonForm
+from tracker.people.models import Person
+from tracker.web import get_or_404, paginate, require
+
+bp = Blueprint("people", __name__, url_prefix="/people")
+
+
+@bp.get("/")
+@login_required
+def index():
+    require(perm.can_read(current_user))
+    deleted = request.args.get("deleted") == "1" and perm.can_restore(current_user)
+    page = paginate(queries.people(request.args, include_deleted=deleted))
+    return render_template("people/index.html", page=page, deleted=deleted)
+
+
+@bp.get("/<int:person_id>")
+@login_required
+def detail(person_id: int):
+    person = get_or_404(Person, person_id, allow_deleted=True)
+    require(perm.can_read(current_user))
+    dispatches = db.session.scalars(
+        select(Dispatch)
+        .where(Dispatch.person_id == person.id, Dispatch.deleted_at.is_(None))
+        .options(selectinload(Dispatch.project))
+        .order_by(Dispatch.departure_date.desc())
+    ).all()
+    memberships = db.session.scalars(
+        select(Membership)
+        .where(Membership.person_id == person.id, Membership.deleted_at.is_(None))
+        .options(selectinload(Membership.branch))
+        .order_by(Membership.joined_on.desc())
+    ).all()
+    history = db.session.scalars(entries_for(person)).all()
+    return render_template(
+        "people/detail.html",
+        person=person,
+        dispatches=dispatches,
+        memberships=memberships,
+        history=history,
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def create():
+    require(perm.can_create_person(current_user))
+    form = PersonForm()
+    return form_page(
+        form,
+        "people/form.html",
+        save=lambda f: services.create_person(f.model_data()),
+        success_url=lambda p: url_for("people.detail", person_id=p.id),
+    )
+
+
+@bp.route("/<int:person_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(person_id: int):
+    person = get_or_404(Person, person_id)
+    require(perm.can_edit_person(current_user, person))
+    form = PersonForm(obj=person if request.method == "GET" else None)
+    return form_page(
+        form,
+        "people/form.html",
+        save=lambda f: services.update_person(person, f.model_data(), f.opened_version()),
+        success_url=lambda p: url_for("people.detail", person_id=p.id),
+        obj=person,
+    )
+
+
+@bp.post("/<int:person_id>/delete")
+@login_required
+def delete(person_id: int):
+    person = get_or_404(Person, person_id)
+    require(perm.can_edit_person(current_user, person))
+    return delete_page(person, url_for("people.index"))
+
+
+@bp.post("/<int:person_id>/restore")
+@login_required
+def restore(person_id: int):
+    person = get_or_404(Person, person_id, allow_deleted=True)
+    require(perm.can_restore(current_user))
+    return restore_page(person, url_for("people.detail", person_id=person.id))

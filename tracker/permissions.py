@@ -1,0 +1,101 @@
+"""Every permission decision, in one place. Views ask these; templates ask the same
+ones (as `perm.…`) to decide which buttons to show.
+
+Rules (issue 2): viewers read everything and change nothing; secretaries and admins
+edit everything; team leaders edit the projects they lead and those projects'
+branches, memberships and dispatches; account management is admin only.
+"""
+from __future__ import annotations
+
+
+def _signed_in(user) -> bool:
+    return bool(user and user.is_authenticated)
+
+
+def _has(user, *roles: str) -> bool:
+    return _signed_in(user) and user.has_role(*roles)
+
+
+def is_office(user) -> bool:
+    """Admins and secretaries, who may edit every record."""
+    return _has(user, "admin", "secretary")
+
+
+def can_read(user) -> bool:
+    return _signed_in(user)
+
+
+def leads(user, project) -> bool:
+    """The user is a team leader and this project's team leader."""
+    return (
+        _has(user, "team-leader")
+        and user.person_id is not None
+        and project is not None
+        and project.team_leader_id == user.person_id
+    )
+
+
+# People ------------------------------------------------------------------------------
+def can_create_person(user) -> bool:
+    # Team leaders register borrowed and externally hired team members themselves.
+    return _has(user, "admin", "secretary", "team-leader")
+
+
+def can_edit_person(user, person) -> bool:
+    return is_office(user)
+
+
+# Projects ----------------------------------------------------------------------------
+def can_create_project(user) -> bool:
+    return is_office(user)
+
+
+def can_edit_project(user, project) -> bool:
+    return is_office(user) or leads(user, project)
+
+
+def can_delete_project(user, project) -> bool:
+    return is_office(user)
+
+
+# Branches ----------------------------------------------------------------------------
+def can_create_branch(user) -> bool:
+    return _has(user, "admin", "secretary", "team-leader")
+
+
+def can_edit_branch(user, branch) -> bool:
+    return is_office(user) or any(leads(user, p) for p in branch.projects)
+
+
+def can_approve_branch(user, branch) -> bool:
+    return is_office(user) and branch.status == "proposed"
+
+
+def can_dissolve_branch(user, branch) -> bool:
+    return can_edit_branch(user, branch) and branch.status == "active"
+
+
+def can_delete_branch(user, branch) -> bool:
+    return is_office(user)
+
+
+# Dispatches --------------------------------------------------------------------------
+def can_create_dispatch(user) -> bool:
+    return _has(user, "admin", "secretary", "team-leader")
+
+
+def can_dispatch_to(user, project) -> bool:
+    return can_edit_project(user, project)
+
+
+def can_edit_dispatch(user, dispatch) -> bool:
+    return can_edit_project(user, dispatch.project)
+
+
+# Deleted records and accounts --------------------------------------------------------
+def can_restore(user) -> bool:
+    return _has(user, "admin")
+
+
+def can_manage_accounts(user) -> bool:
+    return _has(user, "admin")

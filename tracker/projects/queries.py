@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+from sqlalchemy import Select, or_, select
+from sqlalchemy.orm import joinedload
+
+from tracker import vocab
+from tracker.projects.models import Project
+from tracker.web import like
+
+
+def projects(args, *, include_deleted: bool = False, leader_person_id: int | None = None) -> Select:
+    """Projects matching the list filters: q (name, code or entity), project_type, status, mine."""
+    stmt = select(Project).options(joinedload(Project.team_leader))
+    stmt = stmt.where(
+        Project.deleted_at.is_not(None) if include_deleted else Project.deleted_at.is_(None)
+    )
+    if q := (args.get("q") or "").strip():
+        pattern = like(q)
+        stmt = stmt.where(or_(
+            Project.name.like(pattern, escape="\\"),
+            Project.code.like(pattern, escape="\\"),
+            Project.audited_entity.like(pattern, escape="\\"),
+        ))
+    if (kind := args.get("project_type")) in vocab.PROJECT_TYPES:
+        stmt = stmt.where(Project.project_type == kind)
+    if (status := args.get("status")) in vocab.PROJECT_STATUSES:
+        stmt = stmt.where(Project.status == status)
+    if args.get("mine") == "1":
+        stmt = stmt.where(Project.team_leader_id == (leader_person_id or -1))
+    return stmt.order_by(Project.start_date.desc(), Project.id.desc())
+
+
+def choices() -> Select:
+    return (
+        select(Project.id, Project.code, Project.name)
+        .where(Project.deleted_at.is_(None))
+        .order_by(Project.code)
+    )

@@ -1,0 +1,52 @@
+"""The "branch needed" rule (DESIGN.md): a project of at least N days with at least M full
+party members dispatched should have a temporary branch."""
+from __future__ import annotations
+
+from flask import current_app
+from sqlalchemy import func, select
+
+from tracker.branches.models import Branch, branch_project
+from tracker.dispatches.models import Dispatch
+from tracker.extensions import db
+from tracker.people.models import Person
+from tracker.projects.models import Project
+
+
+def branch_needed(project_ids: list[int]) -> set[int]:
+    """Of these projects, the ids of those that need a branch and have none (two queries)."""
+    if not project_ids:
+        return set()
+    rules = current_app.config["RULES"]
+    full_members = (
+        select(Dispatch.project_id, func.count(func.distinct(Dispatch.person_id)).label("n"))
+        .join(Person, Person.id == Dispatch.person_id)
+        .where(
+            Dispatch.project_id.in_(project_ids),
+            Dispatch.deleted_at.is_(None),
+            Person.deleted_at.is_(None),
+            Person.party_status == "full",
+        )
+        .group_by(Dispatch.project_id)
+        .subquery()
+    )
+    candidates = db.session.execute(
+        select(Project.id, Project.start_date, Project.end_date, full_members.c.n)
+        .join(full_members, full_members.c.project_id == Project.id)
+        .where(full_members.c.n >= rules["branch_needed_min_members"])
+    ).all()
+    long_enough = {
+        row.id for row in candidates
+        if (row.end_date - row.start_date).days + 1 >= rules["branch_needed_min_days"]
+    }
+    if not long_enough:
+        return set()
+    served = set(db.session.scalars(
+        select(branch_project.c.project_id)
+        .join(Branch, Branch.id == branch_project.c.branch_id)
+        .where(
+            branch_project.c.project_id.in_(long_enough),
+            Branch.deleted_at.is_(None),
+            Branch.status != "dissolved",
+        )
+    ))
+    return long_enough - served

@@ -1,0 +1,137 @@
+from __future__ import annotations
+
+from flask import Blueprint, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from tracker import permissions as perm
+from tracker import vocab
+from tracker.branches.models import Branch, branch_project
+from tracker.dispatches.models import Dispatch
+from tracker.extensions import db
+from tracker.flows import delete_page, form_page, restore_page
+from tracker.history.services import entries_for
+from tracker.people import queries as people_queries
+from tracker.projects import queries, rules, services
+from tracker.projects.forms import CheckpointsForm, ProjectForm
+from tracker.projects.models import Project
+from tracker.web import get_or_404, paginate, require
+
+bp = Blueprint("projects", __name__, url_prefix="/projects")
+
+
+def _project_form(**kwargs) -> ProjectForm:
+    form = ProjectForm(**kwargs)
+    form.team_leader_id.choices = [("", "—")] + [
+        (row.id, row.name) for row in db.session.execute(people_queries.choices())
+    ]
+    return form
+
+
+@bp.get("/")
+@login_required
+def index():
+    require(perm.can_read(current_user))
+    deleted = request.args.get("deleted") == "1" and perm.can_restore(current_user)
+    page = paginate(queries.projects(
+        request.args, include_deleted=deleted, leader_person_id=current_user.person_id
+    ))
+    needed = rules.branch_needed([p.id for p in page.items])
+    return render_template("projects/index.html", page=page, needed=needed, deleted=deleted)
+
+
+@bp.get("/<int:project_id>")
+@login_required
+def detail(project_id: int):
+    project = get_or_404(Project, project_id, allow_deleted=True)
+    require(perm.can_read(current_user))
+    dispatches = db.session.scalars(
+        select(Dispatch)
+        .where(Dispatch.project_id == project.id, Dispatch.deleted_at.is_(None))
+        .options(selectinload(Dispatch.person))
+        .order_by(Dispatch.departure_date, Dispatch.id)
+    ).all()
+    branches = db.session.scalars(
+        select(Branch)
+        .join(branch_project, branch_project.c.branch_id == Branch.id)
+        .where(branch_project.c.project_id == project.id, Branch.deleted_at.is_(None))
+        .order_by(Branch.approval_date.desc())
+    ).all()
+    checkpoints = services.checkpoints_by_kind(project)
+    return render_template(
+        "projects/detail.html",
+        project=project,
+        dispatches=dispatches,
+        branches=branches,
+        checkpoints=checkpoints,
+        branch_needed=project.id in rules.branch_needed([project.id]),
+        history=db.session.scalars(entries_for(project)).all(),
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def create():
+    require(perm.can_create_project(current_user))
+    form = _project_form()
+    return form_page(
+        form,
+        "projects/form.html",
+        save=lambda f: services.create_project(f.model_data()),
+        success_url=lambda p: url_for("projects.detail", project_id=p.id),
+    )
+
+
+@bp.route("/<int:project_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(project_id: int):
+    project = get_or_404(Project, project_id)
+    require(perm.can_edit_project(current_user, project))
+    form = _project_form(obj=project if request.method == "GET" else None)
+    return form_page(
+        form,
+        "projects/form.html",
+        save=lambda f: services.update_project(project, f.model_data(), f.opened_version()),
+        success_url=lambda p: url_for("projects.detail", project_id=p.id),
+        obj=project,
+    )
+
+
+@bp.route("/<int:project_id>/checkpoints", methods=["GET", "POST"])
+@login_required
+def checkpoints(project_id: int):
+    project = get_or_404(Project, project_id)
+    require(perm.can_edit_project(current_user, project))
+    form = CheckpointsForm()
+    if request.method == "GET":
+        for kind, checkpoint in services.checkpoints_by_kind(project).items():
+            form[f"{kind}_on"].data = checkpoint.done_on
+            form[f"{kind}_note"].data = checkpoint.note
+    return form_page(
+        form,
+        "projects/checkpoints.html",
+        save=lambda f: services.update_checkpoints(
+            project,
+            {k: (f[f"{k}_on"].data, (f[f"{k}_note"].data or "").strip()) for k in vocab.CHECKPOINT_KINDS},
+            f.opened_version(),
+        ),
+        success_url=lambda p: url_for("projects.detail", project_id=p.id),
+        obj=project,
+    )
+
+
+@bp.post("/<int:project_id>/delete")
+@login_required
+def delete(project_id: int):
+    project = get_or_404(Project, project_id)
+    require(perm.can_delete_project(current_user, project))
+    return delete_page(project, url_for("projects.index"))
+
+
+@bp.post("/<int:project_id>/restore")
+@login_required
+def restore(project_id: int):
+    project = get_or_404(Project, project_id, allow_deleted=True)
+    require(perm.can_restore(current_user))
+    return restore_page(project, url_for("projects.detail", project_id=project.id))

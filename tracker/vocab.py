@@ -1,0 +1,64 @@
+"""The fixed value lists of GLOSSARY.md: code value -> translatable label."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+PROJECT_TYPES = {
+    "cross_audit": _l("Cross audit"),
+    "field_audit": _l("Field audit"),
+    "inspection_tour": _l("Inspection tour"),
+    "key_task": _l("Key task"),
+    "other": _l("Other"),
+}
+PROJECT_STATUSES = {
+    "planned": _l("Planned"),
+    "in_progress": _l("In progress"),
+    "closed": _l("Closed"),
+}
+BRANCH_STATUSES = {
+    "proposed": _l("Proposed"),
+    "active": _l("Active"),
+    "dissolved": _l("Dissolved"),
+}
+PARTY_STATUSES = {
+    "full": _l("Full member"),
+    "probationary": _l("Probationary member"),
+    "none": _l("Not a party member"),
+}
+SOURCES = {
+    "in_house": _l("In-house"),
+    "borrowed": _l("Borrowed"),
+    "external_hire": _l("External hire"),
+    "other_bureau": _l("Other bureau"),
+}
+BRANCH_ROLES = {
+    "secretary": _l("Secretary"),
+    "deputy_secretary": _l("Deputy secretary"),
+    "discipline_member": _l("Discipline member"),
+    "member": _l("Member"),
+}
+ROLES = {
+    "admin": _l("Admin"),
+    "secretary": _l("Secretary"),
+    "team-leader": _l("Team leader"),
+    "viewer": _l("Viewer"),
+}
+#: integrity checkpoints of a project, in the order they fall due (INTEGRITY.md)
+CHECKPOINT_KINDS = {
+    "disclosure": _l("Disclosure posted on arrival"),
+    "pledges": _l("Integrity pledges signed"),
+    "mid_check": _l("Mid-audit integrity check"),
+    "closing_report": _l("Closing integrity report"),
+    "revisit": _l("Post-audit revisit"),
+}
+
+
+def choices(values: dict, blank: str | None = None) -> list[tuple[str, str]]:
+    """WTForms choices from a value list, optionally led by a blank entry."""
+    pairs = list(values.items())
+    return ([("", blank)] if blank is not None else []) + pairs
+
+
+def label(values: dict, code: str | None) -> str:
+    """The label of a code value, or the code itself if it is not in the list."""
+    return str(values.get(code, code or ""))
