@@ -42,9 +42,7 @@ def create_user(username: str, roles: tuple[str, ...], password_stdin: bool, dis
 @demo_cli.command("load")
 def load_demo():
     """Load the demo data set, unless the database already holds it."""
-    from tracker.demo import load
-
-    from tracker.demo import SIGN_INS
+    from tracker.demo import SIGN_INS, load
 
     created = load()
     click.echo("demo data loaded." if created else "demo data already present; nothing changed.")

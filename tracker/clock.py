@@ -11,7 +11,7 @@ _fixed_now: dt.datetime | None = None
 
 def now() -> dt.datetime:
     """The current moment, timezone-aware, in UTC."""
-    return _fixed_now or dt.datetime.now(dt.timezone.utc)
+    return _fixed_now or dt.datetime.now(dt.UTC)
 
 
 def today() -> dt.date:

@@ -2,7 +2,7 @@
 form again (400 for bad input, 409 for a conflict), and POST-only delete and restore."""
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from flask import abort, flash, redirect, render_template
 from flask_babel import gettext as _

@@ -99,3 +99,9 @@ def can_restore(user) -> bool:
 
 def can_manage_accounts(user) -> bool:
     return _has(user, "admin")
+
+
+# Review (study sessions, talks, …) ---------------------------------------------------
+def can_review(user) -> bool:
+    """Approve or return submitted records, and reopen reviewed ones."""
+    return is_office(user)

@@ -60,6 +60,11 @@ ACTIONS = {
     "projects": _l("projects set"),
     "checkpoints": _l("checkpoints changed"),
     "password": _l("password changed"),
+    "submit": _l("submitted for review"),
+    "approve": _l("approved"),
+    "return": _l("returned to the author"),
+    "reopen": _l("reopened"),
+    "export": _l("exported"),
 }
 
 

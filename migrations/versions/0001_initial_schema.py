@@ -1,6 +1,6 @@
 """initial schema
 
-Revision ID: 660743f21484
+Revision ID: 0001
 Revises: 
 Create Date: 2026-11-26 04:55:26.346240
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '660743f21484'
+revision = '0001'
 down_revision = None
 branch_labels = None
 depends_on = None

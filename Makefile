@@ -1,0 +1,38 @@
+# Two commands for a fresh machine with Python 3.11+:
+#   make run   – the app on SQLite with demo data at http://127.0.0.1:8000
+#   make test  – the whole test suite (PostgreSQL too when TEST_DATABASE_URL is set)
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+export FLASK_APP := wsgi
+
+.PHONY: run test lint translations extract venv
+
+$(BIN)/.installed: requirements.txt requirements-test.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements-test.txt
+	touch $@
+
+venv: $(BIN)/.installed
+
+translations: venv
+	$(BIN)/pybabel compile --use-fuzzy -d translations
+
+run: venv translations
+	mkdir -p instance
+	$(BIN)/flask db upgrade
+	$(BIN)/flask demo load
+	@echo "Serving on http://127.0.0.1:8000"
+	$(BIN)/gunicorn --workers 2 --bind 127.0.0.1:8000 --access-logfile - wsgi:app
+
+test: venv translations
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: venv
+	$(BIN)/ruff check .
+
+# Re-extract the strings and merge them into the catalogues (then translate the new ones).
+extract: venv
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o translations/messages.pot .
+	$(BIN)/pybabel update -q -i translations/messages.pot -d translations --no-fuzzy-matching

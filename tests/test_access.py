@@ -1,0 +1,161 @@
+"""Every endpoint, asked by every role and by a signed-out visitor, against one table.
+
+A new endpoint without a row here fails `test_every_endpoint_has_a_decision`.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from tests.conftest import TODAY, sign_in
+
+ROLES = ("anonymous", "viewer", "leader", "other_leader", "secretary", "admin")
+EVERYONE = {"viewer", "leader", "other_leader", "secretary", "admin"}
+OFFICE = {"secretary", "admin"}
+OFFICE_AND_LEADER = {"secretary", "admin", "leader"}
+ALL_LEADERS = {"secretary", "admin", "leader", "other_leader"}
+ADMIN = {"admin"}
+PUBLIC = "public"
+
+#: endpoint -> (method, url pattern filled from the world, who may use it)
+#: "leader" leads the world's project; "other_leader" is a team leader of another project.
+TABLE: dict[str, tuple[str, str, object]] = {
+    "static": ("GET", "/static/app.css", PUBLIC),
+    "bootstrap.static": ("GET", "/bootstrap/static/css/bootstrap.min.css", PUBLIC),
+    "auth.sign_in": ("GET", "/sign-in", PUBLIC),
+    "auth.set_language": ("POST", "/language", PUBLIC),
+    "auth.sign_out": ("POST", "/sign-out", PUBLIC),
+    "auth.account": ("GET", "/account", EVERYONE),
+    "home.index": ("GET", "/", EVERYONE),
+    "accounts.index": ("GET", "/accounts/", ADMIN),
+    "accounts.create": ("GET", "/accounts/new", ADMIN),
+    "accounts.edit": ("GET", "/accounts/{user}", ADMIN),
+    "people.index": ("GET", "/people/", EVERYONE),
+    "people.detail": ("GET", "/people/{person}", EVERYONE),
+    "people.create": ("GET", "/people/new", ALL_LEADERS),
+    "people.edit": ("GET", "/people/{person}/edit", OFFICE),
+    "people.delete": ("POST", "/people/{person}/delete", OFFICE),
+    "people.restore": ("POST", "/people/{person}/restore", ADMIN),
+    "projects.index": ("GET", "/projects/", EVERYONE),
+    "projects.detail": ("GET", "/projects/{project}", EVERYONE),
+    "projects.create": ("GET", "/projects/new", OFFICE),
+    "projects.edit": ("GET", "/projects/{project}/edit", OFFICE_AND_LEADER),
+    "projects.checkpoints": ("GET", "/projects/{project}/checkpoints", OFFICE_AND_LEADER),
+    "projects.delete": ("POST", "/projects/{project}/delete", OFFICE),
+    "projects.restore": ("POST", "/projects/{project}/restore", ADMIN),
+    "branches.index": ("GET", "/branches/", EVERYONE),
+    "branches.detail": ("GET", "/branches/{branch}", EVERYONE),
+    "branches.create": ("GET", "/branches/new", ALL_LEADERS),
+    "branches.edit": ("GET", "/branches/{branch}/edit", OFFICE_AND_LEADER),
+    "branches.approve": ("POST", "/branches/{proposed_branch}/approve", OFFICE),
+    "branches.dissolve": ("GET", "/branches/{branch}/dissolve", OFFICE_AND_LEADER),
+    "branches.delete": ("POST", "/branches/{branch}/delete", OFFICE),
+    "branches.restore": ("POST", "/branches/{branch}/restore", ADMIN),
+    "branches.add_member": ("GET", "/branches/{branch}/members/new", OFFICE_AND_LEADER),
+    "branches.edit_member": ("GET", "/branches/members/{membership}/edit", OFFICE_AND_LEADER),
+    "branches.delete_member": ("POST", "/branches/members/{membership}/delete", OFFICE_AND_LEADER),
+    "branches.restore_member": ("POST", "/branches/members/{membership}/restore", ADMIN),
+    "dispatches.index": ("GET", "/dispatches/", EVERYONE),
+    "dispatches.detail": ("GET", "/dispatches/{dispatch}", EVERYONE),
+    "dispatches.create": ("GET", "/dispatches/new", ALL_LEADERS),
+    "dispatches.edit": ("GET", "/dispatches/{dispatch}/edit", OFFICE_AND_LEADER),
+    "dispatches.delete": ("POST", "/dispatches/{dispatch}/delete", OFFICE_AND_LEADER),
+    "dispatches.restore": ("POST", "/dispatches/{dispatch}/restore", ADMIN),
+}
+
+
+@pytest.fixture
+def world(make_person, make_project, make_branch, make_dispatch, make_user):
+    """One project led by `leader`, its active branch, a member, a dispatch; and a user per role."""
+    leader_person = make_person("组长")
+    other_person = make_person("另一组长")
+    member = make_person("组员")
+    project = make_project(team_leader=leader_person)
+    make_project(team_leader=other_person)
+    branch = make_branch(projects=[project], members=[(leader_person, "secretary"), member])
+    proposed = make_branch(projects=[make_project(team_leader=leader_person)], status="proposed")
+    dispatch = make_dispatch(member, project)
+    users = {
+        "viewer": make_user("viewer"),
+        "leader": make_user("team-leader", person=leader_person),
+        "other_leader": make_user("team-leader", person=other_person),
+        "secretary": make_user("secretary"),
+        "admin": make_user("admin"),
+    }
+    return {
+        "users": users,
+        "ids": {
+            "person": member.id,
+            "project": project.id,
+            "branch": branch.id,
+            "proposed_branch": proposed.id,
+            "membership": branch.memberships[1].id,
+            "dispatch": dispatch.id,
+            "user": users["viewer"].id,
+        },
+    }
+
+
+def test_every_endpoint_has_a_decision(app):
+    endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
+    assert endpoints - set(TABLE) == set(), "endpoints without an access decision"
+    assert set(TABLE) - endpoints == set(), "decisions for endpoints that no longer exist"
+
+
+@pytest.mark.parametrize("endpoint", sorted(TABLE))
+@pytest.mark.parametrize("role", ROLES)
+def test_access(client, world, endpoint, role):
+    method, pattern, allowed = TABLE[endpoint]
+    url = pattern.format(**world["ids"])
+    if role != "anonymous":
+        assert sign_in(client, world["users"][role]).status_code == 302
+    response = client.get(url) if method == "GET" else client.post(url, data={})
+
+    if allowed == PUBLIC:
+        assert response.status_code in (200, 302), response.status_code
+    elif role == "anonymous":
+        assert response.status_code == 302 and "/sign-in" in response.location
+    elif role in allowed:
+        assert response.status_code in (200, 302), (response.status_code, url)
+    else:
+        assert response.status_code == 403, (response.status_code, url)
+
+
+@pytest.mark.parametrize("endpoint", sorted(e for e, row in TABLE.items() if row[0] == "POST" and row[2] != PUBLIC))
+def test_posts_without_csrf_are_refused(client, world, endpoint):
+    _, pattern, _ = TABLE[endpoint]
+    sign_in(client, world["users"]["admin"])
+    client.csrf_token = False
+    response = client.post(pattern.format(**world["ids"]), data={})
+    assert response.status_code == 400
+
+
+@pytest.mark.parametrize("endpoint", sorted(e for e, row in TABLE.items() if row[0] == "POST"))
+def test_post_only_endpoints_change_nothing_on_get(client, world, endpoint):
+    _, pattern, _ = TABLE[endpoint]
+    sign_in(client, world["users"]["admin"])
+    assert client.get(pattern.format(**world["ids"])).status_code == 405
+
+
+def test_missing_records_are_404_before_permission(client, world):
+    sign_in(client, world["users"]["other_leader"])
+    assert client.get("/projects/999999/edit").status_code == 404
+    assert client.get("/projects/999999").status_code == 404
+
+
+def test_deleted_records_are_hidden_except_from_admin(client, world, session):
+    from tracker import clock
+    from tracker.people.models import Person
+
+    person = session.get(Person, world["ids"]["person"])
+    person.deleted_at = clock.now()
+    session.flush()
+    sign_in(client, world["users"]["secretary"])
+    assert client.get(f"/people/{person.id}").status_code == 404
+    sign_in(client, world["users"]["admin"])
+    assert client.get(f"/people/{person.id}").status_code == 200
+
+
+def test_dates_used_in_world_are_fixed():
+    assert TODAY == dt.date(2026, 6, 15)

@@ -1,0 +1,75 @@
+"""Review steps as request flows, so each reviewable feature needs only thin views."""
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template
+from flask_babel import gettext as _
+
+from tracker import records
+from tracker.auth.forms import EmptyForm
+from tracker.extensions import db
+from tracker.review import services
+from tracker.review.forms import ReopenForm, ReviewForm
+
+
+def submit_page(obj, success_url: str):
+    """POST only: send a draft or returned record for review."""
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        services.submit(obj)
+    except records.Invalid as exc:
+        db.session.rollback()
+        flash(exc.message, "danger")
+        return redirect(success_url)
+    db.session.commit()
+    flash(_("Submitted for review."), "success")
+    return redirect(success_url)
+
+
+def decide_page(obj, template: str, success_url: str, **ctx):
+    """GET: the record with Approve / Return. POST: apply the decision."""
+    form = ReviewForm()
+    if form.validate_on_submit():
+        try:
+            if form.approve.data:
+                services.approve(obj, (form.comment.data or "").strip(), form.opened_version())
+                message = _("Approved. The record is now locked.")
+            else:
+                services.return_to_author(obj, form.comment.data or "", form.opened_version())
+                message = _("Returned to the author with your comment.")
+        except records.Conflict:
+            db.session.rollback()
+            form.form_errors.append(_("The record changed while you were reviewing it. Look again, then decide."))
+            form.version.data = str(obj.version)
+            return render_template(template, form=form, obj=obj, **ctx), 409
+        except records.Invalid as exc:
+            db.session.rollback()
+            (form[exc.field].errors if exc.field else form.form_errors).append(exc.message)
+        else:
+            db.session.commit()
+            flash(message, "success")
+            return redirect(success_url)
+    elif not form.is_submitted():
+        form.version.data = str(obj.version)
+    status = 400 if form.is_submitted() else 200
+    return render_template(template, form=form, obj=obj, **ctx), status
+
+
+def reopen_page(obj, template: str, success_url: str, **ctx):
+    form = ReopenForm()
+    if form.validate_on_submit():
+        try:
+            services.reopen(obj, form.comment.data or "", form.opened_version())
+        except (records.Invalid, records.Conflict) as exc:
+            db.session.rollback()
+            message = getattr(exc, "message", _("The record changed meanwhile; please try again."))
+            form.comment.errors.append(message)
+            form.version.data = str(obj.version)
+        else:
+            db.session.commit()
+            flash(_("Reopened. The author can change the record again."), "success")
+            return redirect(success_url)
+    elif not form.is_submitted():
+        form.version.data = str(obj.version)
+    status = 400 if form.is_submitted() else 200
+    return render_template(template, form=form, obj=obj, **ctx), status

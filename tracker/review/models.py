@@ -1,0 +1,44 @@
+"""The review workflow every reviewable record shares (study sessions, talks, …):
+draft → submitted → reviewed, or back to the author as returned with a comment."""
+from __future__ import annotations
+
+import datetime as dt
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
+
+STATUSES = {
+    "draft": _l("Draft"),
+    "submitted": _l("Submitted"),
+    "reviewed": _l("Reviewed"),
+    "returned": _l("Returned"),
+}
+#: statuses in which the author may still change the record
+EDITABLE = ("draft", "returned")
+
+
+class Reviewable:
+    """Mix into a Tracked model to give it the review workflow."""
+
+    #: tracker.review.models.STATUSES
+    status: Mapped[str] = mapped_column(String(20), default="draft", index=True)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    submitted_at: Mapped[dt.datetime | None]
+    reviewed_at: Mapped[dt.datetime | None]
+    reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    #: the reviewer's comment when returning, or the reason given when reopening
+    review_comment: Mapped[str] = mapped_column(Text, default="")
+
+    @declared_attr
+    def author(cls):
+        return relationship("User", foreign_keys=[cls.author_id])
+
+    @declared_attr
+    def reviewed_by(cls):
+        return relationship("User", foreign_keys=[cls.reviewed_by_id])
+
+    @property
+    def is_locked(self) -> bool:
+        """Only drafts and returned records can be edited; reviewed ones need reopening."""
+        return self.status not in EDITABLE

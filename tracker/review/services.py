@@ -1,0 +1,64 @@
+"""The steps of the review workflow. Each checks the step is allowed from the record's
+status, changes it, and records the step in the record's history. Views commit."""
+from __future__ import annotations
+
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from tracker import clock, records
+from tracker.extensions import db
+from tracker.history.services import record
+
+#: step -> (statuses it may start from, status it leads to)
+STEPS = {
+    "submit": (("draft", "returned"), "submitted"),
+    "approve": (("submitted",), "reviewed"),
+    "return": (("submitted",), "returned"),
+    "reopen": (("reviewed",), "returned"),
+}
+
+
+def can_step(obj, step: str) -> bool:
+    return obj.status in STEPS[step][0]
+
+
+def _step(obj, step: str, comment: str = "", version: int | None = None) -> None:
+    records.check_version(obj, version)
+    starts, target = STEPS[step]
+    if obj.status not in starts:
+        raise records.Invalid(None, _("This record cannot be changed that way in its current state."))
+    before = obj.status
+    obj.status = target
+    now = clock.now()
+    if step == "submit":
+        obj.submitted_at = now
+    elif step in ("approve", "return"):
+        obj.reviewed_at = now
+        obj.reviewed_by_id = current_user.id
+    if step in ("return", "reopen", "approve"):
+        obj.review_comment = comment
+    db.session.flush()
+    changes = {"status": (before, target)}
+    if comment:
+        changes["comment"] = ("", comment)
+    record(obj, step, changes)
+
+
+def submit(obj, version: int | None = None) -> None:
+    _step(obj, "submit", version=version)
+
+
+def approve(obj, comment: str = "", version: int | None = None) -> None:
+    _step(obj, "approve", comment, version)
+
+
+def return_to_author(obj, comment: str, version: int | None = None) -> None:
+    if not comment.strip():
+        raise records.Invalid("comment", _("Say what needs changing before returning the record."))
+    _step(obj, "return", comment.strip(), version)
+
+
+def reopen(obj, reason: str, version: int | None = None) -> None:
+    if not reason.strip():
+        raise records.Invalid("comment", _("Give a reason for reopening the record."))
+    _step(obj, "reopen", reason.strip(), version)
