@@ -5,6 +5,7 @@ A new endpoint without a row here fails `test_every_endpoint_has_a_decision`.
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 
 import pytest
 
@@ -64,9 +65,16 @@ TABLE: dict[str, tuple[str, str, object]] = {
     "dispatches.restore": ("POST", "/dispatches/{dispatch}/restore", ADMIN),
 }
 
+#: Features add their endpoints in a module of their own, named here. Each module has
+#: ROWS (same shape as TABLE) and ids(world, getfixture) -> {name: id} for its records.
+FEATURE_MODULES: list[str] = []
+FEATURES = [importlib.import_module(name) for name in FEATURE_MODULES]
+for _feature in FEATURES:
+    TABLE.update(_feature.ROWS)
+
 
 @pytest.fixture
-def world(make_person, make_project, make_branch, make_dispatch, make_user):
+def world(request, make_person, make_project, make_branch, make_dispatch, make_user):
     """One project led by `leader`, its active branch, a member, a dispatch; and a user per role."""
     leader_person = make_person("组长")
     other_person = make_person("另一组长")
@@ -83,8 +91,13 @@ def world(make_person, make_project, make_branch, make_dispatch, make_user):
         "secretary": make_user("secretary"),
         "admin": make_user("admin"),
     }
-    return {
+    world = {
         "users": users,
+        "project": project,
+        "branch": branch,
+        "leader_person": leader_person,
+        "member": member,
+        "dispatch": dispatch,
         "ids": {
             "person": member.id,
             "project": project.id,
@@ -95,6 +108,9 @@ def world(make_person, make_project, make_branch, make_dispatch, make_user):
             "user": users["viewer"].id,
         },
     }
+    for feature in FEATURES:
+        world["ids"].update(feature.ids(world, request.getfixturevalue))
+    return world
 
 
 def test_every_endpoint_has_a_decision(app):
