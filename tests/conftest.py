@@ -4,6 +4,7 @@ The suite runs on SQLite by default and on PostgreSQL when TEST_DATABASE_URL is 
 """
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
 import functools
 import itertools
@@ -98,6 +99,12 @@ class Client(FlaskClient):
     """A test client that puts the session's CSRF token into every POST, as a browser would."""
 
     csrf_token: str | None = None
+
+    def open(self, *args, **kwargs):
+        # Serve each request in an empty context: the request then gets an app context, a
+        # `g` and a database session of its own, as in production, instead of reusing the
+        # test's (Flask reuses an app context that is already pushed).
+        return contextvars.Context().run(super().open, *args, **kwargs)
 
     def post(self, *args, **kwargs):
         data = kwargs.setdefault("data", {})
