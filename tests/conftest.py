@@ -107,9 +107,9 @@ class Client(FlaskClient):
         return contextvars.Context().run(super().open, *args, **kwargs)
 
     def post(self, *args, **kwargs):
-        data = kwargs.setdefault("data", {})
+        data = kwargs.get("data", {})
         if isinstance(data, dict) and "csrf_token" not in data and self.csrf_token is not False:
-            data["csrf_token"] = self.fetch_csrf()
+            kwargs["data"] = {**data, "csrf_token": self.fetch_csrf()}
         return super().post(*args, **kwargs)
 
     def fetch_csrf(self) -> str:

@@ -1,7 +1,7 @@
 """Helpers every view uses: load (404), authorize (403), paginate, and template globals."""
 from __future__ import annotations
 
-from flask import Flask, abort, current_app, request
+from flask import Flask, abort, current_app, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import Select
@@ -36,6 +36,12 @@ def paginate(stmt: Select):
         error_out=False,
         count=True,
     )
+
+
+def page_url(number: int) -> str:
+    """This page's URL with its filters kept and another page number."""
+    args = {**(request.view_args or {}), **request.args.to_dict(), "page": number}
+    return url_for(request.endpoint, **args)
 
 
 def like(text: str) -> str:
@@ -73,6 +79,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["action_label"] = lambda code: vocab.label(ACTIONS, code)
     app.jinja_env.globals.update(
         perm=permissions,
+        page_url=page_url,
         vocab=vocab,
         label=vocab.label,
     )

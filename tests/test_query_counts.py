@@ -1,0 +1,58 @@
+"""List and detail pages cost the same number of queries whatever the number of rows."""
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.fixture
+def grow(make_person, make_project, make_branch, make_dispatch):
+    """Add n rows of everything, each tied to the others, as the lists show them."""
+    def add(n):
+        for _ in range(n):
+            leader = make_person()
+            project = make_project(team_leader=leader)
+            member = make_person()
+            make_dispatch(member, project)
+            make_branch(projects=[project], members=[(leader, "secretary"), member])
+    return add
+
+
+@pytest.mark.parametrize("url", [
+    "/", "/projects/", "/people/", "/branches/", "/dispatches/", "/accounts/",
+    "/projects/?q=审计&status=in_progress", "/people/?q=人员",
+])
+def test_list_pages_do_not_grow_with_rows(client, signed_in, grow, count_queries, url):
+    signed_in("admin")
+    grow(3)
+    with count_queries() as few:
+        assert client.get(url).status_code == 200
+    grow(12)
+    with count_queries() as many:
+        assert client.get(url).status_code == 200
+    assert many.count == few.count, many.statements
+
+
+def test_detail_pages_do_not_grow_with_related_rows(client, signed_in, make_person, make_project, make_branch, make_dispatch, count_queries):
+    signed_in("admin")
+    project = make_project()
+    branch = make_branch(projects=[project])
+    person = make_person()
+
+    def add(n):
+        for _ in range(n):
+            member = make_person()
+            make_dispatch(member, project)
+            make_dispatch(person, make_project())
+
+    urls = [f"/projects/{project.id}", f"/branches/{branch.id}", f"/people/{person.id}"]
+    add(3)  # enough full members that every rule query runs already
+    few = []
+    for url in urls:
+        with count_queries() as counter:
+            client.get(url)
+        few.append(counter.count)
+    add(10)
+    for url, before in zip(urls, few, strict=True):
+        with count_queries() as counter:
+            client.get(url)
+        assert counter.count == before, url
