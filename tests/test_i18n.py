@@ -1,0 +1,85 @@
+"""The interface in Chinese and English, and a complete Chinese catalogue."""
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from babel.messages.pofile import read_po
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_browser_language_picks_chinese(client, signed_in):
+    signed_in("viewer")
+    page = client.get("/projects/", headers={"Accept-Language": "zh-CN,zh;q=0.9"}).get_data(as_text=True)
+    assert "审计项目" in page and "项目编号" in page
+    assert '<html lang="zh-CN">' in page
+
+
+def test_language_switch_is_kept_in_the_session(client, signed_in):
+    signed_in("viewer")
+    response = client.post("/language", data={"lang": "zh", "next": "/branches/"})
+    assert response.status_code == 302 and response.location == "/branches/"
+    page = client.get("/branches/").get_data(as_text=True)
+    assert "临时党支部" in page and "支部名称" in page
+    client.post("/language", data={"lang": "en"})
+    assert "Branch name" in client.get("/branches/").get_data(as_text=True)
+
+
+def test_sign_in_page_in_chinese(client):
+    page = client.get("/sign-in", headers={"Accept-Language": "zh"}).get_data(as_text=True)
+    assert "用户名" in page and "密码" in page and "登录" in page
+
+
+def test_validation_messages_in_chinese(client, signed_in):
+    signed_in("secretary")
+    client.post("/language", data={"lang": "zh"})
+    response = client.post("/projects/new", data={"name": "", "start_date": "not a date"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "此项为必填项" in page or "该字段是必填字段" in page
+    assert "请按 YYYY-MM-DD 格式填写日期。" in page
+
+
+def test_error_pages_in_both_languages(client, signed_in):
+    signed_in("viewer")
+    assert "Not found" in client.get("/projects/424242").get_data(as_text=True)
+    page = client.get("/projects/424242", headers={"Accept-Language": "zh-CN"}).get_data(as_text=True)
+    assert "未找到" in page
+    page = client.get("/accounts/", headers={"Accept-Language": "zh-CN"}).get_data(as_text=True)
+    assert "无权操作" in page
+
+
+def test_dates_follow_the_language(client, signed_in, make_project):
+    import datetime as dt
+
+    project = make_project(start_date=dt.date(2026, 3, 1))
+    signed_in("viewer")
+    assert "Mar 1, 2026" in client.get(f"/projects/{project.id}").get_data(as_text=True)
+    page = client.get(f"/projects/{project.id}", headers={"Accept-Language": "zh-CN"}).get_data(as_text=True)
+    assert "2026年3月1日" in page
+
+
+def test_catalogue_is_complete_and_current(tmp_path):
+    """Extraction runs, finds no string missing from the catalogue, and none is untranslated."""
+    pot = tmp_path / "messages.pot"
+    subprocess.run(
+        [sys.executable, "-m", "babel.messages.frontend", "extract", "-F", "babel.cfg",
+         "-k", "_l", "-k", "lazy_gettext", "-o", str(pot), "."],
+        cwd=ROOT, check=True, capture_output=True,
+    )
+    with pot.open("rb") as f:
+        extracted = {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(f) if m.id}
+    with (ROOT / "translations/zh/LC_MESSAGES/messages.po").open("rb") as f:
+        catalogue = read_po(f, locale="zh")
+    translated = {}
+    for m in catalogue:
+        if m.id:
+            key = m.id if isinstance(m.id, str) else m.id[0]
+            strings = [m.string] if isinstance(m.string, str) else list(m.string)
+            translated[key] = all(strings) and "fuzzy" not in m.flags
+    missing = sorted(extracted - set(translated))
+    empty = sorted(k for k, ok in translated.items() if not ok and k in extracted)
+    assert missing == [], f"strings not in the catalogue (run make extract): {missing[:20]}"
+    assert empty == [], f"strings without a Chinese translation: {empty[:20]}"
