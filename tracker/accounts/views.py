@@ -20,9 +20,7 @@ bp = Blueprint("accounts", __name__, url_prefix="/accounts")
 
 def _form(**kwargs) -> AccountForm:
     form = AccountForm(**kwargs)
-    form.person_id.choices = [("", "—")] + [
-        (row.id, row.name) for row in db.session.execute(people_queries.choices())
-    ]
+    form.person_id.choices = people_queries.choice_list()
     return form
 
 

@@ -25,15 +25,8 @@ bp = Blueprint("branches", __name__, url_prefix="/branches")
 
 def _branch_form(**kwargs) -> BranchForm:
     form = BranchForm(**kwargs)
-    form.secretary_id.choices = [("", "—")] + [
-        (row.id, row.name) for row in db.session.execute(people_queries.choices())
-    ]
-    projects = project_queries.choices()
-    if not perm.is_office(current_user):
-        projects = projects.where(Project.team_leader_id == (current_user.person_id or -1))
-    form.project_ids.choices = [
-        (row.id, f"{row.code} {row.name}") for row in db.session.execute(projects)
-    ]
+    form.secretary_id.choices = people_queries.choice_list()
+    form.project_ids.choices = project_queries.choice_list(current_user)
     return form
 
 
@@ -182,9 +175,7 @@ def restore(branch_id: int):
 # Members ------------------------------------------------------------------------------
 def _membership_form(**kwargs) -> MembershipForm:
     form = MembershipForm(**kwargs)
-    form.person_id.choices = [("", "—")] + [
-        (row.id, row.name) for row in db.session.execute(people_queries.choices())
-    ]
+    form.person_id.choices = people_queries.choice_list()
     return form
 
 

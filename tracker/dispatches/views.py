@@ -25,15 +25,8 @@ bp = Blueprint("dispatches", __name__, url_prefix="/dispatches")
 
 def _dispatch_form(**kwargs) -> DispatchForm:
     form = DispatchForm(**kwargs)
-    form.person_id.choices = [("", "—")] + [
-        (row.id, row.name) for row in db.session.execute(people_queries.choices())
-    ]
-    projects = project_queries.choices()
-    if not perm.is_office(current_user):
-        projects = projects.where(Project.team_leader_id == (current_user.person_id or -1))
-    form.project_id.choices = [("", "—")] + [
-        (row.id, f"{row.code} {row.name}") for row in db.session.execute(projects)
-    ]
+    form.person_id.choices = people_queries.choice_list()
+    form.project_id.choices = [("", "—")] + project_queries.choice_list(current_user)
     return form
 
 

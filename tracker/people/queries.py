@@ -27,3 +27,10 @@ def choices() -> Select:
     return select(Person.id, Person.name).where(Person.deleted_at.is_(None)).order_by(
         func.lower(Person.name), Person.id
     )
+
+
+def choice_list() -> list[tuple]:
+    """Choices for a person select: a blank entry, then everyone not deleted, by name."""
+    from tracker.extensions import db
+
+    return [("", "—")] + [(row.id, row.name) for row in db.session.execute(choices())]

@@ -36,3 +36,14 @@ def choices() -> Select:
         .where(Project.deleted_at.is_(None))
         .order_by(Project.code)
     )
+
+
+def choice_list(user) -> list[tuple[int, str]]:
+    """Projects the user may attach things to: all for the office, else those they lead."""
+    from tracker import permissions
+    from tracker.extensions import db
+
+    stmt = choices()
+    if not permissions.is_office(user):
+        stmt = stmt.where(Project.team_leader_id == (user.person_id or -1))
+    return [(row.id, f"{row.code} {row.name}") for row in db.session.execute(stmt)]

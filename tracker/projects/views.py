@@ -23,9 +23,7 @@ bp = Blueprint("projects", __name__, url_prefix="/projects")
 
 def _project_form(**kwargs) -> ProjectForm:
     form = ProjectForm(**kwargs)
-    form.team_leader_id.choices = [("", "—")] + [
-        (row.id, row.name) for row in db.session.execute(people_queries.choices())
-    ]
+    form.team_leader_id.choices = people_queries.choice_list()
     return form
 
 
