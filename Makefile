@@ -6,7 +6,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 export FLASK_APP := wsgi
 
-.PHONY: run test lint translations extract venv
+.PHONY: run test lint translations extract venv bench
 
 $(BIN)/.installed: requirements.txt requirements-test.txt
 	$(PYTHON) -m venv $(VENV)
@@ -36,3 +36,8 @@ lint: venv
 extract: venv
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o translations/messages.pot .
 	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching
+
+# Benchmark at scale (needs wrk: apt-get install wrk). Set DATABASE_URL to a PostgreSQL
+# database of its own to benchmark PostgreSQL too — the run empties that database.
+bench: venv translations
+	$(BIN)/python -m tracker.bench.run

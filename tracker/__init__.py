@@ -44,21 +44,24 @@ def create_app(config: dict | None = None) -> Flask:
 def _register_blueprints(app: Flask) -> None:
     from tracker.accounts.views import bp as accounts
     from tracker.auth.views import bp as auth
+    from tracker.bench.views import bp as bench
     from tracker.branches.views import bp as branches
     from tracker.dispatches.views import bp as dispatches
     from tracker.home import bp as home
     from tracker.people.views import bp as people
     from tracker.projects.views import bp as projects
 
-    for bp in (home, auth, accounts, people, projects, branches, dispatches):
+    for bp in (home, auth, accounts, people, projects, branches, dispatches, bench):
         app.register_blueprint(bp)
 
 
 def _register_commands(app: Flask) -> None:
+    from tracker.bench.cli import bench_cli
     from tracker.cli import demo_cli, user_cli
 
     app.cli.add_command(user_cli)
     app.cli.add_command(demo_cli)
+    app.cli.add_command(bench_cli)
 
 
 def _configure_sqlite(app: Flask) -> None:

@@ -1,0 +1,29 @@
+"""`flask --app wsgi bench fill …`: a large data set for `make bench`."""
+from __future__ import annotations
+
+import time
+
+import click
+from flask.cli import AppGroup
+
+from tracker.bench.fill import Params, fill
+
+bench_cli = AppGroup("bench", help="Benchmark data.")
+
+
+@bench_cli.command("fill")
+@click.option("--branches", default=Params.branches, show_default=True)
+@click.option("--people", default=Params.people, show_default=True)
+@click.option("--dispatches", default=Params.dispatches, show_default=True)
+@click.option("--sessions", default=Params.sessions, show_default=True)
+@click.option("--attendance", default=Params.attendance, show_default=True)
+@click.option("--talks", default=Params.talks, show_default=True)
+@click.option("--seed", default=Params.seed, show_default=True)
+def fill_command(**options):
+    """Add a large, realistic data set to an EMPTY, migrated database."""
+    started = time.perf_counter()
+    filled = fill(Params(**options))
+    seconds = time.perf_counter() - started
+    counts = {"people": len(filled.people), "projects": len(filled.projects),
+              "branches": len(filled.branches), "dispatches": len(filled.dispatches), **filled.counts}
+    click.echo("filled " + ", ".join(f"{n} {name}" for name, n in counts.items()) + f" in {seconds:.1f} s")

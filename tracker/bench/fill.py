@@ -1,0 +1,161 @@
+"""Fill a database with a large, realistic data set for benchmarks.
+
+Rows go in with bulk Core inserts in chunks (no per-row history), so 300 branches, 5,000
+people and 20,000 dispatches take seconds. Study sessions, attendance and talks are added by
+the fillers their features register in FILLERS."""
+from __future__ import annotations
+
+import datetime as dt
+import random
+from dataclasses import dataclass, field
+
+from sqlalchemy import insert
+
+from tracker import clock, vocab
+from tracker.branches.models import Branch, Membership, branch_project
+from tracker.dispatches.models import Dispatch
+from tracker.extensions import db
+from tracker.people.models import Person
+from tracker.projects.models import IntegrityCheckpoint, Project
+
+CHUNK = 5000
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
+GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍红鹏辉建国志宏婷雪琳晨浩宇欣怡博文"
+ENTITIES = ["财政局", "发改委", "住建局", "农业农村局", "教育局", "卫健委", "交通运输局", "水利局", "医保局", "国资委"]
+PLACES = ["邻区", "某县", "市直", "开发区", "新区"]
+
+
+@dataclass
+class Params:
+    branches: int = 300
+    people: int = 5000
+    dispatches: int = 20000
+    sessions: int = 30000
+    attendance: int = 300000
+    talks: int = 40000
+    seed: int = 2026
+
+
+@dataclass
+class Filled:
+    """Ids of what has been filled so far, for the fillers that come after."""
+
+    people: list[int] = field(default_factory=list)
+    projects: list[tuple[int, dt.date, dt.date]] = field(default_factory=list)
+    branches: list[tuple[int, dt.date, dt.date | None]] = field(default_factory=list)
+    #: branch id -> [(membership person id, joined, left)]
+    members: dict[int, list[tuple[int, dt.date, dt.date | None]]] = field(default_factory=dict)
+    dispatches: list[tuple[int, int, int, dt.date, dt.date]] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+def bulk(table, rows: list[dict]) -> None:
+    for start in range(0, len(rows), CHUNK):
+        db.session.execute(insert(table), rows[start:start + CHUNK])
+
+
+def _stamp() -> dict:
+    now = clock.now()
+    return {"created_at": now, "updated_at": now, "version": 1}
+
+
+def fill_people(rng: random.Random, params: Params, filled: Filled) -> None:
+    statuses = ["full"] * 8 + ["probationary", "none"]
+    sources = ["in_house"] * 6 + ["borrowed", "external_hire", "other_bureau"]
+    rows = [{
+        "id": i, "name": rng.choice(SURNAMES) + rng.choice(GIVEN) + rng.choice(["", *GIVEN]),
+        "party_status": rng.choice(statuses), "source": rng.choice(sources),
+        "home_organisation": f"区审计局机关第{rng.randint(1, 9)}党支部", "post": "审计员",
+        "phone": f"138{rng.randint(10000000, 99999999)}", **_stamp(),
+    } for i in range(1, params.people + 1)]
+    bulk(Person.__table__, rows)
+    filled.people = [r["id"] for r in rows]
+
+
+def fill_projects_and_branches(rng: random.Random, params: Params, filled: Filled) -> None:
+    """Slightly more projects than branches; each branch serves one project; past ones dissolved."""
+    today = clock.today()
+    n_projects = params.branches + params.branches // 3
+    projects, checkpoints = [], []
+    for i in range(1, n_projects + 1):
+        start = today - dt.timedelta(days=rng.randint(-60, 1000))
+        end = start + dt.timedelta(days=rng.randint(30, 150))
+        status = "closed" if end < today else ("planned" if start > today else "in_progress")
+        projects.append({
+            "id": i, "code": f"SJ-B{i:05d}", "name": f"{rng.choice(PLACES)}{rng.choice(ENTITIES)}预算执行审计{i}",
+            "audited_entity": rng.choice(PLACES) + rng.choice(ENTITIES),
+            "project_type": rng.choice(list(vocab.PROJECT_TYPES)), "site": rng.choice(PLACES),
+            "start_date": start, "end_date": end, "status": status,
+            "team_leader_id": rng.choice(filled.people), **_stamp(),
+        })
+        checkpoints += [{"project_id": i, "kind": kind, "done_on": None, "note": ""}
+                        for kind in vocab.CHECKPOINT_KINDS]
+        filled.projects.append((i, start, end))
+    bulk(Project.__table__, projects)
+    bulk(IntegrityCheckpoint.__table__, checkpoints)
+
+    branches, links, members = [], [], []
+    for i, (project_id, start, end) in enumerate(filled.projects[:params.branches], start=1):
+        dissolved = end + dt.timedelta(days=5) if end + dt.timedelta(days=5) < today else None
+        approval = start - dt.timedelta(days=1)
+        branches.append({
+            "id": i, "name": f"{projects[project_id - 1]['name']}临时党支部", "approved_by": "区审计局机关党委",
+            "approval_date": approval, "status": "dissolved" if dissolved else "active",
+            "dissolved_on": dissolved, **_stamp(),
+        })
+        links.append({"branch_id": i, "project_id": project_id})
+        filled.branches.append((i, approval, dissolved))
+        team = rng.sample(filled.people, rng.randint(8, 25))
+        filled.members[i] = []
+        for k, person_id in enumerate(team):
+            members.append({
+                "branch_id": i, "person_id": person_id, "role": "secretary" if k == 0 else "member",
+                "joined_on": approval, "left_on": dissolved, **_stamp(),
+            })
+            filled.members[i].append((person_id, approval, dissolved))
+    bulk(Branch.__table__, branches)
+    bulk(branch_project, links)
+    bulk(Membership.__table__, members)
+    filled.counts["memberships"] = len(members)
+
+
+def fill_dispatches(rng: random.Random, params: Params, filled: Filled) -> None:
+    rows = []
+    for i in range(1, params.dispatches + 1):
+        project_id, start, end = rng.choice(filled.projects)
+        person_id = rng.choice(filled.people)
+        rows.append({
+            "id": i, "person_id": person_id, "project_id": project_id,
+            "departure_date": start, "return_date": end, "note": "", **_stamp(),
+        })
+        filled.dispatches.append((i, person_id, project_id, start, end))
+    bulk(Dispatch.__table__, rows)
+
+
+#: fillers in order; features with big tables append theirs (sessions, talks, …)
+FILLERS = [fill_people, fill_projects_and_branches, fill_dispatches]
+
+
+def fill(params: Params) -> Filled:
+    rng = random.Random(params.seed)
+    filled = Filled()
+    for filler in FILLERS:
+        filler(rng, params, filled)
+        db.session.flush()
+    _reset_sequences()
+    db.session.commit()
+    return filled
+
+
+def _reset_sequences() -> None:
+    """Explicit ids were inserted; on PostgreSQL move each id sequence past them."""
+    if db.engine.dialect.name != "postgresql":
+        return
+    from sqlalchemy import text
+
+    for table in db.metadata.sorted_tables:
+        if "id" in table.c and table.c.id.primary_key:
+            db.session.execute(text(
+                f"SELECT setval(pg_get_serial_sequence('\"{table.name}\"', 'id'), "  # noqa: S608 — table names from our metadata
+                f"COALESCE((SELECT MAX(id) FROM \"{table.name}\"), 0) + 1, false)"
+            ))

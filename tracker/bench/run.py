@@ -1,0 +1,161 @@
+"""`make bench`: serve a large data set with gunicorn (2 workers) and load pages with wrk.
+
+    python -m tracker.bench.run [--seconds 10] [--connections 16]
+
+Runs on SQLite (instance/bench.sqlite3, rebuilt each run) and, when DATABASE_URL points to
+PostgreSQL, on that database too — which it EMPTIES first, so point it at a database of its own.
+Prints requests per second, p50 and p99 latency per page and each page's ratio to the
+reference page (one indexed query, a 50-row table)."""
+from __future__ import annotations
+
+import argparse
+import http.cookiejar
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+PASSWORD = "bench-password-2026"
+
+#: (name, path, target ratio to the reference or None, target p99 in ms or None)
+PAGES = [
+    ("reference", "/bench/reference", None, None),
+    ("projects list", "/projects/", 0.5, 150),
+    ("people search", "/people/?q=%E7%8E%8B", 0.5, 150),  # q=王
+    ("dispatches list", "/dispatches/", 0.5, 150),
+    ("branches list", "/branches/", 0.5, 150),
+    ("branch page", "/branches/1", 0.5, 150),
+]
+#: (name, path, target seconds) — timed one request at a time
+EXPORTS: list[tuple[str, str, float]] = []
+
+
+def flask(env: dict, *args: str, stdin: str | None = None) -> str:
+    result = subprocess.run([sys.executable, "-m", "flask", *args], cwd=ROOT, env=env,
+                            input=stdin, text=True, capture_output=True, check=False)
+    if result.returncode != 0:
+        sys.exit(f"flask {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
+    return result.stdout
+
+
+def prepare(url: str) -> dict:
+    env = {**os.environ, "DATABASE_URL": url, "FLASK_APP": "wsgi"}
+    if url.startswith("sqlite"):
+        for suffix in ("", "-wal", "-shm"):
+            Path(url.removeprefix("sqlite:///") + suffix).unlink(missing_ok=True)
+    else:
+        import psycopg
+        from sqlalchemy.engine import make_url
+
+        plain = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+        with psycopg.connect(plain, autocommit=True) as conn:
+            conn.execute("DROP SCHEMA public CASCADE")
+            conn.execute("CREATE SCHEMA public")
+    flask(env, "db", "upgrade")
+    started = time.perf_counter()
+    print("  " + flask(env, "bench", "fill").strip())
+    print(f"  fill command took {time.perf_counter() - started:.1f} s in all")
+    flask(env, "user", "create", "bench", "--role", "secretary", "--password-stdin", stdin=PASSWORD + "\n")
+    return env
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def sign_in(base: str) -> str:
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    page = opener.open(base + "/sign-in").read().decode()
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    data = urllib.parse.urlencode({"csrf_token": token, "username": "bench", "password": PASSWORD}).encode()
+    opener.open(base + "/sign-in", data)
+    return "; ".join(f"{c.name}={c.value}" for c in jar)
+
+
+def wrk(url: str, cookie: str, seconds: int, connections: int) -> dict:
+    out = subprocess.run(
+        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "-H", f"Cookie: {cookie}", url],
+        capture_output=True, text=True, check=True,
+    ).stdout
+    def ms(label):
+        value, unit = re.search(rf"^\s+{label}%\s+([\d.]+)(us|ms|s)\s*$", out, re.M).groups()
+        return float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return {
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
+        "p50": ms("50"), "p99": ms("99"),
+        "errors": int(errors.group(1)) if errors else 0,
+    }
+
+
+def run(url: str, seconds: int, connections: int) -> bool:
+    print(f"\n== {url.split('@')[-1]}")
+    env = prepare(url)
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-w", "2", "-b", f"127.0.0.1:{port}", "wsgi:app"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    ok = True
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(base + "/sign-in", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.1)
+        cookie = sign_in(base)
+        results = {}
+        print(f"  {'page':18} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'ratio':>6}  verdict")
+        for name, path, ratio_target, p99_target in PAGES:
+            r = results[name] = wrk(base + path, cookie, seconds, connections)
+            ratio = r["rps"] / results["reference"]["rps"]
+            verdict = "errors!" if r["errors"] else ""
+            if ratio_target is not None:
+                good = ratio >= ratio_target and r["p99"] < p99_target and not r["errors"]
+                verdict = verdict or ("ok" if good else f"MISSED (want ≥{ratio_target}, p99 <{p99_target} ms)")
+                ok &= good
+            print(f"  {name:18} {r['rps']:8.1f} {r['p50']:8.1f} {r['p99']:8.1f} {ratio:6.2f}  {verdict}")
+        for name, path, limit in EXPORTS:
+            request = urllib.request.Request(base + path, headers={"Cookie": cookie})
+            timings = []
+            for _ in range(3):
+                started = time.perf_counter()
+                urllib.request.urlopen(request).read()
+                timings.append(time.perf_counter() - started)
+            best = min(timings)
+            good = best < limit
+            ok &= good
+            print(f"  {name:18} {best * 1000:8.0f} ms (best of 3; want < {limit * 1000:.0f} ms)  {'ok' if good else 'MISSED'}")
+    finally:
+        server.terminate()
+        server.wait(10)
+    return ok
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--connections", type=int, default=16)
+    args = parser.parse_args()
+    urls = [f"sqlite:///{ROOT / 'instance' / 'bench.sqlite3'}"]
+    if os.environ.get("DATABASE_URL", "").startswith("postgresql"):
+        urls.append(os.environ["DATABASE_URL"])
+    (ROOT / "instance").mkdir(exist_ok=True)
+    results = [run(url, args.seconds, args.connections) for url in urls]
+    print("\nall targets met" if all(results) else "\nsome targets missed")
+    return 0 if all(results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
