@@ -25,7 +25,7 @@ class ChecklistField(SelectMultipleField):
 
 class TalkForm(RecordForm):
     talk_type = SelectField(_l("Talk type"), choices=vocab.choices(vocab.TALK_TYPES))
-    dispatch_id = IdSelectField(_l("Dispatch"), validators=[Optional()])
+    dispatch_id = IdSelectField(_l("Dispatch"))
     person_id = IdSelectField(_l("Talked with"), validators=[DataRequired()])
     talk_date = DateField(_l("Date"), validators=[DataRequired(DATE_MESSAGE)])
     place = StringField(_l("Place"), validators=[Length(max=100)])
