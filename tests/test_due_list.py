@@ -5,7 +5,7 @@ import datetime as dt
 
 import pytest
 
-from tests.conftest import TODAY, sign_in
+from tests.conftest import TODAY
 
 days = dt.timedelta
 

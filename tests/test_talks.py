@@ -256,3 +256,22 @@ def test_the_talk_list_filters(client, scene, make_talk):
     assert "林芳" in page and "局外人" not in page
     page = client.get("/talks/?q=局外").get_data(as_text=True)
     assert "局外人" in page and "林芳" not in page
+
+
+def test_a_new_list_version_is_added_from_the_command_line(app, session, tmp_path, client, signed_in):
+    import json
+
+    source = tmp_path / "lists.json"
+    source.write_text(json.dumps({
+        "label": "2027", "effective_from": "2026-06-01",
+        "lists": {"eight_prohibitions": [{"zh": "不准甲", "en": "No A"}, {"zh": "不准乙"}],
+                  "four_bans": [{"zh": "严禁丙", "en": "No C"}]},
+    }), encoding="utf-8")
+    result = app.test_cli_runner().invoke(args=["talks", "add-integrity-list", str(source)])
+    assert result.exit_code == 0, result.output
+    assert "added version 2027 with 3 items" in result.output
+    signed_in("viewer")
+    page = client.get("/talks/integrity-lists").get_data(as_text=True)
+    assert "Version 2027" in page and "No A" in page and "不准乙" in page and "Version 2018" in page
+    again = app.test_cli_runner().invoke(args=["talks", "add-integrity-list", str(source)])
+    assert again.exit_code != 0 and "exists already" in again.output

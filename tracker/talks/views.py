@@ -14,11 +14,13 @@ from tracker.people import queries as people_queries
 from tracker.projects import queries as project_queries
 from tracker.review import flows as review_flows
 from tracker.talks import queries, services
+from tracker.talks.cli import add_integrity_list
 from tracker.talks.forms import CHECKLIST_TYPES, TalkForm
 from tracker.talks.models import IntegrityListVersion, Talk
 from tracker.web import get_or_404, paginate, require
 
 bp = Blueprint("talks", __name__, url_prefix="/talks")
+bp.cli.add_command(add_integrity_list)
 
 
 def _leader_scope() -> int | None:
