@@ -46,12 +46,15 @@ def _register_blueprints(app: Flask) -> None:
     from tracker.auth.views import bp as auth
     from tracker.bench.views import bp as bench
     from tracker.branches.views import bp as branches
+    from tracker.calendar.views import bp as calendar
     from tracker.dispatches.views import bp as dispatches
+    from tracker.due.views import bp as due
     from tracker.home import bp as home
     from tracker.people.views import bp as people
     from tracker.projects.views import bp as projects
+    from tracker.talks.views import bp as talks
 
-    for bp in (home, auth, accounts, people, projects, branches, dispatches, bench):
+    for bp in (home, auth, accounts, people, projects, branches, dispatches, talks, due, calendar, bench):
         app.register_blueprint(bp)
 
 

@@ -43,6 +43,8 @@ def load(instance_path: Path) -> dict:
             "branch_needed_min_days": _int("RULE_BRANCH_MIN_DAYS", 30),
             "branch_needed_min_members": _int("RULE_BRANCH_MIN_MEMBERS", 3),
             "integrity_disclosure_days": _int("RULE_DISCLOSURE_DAYS", 3),
+            # the post-audit revisit (廉政回访) is due this many days after the project ends
+            "integrity_revisit_days": _int("RULE_REVISIT_DAYS", 30),
             "review_within_days": _int("RULE_REVIEW_DAYS", 14),
             "due_soon_days": _int("RULE_DUE_SOON_DAYS", 7),
         },

@@ -105,3 +105,39 @@ def can_manage_accounts(user) -> bool:
 def can_review(user) -> bool:
     """Approve or return submitted records, and reopen reviewed ones."""
     return is_office(user)
+
+
+# Talks and what is due (issue 4) -----------------------------------------------------
+def can_record_talk(user, dispatch=None) -> bool:
+    """Secretaries and admins record any talk; a team leader those of the team they lead."""
+    if dispatch is None:
+        return _has(user, "admin", "secretary", "team-leader")
+    return is_office(user) or leads(user, dispatch.project)
+
+
+def can_edit_talk(user, talk) -> bool:
+    """While a draft or returned; reviewed and submitted talks are locked."""
+    if talk.is_locked:
+        return False
+    if is_office(user):
+        return True
+    if talk.dispatch is not None:
+        return leads(user, talk.dispatch.project)
+    return _has(user, "team-leader") and talk.author_id == user.id
+
+
+def can_submit_talk(user, talk) -> bool:
+    return can_edit_talk(user, talk)
+
+
+def can_review_talk(user, talk) -> bool:
+    return can_review(user) and talk.status == "submitted"
+
+
+def can_reopen_talk(user, talk) -> bool:
+    return can_review(user) and talk.status == "reviewed"
+
+
+def sees_all_due(user) -> bool:
+    """Office and viewers see every due item; a team leader only their own team's."""
+    return _has(user, "admin", "secretary", "viewer")

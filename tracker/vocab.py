@@ -53,6 +53,33 @@ CHECKPOINT_KINDS = {
 }
 
 
+# Talks and what is due (issue 4) ------------------------------------------------------
+TALK_TYPES = {
+    "pre_dispatch": _l("Pre-dispatch talk"),
+    "post_dispatch": _l("Post-dispatch talk"),
+    "integrity_reminder": _l("Integrity reminder"),
+    "other": _l("Other"),
+}
+#: talk types that belong to a dispatch and make it "done"
+DISPATCH_TALK_TYPES = ("pre_dispatch", "post_dispatch")
+TALK_FORMS = {
+    "in_person": _l("In person"),
+    "by_phone": _l("By phone"),
+}
+DUE_STATES = {
+    "not_yet_due": _l("Not yet due"),
+    "due_soon": _l("Due soon"),
+    "overdue": _l("Overdue"),
+    "done": _l("Done"),
+    "done_late": _l("Done late"),
+}
+#: the two audit discipline lists of INTEGRITY.md
+INTEGRITY_LISTS = {
+    "eight_prohibitions": _l("Eight prohibitions (八不准)"),
+    "four_bans": _l("Four strict bans (四严禁)"),
+}
+
+
 def choices(values: dict, blank: str | None = None) -> list[tuple[str, str]]:
     """WTForms choices from a value list, optionally led by a blank entry."""
     pairs = list(values.items())

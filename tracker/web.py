@@ -57,6 +57,7 @@ RECORD_TYPES = {
     "membership": _l("Branch member"),
     "dispatch": _l("Dispatch"),
     "user": _l("Account"),
+    "talk": _l("Talk"),
 }
 ACTIONS = {
     "create": _l("created"),
@@ -71,6 +72,7 @@ ACTIONS = {
     "return": _l("returned to the author"),
     "reopen": _l("reopened"),
     "export": _l("exported"),
+    "calendar": _l("calendar link changed"),
 }
 
 

@@ -18,6 +18,7 @@ from tracker.history.models import HistoryEntry
 from tracker.people import queries as people_queries
 from tracker.projects import queries as project_queries
 from tracker.projects.models import Project
+from tracker.talks import panels as talk_panels
 from tracker.web import get_or_404, like, paginate, require
 
 bp = Blueprint("branches", __name__, url_prefix="/branches")
@@ -84,6 +85,7 @@ def detail(branch_id: int):
         current=[m for m in branch.memberships if m.deleted_at is None and m.current_on(today)],
         former=[m for m in branch.memberships if m.deleted_at is None and not m.current_on(today)],
         removed=[m for m in branch.memberships if m.deleted_at is not None],
+        talk_panel=talk_panels.for_branch(branch),
         history=history,
     )
 

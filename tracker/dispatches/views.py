@@ -18,6 +18,7 @@ from tracker.people import queries as people_queries
 from tracker.people.models import Person
 from tracker.projects import queries as project_queries
 from tracker.projects.models import Project
+from tracker.talks import panels as talk_panels
 from tracker.web import get_or_404, like, paginate, require
 
 bp = Blueprint("dispatches", __name__, url_prefix="/dispatches")
@@ -70,7 +71,8 @@ def detail(dispatch_id: int):
     dispatch = get_or_404(Dispatch, dispatch_id, allow_deleted=True)
     require(perm.can_read(current_user))
     history = db.session.scalars(entries_for(dispatch)).all()
-    return render_template("dispatches/detail.html", dispatch=dispatch, history=history)
+    return render_template("dispatches/detail.html", dispatch=dispatch, history=history,
+                           talk_panel=talk_panels.for_dispatch(dispatch))
 
 
 @bp.route("/new", methods=["GET", "POST"])

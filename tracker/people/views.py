@@ -14,6 +14,7 @@ from tracker.history.services import entries_for
 from tracker.people import queries, services
 from tracker.people.forms import PersonForm
 from tracker.people.models import Person
+from tracker.talks import panels as talk_panels
 from tracker.web import get_or_404, paginate, require
 
 bp = Blueprint("people", __name__, url_prefix="/people")
@@ -52,6 +53,7 @@ def detail(person_id: int):
         dispatches=dispatches,
         memberships=memberships,
         history=history,
+        talk_panel=talk_panels.for_person(person),
     )
 
 

@@ -16,6 +16,7 @@ from tracker.people import queries as people_queries
 from tracker.projects import queries, rules, services
 from tracker.projects.forms import CheckpointsForm, ProjectForm
 from tracker.projects.models import Project
+from tracker.talks import panels as talk_panels
 from tracker.web import get_or_404, paginate, require
 
 bp = Blueprint("projects", __name__, url_prefix="/projects")
@@ -63,6 +64,7 @@ def detail(project_id: int):
         dispatches=dispatches,
         branches=branches,
         checkpoints=checkpoints,
+        talk_panel=talk_panels.for_project(project),
         branch_needed=project.id in rules.branch_needed([project.id]),
         history=db.session.scalars(entries_for(project)).all(),
     )

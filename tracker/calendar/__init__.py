@@ -1,0 +1,1 @@
+"""Personal iCalendar feeds of what a user is responsible for."""

@@ -1,0 +1,24 @@
+"""What is due, and when: the ONE place that computes due dates and states.
+
+Pages, the "Talks due" list, the dashboard and the calendar feed all ask `due_items()`.
+States are computed from the current dates every time, never stored, so a dispatch or
+project whose dates change has its states follow at once.
+
+    from tracker.due import DueFilters, due_items
+    items = due_items(DueFilters(project_id=7, states=frozenset({"overdue"})))
+"""
+from tracker.due.engine import DueFilters, DueItem, due_items
+from tracker.due.rules import (
+    ACTION_STATES,
+    CHECKPOINT_KINDS,
+    OPEN_STATES,
+    TALK_KINDS,
+    checkpoint_due_dates,
+    state_of,
+    talk_due_dates,
+)
+
+__all__ = [
+    "ACTION_STATES", "CHECKPOINT_KINDS", "OPEN_STATES", "TALK_KINDS", "DueFilters", "DueItem",
+    "checkpoint_due_dates", "due_items", "state_of", "talk_due_dates",
+]

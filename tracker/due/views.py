@@ -1,0 +1,88 @@
+"""The "Talks due" list a secretary works through, with filters."""
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import replace
+
+from flask import Blueprint, current_app, render_template, request
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from tracker import permissions as perm
+from tracker import vocab
+from tracker.branches.models import Branch
+from tracker.due.engine import CHECKPOINT_KINDS, TALK_KINDS, DueFilters, due_items
+from tracker.due.rules import ACTION_STATES, OPEN_STATES
+from tracker.extensions import db
+from tracker.people import queries as people_queries
+from tracker.projects import queries as project_queries
+from tracker.projects.models import Project
+from tracker.web import require
+
+bp = Blueprint("due", __name__, url_prefix="/due")
+
+#: the state filter's extra choices besides the single states
+STATE_GROUPS = {"action": ACTION_STATES, "open": OPEN_STATES}
+WHAT = {"talks": frozenset(TALK_KINDS), "checkpoints": frozenset(CHECKPOINT_KINDS),
+        "all": frozenset(TALK_KINDS + CHECKPOINT_KINDS)}
+
+
+class ListPage:
+    """A page of a computed list, with what macros.pagination needs."""
+
+    def __init__(self, items: list, page: int, per_page: int):
+        self.total = len(items)
+        self.pages = max(1, math.ceil(self.total / per_page))
+        self.page = min(max(page, 1), self.pages)
+        self.items = items[(self.page - 1) * per_page: self.page * per_page]
+        self.has_prev, self.has_next = self.page > 1, self.page < self.pages
+        self.prev_num, self.next_num = self.page - 1, self.page + 1
+
+
+def _date_arg(name: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(request.args.get(name, ""))
+    except ValueError:
+        return None
+
+
+def filters_from_request(args) -> DueFilters:
+    state = args.get("state", "action")
+    states = STATE_GROUPS.get(state) or (frozenset({state}) if state in vocab.DUE_STATES else None)
+    leader = None if perm.sees_all_due(current_user) else (current_user.person_id or -1)
+    return DueFilters(
+        kinds=WHAT.get(args.get("what", "talks"), WHAT["talks"]),
+        states=states,
+        branch_id=args.get("branch_id", type=int),
+        project_id=args.get("project_id", type=int),
+        person_id=args.get("person_id", type=int),
+        leader_person_id=leader,
+        due_from=_date_arg("due_from"),
+        due_to=_date_arg("due_to"),
+    )
+
+
+@bp.get("/")
+@login_required
+def talks():
+    require(perm.can_read(current_user))
+    filters = filters_from_request(request.args)
+    every_state = due_items(replace(filters, states=None))
+    items = [i for i in every_state if filters.states is None or i.state in filters.states]
+    page = ListPage(items, request.args.get("page", 1, type=int), current_app.config["PAGE_SIZE"])
+    projects = project_queries.choices()
+    if filters.leader_person_id is not None:
+        projects = projects.where(Project.team_leader_id == filters.leader_person_id)
+    return render_template(
+        "due/talks.html",
+        page=page,
+        counts={s: sum(1 for i in every_state if i.state == s) for s in vocab.DUE_STATES},
+        projects=db.session.execute(projects).all(),
+        branches=db.session.execute(
+            select(Branch.id, Branch.name).where(Branch.deleted_at.is_(None)).order_by(Branch.name)
+        ).all(),
+        people=db.session.execute(people_queries.choices()).all(),
+        state=request.args.get("state", "action"),
+        team_only=filters.leader_person_id is not None,
+    )

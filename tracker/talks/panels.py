@@ -1,0 +1,43 @@
+"""What the dispatch, person, project and branch pages show about talks and due items.
+Each returns template variables; every one costs a fixed number of queries."""
+from __future__ import annotations
+
+from tracker.due import CHECKPOINT_KINDS, TALK_KINDS, DueFilters, due_items
+from tracker.extensions import db
+from tracker.talks import queries
+
+TALKS = frozenset(TALK_KINDS)
+
+
+def for_dispatch(dispatch) -> dict:
+    items = [] if dispatch.deleted_at else due_items(DueFilters(dispatch_id=dispatch.id, kinds=TALKS))
+    return {
+        "due": {i.kind: i for i in items},
+        "talks": db.session.scalars(queries.talks_of(dispatch_id=dispatch.id)).all(),
+    }
+
+
+def for_person(person) -> dict:
+    return {
+        "due": due_items(DueFilters(person_id=person.id, kinds=TALKS)),
+        "talks": db.session.scalars(queries.talks_of(person_id=person.id)).all(),
+    }
+
+
+def for_project(project) -> dict:
+    items = due_items(DueFilters(project_id=project.id))
+    return {
+        "due": [i for i in items if i.is_talk],
+        "checkpoint_due": {i.kind: i for i in items if i.kind in CHECKPOINT_KINDS},
+    }
+
+
+def for_branch(branch) -> dict:
+    items = due_items(DueFilters(branch_id=branch.id))
+    return {
+        "due": [i for i in items if i.is_talk],
+        "checkpoints_due": [i for i in items if not i.is_talk],
+        "talks": db.session.scalars(
+            queries.talks_of(branch_project_ids=[p.id for p in branch.projects]).limit(50)
+        ).all(),
+    }

@@ -1,0 +1,100 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from flask_babel import get_locale
+from sqlalchemy import Select, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from tracker import vocab
+from tracker.dispatches.models import Dispatch
+from tracker.people.models import Person
+from tracker.projects.models import Project
+from tracker.review.models import STATUSES
+from tracker.talks.models import IntegrityListVersion, Talk
+from tracker.web import like
+
+
+def talks(args, *, include_deleted: bool = False, leader_person_id: int | None = None) -> Select:
+    """Talks matching the list filters: q (name talked with), talk_type, status, project_id."""
+    stmt = (
+        select(Talk)
+        .join(Person, Person.id == Talk.person_id)
+        .options(
+            joinedload(Talk.person), joinedload(Talk.conducted_by),
+            joinedload(Talk.dispatch).joinedload(Dispatch.project),
+        )
+        .where(Talk.deleted_at.is_not(None) if include_deleted else Talk.deleted_at.is_(None))
+    )
+    if q := (args.get("q") or "").strip():
+        stmt = stmt.where(Person.name.like(like(q), escape="\\"))
+    if (kind := args.get("talk_type")) in vocab.TALK_TYPES:
+        stmt = stmt.where(Talk.talk_type == kind)
+    if (status := args.get("status")) in STATUSES:
+        stmt = stmt.where(Talk.status == status)
+    if project_id := args.get("project_id", type=int):
+        stmt = stmt.where(Talk.dispatch_id.in_(select(Dispatch.id).where(Dispatch.project_id == project_id)))
+    if person_id := args.get("person_id", type=int):
+        stmt = stmt.where(Talk.person_id == person_id)
+    if args.get("mine") == "1":
+        stmt = stmt.where(Talk.dispatch_id.in_(
+            select(Dispatch.id).join(Project, Project.id == Dispatch.project_id)
+            .where(Project.team_leader_id == (leader_person_id or -1))
+        ))
+    return stmt.order_by(Talk.talk_date.desc(), Talk.id.desc())
+
+
+def talks_of(*, dispatch_id: int | None = None, person_id: int | None = None,
+             branch_project_ids: list[int] | None = None) -> Select:
+    """Talks shown on a dispatch, person or branch page, newest first."""
+    stmt = (
+        select(Talk)
+        .options(joinedload(Talk.person), joinedload(Talk.conducted_by),
+                 joinedload(Talk.dispatch).joinedload(Dispatch.project))
+        .where(Talk.deleted_at.is_(None))
+    )
+    if dispatch_id is not None:
+        stmt = stmt.where(Talk.dispatch_id == dispatch_id)
+    if person_id is not None:
+        stmt = stmt.where(Talk.person_id == person_id)
+    if branch_project_ids is not None:
+        stmt = stmt.where(Talk.dispatch_id.in_(
+            select(Dispatch.id).where(Dispatch.project_id.in_(branch_project_ids or [-1]))
+        ))
+    return stmt.order_by(Talk.talk_date.desc(), Talk.id.desc())
+
+
+def dispatch_choices(today: dt.date, leader_person_id: int | None, keep_id: int | None) -> Select:
+    """Dispatches a talk can belong to: those not back for more than a year (and the one
+    already chosen), only the team's own for a team leader."""
+    stmt = (
+        select(Dispatch.id, Person.name, Project.code, Dispatch.departure_date, Dispatch.return_date)
+        .join(Person, Person.id == Dispatch.person_id)
+        .join(Project, Project.id == Dispatch.project_id)
+        .where(Dispatch.deleted_at.is_(None), Person.deleted_at.is_(None), Project.deleted_at.is_(None))
+        .where((Dispatch.return_date >= today - dt.timedelta(days=365)) | (Dispatch.id == (keep_id or -1)))
+        .order_by(Dispatch.departure_date.desc(), Person.name)
+    )
+    if leader_person_id is not None:
+        stmt = stmt.where(Project.team_leader_id == leader_person_id)
+    return stmt
+
+
+def integrity_versions() -> Select:
+    return (
+        select(IntegrityListVersion)
+        .options(selectinload(IntegrityListVersion.items))
+        .order_by(IntegrityListVersion.effective_from.desc(), IntegrityListVersion.id.desc())
+    )
+
+
+def checklist(version: IntegrityListVersion | None) -> list[tuple[str, list[tuple[int, str]]]]:
+    """[(list code, [(item id, text in the user's language)])] of a version, lists in order."""
+    if version is None:
+        return []
+    locale = str(get_locale() or "en")
+    groups: dict[str, list] = {code: [] for code in vocab.INTEGRITY_LISTS}
+    for item in sorted(version.items, key=lambda i: (list(groups).index(i.list_code)
+                                                     if i.list_code in groups else 99, i.position)):
+        groups.setdefault(item.list_code, []).append((item.id, f"{item.position}. {item.text(locale)}"))
+    return [(code, items) for code, items in groups.items() if items]
