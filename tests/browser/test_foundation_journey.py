@@ -77,7 +77,7 @@ def test_first_walk(page, live_server):
 
     # Switch to Chinese and see Chinese.
     page.get_by_role("button", name="中文").click()
-    expect(page.get_by_role("link", name="审计项目")).to_be_visible()
+    expect(page.get_by_role("navigation").get_by_role("link", name="审计项目")).to_be_visible()
     expect(page.get_by_role("heading", name="支部成员")).to_be_visible()
     expect(page.get_by_text("运行中")).to_be_visible()
 
