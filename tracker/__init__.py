@@ -49,8 +49,9 @@ def _register_blueprints(app: Flask) -> None:
     from tracker.home import bp as home
     from tracker.people.views import bp as people
     from tracker.projects.views import bp as projects
+    from tracker.study.views import bp as study
 
-    for bp in (home, auth, accounts, people, projects, branches, dispatches):
+    for bp in (home, auth, accounts, people, projects, branches, dispatches, study):
         app.register_blueprint(bp)
 
 

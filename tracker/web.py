@@ -51,6 +51,7 @@ RECORD_TYPES = {
     "membership": _l("Branch member"),
     "dispatch": _l("Dispatch"),
     "user": _l("Account"),
+    "study_session": _l("Study session"),
 }
 ACTIONS = {
     "create": _l("created"),

@@ -18,6 +18,7 @@ from tracker.history.models import HistoryEntry
 from tracker.people import queries as people_queries
 from tracker.projects import queries as project_queries
 from tracker.projects.models import Project
+from tracker.study import views as study_views
 from tracker.web import get_or_404, like, paginate, require
 
 bp = Blueprint("branches", __name__, url_prefix="/branches")
@@ -92,6 +93,7 @@ def detail(branch_id: int):
         former=[m for m in branch.memberships if m.deleted_at is None and not m.current_on(today)],
         removed=[m for m in branch.memberships if m.deleted_at is not None],
         history=history,
+        study=study_views.branch_panel(branch),
     )
 
 

@@ -14,6 +14,7 @@ from tracker.history.services import entries_for
 from tracker.people import queries, services
 from tracker.people.forms import PersonForm
 from tracker.people.models import Person
+from tracker.study import views as study_views
 from tracker.web import get_or_404, paginate, require
 
 bp = Blueprint("people", __name__, url_prefix="/people")
@@ -52,6 +53,7 @@ def detail(person_id: int):
         dispatches=dispatches,
         memberships=memberships,
         history=history,
+        study=study_views.person_panel(person),
     )
 
 
