@@ -71,3 +71,14 @@ def test_other_forms_still_answer_400_on_a_stale_token(client, site, make_sessio
     client.csrf_token = "stale-token"
     assert client.post(f"/study/{study.id}/submit").status_code == 400
     sign_in(client, site["leader"])
+
+
+def test_the_kept_forms_table_stays_small(client, site, session, monkeypatch):  # noqa: F811
+    from sqlalchemy import func
+
+    from tracker import formkeep
+
+    monkeypatch.setattr(formkeep, "KEEP_AT_MOST", 3)
+    for n in range(6):  # six browsers that are not signed in
+        client.application.test_client().post("/study/new", data=form_data(site, topic=f"匿名{n}"))
+    assert session.scalar(select(func.count()).select_from(formkeep.KeptForm)) == 3

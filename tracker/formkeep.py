@@ -27,6 +27,8 @@ from tracker.extensions import db, login_manager
 
 #: how long a kept form waits for its owner to sign in again
 KEEP_FOR = dt.timedelta(days=2)
+#: how many kept forms the table holds at most (the oldest go first)
+KEEP_AT_MOST = 1000
 SESSION_KEY = "kept_form"
 #: fields never kept: the stale token itself, and the buttons (the user presses one again)
 SKIP = {"csrf_token", "submit", "submit_review", "refresh"}
@@ -69,7 +71,11 @@ def keep() -> None:
         (KeptForm.token == token) | (KeptForm.created_at < now - KEEP_FOR)
     ))
     data = {k: v for k, v in request.form.to_dict(flat=False).items() if k not in SKIP}
-    db.session.add(KeptForm(token=token, path=request.path, data=data, created_at=now))
+    kept = KeptForm(token=token, path=request.path, data=data, created_at=now)
+    db.session.add(kept)
+    db.session.flush()
+    # Anyone can post to a form address; keep the table small whatever arrives.
+    db.session.execute(delete(KeptForm).where(KeptForm.id <= kept.id - KEEP_AT_MOST))
     db.session.commit()
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from tracker import permissions as perm
@@ -103,12 +103,3 @@ def attendance_rate(rows) -> tuple[int, int]:
     counted = [a for a in rows if a.session.status in COUNTED]
     return sum(1 for a in counted if a.status == "present"), len(counted)
 
-
-def counts_by_status(user) -> dict[str, int]:
-    stmt = visible(
-        select(StudySession.status, func.count()).where(StudySession.deleted_at.is_(None))
-        .group_by(StudySession.status), user,
-    )
-    from tracker.extensions import db
-
-    return dict(db.session.execute(stmt).all())
