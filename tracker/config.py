@@ -24,6 +24,7 @@ def _int(name: str, default: int) -> int:
 
 def load(instance_path: Path) -> dict:
     default_db = f"sqlite:///{instance_path / 'tracker.sqlite3'}"
+    upload_max = _int("TRACKER_UPLOAD_MAX_MB", 10) * 1024 * 1024
     return {
         "SECRET_KEY": _secret_key(instance_path),
         "SQLALCHEMY_DATABASE_URI": os.environ.get("DATABASE_URL", default_db),
@@ -34,6 +35,11 @@ def load(instance_path: Path) -> dict:
         "SESSION_COOKIE_SAMESITE": "Lax",
         "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the sign-in
         "PAGE_SIZE": _int("TRACKER_PAGE_SIZE", 25),
+        # Study session attachments (issue 3): where files live and how big one may be.
+        "ATTACHMENT_DIR": os.environ.get("TRACKER_ATTACHMENT_DIR", str(instance_path / "attachments")),
+        "UPLOAD_MAX_BYTES": upload_max,
+        # The whole request: a form with several files at the per-file limit, plus the text.
+        "MAX_CONTENT_LENGTH": upload_max * _int("TRACKER_UPLOAD_MAX_FILES", 8) + 1024 * 1024,
         # Compliance rules (DESIGN.md, "What is due, and when").
         "RULES": {
             "pre_talk_days_before_departure": _int("RULE_PRE_TALK_DAYS", 0),

@@ -107,6 +107,51 @@ def can_review(user) -> bool:
     return is_office(user)
 
 
+# Study sessions (issue 3) ------------------------------------------------------------
+# Viewers, secretaries and admins read every session; a team leader reads and logs the
+# sessions of the branches they may edit (those of projects they lead) and no others.
+def reads_all_sessions(user) -> bool:
+    return _has(user, "admin", "secretary", "viewer")
+
+
+def can_read_branch_sessions(user, branch) -> bool:
+    return reads_all_sessions(user) or (_signed_in(user) and can_edit_branch(user, branch))
+
+
+def can_read_session(user, session) -> bool:
+    return can_read_branch_sessions(user, session.branch)
+
+
+def can_log_session(user, branch) -> bool:
+    """Log a new session for this branch (it must be approved to hold one)."""
+    return (
+        branch.deleted_at is None
+        and branch.status != "proposed"
+        and can_edit_branch(user, branch)
+    )
+
+
+def can_log_any_session(user) -> bool:
+    return _has(user, "admin", "secretary", "team-leader")
+
+
+def can_edit_session(user, session) -> bool:
+    """Change, submit or delete: only while a draft or returned (reviewed ones need reopening)."""
+    return (
+        session.deleted_at is None
+        and not session.is_locked
+        and can_edit_branch(user, session.branch)
+    )
+
+
+def can_review_session(user, session) -> bool:
+    return session.deleted_at is None and session.status == "submitted" and can_review(user)
+
+
+def can_reopen_session(user, session) -> bool:
+    return session.deleted_at is None and session.status == "reviewed" and can_review(user)
+
+
 # Talks and what is due (issue 4) -----------------------------------------------------
 def can_record_talk(user, dispatch=None) -> bool:
     """Secretaries and admins record any talk; a team leader those of the team they lead."""

@@ -89,3 +89,20 @@ def choices(values: dict, blank: str | None = None) -> list[tuple[str, str]]:
 def label(values: dict, code: str | None) -> str:
     """The label of a code value, or the code itself if it is not in the list."""
     return str(values.get(code, code or ""))
+
+# Study sessions (issue 3) -------------------------------------------------------------
+SESSION_TYPES = {
+    "theme_party_day": _l("Theme party day"),
+    "party_lesson": _l("Party lesson"),
+    "micro_party_lesson": _l("Micro party lesson"),
+    "group_study": _l("Group study"),
+    "warning_education": _l("Warning education"),
+    "branch_meeting": _l("Branch meeting"),
+    "committee_meeting": _l("Committee meeting"),
+    "other": _l("Other"),
+}
+ATTENDANCE = {
+    "present": _l("Present"),
+    "leave": _l("On leave"),
+    "absent": _l("Absent"),
+}

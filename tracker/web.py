@@ -58,6 +58,7 @@ RECORD_TYPES = {
     "dispatch": _l("Dispatch"),
     "user": _l("Account"),
     "talk": _l("Talk"),
+    "study_session": _l("Study session"),
 }
 ACTIONS = {
     "create": _l("created"),

@@ -18,6 +18,7 @@ from tracker.history.models import HistoryEntry
 from tracker.people import queries as people_queries
 from tracker.projects import queries as project_queries
 from tracker.projects.models import Project
+from tracker.study import views as study_views
 from tracker.talks import panels as talk_panels
 from tracker.web import get_or_404, like, paginate, require
 
@@ -87,6 +88,7 @@ def detail(branch_id: int):
         removed=[m for m in branch.memberships if m.deleted_at is not None],
         talk_panel=talk_panels.for_branch(branch),
         history=history,
+        study=study_views.branch_panel(branch),
     )
 
 

@@ -14,6 +14,7 @@ from tracker.history.services import entries_for
 from tracker.people import queries, services
 from tracker.people.forms import PersonForm
 from tracker.people.models import Person
+from tracker.study import views as study_views
 from tracker.talks import panels as talk_panels
 from tracker.web import get_or_404, paginate, require
 
@@ -53,6 +54,7 @@ def detail(person_id: int):
         dispatches=dispatches,
         memberships=memberships,
         history=history,
+        study=study_views.person_panel(person),
         talk_panel=talk_panels.for_person(person),
     )
 

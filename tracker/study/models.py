@@ -1,0 +1,103 @@
+"""A study session (学习教育活动) of a temporary branch, who attended it, and its files."""
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from tracker.branches.models import Branch
+from tracker.db import Base, Tracked
+from tracker.people.models import Person
+from tracker.review.models import Reviewable
+
+
+class StudySession(Reviewable, Tracked, Base):
+    __tablename__ = "study_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    branch_id: Mapped[int] = mapped_column(ForeignKey("branch.id"), index=True)
+    #: vocab.SESSION_TYPES
+    session_type: Mapped[str] = mapped_column(String(30), index=True)
+    #: the day the session was held (in the bureau's time zone)
+    held_on: Mapped[dt.date] = mapped_column(index=True)
+    start_time: Mapped[dt.time]
+    end_time: Mapped[dt.time]
+    place: Mapped[str] = mapped_column(String(100))
+    topic: Mapped[str] = mapped_column(String(200))
+    speaker: Mapped[str] = mapped_column(String(100), default="")
+    host: Mapped[str] = mapped_column(String(50), default="")
+    recorder: Mapped[str] = mapped_column(String(50), default="")
+    #: content and minutes: the agenda and the points each speaker made
+    content: Mapped[str] = mapped_column(Text, default="")
+    #: resolutions and follow-up tasks (owner, deadline)
+    resolutions: Mapped[str] = mapped_column(Text, default="")
+    #: guests who are not branch members, with their roles
+    guests: Mapped[str] = mapped_column(Text, default="")
+
+    branch: Mapped[Branch] = relationship()
+    attendance: Mapped[list[Attendance]] = relationship(
+        back_populates="session", cascade="all, delete-orphan", order_by="Attendance.id"
+    )
+    attachments: Mapped[list[Attachment]] = relationship(
+        back_populates="session", order_by="Attachment.id"
+    )
+
+    @property
+    def expected_count(self) -> int:
+        return len(self.attendance)
+
+    @property
+    def actual_count(self) -> int:
+        return sum(1 for a in self.attendance if a.status == "present")
+
+    @property
+    def live_attachments(self) -> list[Attachment]:
+        return [a for a in self.attachments if a.deleted_at is None]
+
+    def __str__(self) -> str:
+        return f"{self.held_on.isoformat()} {self.topic}"
+
+
+class Attendance(Base):
+    """One branch member at one session. Its changes are kept in the session's history."""
+
+    __tablename__ = "attendance"
+    __table_args__ = (UniqueConstraint("session_id", "person_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("study_session.id"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
+    #: vocab.ATTENDANCE
+    status: Mapped[str] = mapped_column(String(10))
+    #: why the member was on leave or absent (sick leave, on duty, …)
+    reason: Mapped[str] = mapped_column(String(200), default="")
+    session: Mapped[StudySession] = relationship(back_populates="attendance")
+    person: Mapped[Person] = relationship()
+
+
+class Attachment(Base):
+    """A photo or document of a session; the bytes live in the attachment store under `key`."""
+
+    __tablename__ = "attachment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("study_session.id"), index=True)
+    #: where the attachment store keeps the file
+    key: Mapped[str] = mapped_column(String(100))
+    #: a scaled-down JPEG of an image, in the store too; None for documents
+    thumbnail_key: Mapped[str | None] = mapped_column(String(100))
+    #: the name as uploaded, its extension corrected to the content
+    filename: Mapped[str] = mapped_column(String(200))
+    #: the type found by looking at the content, not the name
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int]
+    created_at: Mapped[dt.datetime]
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    #: removed from the session; the file is kept so history can still name it
+    deleted_at: Mapped[dt.datetime | None]
+    session: Mapped[StudySession] = relationship(back_populates="attachments")
+
+    @property
+    def is_image(self) -> bool:
+        return self.thumbnail_key is not None

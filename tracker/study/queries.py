@@ -1,0 +1,105 @@
+"""Reads of study sessions. Each returns a select() that loads what its page shows."""
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from tracker import permissions as perm
+from tracker import vocab
+from tracker.branches.models import Branch, branch_project
+from tracker.projects.models import Project
+from tracker.review.models import STATUSES
+from tracker.study.models import Attendance, StudySession
+from tracker.study.rules import COUNTED
+
+
+def branches_led_by(user) -> Select:
+    """Ids of the branches serving a project this user leads as team leader."""
+    return (
+        select(branch_project.c.branch_id)
+        .join(Project, Project.id == branch_project.c.project_id)
+        .where(Project.team_leader_id == (user.person_id or -1), Project.deleted_at.is_(None))
+    )
+
+
+def visible(stmt: Select, user) -> Select:
+    """Limit a statement over StudySession to the sessions this user may read."""
+    if perm.reads_all_sessions(user) or perm.is_office(user):
+        return stmt
+    if user.has_role("team-leader"):
+        return stmt.where(StudySession.branch_id.in_(branches_led_by(user)))
+    return stmt.where(False)
+
+
+def parse_month(text: str | None) -> dt.date | None:
+    """'2026-05' -> 2026-05-01, or None."""
+    try:
+        return dt.datetime.strptime((text or "").strip(), "%Y-%m").date()
+    except ValueError:
+        return None
+
+
+def sessions(args, user) -> Select:
+    """Sessions matching the list filters: branch_id, session_type, status, month (YYYY-MM)."""
+    stmt = (
+        select(StudySession)
+        .where(StudySession.deleted_at.is_(None))
+        .options(
+            joinedload(StudySession.branch),
+            selectinload(StudySession.attendance),
+            selectinload(StudySession.attachments),
+        )
+    )
+    stmt = visible(stmt, user)
+    if branch_id := args.get("branch_id", type=int):
+        stmt = stmt.where(StudySession.branch_id == branch_id)
+    if (kind := args.get("session_type")) in vocab.SESSION_TYPES:
+        stmt = stmt.where(StudySession.session_type == kind)
+    if (status := args.get("status")) in STATUSES:
+        stmt = stmt.where(StudySession.status == status)
+    if first := parse_month(args.get("month")):
+        nxt = dt.date(first.year + first.month // 12, first.month % 12 + 1, 1)
+        stmt = stmt.where(StudySession.held_on >= first, StudySession.held_on < nxt)
+    return stmt.order_by(StudySession.held_on.desc(), StudySession.start_time.desc(), StudySession.id.desc())
+
+
+def branch_choices(user, *, for_logging: bool) -> Select:
+    """(id, name) of branches for a filter, or, when logging, those the user may log for."""
+    stmt = select(Branch.id, Branch.name).where(Branch.deleted_at.is_(None)).order_by(Branch.name, Branch.id)
+    if for_logging:
+        stmt = stmt.where(Branch.status != "proposed")
+        if not perm.is_office(user):
+            stmt = stmt.where(Branch.id.in_(branches_led_by(user)))
+    elif not (perm.reads_all_sessions(user) or perm.is_office(user)):
+        stmt = stmt.where(Branch.id.in_(branches_led_by(user)))
+    return stmt
+
+
+def of_branch(branch_id: int) -> Select:
+    return (
+        select(StudySession)
+        .where(StudySession.branch_id == branch_id, StudySession.deleted_at.is_(None))
+        .options(selectinload(StudySession.attendance))
+        .order_by(StudySession.held_on.desc(), StudySession.id.desc())
+    )
+
+
+def attended_by(person_id: int, user) -> Select:
+    """The attendance rows of a person, with their sessions and branches, newest first."""
+    stmt = (
+        select(Attendance)
+        .join(StudySession, StudySession.id == Attendance.session_id)
+        .where(Attendance.person_id == person_id, StudySession.deleted_at.is_(None))
+        .options(joinedload(Attendance.session).joinedload(StudySession.branch))
+        .order_by(StudySession.held_on.desc(), StudySession.id.desc())
+    )
+    return visible(stmt, user)
+
+
+def attendance_rate(rows) -> tuple[int, int]:
+    """(present, expected) over the sessions that count (submitted or reviewed)."""
+    counted = [a for a in rows if a.session.status in COUNTED]
+    return sum(1 for a in counted if a.status == "present"), len(counted)
+

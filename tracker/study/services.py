@@ -1,0 +1,120 @@
+"""Writes to study sessions: the record with its attendance and files, each change in the
+session's history. Review steps go through tracker.review.services. Views commit."""
+from __future__ import annotations
+
+import datetime as dt
+
+from flask_babel import format_date
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from tracker import clock, records
+from tracker.branches.models import Branch
+from tracker.extensions import db
+from tracker.history.services import record
+from tracker.study.models import Attachment, Attendance, StudySession
+from tracker.study.storage import get_store
+
+
+def members_on(branch: Branch, day: dt.date):
+    """The people who were members of the branch on that day, in the order they joined."""
+    return [
+        m.person for m in branch.memberships
+        if m.deleted_at is None and m.person.deleted_at is None and m.current_on(day)
+    ]
+
+
+def check_branch_day(branch: Branch, day: dt.date) -> None:
+    """A session can only be held on a day the branch was active."""
+    if branch.deleted_at is not None:
+        raise records.Invalid("branch_id", _("This branch was deleted."))
+    if branch.status == "proposed":
+        raise records.Invalid("branch_id", _("This branch is not approved yet, so it cannot hold sessions."))
+    if day < branch.approval_date:
+        raise records.Invalid("held_on", _("The branch was approved on %(day)s; it held no sessions before.",
+                                           day=format_date(branch.approval_date)))
+    if branch.dissolved_on and day > branch.dissolved_on:
+        raise records.Invalid("held_on", _("The branch was dissolved on %(day)s; it held no sessions after.",
+                                           day=format_date(branch.dissolved_on)))
+    if day > clock.today():
+        raise records.Invalid("held_on", _("The date cannot be in the future."))
+
+
+def _summary(rows) -> list[str]:
+    return [f"{name}: {status}" + (f" ({reason})" if reason else "") for name, status, reason in rows]
+
+
+def _set_attendance(session: StudySession, rows) -> dict:
+    """Make the attendance match the rows; {"attendance": (before, after)} if it changed."""
+    before = _summary((a.person.name, a.status, a.reason) for a in session.attendance)
+    by_person = {a.person_id: a for a in session.attendance}
+    wanted = {row.person_id for row in rows}
+    for a in list(session.attendance):
+        if a.person_id not in wanted:
+            session.attendance.remove(a)
+    for row in rows:
+        a = by_person.get(row.person_id)
+        reason = row.reason if row.status != "present" else ""
+        if a is None:
+            session.attendance.append(Attendance(person_id=row.person_id, status=row.status, reason=reason))
+        else:
+            a.status, a.reason = row.status, reason
+    after = _summary((row.name, row.status, row.reason if row.status != "present" else "") for row in rows)
+    return {"attendance": (before, after)} if before != after else {}
+
+
+def _attach(session: StudySession, files) -> None:
+    store = get_store()
+    for f in files:
+        suffix = "." + f.filename.rsplit(".", 1)[-1]
+        attachment = Attachment(
+            session_id=session.id,
+            key=store.save(f.data, suffix),
+            thumbnail_key=store.save(f.thumbnail, ".jpg") if f.thumbnail else None,
+            filename=f.filename,
+            content_type=f.content_type,
+            size=len(f.data),
+            created_at=clock.now(),
+            created_by_id=current_user.id if current_user.is_authenticated else None,
+        )
+        db.session.add(attachment)
+        db.session.flush()
+        record(session, "update", {"attachment": (None, f.filename)})
+
+
+def create_session(branch: Branch, data: dict, rows, files=()) -> StudySession:
+    check_branch_day(branch, data["held_on"])
+    session = records.create(StudySession, {
+        **data, "branch_id": branch.id,
+        "author_id": current_user.id if current_user.is_authenticated else None,
+    })
+    if changes := _set_attendance(session, rows):
+        db.session.flush()
+        record(session, "update", changes)
+    _attach(session, files)
+    return session
+
+
+def update_session(session: StudySession, data: dict, rows, version: int | None, files=()) -> StudySession:
+    records.check_version(session, version)
+    if session.is_locked:
+        raise records.Invalid(None, _("This session is locked while it is under review or reviewed."))
+    check_branch_day(session.branch, data["held_on"])
+    extra = _set_attendance(session, rows)
+    if extra:
+        # attendance lives in its own table; bump the session's version all the same
+        session.updated_at = clock.now()
+    records.update(session, data, version, extra=extra)
+    _attach(session, files)
+    return session
+
+
+def remove_attachment(attachment: Attachment) -> None:
+    """Take the file off the session. The bytes stay in the store, named in the history."""
+    session = attachment.session
+    if session.is_locked:
+        raise records.Invalid(None, _("This session is locked while it is under review or reviewed."))
+    attachment.deleted_at = clock.now()
+    session.updated_at = clock.now()
+    db.session.flush()
+    record(session, "update", {"attachment": (attachment.filename, None)})
