@@ -1,7 +1,7 @@
 """talks, integrity lists as versioned data, calendar feeds
 
 Revision ID: 0003
-Revises: 0001
+Revises: 0002
 Create Date: 2026-11-26 05:06:20.433500
 
 Seeds the integrity lists in force since about 2018 (INTEGRITY.md) as version "2018".
