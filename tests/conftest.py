@@ -106,7 +106,12 @@ class Client(FlaskClient):
         # Serve each request in an empty context: the request then gets an app context, a
         # `g` and a database session of its own, as in production, instead of reusing the
         # test's (Flask reuses an app context that is already pushed).
-        return contextvars.Context().run(super().open, *args, **kwargs)
+        # The test's own session flushes first, so the request sees what the test set up,
+        # and forgets what it loaded afterwards, so the test sees what the request wrote.
+        db.session.flush()
+        response = contextvars.Context().run(super().open, *args, **kwargs)
+        db.session.expire_all()
+        return response
 
     def post(self, *args, **kwargs):
         data = kwargs.get("data", {})
