@@ -114,5 +114,51 @@ def load() -> list[str] | None:
     for name, role in [("周敏", "secretary"), ("陈静", "member"), ("张伟", "member")]:
         db.session.add(Membership(branch=old, person=people[name], role=role,
                                   joined_on=old.approval_date, left_on=old.dissolved_on))
+    db.session.flush()
+    _sessions_and_talks(people, active, [cross, tour])
     db.session.commit()
     return signed
+
+
+def _sessions_and_talks(people: dict, branch: Branch, projects: list[Project]) -> None:
+    """A reviewed theme party day, a submitted party lesson, a draft; talks with some missing."""
+    from tracker.study.models import Attendance, StudySession
+    from tracker.talks.models import Talk
+    from tracker.talks.services import current_integrity_version
+
+    members = ["王磊", "林芳", "黄丽", "郑浩", "李明"]
+    plans = [
+        ("theme_party_day", -20, "reviewed", "学习贯彻审计“八不准”，守牢廉洁底线", {"郑浩": ("leave", "回原单位参加年度考核")}),
+        ("party_lesson", -5, "submitted", "审计精神与审计人员职业操守（书记讲党课）", {}),
+        ("group_study", -2, "draft", "集中学习《中国共产党纪律处分条例》", {"李明": ("absent", "外出取证")}),
+    ]
+    for kind, offset, status, topic, away in plans:
+        session = StudySession(
+            branch=branch, session_type=kind, held_on=_day(offset), start_time=dt.time(19, 0),
+            end_time=dt.time(20, 30), place="邻区财政局临时办公室", topic=topic, speaker="王磊",
+            host="王磊", recorder="林芳", content="学习相关文件，结合审计现场实际交流体会。",
+            resolutions="全体组员严格执行审计纪律，每周开展一次自查。", status=status,
+            submitted_at=clock.now() if status != "draft" else None,
+        )
+        db.session.add(session)
+        for name in members:
+            state, reason = away.get(name, ("present", ""))
+            db.session.add(Attendance(session=session, person=people[name], status=state, reason=reason))
+
+    version = current_integrity_version()
+    cross, tour = projects
+    dispatches = {(d.person.name, d.project_id): d for d in db.session.scalars(select(Dispatch))}
+    for name in ["林芳", "黄丽", "郑浩"]:  # 李明 and 吴婷 are still waiting: overdue
+        db.session.add(Talk(
+            talk_type="pre_dispatch", dispatch=dispatches[(name, cross.id)], person=people[name],
+            talk_date=cross.start_date - dt.timedelta(days=1), place="局机关会议室",
+            conducted_by=people["王磊"], talk_form="in_person", recorder=people["林芳"],
+            key_points="讲清审计“八不准”“四严禁”，提醒保守审计工作秘密。", concerns="家中老人需要照顾，希望周末可回家。",
+            integrity_version=version, integrity_items=list(version.items) if version else [],
+            status="reviewed",
+        ))
+    db.session.add(Talk(
+        talk_type="post_dispatch", dispatch=dispatches[("陈静", tour.id)], person=people["陈静"],
+        talk_date=tour.end_date + dt.timedelta(days=3), place="局机关会议室", conducted_by=people["周敏"],
+        talk_form="by_phone", key_points="回顾巡察期间遵守纪律情况，无违纪问题。", status="submitted",
+    ))
