@@ -107,6 +107,16 @@ def can_review(user) -> bool:
     return is_office(user)
 
 
+def can_review_record(user, record) -> bool:
+    """Decide on this reviewable record (study session, talk, …): it waits for review."""
+    return record.deleted_at is None and record.status == "submitted" and can_review(user)
+
+
+def can_reopen_record(user, record) -> bool:
+    """Reopen this reviewed, locked record."""
+    return record.deleted_at is None and record.status == "reviewed" and can_review(user)
+
+
 # Study sessions (issue 3) ------------------------------------------------------------
 # Viewers, secretaries and admins read every session; a team leader reads and logs the
 # sessions of the branches they may edit (those of projects they lead) and no others.
@@ -144,12 +154,6 @@ def can_edit_session(user, session) -> bool:
     )
 
 
-def can_review_session(user, session) -> bool:
-    return session.deleted_at is None and session.status == "submitted" and can_review(user)
-
-
-def can_reopen_session(user, session) -> bool:
-    return session.deleted_at is None and session.status == "reviewed" and can_review(user)
 
 
 # Talks and what is due (issue 4) -----------------------------------------------------
@@ -175,12 +179,6 @@ def can_submit_talk(user, talk) -> bool:
     return can_edit_talk(user, talk)
 
 
-def can_review_talk(user, talk) -> bool:
-    return can_review(user) and talk.status == "submitted"
-
-
-def can_reopen_talk(user, talk) -> bool:
-    return can_review(user) and talk.status == "reviewed"
 
 
 def sees_all_due(user) -> bool:

@@ -195,7 +195,7 @@ def submit(session_id: int):
 @login_required
 def review(session_id: int):
     session = _load(session_id)
-    require(perm.can_review_session(current_user, session))
+    require(perm.can_review_record(current_user, session))
     return review_flows.decide_page(session, "study/review.html",
                                     url_for("study.detail", session_id=session.id), session=session)
 
@@ -204,7 +204,7 @@ def review(session_id: int):
 @login_required
 def reopen(session_id: int):
     session = _load(session_id)
-    require(perm.can_reopen_session(current_user, session))
+    require(perm.can_reopen_record(current_user, session))
     return review_flows.reopen_page(session, "study/reopen.html",
                                     url_for("study.detail", session_id=session.id), session=session)
 

@@ -151,7 +151,7 @@ def submit(talk_id: int):
 @login_required
 def review(talk_id: int):
     talk = get_or_404(Talk, talk_id)
-    require(perm.can_review_talk(current_user, talk))
+    require(perm.can_review_record(current_user, talk))
     return review_flows.decide_page(talk, "talks/review.html", url_for("talks.detail", talk_id=talk.id),
                                     checklist=queries.checklist(talk.integrity_version),
                                     covered={i.id for i in talk.integrity_items})
@@ -161,7 +161,7 @@ def review(talk_id: int):
 @login_required
 def reopen(talk_id: int):
     talk = get_or_404(Talk, talk_id)
-    require(perm.can_reopen_talk(current_user, talk))
+    require(perm.can_reopen_record(current_user, talk))
     return review_flows.reopen_page(talk, "talks/reopen.html", url_for("talks.detail", talk_id=talk.id))
 
 
