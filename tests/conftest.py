@@ -25,6 +25,8 @@ from tracker.extensions import db
 from tracker.people.models import Person
 from tracker.projects.models import IntegrityCheckpoint, Project
 
+pytest_plugins = ["tests.fixtures_security"]
+
 PASSWORD = "correct horse battery"
 #: a fixed "now" for every test: 2026-06-15 10:00 in Shanghai
 NOW = dt.datetime(2026, 6, 15, 2, 0, tzinfo=dt.UTC)

@@ -31,7 +31,8 @@ def require(allowed: bool) -> None:
 def paginate(stmt: Select):
     return db.paginate(
         stmt,
-        page=request.args.get("page", 1, type=int),
+        # a page number beyond any real list would overflow the database's OFFSET
+        page=min(max(request.args.get("page", 1, type=int), 1), 100_000),
         per_page=current_app.config["PAGE_SIZE"],
         error_out=False,
         count=True,

@@ -13,6 +13,7 @@ from tracker.auth.models import User
 from tracker.extensions import db
 from tracker.history.services import record
 from tracker.i18n import LANGUAGES
+from tracker.security.throttle import sign_in_limits
 
 bp = Blueprint("auth", __name__)
 
@@ -30,6 +31,7 @@ def safe_next(target: str | None) -> str:
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
+@sign_in_limits
 def sign_in():
     if current_user.is_authenticated:
         return redirect(url_for("home.index"))
