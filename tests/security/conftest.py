@@ -123,14 +123,15 @@ def new_client(app):
     Tests keep one app context pushed, which every request then shares, and Flask-Login
     caches the signed-in user in it (as Flask-WTF does the CSRF token); each request here starts without it,
     so a client is signed in only by its own cookie."""
-    from flask import g
+    from flask import g, has_app_context
 
     from tests.conftest import Client
 
     class OwnClient(Client):
         def open(self, *args, **kwargs):
-            g.pop("_login_user", None)
-            g.pop("csrf_token", None)  # Flask-WTF caches the session's token there too
+            if has_app_context():
+                g.pop("_login_user", None)
+                g.pop("csrf_token", None)  # Flask-WTF caches the session's token there too
             return super().open(*args, **kwargs)
 
     def make(target=None):

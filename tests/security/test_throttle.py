@@ -38,7 +38,7 @@ def test_failures_for_one_user_name_are_refused_for_a_while(client, make_user):
 
 
 def test_user_name_count_ignores_case_and_spaces(client, make_user):
-    user = make_user("viewer", username="casey")
+    make_user("viewer", username="casey")
     for name in ("casey", "CASEY", " Casey ", "casey", "cAsey"):
         attempt(client, name)
     assert attempt(client, "casey", PASSWORD).status_code == 429

@@ -14,6 +14,7 @@ import json
 import os
 import shutil
 import sqlite3
+
 # subprocess runs only pg_dump/pg_restore, with list arguments and no shell (see _run).
 import subprocess  # nosec B404
 import tarfile
