@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, SelectField, SubmitField
+from wtforms import HiddenField, SelectField, StringField, SubmitField
 from wtforms.validators import ValidationError
 
 
@@ -20,6 +20,8 @@ class RecordForm(FlaskForm):
         data = {}
         for name in self.model_fields:
             value = self[name].data
+            if value is None and isinstance(self[name], StringField):
+                value = ""  # a text field left out of the request altogether means empty
             data[name] = value.strip() if isinstance(value, str) else value
         return data
 

@@ -41,6 +41,9 @@ def paginate(stmt: Select):
 
 def like(text: str) -> str:
     """A LIKE pattern matching `text` anywhere, with LIKE's wildcards taken literally."""
+    # No stored text is longer than a few hundred characters, and SQLite refuses LIKE
+    # patterns past 50,000 bytes: cut a search to a length no stored text reaches.
+    text = text[:1000]
     escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
 

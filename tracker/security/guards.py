@@ -23,6 +23,19 @@ def _has_nul(values) -> bool:
     return any("\x00" in v for v in values)
 
 
+def _id_out_of_range(args) -> bool:
+    """A `…_id` filter (dispatches?project_id=…) that is a number no record can have."""
+    for name, value in args.items(multi=True):
+        if name == "id" or name.endswith("_id"):
+            try:
+                number = int(value)
+            except ValueError:
+                continue  # not a number: the views ignore it
+            if not 0 <= number <= MAX_ID:
+                return True
+    return False
+
+
 def init_app(app: Flask) -> None:
     # Must happen before any blueprint adds its rules.
     app.url_map.converters["int"] = BoundedInt
@@ -39,6 +52,10 @@ def init_app(app: Flask) -> None:
         if _has_nul(request.args.values()) or _has_nul(request.form.values()):
             abort(400)
         if any("\x00" in k for k in [*request.args.keys(), *request.form.keys()]):
+            abort(400)
+        # The database cannot compare an integer column with a bigger number (PostgreSQL
+        # raises "integer out of range"); such an id filter is a bad request.
+        if _id_out_of_range(request.args):
             abort(400)
 
     @app.errorhandler(StaleDataError)
