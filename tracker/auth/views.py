@@ -5,7 +5,7 @@ from urllib.parse import urlsplit
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from tracker import clock
 from tracker.auth.forms import EmptyForm, PasswordChangeForm, SignInForm
@@ -42,7 +42,13 @@ def sign_in():
         if user is None or not user.is_active or not user.check_password(form.password.data):
             form.password.errors.append(_("Unknown username or wrong password."))
             return render_template("auth/sign_in.html", form=form), 400
-        user.last_sign_in_at = clock.now()
+        # A plain UPDATE, not the versioned ORM write: signing in is bookkeeping, and must
+        # neither conflict with another sign-in of the same user at the same moment nor
+        # make an admin's open edit form of this account stale.
+        db.session.execute(
+            update(User).where(User.id == user.id).values(last_sign_in_at=clock.now()),
+            execution_options={"synchronize_session": False},
+        )
         db.session.commit()
         login_user(user)
         return redirect(safe_next(form.next.data))
