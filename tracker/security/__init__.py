@@ -7,8 +7,9 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from tracker.security import guards, headers, throttle
+    from tracker.security import guards, headers, history_guard, throttle
 
+    history_guard.install()
     guards.init_app(app)
     headers.init_app(app)
     throttle.init_app(app)
