@@ -6,7 +6,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 export FLASK_APP := wsgi
 
-.PHONY: run test lint translations extract venv bench
+.PHONY: run test lint security translations extract venv bench
 
 $(BIN)/.installed: requirements.txt requirements-test.txt
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,15 @@ test: venv translations
 
 lint: venv
 	$(BIN)/ruff check .
+	$(BIN)/bandit -q -c bandit.yaml -r tracker scripts wsgi.py
+
+# Every trust promise of docs/SECURITY.md: static checks, the security tests including the
+# slow ones (gunicorn kill test, shared throttle), and the sqlmap scan. With
+# TEST_DATABASE_URL set the tests use PostgreSQL too. CI passes PYTEST_ARGS="-m slow"
+# because `make test` already ran the fast ones on both databases.
+security: lint translations
+	RUN_SLOW=1 $(BIN)/python -m pytest tests/security $(PYTEST_ARGS)
+	$(BIN)/python scripts/sqlmap_scan.py
 
 # Re-extract the strings and merge them into the catalogues (then translate the new ones).
 extract: venv

@@ -26,7 +26,7 @@ from tracker.extensions import db
 from tracker.people.models import Person
 from tracker.projects.models import IntegrityCheckpoint, Project
 
-pytest_plugins = ["tests.fixtures_study", "tests.fixtures_talks"]
+pytest_plugins = ["tests.fixtures_study", "tests.fixtures_talks", "tests.fixtures_security"]
 
 PASSWORD = "correct horse battery"
 #: a fixed "now" for every test: 2026-06-15 10:00 in Shanghai
@@ -63,6 +63,7 @@ def app(tmp_path_factory):
         "SQLALCHEMY_DATABASE_URI": database_url(tmp_path_factory),
         "SECRET_KEY": "test-secret",
         "SERVER_NAME": "tracker.test",
+        "UPLOAD_FOLDER": str(tmp_path_factory.mktemp("uploads")),
     })
     reset_schema(app)
     return app

@@ -32,6 +32,9 @@ def create_app(config: dict | None = None) -> Flask:
     web.init_app(app)
     errors.init_app(app)
     _configure_sqlite(app)
+    from tracker import security
+
+    security.init_app(app)  # before the blueprints: it bounds every <int:…> in their routes
 
     from tracker.auth import init_app as init_auth
 
@@ -52,20 +55,24 @@ def _register_blueprints(app: Flask) -> None:
     from tracker.home import bp as home
     from tracker.people.views import bp as people
     from tracker.projects.views import bp as projects
+    from tracker.security.trash import bp as trash
     from tracker.study.views import bp as study
     from tracker.talks.views import bp as talks
 
-    for bp in (home, auth, accounts, people, projects, branches, dispatches, study, talks, due, calendar, bench):
+    for bp in (home, auth, accounts, people, projects, branches, dispatches, study, talks, due, calendar, trash, bench):
         app.register_blueprint(bp)
 
 
 def _register_commands(app: Flask) -> None:
     from tracker.bench.cli import bench_cli
     from tracker.cli import demo_cli, user_cli
+    from tracker.security.backup import backup_command, restore_command
 
     app.cli.add_command(user_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(bench_cli)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
 
 
 def _configure_sqlite(app: Flask) -> None:
@@ -93,4 +100,10 @@ def _configure_sqlite(app: Flask) -> None:
 
     @event.listens_for(engine, "begin")
     def on_begin(conn):
-        conn.exec_driver_sql("BEGIN")
+        # A POST takes the write lock when its transaction starts, so two saves queue up
+        # instead of the second failing on a stale WAL snapshot ("database is locked");
+        # it then reads the first one's version and gets the conflict page.
+        from flask import has_request_context, request
+
+        writing = has_request_context() and request.method == "POST"
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if writing else "BEGIN")

@@ -35,8 +35,17 @@ def load(instance_path: Path) -> dict:
         "SESSION_COOKIE_SAMESITE": "Lax",
         "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the sign-in
         "PAGE_SIZE": _int("TRACKER_PAGE_SIZE", 25),
-        # Study session attachments (issue 3): where files live and how big one may be.
-        "ATTACHMENT_DIR": os.environ.get("TRACKER_ATTACHMENT_DIR", str(instance_path / "attachments")),
+        # Trust (issue 6): HTTPS adds HSTS and Secure cookies; uploads live under one folder.
+        "HTTPS": os.environ.get("TRACKER_HTTPS") == "1",
+        "PROXY_FIX_X_FOR": _int("TRACKER_PROXIES", 0),  # reverse proxies in front of the app
+        "UPLOAD_FOLDER": os.environ.get("UPLOAD_FOLDER", str(instance_path / "uploads")),
+        # Sign-in throttling: redis://… shares the counts between workers and servers.
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_KEY_PREFIX": os.environ.get("RATELIMIT_KEY_PREFIX", "tracker"),
+        "RATELIMIT_ENABLED": os.environ.get("RATELIMIT_ENABLED", "1") != "0",
+        "SIGN_IN_LIMIT_USER": os.environ.get("SIGN_IN_LIMIT_USER", "5 per minute;20 per hour"),
+        "SIGN_IN_LIMIT_ADDRESS": os.environ.get("SIGN_IN_LIMIT_ADDRESS", "30 per minute;200 per hour"),
+        # Study session attachments (issue 3): how big one may be; files live in UPLOAD_FOLDER.
         "UPLOAD_MAX_BYTES": upload_max,
         # The whole request: a form with several files at the per-file limit, plus the text.
         "MAX_CONTENT_LENGTH": upload_max * _int("TRACKER_UPLOAD_MAX_FILES", 8) + 1024 * 1024,

@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from flask import abort, flash, redirect, render_template
 from flask_babel import gettext as _
+from sqlalchemy.orm.exc import StaleDataError
 
 from tracker import records
 from tracker.auth.forms import EmptyForm
@@ -23,10 +24,19 @@ def form_page(form, template: str, save: Callable, success_url: Callable, *, obj
     if form.validate_on_submit():
         try:
             result = save(form)
+            db.session.flush()
         except records.Conflict as exc:
             db.session.rollback()
             conflict = _conflicting_values(form, exc.current)
             form.version.data = str(exc.current.version)
+        except StaleDataError:
+            # Another save passed the version check at the same moment and committed
+            # first; the database's own version check stopped this one.
+            db.session.rollback()
+            if obj is None:
+                raise
+            conflict = _conflicting_values(form, obj)  # obj reloads: the winner's values
+            form.version.data = str(obj.version)
         except records.Invalid as exc:
             db.session.rollback()
             target = form[exc.field].errors if exc.field else form.form_errors

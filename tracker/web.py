@@ -31,7 +31,8 @@ def require(allowed: bool) -> None:
 def paginate(stmt: Select):
     return db.paginate(
         stmt,
-        page=request.args.get("page", 1, type=int),
+        # a page number beyond any real list would overflow the database's OFFSET
+        page=min(max(request.args.get("page", 1, type=int), 1), 100_000),
         per_page=current_app.config["PAGE_SIZE"],
         error_out=False,
         count=True,
@@ -46,6 +47,9 @@ def page_url(number: int) -> str:
 
 def like(text: str) -> str:
     """A LIKE pattern matching `text` anywhere, with LIKE's wildcards taken literally."""
+    # No stored text is longer than a few hundred characters, and SQLite refuses LIKE
+    # patterns past 50,000 bytes: cut a search to a length no stored text reaches.
+    text = text[:1000]
     escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
 

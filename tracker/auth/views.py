@@ -13,6 +13,7 @@ from tracker.auth.models import User
 from tracker.extensions import db
 from tracker.history.services import record
 from tracker.i18n import LANGUAGES
+from tracker.security.throttle import sign_in_limits
 
 bp = Blueprint("auth", __name__)
 
@@ -30,6 +31,7 @@ def safe_next(target: str | None) -> str:
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
+@sign_in_limits
 def sign_in():
     if current_user.is_authenticated:
         return redirect(url_for("home.index"))
@@ -40,9 +42,13 @@ def sign_in():
         if user is None or not user.is_active or not user.check_password(form.password.data):
             form.password.errors.append(_("Unknown username or wrong password."))
             return render_template("auth/sign_in.html", form=form), 400
-        # A plain UPDATE: signing in is not an edit, so it must not bump the version
-        # (an admin editing this account meanwhile would see a false conflict).
-        db.session.execute(update(User).where(User.id == user.id).values(last_sign_in_at=clock.now()))
+        # A plain UPDATE, not the versioned ORM write: signing in is bookkeeping, and must
+        # neither conflict with another sign-in of the same user at the same moment nor
+        # make an admin's open edit form of this account stale.
+        db.session.execute(
+            update(User).where(User.id == user.id).values(last_sign_in_at=clock.now()),
+            execution_options={"synchronize_session": False},
+        )
         db.session.commit()
         login_user(user)
         return redirect(safe_next(form.next.data))

@@ -51,6 +51,6 @@ class FolderStore:
 def get_store() -> Store:
     store = current_app.extensions.get("attachment_store")
     if store is None:
-        store = FolderStore(current_app.config["ATTACHMENT_DIR"])
+        store = FolderStore(current_app.config["UPLOAD_FOLDER"])
         current_app.extensions["attachment_store"] = store
     return store

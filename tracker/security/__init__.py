@@ -1,0 +1,15 @@
+"""Trust: response headers, sign-in throttling, input guards, the deleted-records page,
+backup and restore (issue 6). `init_app` runs before the blueprints are registered, so the
+bounded `int` converter applies to every route of every feature."""
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    from tracker.security import guards, headers, history_guard, throttle
+
+    history_guard.install()
+    guards.init_app(app)
+    headers.init_app(app)
+    throttle.init_app(app)
