@@ -137,7 +137,7 @@ FILLERS = [fill_people, fill_projects_and_branches, fill_dispatches]
 
 
 def fill(params: Params) -> Filled:
-    rng = random.Random(params.seed)
+    rng = random.Random(params.seed)  # seeded data for benchmarks, not secrets; nosec B311
     filled = Filled()
     for filler in FILLERS:
         filler(rng, params, filled)
@@ -155,7 +155,7 @@ def _reset_sequences() -> None:
 
     for table in db.metadata.sorted_tables:
         if "id" in table.c and table.c.id.primary_key:
-            db.session.execute(text(
-                f"SELECT setval(pg_get_serial_sequence('\"{table.name}\"', 'id'), "  # noqa: S608 — table names from our metadata
-                f"COALESCE((SELECT MAX(id) FROM \"{table.name}\"), 0) + 1, false)"
-            ))
+            # Table names come from our own metadata, never from input.
+            sql = (f"SELECT setval(pg_get_serial_sequence('\"{table.name}\"', 'id'), "  # noqa: S608
+                   f"COALESCE((SELECT MAX(id) FROM \"{table.name}\"), 0) + 1, false)")  # nosec B608
+            db.session.execute(text(sql))
