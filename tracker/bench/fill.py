@@ -137,7 +137,8 @@ FILLERS = [fill_people, fill_projects_and_branches, fill_dispatches]
 
 
 def fill(params: Params) -> Filled:
-    rng = random.Random(params.seed)  # seeded data for benchmarks, not secrets; nosec B311
+    # Seeded data for benchmarks, not secrets.
+    rng = random.Random(params.seed)  # nosec B311
     filled = Filled()
     for filler in FILLERS:
         filler(rng, params, filled)

@@ -13,15 +13,17 @@ import http.cookiejar
 import os
 import re
 import socket
-import subprocess  # the runner starts wrk, gunicorn and flask it names itself; nosec B404
+import subprocess  # nosec B404
 import sys
 import time
 import urllib.parse
 import urllib.request
 from pathlib import Path
 
+# subprocess: the runner only starts wrk, gunicorn and flask, with argv built here.
 ROOT = Path(__file__).resolve().parents[2]
-PASSWORD = "bench-password-2026"  # the throwaway account of the benchmark database; nosec B105
+# The throwaway account of the benchmark database.
+PASSWORD = "bench-password-2026"  # nosec B105
 
 #: (name, path, target ratio to the reference or None, target p99 in ms or None)
 PAGES = [
@@ -37,7 +39,8 @@ EXPORTS: list[tuple[str, str, float]] = []
 
 
 def flask(env: dict, *args: str, stdin: str | None = None) -> str:
-    result = subprocess.run([sys.executable, "-m", "flask", *args], cwd=ROOT, env=env,  # fixed argv; nosec B603
+    # Fixed argv.
+    result = subprocess.run([sys.executable, "-m", "flask", *args], cwd=ROOT, env=env,  # nosec B603
                             input=stdin, text=True, capture_output=True, check=False)
     if result.returncode != 0:
         sys.exit(f"flask {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
@@ -82,7 +85,8 @@ def sign_in(base: str) -> str:
 
 
 def wrk(url: str, cookie: str, seconds: int, connections: int) -> dict:
-    out = subprocess.run(  # wrk from PATH with arguments built here; nosec B603 B607
+    # Wrk from PATH with arguments built here.
+    out = subprocess.run(  # nosec B603 B607
         ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "-H", f"Cookie: {cookie}", url],
         capture_output=True, text=True, check=True,
     ).stdout
@@ -102,7 +106,8 @@ def run(url: str, seconds: int, connections: int) -> bool:
     env = prepare(url)
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen(  # gunicorn with a fixed argv; nosec B603
+    # Gunicorn with a fixed argv.
+    server = subprocess.Popen(  # nosec B603
         [sys.executable, "-m", "gunicorn", "-w", "2", "-b", f"127.0.0.1:{port}", "wsgi:app"],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
@@ -110,7 +115,8 @@ def run(url: str, seconds: int, connections: int) -> bool:
     try:
         for _ in range(100):
             try:
-                urllib.request.urlopen(base + "/sign-in", timeout=1)  # http://127.0.0.1 we started; nosec B310
+                # Http://127.0.0.1 we started.
+                urllib.request.urlopen(base + "/sign-in", timeout=1)  # nosec B310
                 break
             except OSError:
                 time.sleep(0.1)
@@ -131,7 +137,8 @@ def run(url: str, seconds: int, connections: int) -> bool:
             timings = []
             for _ in range(3):
                 started = time.perf_counter()
-                urllib.request.urlopen(request).read()  # http://127.0.0.1 we started; nosec B310
+                # Http://127.0.0.1 we started.
+                urllib.request.urlopen(request).read()  # nosec B310
                 timings.append(time.perf_counter() - started)
             best = min(timings)
             good = best < limit
