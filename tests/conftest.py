@@ -13,6 +13,7 @@ import re
 from contextlib import contextmanager
 
 import pytest
+from flask import has_app_context
 from flask.testing import FlaskClient
 from flask_sqlalchemy.session import _app_ctx_id
 from sqlalchemy import event, text
@@ -109,9 +110,12 @@ class Client(FlaskClient):
         # test's (Flask reuses an app context that is already pushed).
         # The test's own session flushes first, so the request sees what the test set up,
         # and forgets what it loaded afterwards, so the test sees what the request wrote.
-        db.session.flush()
+        in_test = has_app_context()
+        if in_test:
+            db.session.flush()
         response = contextvars.Context().run(super().open, *args, **kwargs)
-        db.session.expire_all()
+        if in_test:
+            db.session.expire_all()
         return response
 
     def post(self, *args, **kwargs):

@@ -6,6 +6,11 @@ from tests.security.htmlforms import Form, data_forms
 from tests.test_access import PUBLIC, TABLE
 
 
+def html_of(response) -> str:
+    """The page's HTML; empty for files (attachments, thumbnails, exports, the calendar feed)."""
+    return response.get_data(as_text=True) if response.mimetype == "text/html" else ""
+
+
 def get_urls(world, *, public: bool = False) -> dict[str, str]:
     """{endpoint: url} of every GET page (static files left out)."""
     urls = {}
@@ -24,7 +29,7 @@ def post_forms(client, world) -> list[tuple[str, str, Form]]:
         response = client.get(url)
         if response.status_code != 200:
             continue
-        for form in data_forms(response.get_data(as_text=True)):
+        for form in data_forms(html_of(response)):
             found.append((endpoint, url, form))
     return found
 
@@ -36,7 +41,7 @@ def filter_forms(client, world) -> list[tuple[str, str, Form]]:
         response = client.get(url)
         if response.status_code != 200:
             continue
-        for form in data_forms(response.get_data(as_text=True), method="get"):
+        for form in data_forms(html_of(response), method="get"):
             found.append((endpoint, form.action or url, form))
     return found
 
@@ -76,7 +81,7 @@ def fresh_form(client, page_url: str, like: Form) -> Form:
     """The same form, opened again now (its version and choices current)."""
     from tests.security.htmlforms import data_forms
 
-    html = client.get(page_url).get_data(as_text=True)
+    html = html_of(client.get(page_url))
     for form in data_forms(html):
         if form.fields.keys() == like.fields.keys():
             return form

@@ -4,7 +4,15 @@ the pages, so new features are covered without changes here."""
 from __future__ import annotations
 
 from tests.conftest import sign_in
-from tests.security.discover import field_errors, filter_forms, fresh_form, get_urls, plausible, post_forms
+from tests.security.discover import (
+    field_errors,
+    filter_forms,
+    fresh_form,
+    get_urls,
+    html_of,
+    plausible,
+    post_forms,
+)
 from tests.test_access import world  # noqa: F401 - the fixture
 
 PAYLOADS = ['<script>alert(1)</script>', '"><svg onload=alert(2)>']
@@ -52,7 +60,7 @@ def test_stored_markup_comes_back_escaped_everywhere(client, world):  # noqa: F8
     assert saved >= len(targets) // 2, "most forms should accept markup as plain text and save it"
     # Every page, lists and histories included, now showing the stored values.
     for endpoint, url in get_urls(world).items():
-        page = client.get(url).get_data(as_text=True)
+        page = html_of(client.get(url))
         assert_no_raw(page, endpoint)
         escaped_seen += page.count(ESCAPED)
     assert escaped_seen >= 10  # the payload was really stored and shown, escaped
