@@ -33,7 +33,7 @@ lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/bandit -q -c bandit.yaml -r tracker scripts wsgi.py
 
-# Every trust promise of docs/SECURITY.md: static checks, the security tests including the
+# Every trust promise of the README (section "Trust"): static checks, the security tests including the
 # slow ones (gunicorn kill test, shared throttle), and the sqlmap scan. With
 # TEST_DATABASE_URL set the tests use PostgreSQL too. CI passes PYTEST_ARGS="-m slow"
 # because `make test` already ran the fast ones on both databases.
