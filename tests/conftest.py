@@ -26,7 +26,7 @@ from tracker.extensions import db
 from tracker.people.models import Person
 from tracker.projects.models import IntegrityCheckpoint, Project
 
-pytest_plugins = ["tests.fixtures_study", "tests.fixtures_talks"]
+pytest_plugins = ["tests.fixtures_study", "tests.fixtures_talks", "tests.fixtures_ledger"]
 
 PASSWORD = "correct horse battery"
 #: a fixed "now" for every test: 2026-06-15 10:00 in Shanghai
