@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, IntegerField, SelectField
-from wtforms.validators import NumberRange, Optional, ValidationError
+from wtforms.validators import NumberRange, Optional
 
 from tracker import clock
 from tracker.forms import IdSelectField
@@ -81,19 +81,20 @@ class LedgerForm(FlaskForm):
     date_to = DateField(_l("To"), validators=[Optional()])
     reviewed_only = BooleanField(_l("Reviewed records only"))
 
-    def validate_date_from(self, field):
-        if self.period.data == "custom" and field.data is None:
-            raise ValidationError(_l("Give the first day of the period."))
-
-    def validate_date_to(self, field):
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
         if self.period.data != "custom":
-            return
-        if field.data is None:
-            raise ValidationError(_l("Give the last day of the period."))
-        if self.date_from.data and field.data < self.date_from.data:
-            raise ValidationError(_l("The period cannot end before it starts."))
-        if self.date_from.data and (field.data - self.date_from.data).days > 366 * 5:
-            raise ValidationError(_l("Choose a period of at most five years."))
+            return valid
+        first, last = self.date_from, self.date_to
+        if first.data is None and not first.errors:
+            first.errors.append(_l("Give the first day of the period."))
+        if last.data is None and not last.errors:
+            last.errors.append(_l("Give the last day of the period."))
+        elif first.data and last.data < first.data:
+            last.errors.append(_l("The period cannot end before it starts."))
+        elif first.data and (last.data - first.data).days > 366 * 5:
+            last.errors.append(_l("Choose a period of at most five years."))
+        return valid and not (first.errors or last.errors)
 
     def span(self) -> Span:
         """The chosen period (call after validate())."""

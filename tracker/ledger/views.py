@@ -28,7 +28,7 @@ FORMATS = {
 def _choice():
     """The form from the query string (GET) or the export form (POST), and the branch chosen
     (None for all). A branch the user may not read is refused before anything else."""
-    values = request.form if request.method == "POST" else request.args
+    values = request.values
     branch = None
     if branch_id := values.get("branch_id", type=int):
         branch = get_or_404(Branch, branch_id)
