@@ -133,7 +133,8 @@ def test_word_document_has_the_paper_forms(client, ledger_site, secretary):
     text = document_text(document)
     assert "邻区财政预算执行交叉审计临时党支部" in [p.text for p in document.paragraphs]
     assert "Ledger (台账), Year 2026" in text
-    assert text.count("Meeting record") == 2 and text.count("Talk record") == 2
+    titles = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
+    assert titles.count("Meeting record") == 2 and titles.count("Talk record") == 2
     assert "学习新修订的纪律处分条例" in text and "林芳 (On leave: 病假)" in text
     assert "讲清八不准和四严禁的要求" in text and "家中老人需要照顾" in text
     assert "Host (signature):" in text and "Talked with (signature):" in text

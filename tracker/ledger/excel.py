@@ -7,7 +7,6 @@ branches" workbook can be filtered. Text that looks like a formula stays text.
 """
 from __future__ import annotations
 
-import datetime as dt
 import io
 
 from flask_babel import gettext as _
@@ -22,7 +21,7 @@ from tracker import vocab
 from tracker.ledger import paper
 from tracker.ledger.paper import Column
 
-FORMATS = {"date": "yyyy-mm-dd", "time": "hh:mm"}
+FORMATS = {"time": "hh:mm"}
 HEADER_FONT = Font(bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="F2DCDB")
 WRAP = Alignment(wrap_text=True, vertical="top")
@@ -37,7 +36,7 @@ SESSIONS = [
     Column(_l("Date"), _session_attr("held_on"), "date", 12),
     Column(_l("Start time"), _session_attr("start_time"), "time", 8),
     Column(_l("End time"), _session_attr("end_time"), "time", 8),
-    Column(_l("Session type"), lambda row: vocab.label(vocab.SESSION_TYPES, row[1].session_type)),
+    Column(_l("Session type"), lambda row: paper.label(vocab.SESSION_TYPES, row[1].session_type)),
     Column(_l("Topic"), _session_attr("topic"), width=30),
     Column(_l("Place"), _session_attr("place"), width=18),
     Column(_l("Host"), _session_attr("host"), width=10),
@@ -55,13 +54,13 @@ ATTENDANCE = [
     Column(_l("Date"), lambda row: row[1].held_on, "date", 12),
     Column(_l("Topic"), lambda row: row[1].topic, width=30),
     Column(_l("Name"), lambda row: row[2].person.name, width=12),
-    Column(_l("Attendance"), lambda row: vocab.label(vocab.ATTENDANCE, row[2].status), width=10),
+    Column(_l("Attendance"), lambda row: paper.label(vocab.ATTENDANCE, row[2].status), width=10),
     Column(_l("Reason"), lambda row: row[2].reason, width=24),
 ]
 TALKS = [
     Column(_l("Date"), lambda t: t.talk_date, "date", 12),
-    Column(_l("Talk type"), lambda t: vocab.label(vocab.TALK_TYPES, t.talk_type), width=14),
-    Column(_l("Form"), lambda t: vocab.label(vocab.TALK_FORMS, t.talk_form), width=10),
+    Column(_l("Talk type"), lambda t: paper.label(vocab.TALK_TYPES, t.talk_type), width=14),
+    Column(_l("Form"), lambda t: paper.label(vocab.TALK_FORMS, t.talk_form), width=10),
     Column(_l("Place"), lambda t: t.place, width=16),
     Column(_l("Conducted by"), lambda t: t.conducted_by.name, width=12),
     Column(_l("Post"), lambda t: t.conducted_by.post, width=12),
@@ -87,17 +86,25 @@ COMPLIANCE = [
 BRANCH = Column(_l("Temporary branch"), None, width=30)
 
 
-def _cell(ws, value, kind: str, style: bool = False):
+def _cell(ws, value, kind: str):
+    """The value as the row gets it: plain where openpyxl's defaults serve (most cells,
+    which keeps a year of attendance fast), a styled cell where they do not."""
+    if value == "" or value is None:
+        return None
     if isinstance(value, str):
         value = ILLEGAL_CHARACTERS_RE.sub("", value)
-    cell = WriteOnlyCell(ws, value=value if value != "" else None)
-    if isinstance(value, str):
+        if kind != "long" and not value.startswith("="):
+            return value
+        cell = WriteOnlyCell(ws, value=value)
         cell.data_type = "s"  # "=…" typed into a form is text, never a formula
-    if kind in FORMATS and isinstance(value, dt.date | dt.time):
-        cell.number_format = FORMATS[kind]
-    if style and kind == "long":
-        cell.alignment = WRAP
-    return cell
+        if kind == "long":
+            cell.alignment = WRAP
+        return cell
+    if kind == "time":
+        cell = WriteOnlyCell(ws, value=value)
+        cell.number_format = FORMATS["time"]
+        return cell
+    return value  # numbers; dates get openpyxl's yyyy-mm-dd
 
 
 def _sheet(wb, title, columns: list[Column], rows) -> None:
@@ -116,11 +123,11 @@ def _sheet(wb, title, columns: list[Column], rows) -> None:
     ws.append(header)
     for branch_name, row in rows:
         ws.append([_cell(ws, branch_name, "text")]
-                  + [_cell(ws, c.value(row), c.kind, style=True) for c in columns])
+                  + [_cell(ws, c.value(row), c.kind) for c in columns])
 
 
 def _compliance_rows(book):
-    state = lambda s: vocab.label(vocab.DUE_STATES, s)  # noqa: E731
+    state = lambda s: paper.label(vocab.DUE_STATES, s)  # noqa: E731
     theme, lesson = _("Theme party day"), _("Party lesson")
     for d in book.theme_days:
         held = d.held[0].day if d.held else None

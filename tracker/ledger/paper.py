@@ -11,6 +11,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from flask import g
 from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -48,6 +49,16 @@ def show(value, kind: str = "text") -> str:
     return str(value)
 
 
+def label(values: dict, code: str | None) -> str:
+    """vocab.label, remembered for the request: a ledger asks for the same few labels
+    thousands of times, and each translation lookup costs."""
+    cache = g.setdefault("ledger_labels", {})
+    key = (id(values), code)
+    if key not in cache:
+        cache[key] = vocab.label(values, code)
+    return cache[key]
+
+
 def _chinese() -> bool:
     return str(get_locale() or "en").startswith("zh")
 
@@ -62,11 +73,11 @@ def join(items, *, strong: bool = False) -> str:
 def status_text(status: str) -> str:
     if status == "submitted":
         return _("Submitted, not yet reviewed")
-    return vocab.label(STATUSES, status)
+    return label(STATUSES, status)
 
 
 def _with_reason(a) -> str:
-    state = vocab.label(vocab.ATTENDANCE, a.status)
+    state = label(vocab.ATTENDANCE, a.status)
     if a.reason:
         return _("%(name)s (%(state)s: %(reason)s)", name=a.person.name, state=state, reason=a.reason)
     return _("%(name)s (%(state)s)", name=a.person.name, state=state)
@@ -78,7 +89,7 @@ def meeting_record(number: int, s: StudySession) -> PaperForm:
     away = [_with_reason(a) for a in s.attendance if a.status != "present"]
     content, resolutions = _("Content and minutes"), _("Resolutions and follow-up")
     rows: list[tuple[Pair, ...]] = [
-        ((_("Session type"), vocab.label(vocab.SESSION_TYPES, s.session_type)), (_("No."), str(number))),
+        ((_("Session type"), label(vocab.SESSION_TYPES, s.session_type)), (_("No."), str(number))),
         ((_("Date"), show(s.held_on, "date")),
          (_("Time"), f"{show(s.start_time, 'time')}–{show(s.end_time, 'time')}")),
         ((_("Place"), s.place),),
@@ -127,8 +138,8 @@ def talk_record(talk: Talk) -> PaperForm:
     if talk.follow_up_due:
         follow_up += "\n" + _("Due %(day)s", day=show(talk.follow_up_due, "date"))
     rows: list[tuple[Pair, ...]] = [
-        ((_("Talk type"), vocab.label(vocab.TALK_TYPES, talk.talk_type)),
-         (_("Form"), vocab.label(vocab.TALK_FORMS, talk.talk_form))),
+        ((_("Talk type"), label(vocab.TALK_TYPES, talk.talk_type)),
+         (_("Form"), label(vocab.TALK_FORMS, talk.talk_form))),
         ((_("Date"), show(talk.talk_date, "date")), (_("Place"), talk.place)),
         ((_("Conducted by"), by), (_("Post"), by_post)),
         ((_("Talked with"), whom), (_("Post"), whom_post)),
@@ -158,9 +169,9 @@ class Column:
 
 ROSTER = [
     Column(_l("Name"), lambda m: m.person.name, width=12),
-    Column(_l("Role in branch"), lambda m: vocab.label(vocab.BRANCH_ROLES, m.role)),
-    Column(_l("Party status"), lambda m: vocab.label(vocab.PARTY_STATUSES, m.person.party_status)),
-    Column(_l("Source"), lambda m: vocab.label(vocab.SOURCES, m.person.source), width=12),
+    Column(_l("Role in branch"), lambda m: label(vocab.BRANCH_ROLES, m.role)),
+    Column(_l("Party status"), lambda m: label(vocab.PARTY_STATUSES, m.person.party_status)),
+    Column(_l("Source"), lambda m: label(vocab.SOURCES, m.person.source), width=12),
     Column(_l("Home organisation"), lambda m: m.person.home_organisation, width=30),
     Column(_l("Post"), lambda m: m.person.post, width=14),
     Column(_l("Joined on"), lambda m: m.joined_on, "date", 12),
@@ -180,21 +191,21 @@ THEME_DAYS = [
     Column(_l("Month"), _month, width=10),
     Column(_l("Due"), lambda d: d.due, "date", 12),
     Column(_l("Held on"), _held_days, width=24),
-    Column(_l("State"), lambda d: vocab.label(vocab.DUE_STATES, d.state), width=12),
+    Column(_l("State"), lambda d: label(vocab.DUE_STATES, d.state), width=12),
 ]
 LESSONS = [
     Column(_l("Quarter"), lambda d: f"{d.year} Q{d.quarter}", width=10),
     Column(_l("Due"), lambda d: d.due, "date", 12),
     Column(_l("Held"), lambda d: f"{len(d.held)} / {d.required}", width=8),
     Column(_l("Held on"), _held_days, width=24),
-    Column(_l("State"), lambda d: vocab.label(vocab.DUE_STATES, d.state), width=12),
+    Column(_l("State"), lambda d: label(vocab.DUE_STATES, d.state), width=12),
 ]
 
 
 def talk_state(item: DueItem) -> str:
-    state = vocab.label(vocab.DUE_STATES, item.state)
+    state = label(vocab.DUE_STATES, item.state)
     if item.talk_status:
-        return f"{state} · {vocab.label(STATUSES, item.talk_status)}"
+        return f"{state} · {label(STATUSES, item.talk_status)}"
     return state
 
 
@@ -211,7 +222,7 @@ CHECKPOINTS_DUE = [
     Column(_l("Integrity checkpoint"), lambda i: i.label, width=26),
     Column(_l("Due"), lambda i: i.due_on, "date", 12),
     Column(_l("Done on"), lambda i: i.done_on, "date", 12),
-    Column(_l("State"), lambda i: vocab.label(vocab.DUE_STATES, i.state), width=12),
+    Column(_l("State"), lambda i: label(vocab.DUE_STATES, i.state), width=12),
 ]
 
 
