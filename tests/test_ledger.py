@@ -399,3 +399,14 @@ def test_a_deleted_branch_has_no_ledger(client, ledger_site, secretary):
 
     ledger_site["branch"].deleted_at = clock.now()
     assert client.get(f"/ledger/print?branch_id={ledger_site['branch'].id}").status_code == 404
+
+
+def test_an_all_branches_ledger_too_big_for_one_request_is_refused(client, ledger_site, secretary, app,
+                                                                   monkeypatch):
+    monkeypatch.setitem(app.config, "LEDGER_MAX_RECORDS", 3)  # the site has 2 sessions and 1 dispatch talk
+    assert client.post("/ledger/excel").status_code == 200
+    monkeypatch.setitem(app.config, "LEDGER_MAX_RECORDS", 2)
+    for response in (client.post("/ledger/word"), client.get("/ledger/print")):
+        assert response.status_code == 400
+        assert "too many for one file" in response.get_data(as_text=True)
+    assert client.post("/ledger/word", data={"branch_id": ledger_site["branch"].id}).status_code == 200

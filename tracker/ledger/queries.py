@@ -52,6 +52,24 @@ def branches_for(user, span: Span) -> list[int]:
     return list(db.session.scalars(stmt))
 
 
+def record_count(branch_ids: list[int], span: Span, statuses: tuple[str, ...]) -> int:
+    """Sessions and talks an "all branches" ledger would hold, to refuse one too big to build
+    in a request. Talks are counted by the branches' projects (a close, cheap estimate)."""
+    from sqlalchemy import func
+
+    if not branch_ids:
+        return 0
+    sessions = db.session.scalar(select(func.count(StudySession.id)).where(
+        StudySession.branch_id.in_(branch_ids), StudySession.deleted_at.is_(None),
+        StudySession.status.in_(statuses), StudySession.held_on.between(span.first, span.last),
+    ))
+    talks = db.session.scalar(select(func.count(Talk.id)).join(Dispatch, Dispatch.id == Talk.dispatch_id).where(
+        Dispatch.project_id.in_(select(branch_project.c.project_id).where(branch_project.c.branch_id.in_(branch_ids))),
+        Talk.deleted_at.is_(None), Talk.status.in_(statuses), Talk.talk_date.between(span.first, span.last),
+    ))
+    return sessions + talks
+
+
 def load(branch_ids: list[int], span: Span, statuses: tuple[str, ...]) -> list[BranchLedger]:
     """The ledgers of these branches for the period, in the order of branch names."""
     branches = db.session.scalars(

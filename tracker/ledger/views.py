@@ -3,7 +3,7 @@ from __future__ import annotations
 import re
 from urllib.parse import quote
 
-from flask import Blueprint, Response, render_template, request
+from flask import Blueprint, Response, current_app, render_template, request
 from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -42,10 +42,30 @@ def _choice():
     return form, branch
 
 
+class TooBig(Exception):
+    """An "all branches" ledger with more records than one request should build."""
+
+
 def _ledgers(form: LedgerForm, branch):
     span = form.span()
-    ids = [branch.id] if branch is not None else queries.branches_for(current_user, span)
+    if branch is not None:
+        ids = [branch.id]
+    else:
+        ids = queries.branches_for(current_user, span)
+        limit = current_app.config["LEDGER_MAX_RECORDS"]
+        if queries.record_count(ids, span, form.statuses()) > limit:
+            raise TooBig(limit)
     return span, queries.load(ids, span, form.statuses())
+
+
+@bp.errorhandler(TooBig)
+def _too_big(exc):
+    form, branch = _choice()
+    form.validate()
+    form.branch_id.errors.append(_(
+        "All branches together hold more than %(n)s sessions and talks in this period, too many for "
+        "one file. Choose one branch or a shorter period.", n=exc.args[0]))
+    return render_template("ledger/index.html", form=form, branch=branch, valid=False), 400
 
 
 def _title(branch, period: str) -> str:
