@@ -410,3 +410,9 @@ def test_an_all_branches_ledger_too_big_for_one_request_is_refused(client, ledge
         assert response.status_code == 400
         assert "too many for one file" in response.get_data(as_text=True)
     assert client.post("/ledger/word", data={"branch_id": ledger_site["branch"].id}).status_code == 200
+
+
+@pytest.mark.parametrize("branch_id", ["99999999999999999999", "-3", "2147483648"])
+def test_a_branch_id_no_record_can_have_is_404(client, secretary, branch_id):
+    assert client.get(f"/ledger/print?branch_id={branch_id}").status_code == 404
+    assert client.post("/ledger/excel", data={"branch_id": branch_id}).status_code == 404

@@ -3,7 +3,7 @@ from __future__ import annotations
 import re
 from urllib.parse import quote
 
-from flask import Blueprint, Response, current_app, render_template, request
+from flask import Blueprint, Response, abort, current_app, render_template, request
 from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -18,6 +18,8 @@ from tracker.study import queries as study_queries
 from tracker.web import get_or_404, require
 
 bp = Blueprint("ledger", __name__, url_prefix="/ledger")
+#: the largest id an INTEGER column holds
+MAX_ID = 2**31 - 1
 
 FORMATS = {
     "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "Excel"),
@@ -31,6 +33,8 @@ def _choice():
     values = request.values
     branch = None
     if branch_id := values.get("branch_id", type=int):
+        if not 0 < branch_id <= MAX_ID:  # no record has it, and the database cannot compare it
+            abort(404)
         branch = get_or_404(Branch, branch_id)
         require(perm.can_export_ledger(current_user, branch))
     form = LedgerForm(formdata=values)
