@@ -27,7 +27,9 @@ from tracker.extensions import db
 from tracker.people.models import Person
 from tracker.projects.models import IntegrityCheckpoint, Project
 
-pytest_plugins = ["tests.fixtures_study", "tests.fixtures_talks", "tests.fixtures_security"]
+pytest_plugins = [
+    "tests.fixtures_study", "tests.fixtures_talks", "tests.fixtures_security", "tests.fixtures_ledger",
+]
 
 PASSWORD = "correct horse battery"
 #: a fixed "now" for every test: 2026-06-15 10:00 in Shanghai

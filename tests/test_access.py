@@ -68,7 +68,9 @@ TABLE: dict[str, tuple[str, str, object]] = {
 
 #: Features add their endpoints in a module of their own, named here. Each module has
 #: ROWS (same shape as TABLE) and ids(world, getfixture) -> {name: id} for its records.
-FEATURE_MODULES: list[str] = ["tests.access_study", "tests.access_talks", "tests.access_security"]
+FEATURE_MODULES: list[str] = [
+    "tests.access_study", "tests.access_talks", "tests.access_security", "tests.access_ledger",
+]
 FEATURES = [importlib.import_module(name) for name in FEATURE_MODULES]
 for _feature in FEATURES:
     TABLE.update(_feature.ROWS)

@@ -53,13 +53,15 @@ def _register_blueprints(app: Flask) -> None:
     from tracker.dispatches.views import bp as dispatches
     from tracker.due.views import bp as due
     from tracker.home import bp as home
+    from tracker.ledger.views import bp as ledger
     from tracker.people.views import bp as people
     from tracker.projects.views import bp as projects
     from tracker.security.trash import bp as trash
     from tracker.study.views import bp as study
     from tracker.talks.views import bp as talks
 
-    for bp in (home, auth, accounts, people, projects, branches, dispatches, study, talks, due, calendar, trash, bench):
+    for bp in (home, auth, accounts, people, projects, branches, dispatches, study, talks, due, calendar,
+               ledger, trash, bench):
         app.register_blueprint(bp)
 
 

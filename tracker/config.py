@@ -49,6 +49,8 @@ def load(instance_path: Path) -> dict:
         "UPLOAD_MAX_BYTES": upload_max,
         # The whole request: a form with several files at the per-file limit, plus the text.
         "MAX_CONTENT_LENGTH": upload_max * _int("TRACKER_UPLOAD_MAX_FILES", 8) + 1024 * 1024,
+        # The "all branches" ledger is refused above this many sessions and talks (issue 5).
+        "LEDGER_MAX_RECORDS": _int("TRACKER_LEDGER_MAX_RECORDS", 3000),
         # Compliance rules (DESIGN.md, "What is due, and when").
         "RULES": {
             "pre_talk_days_before_departure": _int("RULE_PRE_TALK_DAYS", 0),

@@ -184,3 +184,16 @@ def can_submit_talk(user, talk) -> bool:
 def sees_all_due(user) -> bool:
     """Office and viewers see every due item; a team leader only their own team's."""
     return _has(user, "admin", "secretary", "viewer")
+
+
+# Ledger (issue 5) --------------------------------------------------------------------
+# The ledger prints and exports a branch's sessions and talks, so whoever may read the
+# branch's sessions may export it: viewers, secretaries and admins every branch, a team
+# leader the branches of the projects they lead.
+def can_export_ledger(user, branch) -> bool:
+    return branch.deleted_at is None and can_read_branch_sessions(user, branch)
+
+
+def exports_all_ledgers(user) -> bool:
+    """The "all branches" ledger covers every branch, not only the user's own."""
+    return reads_all_sessions(user)

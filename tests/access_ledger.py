@@ -1,0 +1,21 @@
+"""Access decisions for the ledger (issue 5).
+
+Whoever may read a branch's sessions may print and export its ledger: viewers, secretaries
+and admins every branch, a team leader the branches of projects they lead ("other_leader"
+is refused). Everyone may open the ledger page and the "all branches" ledger, which holds
+only the branches they may read."""
+from __future__ import annotations
+
+READERS = {"viewer", "leader", "secretary", "admin"}
+EVERYONE = {"viewer", "leader", "other_leader", "secretary", "admin"}
+
+ROWS = {
+    "ledger.index": ("GET", "/ledger/?branch_id={branch}", READERS),
+    "ledger.print_view": ("GET", "/ledger/print?branch_id={branch}", READERS),
+    "ledger.excel_export": ("POST", "/ledger/excel?branch_id={branch}", READERS),
+    "ledger.word_export": ("POST", "/ledger/word?branch_id={branch}", READERS),
+}
+
+
+def ids(world, getfixture) -> dict:
+    return {}
