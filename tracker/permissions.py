@@ -186,3 +186,10 @@ def can_reopen_talk(user, talk) -> bool:
 def sees_all_due(user) -> bool:
     """Office and viewers see every due item; a team leader only their own team's."""
     return _has(user, "admin", "secretary", "viewer")
+
+
+# Review dashboard (issue 5) ----------------------------------------------------------
+def sees_whole_dashboard(user) -> bool:
+    """Office and viewers see every branch and project on the dashboard; anyone else (a
+    team leader) sees their own projects and the branches serving them."""
+    return _has(user, "admin", "secretary", "viewer")
