@@ -35,6 +35,9 @@ def load(instance_path: Path) -> dict:
         "SESSION_COOKIE_SAMESITE": "Lax",
         "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the sign-in
         "PAGE_SIZE": _int("TRACKER_PAGE_SIZE", 25),
+        # How long costly reads (dashboard figures, due items) are kept while no record
+        # changes (tracker/memo.py); 0 computes them on every request.
+        "MEMO_SECONDS": _int("TRACKER_MEMO_SECONDS", 60),
         # Study session attachments (issue 3): where files live and how big one may be.
         "ATTACHMENT_DIR": os.environ.get("TRACKER_ATTACHMENT_DIR", str(instance_path / "attachments")),
         "UPLOAD_MAX_BYTES": upload_max,

@@ -31,6 +31,9 @@ PAGES = [
     ("dispatches list", "/dispatches/", 0.5, 150),
     ("branches list", "/branches/", 0.5, 150),
     ("branch page", "/branches/1", 0.5, 150),
+    ("dashboard", "/", 0.5, 150),
+    ("talks due list", "/due/", 0.5, 150),
+    ("sessions list", "/study/", 0.5, 150),
 ]
 #: (name, path, target seconds) — timed one request at a time
 EXPORTS: list[tuple[str, str, float]] = []

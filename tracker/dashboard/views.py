@@ -4,11 +4,13 @@ from __future__ import annotations
 import datetime as dt
 
 from flask import render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 from sqlalchemy import select
 
-from tracker import clock, vocab
+from tracker import clock, memo, vocab
 from tracker import permissions as perm
 from tracker.dashboard import charts, figures, periods
 from tracker.extensions import db
@@ -66,33 +68,49 @@ def _charts(by_month_sessions, talks_by_month):
     }
 
 
+def _figures(scope: figures.Scope, period: periods.Period, today: dt.date) -> dict:
+    """Everything the page shows except the chrome (about twenty queries)."""
+    due = figures.due_figures(scope, period, today)
+    by_month_sessions = figures.sessions_by_month(scope, figures.chart_months(period))
+    attendance = figures.attendance(scope, period)
+    mine = []
+    if not scope.sees_all and scope.user.person_id:
+        mine = db.session.execute(
+            select(Project.id, Project.code, Project.name, Project.status)
+            .where(Project.deleted_at.is_(None), Project.status != "closed",
+                   Project.team_leader_id == scope.user.person_id)
+            .order_by(Project.start_date)
+        ).all()
+    return {
+        "branches": db.session.execute(study_queries.branch_choices(scope.user, for_logging=False)).all(),
+        "mine": mine, "due": due, "queue": figures.review_queue(scope, today),
+        "gaps": figures.study_gaps(scope, period, today),
+        "needing": figures.projects_needing_branch(scope, period),
+        "attendance": attendance,
+        "present": sum(r.present for r in attendance), "expected": sum(r.expected for r in attendance),
+        "sessions_by_month": by_month_sessions, "talks_by_month": due.talks_by_month,
+        "charts": _charts(by_month_sessions, due.talks_by_month),
+    }
+
+
 def page():
     today = clock.today()
     period, message = periods.from_args(request.args, today)
     scope = figures.Scope(current_user, perm.sees_whole_dashboard(current_user),
                           request.args.get("branch_id", type=int))
-    branches = db.session.execute(study_queries.branch_choices(current_user, for_logging=False)).all()
-    mine = []
-    if not scope.sees_all and current_user.person_id:
-        mine = db.session.execute(
-            select(Project.id, Project.code, Project.name, Project.status)
-            .where(Project.deleted_at.is_(None), Project.status != "closed",
-                   Project.team_leader_id == current_user.person_id)
-            .order_by(Project.start_date)
-        ).all()
-    due = figures.due_figures(scope, period, today)
-    by_month_sessions = figures.sessions_by_month(scope, figures.chart_months(period))
-    attendance = figures.attendance(scope, period)
-    return render_template(
-        "dashboard/index.html",
-        period=period, message=message, scope=scope, links=Links(scope, period),
-        kinds=periods.KINDS, branches=branches, mine=mine, today=today,
-        due=due, queue=figures.review_queue(scope, today),
-        gaps=figures.study_gaps(scope, period, today),
-        needing=figures.projects_needing_branch(scope, period),
-        attendance=attendance,
-        present=sum(r.present for r in attendance), expected=sum(r.expected for r in attendance),
-        sessions_by_month=by_month_sessions, talks_by_month=due.talks_by_month,
-        charts=_charts(by_month_sessions, due.talks_by_month),
-        title=_("Review dashboard") if scope.sees_all else _("My projects and branches"),
-    )
+    may_form_branch = perm.can_create_branch(current_user)
+    # The content is kept until a record changes (tracker.memo). The key names everything
+    # it depends on: whose scope, which branch and period, the user's one button, the language.
+    key = ("dashboard", scope.sees_all, scope.leader_person_id, scope.branch_id, period, message,
+           may_form_branch, str(get_locale()))
+    # Markup: the body is a template that Jinja rendered with autoescaping on.
+    body = memo.kept(key, lambda: Markup(render_template(  # noqa: S704
+        "dashboard/_body.html", period=period, message=message, scope=scope, links=Links(scope, period),
+        kinds=periods.KINDS, today=today, may_form_branch=may_form_branch,
+        title=title(scope), **_figures(scope, period, today),
+    )))
+    return render_template("dashboard/index.html", title=title(scope), body=body)
+
+
+def title(scope: figures.Scope) -> str:
+    return _("Review dashboard") if scope.sees_all else _("My projects and branches")

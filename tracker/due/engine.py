@@ -21,7 +21,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, or_, select
 
-from tracker import clock, vocab
+from tracker import clock, memo, vocab
 from tracker.branches.models import Branch, branch_project
 from tracker.dispatches.models import Dispatch
 from tracker.due.rules import CHECKPOINT_KINDS, TALK_KINDS, checkpoint_due_dates, state_of, talk_due_dates
@@ -105,8 +105,17 @@ class DueItem:
 
 def due_items(filters: DueFilters | None = None, *, today: dt.date | None = None,
               rules: dict | None = None) -> list[DueItem]:
-    """Due items matching `filters`, earliest due first."""
+    """Due items matching `filters`, earliest due first.
+
+    With today's date and the configured rules, the result is kept until a record changes
+    (tracker.memo), so a list that many people open costs its queries once."""
     filters = filters or DueFilters()
+    if today is None and rules is None:
+        return list(memo.kept(("due_items", filters), lambda: _due_items(filters, None, None)))
+    return _due_items(filters, today, rules)
+
+
+def _due_items(filters: DueFilters, today: dt.date | None, rules: dict | None) -> list[DueItem]:
     today = today or clock.today()
     rules = rules or current_app.config["RULES"]
     items: list[DueItem] = []
@@ -258,6 +267,8 @@ def _branches_of(project_ids: set[int]) -> dict[int, tuple[tuple[int, str], ...]
 
 
 def _with_branches(item: DueItem, branches) -> DueItem:
-    from dataclasses import replace
-
-    return replace(item, branches=branches) if branches else item
+    # The item was made in this call and nobody else holds it yet: set the field in place
+    # (dataclasses.replace would build every one of tens of thousands of items again).
+    if branches:
+        object.__setattr__(item, "branches", branches)
+    return item

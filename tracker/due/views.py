@@ -9,8 +9,8 @@ from flask import Blueprint, current_app, render_template, request
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from tracker import memo, vocab
 from tracker import permissions as perm
-from tracker import vocab
 from tracker.branches.models import Branch
 from tracker.due.engine import CHECKPOINT_KINDS, TALK_KINDS, DueFilters, due_items
 from tracker.due.rules import ACTION_STATES, OPEN_STATES
@@ -63,13 +63,22 @@ def filters_from_request(args) -> DueFilters:
     )
 
 
+def _items_and_counts(filters: DueFilters) -> tuple[list, dict[str, int]]:
+    """The items in the chosen states, and how many there are in every state."""
+    every_state = due_items(replace(filters, states=None))
+    items = [i for i in every_state if filters.states is None or i.state in filters.states]
+    counts = dict.fromkeys(vocab.DUE_STATES, 0)
+    for item in every_state:
+        counts[item.state] += 1
+    return items, counts
+
+
 @bp.get("/")
 @login_required
 def talks():
     require(perm.can_read(current_user))
     filters = filters_from_request(request.args)
-    every_state = due_items(replace(filters, states=None))
-    items = [i for i in every_state if filters.states is None or i.state in filters.states]
+    items, counts = memo.kept(("due_list", filters), lambda: _items_and_counts(filters))
     page = ListPage(items, request.args.get("page", 1, type=int), current_app.config["PAGE_SIZE"])
     projects = project_queries.choices()
     if filters.leader_person_id is not None:
@@ -77,8 +86,9 @@ def talks():
     return render_template(
         "due/talks.html",
         page=page,
-        counts={s: sum(1 for i in every_state if i.state == s) for s in vocab.DUE_STATES},
-        projects=db.session.execute(projects).all(),
+        counts=counts,
+        # (id, "code name") so the filter renders each of hundreds of options cheaply
+        projects=[(r.id, f"{r.code} {r.name}") for r in db.session.execute(projects)],
         branches=db.session.execute(
             select(Branch.id, Branch.name).where(Branch.deleted_at.is_(None)).order_by(Branch.name)
         ).all(),
