@@ -9,7 +9,7 @@ import datetime as dt
 import random
 from dataclasses import dataclass, field
 
-from sqlalchemy import insert
+from sqlalchemy import insert, text
 
 from tracker import clock, vocab
 from tracker.branches.models import Branch, Membership, branch_project
@@ -235,6 +235,9 @@ def fill(params: Params) -> Filled:
         db.session.flush()
     _reset_sequences()
     db.session.commit()
+    # fresh statistics, so the query planner knows the tables are no longer empty
+    db.session.execute(text("ANALYZE"))
+    db.session.commit()
     return filled
 
 
@@ -242,8 +245,6 @@ def _reset_sequences() -> None:
     """Explicit ids were inserted; on PostgreSQL move each id sequence past them."""
     if db.engine.dialect.name != "postgresql":
         return
-    from sqlalchemy import text
-
     for table in db.metadata.sorted_tables:
         if "id" in table.c and table.c.id.primary_key:
             db.session.execute(text(
