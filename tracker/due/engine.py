@@ -15,13 +15,14 @@ What counts as done:
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from typing import NamedTuple
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, or_, select
 
-from tracker import clock, memo, vocab
+from tracker import clock, vocab
 from tracker.branches.models import Branch, branch_project
 from tracker.dispatches.models import Dispatch
 from tracker.due.rules import CHECKPOINT_KINDS, TALK_KINDS, checkpoint_due_dates, state_of, talk_due_dates
@@ -65,8 +66,11 @@ class DueFilters:
         return self.person_id is not None or self.dispatch_id is not None
 
 
-@dataclass(frozen=True)
-class DueItem:
+class DueItem(NamedTuple):
+    """One due talk or checkpoint: a named tuple of plain values, so a list that keeps
+    thousands of them (tracker.memo) can keep them as plain tuples, which the garbage
+    collector stops walking."""
+
     kind: str
     due_on: dt.date
     state: str
@@ -84,7 +88,7 @@ class DueItem:
     talk_status: str | None = None
     team_leader_id: int | None = None
     #: (id, name) of the temporary branches serving the project
-    branches: tuple[tuple[int, str], ...] = field(default=())
+    branches: tuple[tuple[int, str], ...] = ()
 
     @property
     def is_talk(self) -> bool:
@@ -105,17 +109,8 @@ class DueItem:
 
 def due_items(filters: DueFilters | None = None, *, today: dt.date | None = None,
               rules: dict | None = None) -> list[DueItem]:
-    """Due items matching `filters`, earliest due first.
-
-    With today's date and the configured rules, the result is kept until a record changes
-    (tracker.memo), so a list that many people open costs its queries once."""
+    """Due items matching `filters`, earliest due first."""
     filters = filters or DueFilters()
-    if today is None and rules is None:
-        return list(memo.kept(("due_items", filters), lambda: _due_items(filters, None, None)))
-    return _due_items(filters, today, rules)
-
-
-def _due_items(filters: DueFilters, today: dt.date | None, rules: dict | None) -> list[DueItem]:
     today = today or clock.today()
     rules = rules or current_app.config["RULES"]
     items: list[DueItem] = []
@@ -126,7 +121,7 @@ def _due_items(filters: DueFilters, today: dt.date | None, rules: dict | None) -
     items = [i for i in items if _in_period(i.due_on, filters)
              and (filters.states is None or i.state in filters.states)]
     branches = _branches_of({i.project_id for i in items})
-    items = [_with_branches(i, branches.get(i.project_id, ())) for i in items]
+    items = [i._replace(branches=branches[i.project_id]) if i.project_id in branches else i for i in items]
     items.sort(key=lambda i: (i.due_on, _ORDER[i.kind], i.project_code, i.person_name, i.dispatch_id or 0))
     return items
 
@@ -264,11 +259,3 @@ def _branches_of(project_ids: set[int]) -> dict[int, tuple[tuple[int, str], ...]
     for row in rows:
         result.setdefault(row.project_id, []).append((row.id, row.name))
     return {k: tuple(v) for k, v in result.items()}
-
-
-def _with_branches(item: DueItem, branches) -> DueItem:
-    # The item was made in this call and nobody else holds it yet: set the field in place
-    # (dataclasses.replace would build every one of tens of thousands of items again).
-    if branches:
-        object.__setattr__(item, "branches", branches)
-    return item
