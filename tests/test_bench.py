@@ -3,10 +3,13 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
+from tests.conftest import TODAY
 from tracker.bench.fill import Params, fill
 from tracker.branches.models import Branch, Membership
 from tracker.dispatches.models import Dispatch
 from tracker.people.models import Person
+from tracker.study.models import Attendance, StudySession
+from tracker.talks.models import Talk
 
 
 def test_fill_makes_what_it_is_asked_for(session):
@@ -18,6 +21,25 @@ def test_fill_makes_what_it_is_asked_for(session):
     # Every dispatch lies within its project's dates and every branch serves one project.
     for _, _, project_id, departure, return_ in filled.dispatches[:10]:
         assert any(p == project_id and s == departure and e == return_ for p, s, e in filled.projects)
+
+
+def test_fill_adds_sessions_with_attendance_and_talks(session):
+    filled = fill(Params(branches=6, people=40, dispatches=90, sessions=30, attendance=200, talks=50))
+    assert session.scalar(select(func.count(StudySession.id))) == filled.counts["sessions"] == 30
+    assert session.scalar(select(func.count(Attendance.id))) == filled.counts["attendance"] == 200
+    assert session.scalar(select(func.count(Talk.id))) == filled.counts["talks"] == 50
+    windows = {b: (start, end) for b, start, end in filled.branches}
+    members = {b: {p for p, _, _ in rows} for b, rows in filled.members.items()}
+    for s in session.scalars(select(StudySession)):
+        start, end = windows[s.branch_id]
+        assert start <= s.held_on <= min(end or TODAY, TODAY)  # held while the branch was active
+        assert {a.person_id for a in s.attendance} <= members[s.branch_id]  # by its own members
+        assert (s.submitted_at is None) == (s.status in ("draft", "returned"))
+    dispatches = {d[0]: d for d in filled.dispatches}
+    for t in session.scalars(select(Talk)):
+        assert t.talk_date <= TODAY and t.person_id == dispatches[t.dispatch_id][1]
+    # the theme party days the study rules look for are there
+    assert session.scalar(select(func.count(StudySession.id)).where(StudySession.session_type == "theme_party_day"))
 
 
 def test_reference_page_shows_fifty_rows(client, signed_in, make_person):

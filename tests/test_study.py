@@ -205,6 +205,12 @@ def test_list_filters(client, site, make_session):
     assert topics(f"branch_id={b.id}&month=2026-05") == {"五月主题党日"}
     assert topics("month=junk") == {"五月主题党日", "六月党课", "六月主题党日"}
 
+    # the dashboard's links: a period of days, and the sessions the rules count
+    assert topics("held_from=2026-05-08&held_to=2026-06-03") == {"五月主题党日", "六月党课"}
+    assert topics("held_from=2026-06-04") == {"六月主题党日"}
+    assert topics("status=counted") == {"五月主题党日", "六月主题党日"}  # the draft lesson does not count
+    assert topics("held_to=nonsense") == {"五月主题党日", "六月党课", "六月主题党日"}
+
 
 def test_list_query_count_does_not_grow(client, site, make_session, make_branch, make_project, count_queries,
                                         make_user, attachment_store):

@@ -258,6 +258,23 @@ def test_the_talk_list_filters(client, scene, make_talk):
     assert "局外人" in page and "林芳" not in page
 
 
+def test_the_talk_list_filters_by_branch(client, scene, make_talk, make_person, make_project, make_branch,
+                                         make_dispatch):
+    """The dashboard links "talks waiting for review" of one branch to this filter."""
+    other_project = make_project()
+    other_branch = make_branch(projects=[other_project])
+    stranger = make_person("别队的人")
+    make_talk(scene["member"], scene["leader"], dispatch=scene["dispatch"], talk_date=scene["dispatch"].departure_date)
+    theirs = make_dispatch(stranger, other_project)
+    make_talk(stranger, scene["leader"], dispatch=theirs, talk_date=theirs.departure_date)
+    make_talk(scene["outsider"], scene["leader"], talk_type="other", talk_date=TODAY)  # no dispatch, no branch
+    sign_in(client, scene["secretary"])
+    page = client.get(f"/talks/?branch_id={scene['branch'].id}").get_data(as_text=True)
+    assert "林芳" in page and "别队的人" not in page and "局外人" not in page
+    page = client.get(f"/talks/?branch_id={other_branch.id}").get_data(as_text=True)
+    assert "别队的人" in page and "林芳" not in page
+
+
 def test_a_new_list_version_is_added_from_the_command_line(app, session, tmp_path, client, signed_in):
     import json
 

@@ -120,12 +120,14 @@ def can_reopen_record(user, record) -> bool:
 # Study sessions (issue 3) ------------------------------------------------------------
 # Viewers, secretaries and admins read every session; a team leader reads and logs the
 # sessions of the branches they may edit (those of projects they lead) and no others.
-def reads_all_sessions(user) -> bool:
+def sees_everything(user) -> bool:
+    """Admins, secretaries and viewers see every branch's sessions, talks, due items,
+    dashboard figures and ledgers; a team leader sees those of the projects they lead."""
     return _has(user, "admin", "secretary", "viewer")
 
 
 def can_read_branch_sessions(user, branch) -> bool:
-    return reads_all_sessions(user) or (_signed_in(user) and can_edit_branch(user, branch))
+    return sees_everything(user) or (_signed_in(user) and can_edit_branch(user, branch))
 
 
 def can_read_session(user, session) -> bool:
@@ -179,13 +181,6 @@ def can_submit_talk(user, talk) -> bool:
     return can_edit_talk(user, talk)
 
 
-
-
-def sees_all_due(user) -> bool:
-    """Office and viewers see every due item; a team leader only their own team's."""
-    return _has(user, "admin", "secretary", "viewer")
-
-
 # Ledger (issue 5) --------------------------------------------------------------------
 # The ledger prints and exports a branch's sessions and talks, so whoever may read the
 # branch's sessions may export it: viewers, secretaries and admins every branch, a team
@@ -193,7 +188,5 @@ def sees_all_due(user) -> bool:
 def can_export_ledger(user, branch) -> bool:
     return branch.deleted_at is None and can_read_branch_sessions(user, branch)
 
-
-def exports_all_ledgers(user) -> bool:
-    """The "all branches" ledger covers every branch, not only the user's own."""
-    return reads_all_sessions(user)
+# The review dashboard (issue 5) shows everything to those who `sees_everything`, else the
+# user's own projects and the branches serving them.

@@ -18,8 +18,9 @@ class Dispatch(Tracked, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
     project_id: Mapped[int] = mapped_column(ForeignKey("project.id"), index=True)
-    departure_date: Mapped[dt.date]
-    return_date: Mapped[dt.date]
+    #: indexed: the due engine narrows dispatches by a period of due dates (issue 5)
+    departure_date: Mapped[dt.date] = mapped_column(index=True)
+    return_date: Mapped[dt.date] = mapped_column(index=True)
     note: Mapped[str] = mapped_column(String(500), default="")
     person: Mapped[Person] = relationship()
     project: Mapped[Project] = relationship()

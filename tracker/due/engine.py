@@ -15,7 +15,8 @@ What counts as done:
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from typing import NamedTuple
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
@@ -65,8 +66,11 @@ class DueFilters:
         return self.person_id is not None or self.dispatch_id is not None
 
 
-@dataclass(frozen=True)
-class DueItem:
+class DueItem(NamedTuple):
+    """One due talk or checkpoint: a named tuple of plain values, so a list that keeps
+    thousands of them (tracker.memo) can keep them as plain tuples, which the garbage
+    collector stops walking."""
+
     kind: str
     due_on: dt.date
     state: str
@@ -84,7 +88,7 @@ class DueItem:
     talk_status: str | None = None
     team_leader_id: int | None = None
     #: (id, name) of the temporary branches serving the project
-    branches: tuple[tuple[int, str], ...] = field(default=())
+    branches: tuple[tuple[int, str], ...] = ()
 
     @property
     def is_talk(self) -> bool:
@@ -117,7 +121,7 @@ def due_items(filters: DueFilters | None = None, *, today: dt.date | None = None
     items = [i for i in items if _in_period(i.due_on, filters)
              and (filters.states is None or i.state in filters.states)]
     branches = _branches_of({i.project_id for i in items})
-    items = [_with_branches(i, branches.get(i.project_id, ())) for i in items]
+    items = [i._replace(branches=branches[i.project_id]) if i.project_id in branches else i for i in items]
     items.sort(key=lambda i: (i.due_on, _ORDER[i.kind], i.project_code, i.person_name, i.dispatch_id or 0))
     return items
 
@@ -255,9 +259,3 @@ def _branches_of(project_ids: set[int]) -> dict[int, tuple[tuple[int, str], ...]
     for row in rows:
         result.setdefault(row.project_id, []).append((row.id, row.name))
     return {k: tuple(v) for k, v in result.items()}
-
-
-def _with_branches(item: DueItem, branches) -> DueItem:
-    from dataclasses import replace
-
-    return replace(item, branches=branches) if branches else item

@@ -9,10 +9,10 @@ from flask import Blueprint, current_app, render_template, request
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from tracker import memo, vocab
 from tracker import permissions as perm
-from tracker import vocab
 from tracker.branches.models import Branch
-from tracker.due.engine import CHECKPOINT_KINDS, TALK_KINDS, DueFilters, due_items
+from tracker.due.engine import CHECKPOINT_KINDS, TALK_KINDS, DueFilters, DueItem, due_items
 from tracker.due.rules import ACTION_STATES, OPEN_STATES
 from tracker.extensions import db
 from tracker.people import queries as people_queries
@@ -50,7 +50,7 @@ def _date_arg(name: str) -> dt.date | None:
 def filters_from_request(args) -> DueFilters:
     state = args.get("state", "action")
     states = STATE_GROUPS.get(state) or (frozenset({state}) if state in vocab.DUE_STATES else None)
-    leader = None if perm.sees_all_due(current_user) else (current_user.person_id or -1)
+    leader = None if perm.sees_everything(current_user) else (current_user.person_id or -1)
     return DueFilters(
         kinds=WHAT.get(args.get("what", "talks"), WHAT["talks"]),
         states=states,
@@ -63,26 +63,41 @@ def filters_from_request(args) -> DueFilters:
     )
 
 
+def _items_and_counts(filters: DueFilters) -> tuple[list[tuple], dict[str, int]]:
+    """The items in the chosen states, and how many there are in every state.
+
+    The items are kept (tracker.memo) as plain tuples: the garbage collector stops walking
+    tuples of plain values, so tens of thousands of kept items cost no pauses later."""
+    every_state = due_items(replace(filters, states=None))
+    items = [tuple(i) for i in every_state if filters.states is None or i.state in filters.states]
+    counts = dict.fromkeys(vocab.DUE_STATES, 0)
+    for item in every_state:
+        counts[item.state] += 1
+    return items, counts
+
+
 @bp.get("/")
 @login_required
 def talks():
     require(perm.can_read(current_user))
     filters = filters_from_request(request.args)
-    every_state = due_items(replace(filters, states=None))
-    items = [i for i in every_state if filters.states is None or i.state in filters.states]
+    items, counts = memo.kept(("due_list", filters), lambda: _items_and_counts(filters))
     page = ListPage(items, request.args.get("page", 1, type=int), current_app.config["PAGE_SIZE"])
+    page.items = [DueItem._make(row) for row in page.items]
     projects = project_queries.choices()
     if filters.leader_person_id is not None:
         projects = projects.where(Project.team_leader_id == filters.leader_person_id)
     return render_template(
         "due/talks.html",
         page=page,
-        counts={s: sum(1 for i in every_state if i.state == s) for s in vocab.DUE_STATES},
-        projects=db.session.execute(projects).all(),
-        branches=db.session.execute(
+        counts=counts,
+        # (id, "code name") so the filter renders each of hundreds of options cheaply
+        projects=[(r.id, f"{r.code} {r.name}") for r in db.session.execute(projects)],
+        # plain (id, name) tuples: thousands of options, cheap to render and to collect
+        branches=[tuple(r) for r in db.session.execute(
             select(Branch.id, Branch.name).where(Branch.deleted_at.is_(None)).order_by(Branch.name)
-        ).all(),
-        people=db.session.execute(people_queries.choices()).all(),
+        )],
+        people=[(r.id, r.name) for r in db.session.execute(people_queries.choices())],
         state=request.args.get("state", "action"),
         team_only=filters.leader_person_id is not None,
     )

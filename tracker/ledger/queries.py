@@ -47,7 +47,7 @@ def branches_for(user, span: Span) -> list[int]:
         Branch.approval_date <= span.last,
         or_(Branch.dissolved_on.is_(None), Branch.dissolved_on >= span.first),
     )
-    if not perm.exports_all_ledgers(user):
+    if not perm.sees_everything(user):
         stmt = stmt.where(Branch.id.in_(branches_led_by(user)))
     return list(db.session.scalars(stmt))
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.branches.models import Branch
@@ -14,6 +14,12 @@ from tracker.review.models import Reviewable
 
 class StudySession(Reviewable, Tracked, Base):
     __tablename__ = "study_session"
+    __table_args__ = (
+        # the sessions list, newest first, reads this index in order and stops after a page
+        Index("ix_study_session_listed", "held_on", "start_time", "id"),
+        # the dashboard counts sessions per month, type and branch from the index alone
+        Index("ix_study_session_counted", "held_on", "status", "session_type", "branch_id", "deleted_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     branch_id: Mapped[int] = mapped_column(ForeignKey("branch.id"), index=True)

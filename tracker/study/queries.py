@@ -26,7 +26,7 @@ def branches_led_by(user) -> Select:
 
 def visible(stmt: Select, user) -> Select:
     """Limit a statement over StudySession to the sessions this user may read."""
-    if perm.reads_all_sessions(user) or perm.is_office(user):
+    if perm.sees_everything(user) or perm.is_office(user):
         return stmt
     if user.has_role("team-leader"):
         return stmt.where(StudySession.branch_id.in_(branches_led_by(user)))
@@ -41,8 +41,18 @@ def parse_month(text: str | None) -> dt.date | None:
         return None
 
 
+def parse_day(text: str | None) -> dt.date | None:
+    """'2026-05-31' -> that date, or None."""
+    try:
+        return dt.date.fromisoformat((text or "").strip())
+    except ValueError:
+        return None
+
+
 def sessions(args, user) -> Select:
-    """Sessions matching the list filters: branch_id, session_type, status, month (YYYY-MM)."""
+    """Sessions matching the list filters: branch_id, session_type, status (or "counted":
+    submitted or reviewed, the sessions the rules count), month (YYYY-MM), held_from and
+    held_to (YYYY-MM-DD, inclusive)."""
     stmt = (
         select(StudySession)
         .where(StudySession.deleted_at.is_(None))
@@ -59,6 +69,12 @@ def sessions(args, user) -> Select:
         stmt = stmt.where(StudySession.session_type == kind)
     if (status := args.get("status")) in STATUSES:
         stmt = stmt.where(StudySession.status == status)
+    elif status == "counted":
+        stmt = stmt.where(StudySession.status.in_(COUNTED))
+    if held_from := parse_day(args.get("held_from")):
+        stmt = stmt.where(StudySession.held_on >= held_from)
+    if held_to := parse_day(args.get("held_to")):
+        stmt = stmt.where(StudySession.held_on <= held_to)
     if first := parse_month(args.get("month")):
         nxt = dt.date(first.year + first.month // 12, first.month % 12 + 1, 1)
         stmt = stmt.where(StudySession.held_on >= first, StudySession.held_on < nxt)
@@ -72,7 +88,7 @@ def branch_choices(user, *, for_logging: bool) -> Select:
         stmt = stmt.where(Branch.status != "proposed")
         if not perm.is_office(user):
             stmt = stmt.where(Branch.id.in_(branches_led_by(user)))
-    elif not (perm.reads_all_sessions(user) or perm.is_office(user)):
+    elif not (perm.sees_everything(user) or perm.is_office(user)):
         stmt = stmt.where(Branch.id.in_(branches_led_by(user)))
     return stmt
 

@@ -7,6 +7,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from tracker import vocab
+from tracker.branches.models import branch_project
 from tracker.dispatches.models import Dispatch
 from tracker.people.models import Person
 from tracker.projects.models import Project
@@ -15,8 +16,26 @@ from tracker.talks.models import IntegrityListVersion, Talk
 from tracker.web import like
 
 
+def of_team_led_by(person_id: int | None):
+    """Condition: the talk belongs to a dispatch on a project this person leads."""
+    return Talk.dispatch_id.in_(
+        select(Dispatch.id).join(Project, Project.id == Dispatch.project_id)
+        .where(Project.team_leader_id == (person_id or -1))
+    )
+
+
+def of_branch(branch_id: int):
+    """Condition: the talk belongs to a dispatch on a project this temporary branch serves."""
+    return Talk.dispatch_id.in_(
+        select(Dispatch.id).where(Dispatch.project_id.in_(
+            select(branch_project.c.project_id).where(branch_project.c.branch_id == branch_id)
+        ))
+    )
+
+
 def talks(args, *, include_deleted: bool = False, leader_person_id: int | None = None) -> Select:
-    """Talks matching the list filters: q (name talked with), talk_type, status, project_id."""
+    """Talks matching the list filters: q (name talked with), talk_type, status, project_id,
+    branch_id (dispatches on the projects the branch serves), person_id, mine."""
     stmt = (
         select(Talk)
         .join(Person, Person.id == Talk.person_id)
@@ -34,13 +53,12 @@ def talks(args, *, include_deleted: bool = False, leader_person_id: int | None =
         stmt = stmt.where(Talk.status == status)
     if project_id := args.get("project_id", type=int):
         stmt = stmt.where(Talk.dispatch_id.in_(select(Dispatch.id).where(Dispatch.project_id == project_id)))
+    if branch_id := args.get("branch_id", type=int):
+        stmt = stmt.where(of_branch(branch_id))
     if person_id := args.get("person_id", type=int):
         stmt = stmt.where(Talk.person_id == person_id)
     if args.get("mine") == "1":
-        stmt = stmt.where(Talk.dispatch_id.in_(
-            select(Dispatch.id).join(Project, Project.id == Dispatch.project_id)
-            .where(Project.team_leader_id == (leader_person_id or -1))
-        ))
+        stmt = stmt.where(of_team_led_by(leader_person_id))
     return stmt.order_by(Talk.talk_date.desc(), Talk.id.desc())
 
 

@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from tracker import clock, vocab
 from tracker import permissions as perm
+from tracker.branches.models import Branch
 from tracker.dispatches.models import Dispatch
 from tracker.extensions import db
 from tracker.flows import delete_page, form_page, restore_page
@@ -60,7 +61,10 @@ def index():
     page = paginate(queries.talks(request.args, include_deleted=deleted,
                                   leader_person_id=current_user.person_id))
     projects = db.session.execute(project_queries.choices()).all()
-    return render_template("talks/index.html", page=page, projects=projects, deleted=deleted)
+    branches = db.session.execute(
+        select(Branch.id, Branch.name).where(Branch.deleted_at.is_(None)).order_by(Branch.name, Branch.id)
+    ).all()
+    return render_template("talks/index.html", page=page, projects=projects, branches=branches, deleted=deleted)
 
 
 @bp.get("/<int:talk_id>")

@@ -1,0 +1,324 @@
+"""Every number of the review dashboard, each read with a fixed number of queries.
+
+Nothing here re-states a compliance rule: due states come from `tracker.due.due_items`,
+the study rules from `tracker.study.rules.for_branches`, "needs a branch" from
+`tracker.projects.rules.branch_needed`, and what counts as a held session from
+`tracker.study.rules.COUNTED`. This module only selects, counts and groups.
+
+Scope: admins, secretaries and viewers see everything; anyone else (a team leader) sees
+the projects they lead, the branches serving them, those branches' sessions and the talks
+of those projects' dispatches — the same cut as the study, talks and "Talks due" lists.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from sqlalchemy import and_, case, extract, func, or_, select
+
+from tracker import clock, vocab
+from tracker.branches.models import Branch
+from tracker.dashboard.periods import Period, add_months
+from tracker.due import ACTION_STATES, DueFilters, DueItem, due_items, state_of
+from tracker.extensions import db
+from tracker.people.models import Person
+from tracker.projects import rules as project_rules
+from tracker.projects.models import Project
+from tracker.study import queries as study_queries
+from tracker.study import rules as study_rules
+from tracker.study.models import Attendance, StudySession
+from tracker.talks import queries as talk_queries
+from tracker.talks.models import Talk
+
+#: how many overdue/due-soon items and waiting records the page lists (the links show all)
+LIST_LIMIT = 10
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Whose records the dashboard counts, and optionally one branch."""
+
+    user: object
+    sees_all: bool
+    branch_id: int | None = None
+
+    @property
+    def leader_person_id(self) -> int | None:
+        return None if self.sees_all else (self.user.person_id or -1)
+
+
+def _sessions_in_scope(stmt, scope: Scope):
+    """A statement over StudySession cut to the scope (as the study list cuts it)."""
+    if not scope.sees_all:
+        stmt = stmt.where(StudySession.branch_id.in_(study_queries.branches_led_by(scope.user)))
+    if scope.branch_id is not None:
+        stmt = stmt.where(StudySession.branch_id == scope.branch_id)
+    return stmt
+
+
+# Due talks and integrity checkpoints -------------------------------------------------
+@dataclass
+class DueFigures:
+    #: ("talks" | "checkpoints", state) -> how many are due in the period
+    counts: Counter
+    #: overdue first (oldest due first), then due soon; at most LIST_LIMIT
+    action: list[DueItem]
+    action_total: int
+    #: first day of a month -> {state: number of talks due that month}
+    talks_by_month: dict[dt.date, Counter]
+
+    def count(self, what: str, state: str) -> int:
+        return self.counts[(what, state)]
+
+    @property
+    def talks_total(self) -> int:
+        return sum(n for (what, _), n in self.counts.items() if what == "talks")
+
+
+def due_figures(scope: Scope, period: Period, today: dt.date | None = None) -> DueFigures:
+    """Talks and checkpoints due in the period: one call of the due engine (≤ 5 queries)."""
+    items = due_items(DueFilters(
+        branch_id=scope.branch_id, leader_person_id=scope.leader_person_id,
+        due_from=period.first, due_to=period.last,
+    ), today=today)
+    counts: Counter = Counter()
+    by_month: dict[dt.date, Counter] = {month: Counter() for month in period.months}
+    for item in items:
+        counts[("talks" if item.is_talk else "checkpoints", item.state)] += 1
+        if item.is_talk:
+            by_month[item.due_on.replace(day=1)][item.state] += 1
+    action = sorted((i for i in items if i.state in ACTION_STATES),
+                    key=lambda i: (i.state != "overdue", i.due_on))
+    return DueFigures(counts, action[:LIST_LIMIT], len(action), by_month)
+
+
+# Records waiting for review ----------------------------------------------------------
+@dataclass(frozen=True)
+class Waiting:
+    """A submitted session or talk: since when it waits, and its state against the rule."""
+
+    kind: str  # "session" | "talk"
+    id: int
+    title: str
+    where: str
+    held_on: dt.date
+    since: dt.date
+    waited_days: int
+    #: review deadline (since + RULES["review_within_days"]) as a due state
+    state: str
+
+
+@dataclass
+class ReviewQueue:
+    sessions: int = 0
+    sessions_late: int = 0
+    talks: int = 0
+    talks_late: int = 0
+    oldest: list[Waiting] = field(default_factory=list)
+    within_days: int = 14
+
+    @property
+    def total(self) -> int:
+        return self.sessions + self.talks
+
+    @property
+    def late(self) -> int:
+        return self.sessions_late + self.talks_late
+
+
+def _local_midnight_utc(day: dt.date) -> dt.datetime:
+    tz = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+    return dt.datetime.combine(day, dt.time.min, tzinfo=tz).astimezone(dt.UTC)
+
+
+def waiting_sessions(scope: Scope):
+    since = func.coalesce(StudySession.submitted_at, StudySession.updated_at)
+    stmt = select(StudySession).where(StudySession.deleted_at.is_(None), StudySession.status == "submitted")
+    return _sessions_in_scope(stmt, scope), since
+
+
+def waiting_talks(scope: Scope):
+    since = func.coalesce(Talk.submitted_at, Talk.updated_at)
+    stmt = select(Talk).where(Talk.deleted_at.is_(None), Talk.status == "submitted")
+    if not scope.sees_all:
+        stmt = stmt.where(talk_queries.of_team_led_by(scope.leader_person_id))
+    if scope.branch_id is not None:
+        stmt = stmt.where(talk_queries.of_branch(scope.branch_id))
+    return stmt, since
+
+
+def review_queue(scope: Scope, today: dt.date | None = None) -> ReviewQueue:
+    """Submitted sessions and talks, oldest first (four queries)."""
+    today = today or clock.today()
+    rules = current_app.config["RULES"]
+    within = rules["review_within_days"]
+    # waiting longer than the rule allows: submitted before the day `within` days ago
+    cutoff = _local_midnight_utc(today - dt.timedelta(days=within))
+    queue = ReviewQueue(within_days=within)
+    waiting: list[Waiting] = []
+    tz = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+
+    def add(kind, day, title, where, record_id, moment):
+        since_day = moment.astimezone(tz).date()
+        waiting.append(Waiting(
+            kind, record_id, title, where, day, since_day, (today - since_day).days,
+            state_of(since_day + dt.timedelta(days=within), None, today, rules["due_soon_days"]),
+        ))
+
+    stmt, since = waiting_sessions(scope)
+    queue.sessions, queue.sessions_late = db.session.execute(
+        stmt.with_only_columns(func.count(StudySession.id), func.count(case((since < cutoff, 1))))
+    ).one()
+    rows = db.session.execute(
+        stmt.with_only_columns(StudySession.id, StudySession.session_type, StudySession.topic,
+                               StudySession.held_on, Branch.name, since.label("since"))
+        .join(Branch, Branch.id == StudySession.branch_id)
+        .order_by(since, StudySession.id).limit(LIST_LIMIT)
+    )
+    for r in rows:
+        add("session", r.held_on, f"{vocab.label(vocab.SESSION_TYPES, r.session_type)}: {r.topic}",
+            r.name, r.id, r.since)
+
+    stmt, since = waiting_talks(scope)
+    queue.talks, queue.talks_late = db.session.execute(
+        stmt.with_only_columns(func.count(Talk.id), func.count(case((since < cutoff, 1))))
+    ).one()
+    rows = db.session.execute(
+        stmt.with_only_columns(Talk.id, Talk.talk_type, Talk.talk_date, Person.name, since.label("since"))
+        .join(Person, Person.id == Talk.person_id)
+        .order_by(since, Talk.id).limit(LIST_LIMIT)
+    )
+    for r in rows:
+        add("talk", r.talk_date, f"{vocab.label(vocab.TALK_TYPES, r.talk_type)}: {r.name}", r.name, r.id, r.since)
+
+    queue.oldest = sorted(waiting, key=lambda w: (w.since, w.kind, w.id))[:LIST_LIMIT]
+    return queue
+
+
+# Branches: the study rules and attendance --------------------------------------------
+@dataclass(frozen=True)
+class BranchGaps:
+    """A branch's theme-day months and party-lesson quarters in the period that are missing
+    (overdue) or due soon, as `tracker.study.rules` judges them."""
+
+    branch_id: int
+    name: str
+    missing_theme: list[study_rules.Due]
+    missing_lessons: list[study_rules.Due]
+    soon: list[study_rules.Due]
+
+
+def _branches_in_scope(scope: Scope):
+    stmt = select(Branch.id, Branch.name).where(Branch.deleted_at.is_(None))
+    if not scope.sees_all:
+        stmt = stmt.where(Branch.id.in_(study_queries.branches_led_by(scope.user)))
+    if scope.branch_id is not None:
+        stmt = stmt.where(Branch.id == scope.branch_id)
+    return stmt
+
+
+def study_gaps(scope: Scope, period: Period, today: dt.date | None = None) -> list[BranchGaps]:
+    """Branches active in the period that miss a theme party day or a party lesson (3 queries)."""
+    stmt = _branches_in_scope(scope).where(
+        Branch.status != "proposed", Branch.approval_date <= period.last,
+        or_(Branch.dissolved_on.is_(None), Branch.dissolved_on >= period.first),
+    ).order_by(Branch.name, Branch.id)
+    branches = db.session.execute(stmt).all()
+    compliance = study_rules.for_branches([b.id for b in branches], today=today)
+    out = []
+    for b in branches:
+        c = compliance.get(b.id)
+        if c is None:
+            continue
+        months = [d for d in c.months if period.first.replace(day=1) <= d.first <= period.last]
+        quarters = [d for d in c.quarters if d.first <= period.last and add_months(d.first, 3) > period.first]
+        gaps = BranchGaps(
+            b.id, b.name,
+            [d for d in months if d.state == "overdue"],
+            [d for d in quarters if d.state == "overdue"],
+            [d for d in months + quarters if d.state == "due_soon"],
+        )
+        if gaps.missing_theme or gaps.missing_lessons or gaps.soon:
+            out.append(gaps)
+    return out
+
+
+@dataclass(frozen=True)
+class AttendanceRow:
+    branch_id: int
+    name: str
+    sessions: int
+    present: int
+    expected: int
+
+    @property
+    def rate(self) -> float | None:
+        return self.present / self.expected if self.expected else None
+
+
+def attendance(scope: Scope, period: Period) -> list[AttendanceRow]:
+    """Present / expected per branch over its counted sessions held in the period (1 query)."""
+    stmt = (
+        select(StudySession.branch_id, Branch.name,
+               func.count(func.distinct(StudySession.id)).label("sessions"),
+               func.count(Attendance.id).label("expected"),
+               func.count(case((Attendance.status == "present", 1))).label("present"))
+        .join(Branch, Branch.id == StudySession.branch_id)
+        .outerjoin(Attendance, Attendance.session_id == StudySession.id)
+        .where(StudySession.deleted_at.is_(None), StudySession.status.in_(study_rules.COUNTED),
+               StudySession.held_on >= period.first, StudySession.held_on <= period.last)
+        .group_by(StudySession.branch_id, Branch.name)
+        .order_by(Branch.name, StudySession.branch_id)
+    )
+    stmt = _sessions_in_scope(stmt, scope)
+    return [AttendanceRow(r.branch_id, r.name, r.sessions, r.present, r.expected)
+            for r in db.session.execute(stmt)]
+
+
+def chart_months(period: Period, at_least: int = 12) -> list[dt.date]:
+    """The months of the period, or the `at_least` months ending with its last month."""
+    months = period.months
+    if len(months) >= at_least:
+        return months
+    return [add_months(months[-1], n) for n in range(1 - at_least, 1)]
+
+
+def sessions_by_month(scope: Scope, months: list[dt.date]) -> dict[dt.date, Counter]:
+    """{first of month: {session type: counted sessions held}} for these months (1 query)."""
+    year, month = extract("year", StudySession.held_on), extract("month", StudySession.held_on)
+    stmt = (
+        select(year, month, StudySession.session_type, func.count(StudySession.id))
+        .where(StudySession.deleted_at.is_(None), StudySession.status.in_(study_rules.COUNTED),
+               StudySession.held_on >= months[0],
+               StudySession.held_on < add_months(months[-1], 1))
+        .group_by(year, month, StudySession.session_type)
+    )
+    stmt = _sessions_in_scope(stmt, scope)
+    out: dict[dt.date, Counter] = defaultdict(Counter)
+    for y, m, kind, n in db.session.execute(stmt):
+        out[dt.date(int(y), int(m), 1)][kind] += n
+    return {first: out.get(first, Counter()) for first in months}
+
+
+# Projects ----------------------------------------------------------------------------
+def projects_needing_branch(scope: Scope, period: Period) -> list:
+    """Open projects running in the period that need a temporary branch and have none
+    (rows of id, code, name). A chosen branch has none of these, so then nothing."""
+    if scope.branch_id is not None:
+        return []
+    stmt = select(Project.id).where(
+        Project.deleted_at.is_(None), Project.status != "closed",
+        and_(Project.start_date <= period.last, Project.end_date >= period.first),
+    )
+    if not scope.sees_all:
+        stmt = stmt.where(Project.team_leader_id == scope.leader_person_id)
+    needed = project_rules.branch_needed(list(db.session.scalars(stmt)))
+    if not needed:
+        return []
+    return db.session.execute(
+        select(Project.id, Project.code, Project.name, Project.start_date, Project.end_date)
+        .where(Project.id.in_(sorted(needed))).order_by(Project.code)
+    ).all()

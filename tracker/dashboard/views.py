@@ -1,0 +1,116 @@
+"""The dashboard page. The home page's view renders it for every signed-in user."""
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+from markupsafe import Markup
+from sqlalchemy import select
+
+from tracker import clock, memo, vocab
+from tracker import permissions as perm
+from tracker.dashboard import charts, figures, periods
+from tracker.extensions import db
+from tracker.projects.models import Project
+from tracker.study import queries as study_queries
+
+
+class Links:
+    """The filtered list behind each number, with the dashboard's period and branch."""
+
+    def __init__(self, scope: figures.Scope, period: periods.Period):
+        self.scope, self.period = scope, period
+        self.branch = {"branch_id": scope.branch_id} if scope.branch_id else {}
+
+    def due(self, state: str, what: str = "talks", first: dt.date | None = None,
+            last: dt.date | None = None) -> str:
+        first, last = first or self.period.first, last or self.period.last
+        return url_for("due.talks", state=state, what=what, due_from=first.isoformat(),
+                       due_to=last.isoformat(), **self.branch)
+
+    def due_month(self, state: str, month: dt.date) -> str:
+        """Talks due in one month (of the period) in this state."""
+        last = periods.add_months(month, 1) - dt.timedelta(days=1)
+        return self.due(state, "talks", max(month, self.period.first), min(last, self.period.last))
+
+    def sessions(self, **args) -> str:
+        return url_for("study.index", **self.branch, **args)
+
+    def sessions_in_period(self, branch_id: int | None = None) -> str:
+        branch = {"branch_id": branch_id} if branch_id else self.branch
+        return url_for("study.index", status="counted", held_from=self.period.first.isoformat(),
+                       held_to=self.period.last.isoformat(), **branch)
+
+    def talks(self, **args) -> str:
+        mine = {} if self.scope.sees_all else {"mine": "1"}
+        return url_for("talks.index", **self.branch, **mine, **args)
+
+    def dashboard(self, **args) -> str:
+        return url_for("home.index", **{**self.period.args(), **self.branch, **args})
+
+
+def _charts(by_month_sessions, talks_by_month):
+    session_series = [charts.Series(code, str(text), charts.PALETTE[n])
+                      for n, (code, text) in enumerate(vocab.SESSION_TYPES.items())]
+    state_series = [charts.Series(code, str(vocab.DUE_STATES[code]), charts.STATE_COLOURS[code])
+                    for code in ("done", "done_late", "overdue", "due_soon", "not_yet_due")]
+    return {
+        "sessions": charts.stacked_bars(
+            [(m.strftime("%Y-%m"), counts) for m, counts in by_month_sessions.items()], session_series),
+        "talks": charts.stacked_bars(
+            [(m.strftime("%Y-%m"), counts) for m, counts in talks_by_month.items()], state_series,
+            legend_columns=5),
+        "session_series": session_series,
+        "state_series": state_series,
+    }
+
+
+def _figures(scope: figures.Scope, period: periods.Period, today: dt.date) -> dict:
+    """Everything the page shows except the chrome (about twenty queries)."""
+    due = figures.due_figures(scope, period, today)
+    by_month_sessions = figures.sessions_by_month(scope, figures.chart_months(period))
+    attendance = figures.attendance(scope, period)
+    mine = []
+    if not scope.sees_all and scope.user.person_id:
+        mine = db.session.execute(
+            select(Project.id, Project.code, Project.name, Project.status)
+            .where(Project.deleted_at.is_(None), Project.status != "closed",
+                   Project.team_leader_id == scope.user.person_id)
+            .order_by(Project.start_date)
+        ).all()
+    return {
+        "branches": db.session.execute(study_queries.branch_choices(scope.user, for_logging=False)).all(),
+        "mine": mine, "due": due, "queue": figures.review_queue(scope, today),
+        "gaps": figures.study_gaps(scope, period, today),
+        "needing": figures.projects_needing_branch(scope, period),
+        "attendance": attendance,
+        "present": sum(r.present for r in attendance), "expected": sum(r.expected for r in attendance),
+        "sessions_by_month": by_month_sessions, "talks_by_month": due.talks_by_month,
+        "charts": _charts(by_month_sessions, due.talks_by_month),
+    }
+
+
+def page():
+    today = clock.today()
+    period, message = periods.from_args(request.args, today)
+    scope = figures.Scope(current_user, perm.sees_everything(current_user),
+                          request.args.get("branch_id", type=int))
+    may_form_branch = perm.can_create_branch(current_user)
+    # The content is kept until a record changes (tracker.memo). The key names everything
+    # it depends on: whose scope, which branch and period, the user's one button, the language.
+    key = ("dashboard", scope.sees_all, scope.leader_person_id, scope.branch_id, period, message,
+           may_form_branch, str(get_locale()))
+    # Markup: the body is a template that Jinja rendered with autoescaping on.
+    body = memo.kept(key, lambda: Markup(render_template(  # noqa: S704
+        "dashboard/_body.html", period=period, message=message, scope=scope, links=Links(scope, period),
+        kinds=periods.KINDS, today=today, may_form_branch=may_form_branch,
+        title=title(scope), **_figures(scope, period, today),
+    )))
+    return render_template("dashboard/index.html", title=title(scope), body=body)
+
+
+def title(scope: figures.Scope) -> str:
+    return _("Review dashboard") if scope.sees_all else _("My projects and branches")
