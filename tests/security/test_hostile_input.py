@@ -135,7 +135,7 @@ def test_list_filters_survive_hostile_input(client, world):  # noqa: F811
         endpoint, url, form = data.draw(st.sampled_from(targets))
         params = {name: data.draw(st.one_of(hostile_text, hostile_number)) for name in [*form.inputs, "page"]}
         response = client.get(url, query_string=params)
-        assert response.status_code in (200, 400), (endpoint, response.status_code)
+        assert response.status_code in (200, 400, 404), (endpoint, response.status_code)  # 404: a branch that is not there
 
     run()
 
