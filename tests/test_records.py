@@ -147,3 +147,11 @@ def test_checkpoints_are_dated(client, signed_in, make_project, session):
     assert "进点公示" in page
     entry = session.scalar(select(HistoryEntry).where(HistoryEntry.action == "checkpoints"))
     assert entry.changes["disclosure.done_on"] == [None, "2026-06-02"]
+
+
+def test_ids_past_the_database_range_are_refused_not_500(client, signed_in):
+    signed_in("admin")
+    huge = "99999999999999999999"
+    assert client.post("/dispatches/new", data={"person_id": huge, "project_id": huge,
+                                                "departure_date": "2026-06-01", "return_date": "2026-06-02"}).status_code == 400
+    assert client.post("/talks/new", data={"dispatch_id": huge, "talk_type": "pre_dispatch"}).status_code == 400

@@ -44,12 +44,17 @@ class IdSelectField(SelectField):
 
 
 def _int_or_none(value):
+    """An id, or None for anything no record can have (not a number, or past the database's
+    integer range — comparing those would fail in the database rather than find nothing)."""
+    from tracker.security.guards import MAX_ID
+
     if value in (None, "", "None"):
         return None
     try:
-        return int(value)
+        number = int(value)
     except (TypeError, ValueError):
         return None
+    return number if 0 < number <= MAX_ID else None
 
 
 class DateOrder:

@@ -14,12 +14,12 @@ from tracker.branches.models import Branch
 from tracker.extensions import db
 from tracker.ledger import excel, paper, queries, services, word
 from tracker.ledger.forms import LedgerForm
+from tracker.security.guards import MAX_ID
 from tracker.study import queries as study_queries
 from tracker.web import get_or_404, require
 
 bp = Blueprint("ledger", __name__, url_prefix="/ledger")
 #: the largest id an INTEGER column holds
-MAX_ID = 2**31 - 1
 
 FORMATS = {
     "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "Excel"),
