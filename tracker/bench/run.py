@@ -110,7 +110,8 @@ def wrk(url: str, cookie: str, seconds: int, connections: int) -> dict:
 def fetch(url: str, cookie: str) -> float:
     """Seconds one GET took."""
     started = time.perf_counter()
-    urllib.request.urlopen(urllib.request.Request(url, headers={"Cookie": cookie}), timeout=120).read()
+    # http://127.0.0.1, the server this runner started.
+    urllib.request.urlopen(urllib.request.Request(url, headers={"Cookie": cookie}), timeout=120).read()  # nosec B310
     return time.perf_counter() - started
 
 

@@ -104,7 +104,7 @@ def page():
     key = ("dashboard", scope.sees_all, scope.leader_person_id, scope.branch_id, period, message,
            may_form_branch, str(get_locale()))
     # Markup: the body is a template that Jinja rendered with autoescaping on.
-    body = memo.kept(key, lambda: Markup(render_template(  # noqa: S704
+    body = memo.kept(key, lambda: Markup(render_template(  # noqa: S704  # nosec B704
         "dashboard/_body.html", period=period, message=message, scope=scope, links=Links(scope, period),
         kinds=periods.KINDS, today=today, may_form_branch=may_form_branch,
         title=title(scope), **_figures(scope, period, today),
