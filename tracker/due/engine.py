@@ -103,7 +103,7 @@ class DueItem(NamedTuple):
 
     @property
     def label(self) -> str:
-        return str(KIND_LABELS[self.kind])
+        return vocab.label(KIND_LABELS, self.kind)
 
     @property
     def is_open(self) -> bool:
