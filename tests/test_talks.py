@@ -257,6 +257,19 @@ def test_the_branch_page_lists_the_talks_still_to_hold(client, scene, make_talk)
     assert "due-row due-done" in client.get(f"/dispatches/{d.id}").get_data(as_text=True)
 
 
+def test_the_branch_page_shows_the_newest_talks_and_links_to_all(client, scene, make_talk):
+    from tracker.talks.panels import BRANCH_TALKS
+
+    for n in range(BRANCH_TALKS + 1):
+        make_talk(scene["member"], scene["leader"], talk_type="integrity_reminder", dispatch=scene["dispatch"],
+                  talk_date=TODAY - days(n))
+    sign_in(client, scene["secretary"])
+    page = client.get(f"/branches/{scene['branch'].id}").get_data(as_text=True)
+    held = page.split("Talks held", 1)[1]
+    assert held.count('href="/talks/') - held.count('href="/talks/?') == BRANCH_TALKS
+    assert f'href="/talks/?branch_id={scene["branch"].id}"' in held
+
+
 def test_the_talk_list_filters(client, scene, make_talk):
     make_talk(scene["member"], scene["leader"], dispatch=scene["dispatch"],
               talk_date=scene["dispatch"].departure_date)
