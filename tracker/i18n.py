@@ -1,7 +1,7 @@
 """Language choice: the user's pick (kept in the session), else the browser's."""
 from __future__ import annotations
 
-from flask import Flask, g, has_request_context, request, session
+from flask import Flask, has_request_context, request, session
 from flask_babel import format_date, format_datetime, get_locale
 
 from tracker.extensions import babel
@@ -26,7 +26,7 @@ def _date(d) -> str:
         return ""
     if not has_request_context():
         return format_date(d, "medium")
-    known = g.setdefault("formatted_dates", {})
+    known = request.__dict__.setdefault("_formatted_dates", {})
     if d not in known:
         known[d] = format_date(d, "medium")
     return known[d]

@@ -1,7 +1,7 @@
 """The fixed value lists of GLOSSARY.md: code value -> translatable label."""
 from __future__ import annotations
 
-from flask import g, has_request_context
+from flask import has_request_context, request
 from flask_babel import lazy_gettext as _l
 
 PROJECT_TYPES = {
@@ -94,7 +94,7 @@ def label(values: dict, code: str | None) -> str:
     translated once (the language cannot change during a request)."""
     if not has_request_context():
         return str(values.get(code, code or ""))
-    known = g.setdefault("vocab_labels", {})
+    known = request.__dict__.setdefault("_vocab_labels", {})
     key = (id(values), code)
     if key not in known:
         known[key] = str(values.get(code, code or ""))
