@@ -11,7 +11,7 @@ days = dt.timedelta
 
 
 def table(page: str) -> str:
-    """The due table only (the person filter lists every name)."""
+    """The due table only (not the filters above it)."""
     return page.split("due-table", 1)[1] if "due-table" in page else ""
 
 
@@ -40,6 +40,8 @@ def test_the_secretary_works_through_overdue_and_due_soon_talks_by_default(clien
     ("state=all&branch_id={branch}", {"迟到者"}, {"将出发", "下月走"}),
     ("state=all&project_id={theirs}", {"将出发", "下月走"}, {"迟到者"}),
     ("state=all&person_id={later_person}", {"下月走"}, {"迟到者", "将出发"}),
+    ("state=all&person=%E4%B8%8B%E6%9C%88", {"下月走"}, {"迟到者", "将出发"}),  # person=下月
+    ("state=all&person=%25", set(), {"下月走", "迟到者", "将出发"}),  # a literal %, not a wildcard
     ("state=all&due_from={d40}&due_to={d41}", {"下月走"}, {"迟到者", "将出发"}),
 ])
 def test_filters(client, signed_in, two_teams, query, shown, hidden):
@@ -52,6 +54,16 @@ def test_filters(client, signed_in, two_teams, query, shown, hidden):
     page = table(client.get(url).get_data(as_text=True))
     assert all(name in page for name in shown), url
     assert not any(name in page for name in hidden), url
+
+
+def test_the_person_filter_is_a_search_box_that_names_whom_a_link_filters_by(client, signed_in, two_teams):
+    signed_in("secretary")
+    page = client.get("/due/").get_data(as_text=True)
+    assert 'name="person"' in page and f'<option value="{two_teams["later"].person_id}"' not in page
+    assert "下月走" not in page.split("due-table", 1)[0]  # no list of everyone's names
+    page = client.get(f"/due/?state=all&person_id={two_teams['later'].person_id}").get_data(as_text=True)
+    form = page.split("due-table", 1)[0]
+    assert f'name="person_id" value="{two_teams["later"].person_id}"' in form and "下月走" in form
 
 
 def test_a_team_leader_sees_their_own_team_only(client, signed_in, two_teams):

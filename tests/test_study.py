@@ -212,6 +212,21 @@ def test_list_filters(client, site, make_session):
     assert topics("held_to=nonsense") == {"五月主题党日", "六月党课", "六月主题党日"}
 
 
+def test_the_list_counts_attendance_and_live_files(client, site, make_session, session):
+    from tracker import clock
+    from tracker.study.models import Attachment
+
+    s = site
+    study = make_session(s["branch"], topic="点名的学习", attendance=[
+        (s["lin"], "present", ""), (s["zheng"], "absent", "出差"), (s["leader_person"], "present", "")])
+    for n, deleted in enumerate([None, None, clock.now()]):
+        session.add(Attachment(session_id=study.id, key=f"k{n}", filename=f"f{n}.pdf", content_type="application/pdf",
+                               size=1, created_at=clock.now(), deleted_at=deleted))
+    session.flush()
+    row = client.get("/study/").get_data(as_text=True).split("点名的学习", 1)[1].split("</tr>", 1)[0]
+    assert "<td>2 / 3</td>" in row and "<td>2</td>" in row  # the removed file is not counted
+
+
 def test_list_query_count_does_not_grow(client, site, make_session, make_branch, make_project, count_queries,
                                         make_user, attachment_store):
     sign_in(client, make_user("secretary"))

@@ -247,6 +247,29 @@ def test_person_project_and_branch_pages_show_due_talks(client, scene):
     assert "Mid-audit integrity check" in project_page and "due-not_yet_due" in project_page
 
 
+def test_the_branch_page_lists_the_talks_still_to_hold(client, scene, make_talk):
+    d = scene["dispatch"]
+    make_talk(scene["member"], scene["leader"], dispatch=d, talk_date=d.departure_date)
+    sign_in(client, scene["secretary"])
+    page = client.get(f"/branches/{scene['branch'].id}").get_data(as_text=True)
+    assert "due-row due-overdue" in page or "due-row due-due_soon" in page  # the post-dispatch talk
+    assert "due-row due-done" not in page  # the pre-dispatch talk held: under "Talks held"
+    assert "due-row due-done" in client.get(f"/dispatches/{d.id}").get_data(as_text=True)
+
+
+def test_the_branch_page_shows_the_newest_talks_and_links_to_all(client, scene, make_talk):
+    from tracker.talks.panels import BRANCH_TALKS
+
+    for n in range(BRANCH_TALKS + 1):
+        make_talk(scene["member"], scene["leader"], talk_type="integrity_reminder", dispatch=scene["dispatch"],
+                  talk_date=TODAY - days(n))
+    sign_in(client, scene["secretary"])
+    page = client.get(f"/branches/{scene['branch'].id}").get_data(as_text=True)
+    held = page.split("Talks held", 1)[1]
+    assert held.count('href="/talks/') - held.count('href="/talks/?') == BRANCH_TALKS
+    assert f'href="/talks/?branch_id={scene["branch"].id}"' in held
+
+
 def test_the_talk_list_filters(client, scene, make_talk):
     make_talk(scene["member"], scene["leader"], dispatch=scene["dispatch"],
               talk_date=scene["dispatch"].departure_date)

@@ -19,9 +19,22 @@ def select_locale() -> str:
     return "zh" if best and best.lower().startswith("zh") else "en"
 
 
+def _date(d) -> str:
+    """A date in the user's language. A list shows the same few dates on many rows: within
+    a request each date is formatted once (the language cannot change during a request)."""
+    if not d:
+        return ""
+    if not has_request_context():
+        return format_date(d, "medium")
+    known = request.__dict__.setdefault("_formatted_dates", {})
+    if d not in known:
+        known[d] = format_date(d, "medium")
+    return known[d]
+
+
 def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
-    app.jinja_env.filters["date"] = lambda d: format_date(d, "medium") if d else ""
+    app.jinja_env.filters["date"] = _date
     app.jinja_env.filters["datetime"] = lambda d: format_datetime(d, "medium") if d else ""
     app.jinja_env.globals["LANGUAGES"] = LANGUAGES
     app.jinja_env.globals["get_locale"] = get_locale

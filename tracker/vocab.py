@@ -1,6 +1,7 @@
 """The fixed value lists of GLOSSARY.md: code value -> translatable label."""
 from __future__ import annotations
 
+from flask import has_request_context, request
 from flask_babel import lazy_gettext as _l
 
 PROJECT_TYPES = {
@@ -87,8 +88,17 @@ def choices(values: dict, blank: str | None = None) -> list[tuple[str, str]]:
 
 
 def label(values: dict, code: str | None) -> str:
-    """The label of a code value, or the code itself if it is not in the list."""
-    return str(values.get(code, code or ""))
+    """The label of a code value, or the code itself if it is not in the list.
+
+    A list page asks for the same few labels on every row: within a request each label is
+    translated once (the language cannot change during a request)."""
+    if not has_request_context():
+        return str(values.get(code, code or ""))
+    known = request.__dict__.setdefault("_vocab_labels", {})
+    key = (id(values), code)
+    if key not in known:
+        known[key] = str(values.get(code, code or ""))
+    return known[key]
 
 # Study sessions (issue 3) -------------------------------------------------------------
 SESSION_TYPES = {

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.db import Base, Tracked
@@ -14,6 +14,11 @@ class Dispatch(Tracked, Base):
     """A person sent to work on a project away from home; it makes talks due."""
 
     __tablename__ = "dispatch"
+    __table_args__ = (
+        # a project's live dispatches and their people from the index alone: the projects
+        # list counts each project's full party members for the branch-needed rule (issue 5)
+        Index("ix_dispatch_project_live_person", "project_id", "deleted_at", "person_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)

@@ -49,19 +49,19 @@ def index():
     deleted = request.args.get("deleted") == "1" and perm.can_restore(current_user)
     stmt = (
         select(Dispatch)
-        .join(Person, Person.id == Dispatch.person_id)
-        .join(Project, Project.id == Dispatch.project_id)
         .options(joinedload(Dispatch.person), joinedload(Dispatch.project))
         .where(Dispatch.deleted_at.is_not(None) if deleted else Dispatch.deleted_at.is_(None))
     )
+    # Join people only to search their names: the page's count then reads one index, not
+    # a join over every dispatch (every dispatch has its person and project).
     if q := (request.args.get("q") or "").strip():
-        stmt = stmt.where(Person.name.like(like(q), escape="\\"))
+        stmt = stmt.join(Person, Person.id == Dispatch.person_id).where(Person.name.like(like(q), escape="\\"))
     if project_id := request.args.get("project_id", type=int):
         stmt = stmt.where(Dispatch.project_id == project_id)
     if person_id := request.args.get("person_id", type=int):
         stmt = stmt.where(Dispatch.person_id == person_id)
     page = paginate(stmt.order_by(Dispatch.departure_date.desc(), Dispatch.id.desc()))
-    projects = db.session.execute(project_queries.choices()).all()
+    projects = project_queries.filter_options()
     return render_template("dispatches/index.html", page=page, projects=projects, deleted=deleted)
 
 

@@ -30,6 +30,7 @@ from tracker.extensions import db
 from tracker.people.models import Person
 from tracker.projects.models import IntegrityCheckpoint, Project
 from tracker.talks.models import Talk
+from tracker.web import like
 
 ALL_KINDS = frozenset(TALK_KINDS + CHECKPOINT_KINDS)
 #: due item kind -> the talk type that fulfils it
@@ -50,6 +51,8 @@ class DueFilters:
     states: frozenset[str] | None = None
     dispatch_id: int | None = None
     person_id: int | None = None
+    #: people whose name contains this text
+    person_name: str | None = None
     project_id: int | None = None
     #: projects served by this temporary branch
     branch_id: int | None = None
@@ -63,7 +66,7 @@ class DueFilters:
     @property
     def talks_only(self) -> bool:
         """A person or a dispatch has talks, not project checkpoints."""
-        return self.person_id is not None or self.dispatch_id is not None
+        return self.person_id is not None or self.dispatch_id is not None or bool(self.person_name)
 
 
 class DueItem(NamedTuple):
@@ -100,7 +103,7 @@ class DueItem(NamedTuple):
 
     @property
     def label(self) -> str:
-        return str(KIND_LABELS[self.kind])
+        return vocab.label(KIND_LABELS, self.kind)
 
     @property
     def is_open(self) -> bool:
@@ -162,6 +165,8 @@ def _dispatch_statement(filters: DueFilters, rules: dict):
         stmt = stmt.where(Dispatch.id == filters.dispatch_id)
     if filters.person_id is not None:
         stmt = stmt.where(Dispatch.person_id == filters.person_id)
+    if filters.person_name:
+        stmt = stmt.where(Person.name.like(like(filters.person_name), escape="\\"))
     if filters.due_from is not None or filters.due_to is not None:
         # Narrow in SQL with the inverse of the due-date rules; the exact cut is in Python.
         pre = dt.timedelta(days=rules["pre_talk_days_before_departure"])

@@ -15,7 +15,7 @@ from tracker.branches.models import Branch
 from tracker.due.engine import CHECKPOINT_KINDS, TALK_KINDS, DueFilters, DueItem, due_items
 from tracker.due.rules import ACTION_STATES, OPEN_STATES
 from tracker.extensions import db
-from tracker.people import queries as people_queries
+from tracker.people.models import Person
 from tracker.projects import queries as project_queries
 from tracker.projects.models import Project
 from tracker.web import require
@@ -57,6 +57,7 @@ def filters_from_request(args) -> DueFilters:
         branch_id=args.get("branch_id", type=int),
         project_id=args.get("project_id", type=int),
         person_id=args.get("person_id", type=int),
+        person_name=args.get("person", "").strip()[:100] or None,
         leader_person_id=leader,
         due_from=_date_arg("due_from"),
         due_to=_date_arg("due_to"),
@@ -91,13 +92,15 @@ def talks():
         "due/talks.html",
         page=page,
         counts=counts,
+        filters=filters,
         # (id, "code name") so the filter renders each of hundreds of options cheaply
         projects=[(r.id, f"{r.code} {r.name}") for r in db.session.execute(projects)],
         # plain (id, name) tuples: thousands of options, cheap to render and to collect
         branches=[tuple(r) for r in db.session.execute(
             select(Branch.id, Branch.name).where(Branch.deleted_at.is_(None)).order_by(Branch.name)
         )],
-        people=[(r.id, r.name) for r in db.session.execute(people_queries.choices())],
+        # thousands of people: a name search box, not a list; a person_id link names its person
+        person=db.session.get(Person, filters.person_id) if filters.person_id is not None else None,
         state=request.args.get("state", "action"),
         team_only=filters.leader_person_id is not None,
     )

@@ -3,15 +3,15 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Select, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import joinedload, selectinload, with_expression
 
 from tracker import permissions as perm
 from tracker import vocab
 from tracker.branches.models import Branch, branch_project
 from tracker.projects.models import Project
 from tracker.review.models import STATUSES
-from tracker.study.models import Attendance, StudySession
+from tracker.study.models import Attachment, Attendance, StudySession
 from tracker.study.rules import COUNTED
 
 
@@ -49,6 +49,14 @@ def parse_day(text: str | None) -> dt.date | None:
         return None
 
 
+def _count(model, *conditions):
+    """How many `model` rows (attendance, attachments) belong to each listed session."""
+    return (
+        select(func.count()).where(model.session_id == StudySession.id, *conditions)
+        .correlate(StudySession).scalar_subquery()
+    )
+
+
 def sessions(args, user) -> Select:
     """Sessions matching the list filters: branch_id, session_type, status (or "counted":
     submitted or reviewed, the sessions the rules count), month (YYYY-MM), held_from and
@@ -58,8 +66,10 @@ def sessions(args, user) -> Select:
         .where(StudySession.deleted_at.is_(None))
         .options(
             joinedload(StudySession.branch),
-            selectinload(StudySession.attendance),
-            selectinload(StudySession.attachments),
+            # counts from the indexes on session_id, not hundreds of loaded rows per page
+            with_expression(StudySession.listed_expected, _count(Attendance)),
+            with_expression(StudySession.listed_present, _count(Attendance, Attendance.status == "present")),
+            with_expression(StudySession.listed_files, _count(Attachment, Attachment.deleted_at.is_(None))),
         )
     )
     stmt = visible(stmt, user)

@@ -32,12 +32,19 @@ def for_project(project) -> dict:
     }
 
 
+#: how many talks held the branch page shows
+BRANCH_TALKS = 20
+
+
 def for_branch(branch) -> dict:
     items = due_items(DueFilters(branch_id=branch.id))
     return {
-        "due": [i for i in items if i.is_talk],
+        # A branch serves projects with hundreds of dispatches: its page lists the talks still
+        # to hold; the done ones are under "Talks held" and in the "Talks due" list.
+        "due": [i for i in items if i.is_talk and i.is_open],
         "checkpoints_due": [i for i in items if not i.is_talk],
         "talks": db.session.scalars(
-            queries.talks_of(branch_project_ids=[p.id for p in branch.projects]).limit(50)
+            # the newest ones; the page links to all of them in the talk list
+            queries.talks_of(branch_project_ids=[p.id for p in branch.projects]).limit(BRANCH_TALKS)
         ).all(),
     }

@@ -60,7 +60,7 @@ def index():
     deleted = request.args.get("deleted") == "1" and perm.can_restore(current_user)
     page = paginate(queries.talks(request.args, include_deleted=deleted,
                                   leader_person_id=current_user.person_id))
-    projects = db.session.execute(project_queries.choices()).all()
+    projects = project_queries.filter_options()
     branches = db.session.execute(
         select(Branch.id, Branch.name).where(Branch.deleted_at.is_(None)).order_by(Branch.name, Branch.id)
     ).all()
