@@ -41,7 +41,53 @@ PAGES = [
     ("sessions list", "/study/", 0.5, 150),
 ]
 #: (name, path, target seconds) — timed one request at a time
-EXPORTS: list[tuple[str, str, float]] = []
+#: (name, ledger action, target seconds): a branch-year ledger of the busiest branch-year
+EXPORTS: list[tuple[str, str, float]] = [
+    ("ledger print view", "print", 1.0),
+    ("ledger Excel", "excel", 1.0),
+    ("ledger Word", "word", 1.0),
+]
+
+
+def busiest_branch_year(url: str) -> tuple[int, int]:
+    """The branch and year with the most study sessions: the heaviest branch-year ledger."""
+    from sqlalchemy import create_engine, extract, func, select
+
+    from tracker.study.models import StudySession
+
+    sessions = StudySession.__table__.c  # the table alone: no mapper set-up outside the app
+    engine = create_engine(url)
+    year = extract("year", sessions.held_on)
+    with engine.connect() as conn:
+        row = conn.execute(
+            select(sessions.branch_id, year.label("year"))
+            .group_by(sessions.branch_id, year)
+            .order_by(func.count().desc()).limit(1)
+        ).one()
+    engine.dispose()
+    return row.branch_id, int(row.year)
+
+
+def time_export(base: str, cookie: str, action: str, branch_id: int, year: int) -> float:
+    """Best of three: the print view is a GET; the Excel and Word exports POST the ledger form."""
+    fields = {"branch_id": branch_id, "period": "year", "year": year}
+    if action == "print":
+        request = urllib.request.Request(f"{base}/ledger/print?{urllib.parse.urlencode(fields)}",
+                                         headers={"Cookie": cookie})
+    else:
+        # Http://127.0.0.1 we started.
+        page = urllib.request.urlopen(urllib.request.Request(  # nosec B310
+            f"{base}/ledger/", headers={"Cookie": cookie})).read().decode()
+        token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+        data = urllib.parse.urlencode({**fields, "csrf_token": token}).encode()
+        request = urllib.request.Request(f"{base}/ledger/{action}", data=data, headers={"Cookie": cookie})
+    timings = []
+    for _ in range(3):
+        started = time.perf_counter()
+        # Http://127.0.0.1 we started.
+        urllib.request.urlopen(request).read()  # nosec B310
+        timings.append(time.perf_counter() - started)
+    return min(timings)
 
 
 def flask(env: dict, *args: str, stdin: str | None = None) -> str:
@@ -169,18 +215,13 @@ def run(url: str, seconds: int, connections: int) -> bool:
                 verdict = verdict or ("ok" if good else f"MISSED (want ≥{ratio_target}, p99 <{p99_target} ms)")
                 ok &= good
             print(f"  {name:18} {r['rps']:8.1f} {r['p50']:8.1f} {r['p99']:8.1f} {ratio:6.2f} {cold * 1000:9.0f}  {verdict}")
-        for name, path, limit in EXPORTS:
-            request = urllib.request.Request(base + path, headers={"Cookie": cookie})
-            timings = []
-            for _ in range(3):
-                started = time.perf_counter()
-                # Http://127.0.0.1 we started.
-                urllib.request.urlopen(request).read()  # nosec B310
-                timings.append(time.perf_counter() - started)
-            best = min(timings)
+        branch_id, year = busiest_branch_year(env["DATABASE_URL"])
+        for name, action, limit in EXPORTS:
+            best = time_export(base, cookie, action, branch_id, year)
             good = best < limit
             ok &= good
-            print(f"  {name:18} {best * 1000:8.0f} ms (best of 3; want < {limit * 1000:.0f} ms)  {'ok' if good else 'MISSED'}")
+            print(f"  {name:18} {best * 1000:8.0f} ms (branch {branch_id}, {year}; best of 3; "
+                  f"want < {limit * 1000:.0f} ms)  {'ok' if good else 'MISSED'}")
     finally:
         server.terminate()
         server.wait(10)
