@@ -21,9 +21,10 @@ from sqlalchemy import and_, case, extract, func, or_, select
 
 from tracker import clock, vocab
 from tracker.branches.models import Branch
-from tracker.dashboard.periods import Period, add_months
+from tracker.dashboard.periods import Period
 from tracker.due import ACTION_STATES, DueFilters, DueItem, due_items, state_of
 from tracker.extensions import db
+from tracker.months import add_months
 from tracker.people.models import Person
 from tracker.projects import rules as project_rules
 from tracker.projects.models import Project

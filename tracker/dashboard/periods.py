@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 
+from tracker.months import add_months
+
 KINDS = {
     "month": _l("This month"),
     "quarter": _l("This quarter"),
@@ -47,11 +49,6 @@ class Period:
         if self.kind == "quarter":
             return f"{self.first.year} Q{(self.first.month - 1) // 3 + 1}"
         return f"{format_date(self.first, 'medium')} – {format_date(self.last, 'medium')}"
-
-
-def add_months(first: dt.date, n: int) -> dt.date:
-    index = first.year * 12 + first.month - 1 + n
-    return dt.date(index // 12, index % 12 + 1, 1)
 
 
 def current(kind: str, today: dt.date) -> Period:

@@ -14,6 +14,7 @@ from tracker import clock, memo, vocab
 from tracker import permissions as perm
 from tracker.dashboard import charts, figures, periods
 from tracker.extensions import db
+from tracker.months import add_months
 from tracker.projects.models import Project
 from tracker.study import queries as study_queries
 
@@ -33,7 +34,7 @@ class Links:
 
     def due_month(self, state: str, month: dt.date) -> str:
         """Talks due in one month (of the period) in this state."""
-        last = periods.add_months(month, 1) - dt.timedelta(days=1)
+        last = add_months(month, 1) - dt.timedelta(days=1)
         return self.due(state, "talks", max(month, self.period.first), min(last, self.period.last))
 
     def sessions(self, **args) -> str:

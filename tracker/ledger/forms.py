@@ -12,6 +12,7 @@ from wtforms.validators import NumberRange, Optional
 
 from tracker import clock
 from tracker.forms import IdSelectField
+from tracker.months import month_end
 
 PERIOD_KINDS = {
     "year": _l("Year"),
@@ -53,11 +54,6 @@ class Span:
         if self.kind == "month":
             return f"{self.first:%Y-%m}"
         return f"{self.first.isoformat()}_{self.last.isoformat()}"
-
-
-def month_end(first: dt.date) -> dt.date:
-    nxt = dt.date(first.year + first.month // 12, first.month % 12 + 1, 1)
-    return nxt - dt.timedelta(days=1)
 
 
 class LedgerForm(FlaskForm):

@@ -16,7 +16,8 @@ from tracker.branches.models import Branch, Membership, branch_project
 from tracker.dispatches.models import Dispatch
 from tracker.due import DueFilters, DueItem, due_items
 from tracker.extensions import db
-from tracker.ledger.forms import Span, month_end
+from tracker.ledger.forms import Span
+from tracker.months import month_end
 from tracker.study import rules
 from tracker.study.models import Attendance, StudySession
 from tracker.study.queries import branches_led_by

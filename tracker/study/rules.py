@@ -28,6 +28,8 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from tracker.months import add_months, month_end
+
 COUNTED = ("submitted", "reviewed")
 THEME_TYPES = ("theme_party_day",)
 #: a micro party lesson is shorter and given by any member; it does not replace the lesson
@@ -97,16 +99,6 @@ class Compliance:
         return [d for d in self.months + self.quarters if d.state == "due_soon"]
 
 
-def _month_end(first: dt.date) -> dt.date:
-    nxt = dt.date(first.year + first.month // 12, first.month % 12 + 1, 1)
-    return nxt - dt.timedelta(days=1)
-
-
-def _add_months(first: dt.date, n: int) -> dt.date:
-    index = first.year * 12 + first.month - 1 + n
-    return dt.date(index // 12, index % 12 + 1, 1)
-
-
 def _state(due: dt.date, held: list[Held], required: int, today: dt.date, soon_days: int) -> str:
     if len(held) >= required:
         return "done" if held[required - 1].day <= due else "done_late"
@@ -123,7 +115,7 @@ def _walk(period, sessions, today, *, step, usual_day, required, types, soon_day
     first = dt.date(period.start.year, period.start.month - (period.start.month - 1) % step, 1)
     out = []
     while first <= today and (period.end is None or first <= period.end):
-        last = _month_end(_add_months(first, step - 1))
+        last = month_end(add_months(first, step - 1))
         window = period.clip(first, last)
         if window is not None:
             usual = usual_day(first, last)
@@ -131,7 +123,7 @@ def _walk(period, sessions, today, *, step, usual_day, required, types, soon_day
             held = [s for s in matching if window[0] <= s.day <= window[1]]
             out.append(Due(first, due, required, tuple(held),
                            _state(due, held, required, today, soon_days)))
-        first = _add_months(first, step)
+        first = add_months(first, step)
     return out
 
 
