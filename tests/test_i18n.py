@@ -83,3 +83,23 @@ def test_catalogue_is_complete_and_current(tmp_path):
     empty = sorted(k for k, ok in translated.items() if not ok and k in extracted)
     assert missing == [], f"strings not in the catalogue (run make extract): {missing[:20]}"
     assert empty == [], f"strings without a Chinese translation: {empty[:20]}"
+
+
+def test_dates_read_as_flask_babel_writes_them_in_both_languages(app):
+    """The date filter keeps formatted dates per worker (i18n._medium_date): the same text
+    as Flask-Babel's format_date, in each language, and a moment stays in the user's zone."""
+    import datetime as dt
+
+    from flask_babel import format_date, refresh
+
+    days = [dt.date(2026, 1, 1), dt.date(2026, 11, 26), dt.date(1999, 12, 31)]
+    for language in ("en", "zh"):
+        with app.test_request_context(headers={"Accept-Language": language}):
+            refresh()  # the tests share one app context, where Flask-Babel keeps the locale
+            date_filter = app.jinja_env.filters["date"]
+            assert [date_filter(d) for d in days] == [format_date(d, "medium") for d in days]
+            late = dt.datetime(2026, 11, 26, 20, 0, tzinfo=dt.UTC)  # 27 Nov in Shanghai
+            assert date_filter(late) == format_date(late, "medium")
+    with app.test_request_context(headers={"Accept-Language": "zh"}):
+        refresh()
+        assert app.jinja_env.filters["date"](days[1]) == "2026年11月26日"

@@ -62,3 +62,42 @@ def test_nothing_is_kept_when_turned_off(app, client, signed_in, make_project, m
     with count_queries() as second:
         client.get("/")
     assert second.count > 10
+
+
+def test_list_totals_and_filter_options_are_kept_until_a_record_changes(
+        client, signed_in, keeping, make_project, make_person, make_dispatch, count_queries):
+    make_dispatch(make_person(), make_project(code="SJ-KEEP-1"))
+    signed_in("secretary")
+    page = client.get("/dispatches/").get_data(as_text=True)
+    assert "1 records" in page and "SJ-KEEP-1" in page
+    with count_queries() as kept:
+        client.get("/dispatches/?page=1")  # another page of the same list: the same total
+    assert not [s for s in kept.statements if "count(" in s.lower() or "ORDER BY project.code" in s]
+
+    # a project and a dispatch made through the pages write history: the kept results go
+    response = client.post("/projects/new", data={
+        "name": "财政预算执行审计", "code": "SJ-KEEP-2", "audited_entity": "区财政局",
+        "project_type": "cross_audit", "site": "区财政局", "start_date": "2026-07-01",
+        "end_date": "2026-08-31", "status": "planned", "team_leader_id": ""})
+    assert response.status_code == 302
+    page = client.get("/dispatches/").get_data(as_text=True)
+    assert "1 records" in page and "SJ-KEEP-2" in page
+    response = client.post("/dispatches/new", data={
+        "person_id": str(make_person().id), "project_id": response.location.rsplit("/", 1)[1],
+        "departure_date": "2026-07-01", "return_date": "2026-07-20"})
+    assert response.status_code == 302
+    assert "2 records" in client.get("/dispatches/").get_data(as_text=True)
+
+
+def test_kept_totals_and_options_are_each_users_own(client, signed_in, keeping, make_project, make_branch,
+                                                     make_person, make_session):
+    leader = make_person()
+    mine = make_branch(name="支部-自己", projects=[make_project(team_leader=leader)])
+    make_branch(name="支部-别人", projects=[make_project()])
+    make_session(mine, status="submitted", held_on=dt.date(2026, 6, 5))
+    signed_in("secretary")
+    page = client.get("/study/").get_data(as_text=True)
+    assert "支部-自己" in page and "支部-别人" in page
+    signed_in("team-leader", person=leader)
+    page = client.get("/study/").get_data(as_text=True)
+    assert "支部-自己" in page and "支部-别人" not in page and "1 records" in page

@@ -1,8 +1,12 @@
 """Language choice: the user's pick (kept in the session), else the browser's."""
 from __future__ import annotations
 
+import datetime as dt
+from functools import lru_cache
+
+from babel import dates as babel_dates
 from flask import Flask, has_request_context, request, session
-from flask_babel import format_date, format_datetime, get_locale
+from flask_babel import format_date, format_datetime, get_locale, get_translations
 
 from tracker.extensions import babel
 
@@ -19,22 +23,57 @@ def select_locale() -> str:
     return "zh" if best and best.lower().startswith("zh") else "en"
 
 
+def _request_cache(name: str):
+    """A dict kept on the current request: the language cannot change during a request."""
+    return request.__dict__.setdefault(name, {})
+
+
+def _locale() -> str:
+    known = _request_cache("_i18n")
+    if "locale" not in known:
+        known["locale"] = str(get_locale())
+    return known["locale"]
+
+
+@lru_cache(maxsize=16384)
+def _medium_date(day: dt.date, locale: str) -> str:
+    """Babel's "medium" date (what flask_babel.format_date(day, "medium") gives with the
+    default formats). Formatting a date costs about as much as rendering a table row, and a
+    list shows dates on every row, so each (date, language) is formatted once per worker."""
+    return babel_dates.format_date(day, "medium", locale=locale)
+
+
 def _date(d) -> str:
-    """A date in the user's language. A list shows the same few dates on many rows: within
-    a request each date is formatted once (the language cannot change during a request)."""
+    """A date in the user's language."""
     if not d:
         return ""
-    if not has_request_context():
+    if not has_request_context() or isinstance(d, dt.datetime):  # a moment: in the user's time zone
         return format_date(d, "medium")
-    known = request.__dict__.setdefault("_formatted_dates", {})
-    if d not in known:
-        known[d] = format_date(d, "medium")
-    return known[d]
+    return _medium_date(d, _locale())
+
+
+def _translations():
+    """The request's catalogue, looked up once per request rather than once per string."""
+    if not has_request_context():
+        return get_translations()
+    known = _request_cache("_i18n")
+    if "translations" not in known:
+        known["translations"] = get_translations()
+    return known["translations"]
 
 
 def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
     app.jinja_env.filters["date"] = _date
+    # Flask-Babel's template gettext finds the catalogue anew for every string; a list page
+    # asks for hundreds of strings.
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: _translations().ugettext(s),
+        ngettext=lambda s, p, n: _translations().ungettext(s, p, n),
+        newstyle=True,
+        pgettext=lambda c, s: _translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: _translations().unpgettext(c, s, p, n),
+    )
     app.jinja_env.filters["datetime"] = lambda d: format_datetime(d, "medium") if d else ""
     app.jinja_env.globals["LANGUAGES"] = LANGUAGES
     app.jinja_env.globals["get_locale"] = get_locale

@@ -1,12 +1,17 @@
 """Helpers every view uses: load (404), authorize (403), paginate, and template globals."""
 from __future__ import annotations
 
+import math
+from collections.abc import Callable, Hashable, Iterable
+from functools import lru_cache
+
 from flask import Flask, abort, current_app, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import Select
+from markupsafe import Markup, escape
+from sqlalchemy import Select, func, select
 
-from tracker import permissions, vocab
+from tracker import memo, permissions, vocab
 from tracker.extensions import db
 
 
@@ -28,21 +33,77 @@ def require(allowed: bool) -> None:
         abort(403)
 
 
-def paginate(stmt: Select):
-    return db.paginate(
-        stmt,
-        # a page number beyond any real list would overflow the database's OFFSET
-        page=min(max(request.args.get("page", 1, type=int), 1), 100_000),
-        per_page=current_app.config["PAGE_SIZE"],
-        error_out=False,
-        count=True,
+class Page:
+    """One page of a list, with what macros.pagination needs."""
+
+    def __init__(self, items: list, number: int, per_page: int, total: int):
+        self.items, self.total = items, total
+        self.pages = max(1, math.ceil(total / per_page))
+        self.page = number
+        self.has_prev, self.has_next = number > 1, number < self.pages
+        self.prev_num, self.next_num = number - 1, number + 1
+
+    @classmethod
+    def of_list(cls, items: list, number: int, per_page: int) -> Page:
+        """A page of a list computed in Python (the "Talks due" list)."""
+        pages = max(1, math.ceil(len(items) / per_page))
+        number = min(max(number, 1), pages)
+        return cls(items[(number - 1) * per_page: number * per_page], number, per_page, len(items))
+
+
+def _page_number() -> int:
+    # a page number beyond any real list would overflow the database's OFFSET
+    return min(max(request.args.get("page", 1, type=int), 1), 100_000)
+
+
+def paginate(stmt: Select) -> Page:
+    """The requested page of `stmt`'s records, built from this request's filters.
+
+    The total is kept until the data changes (tracker.memo): counting every dispatch or
+    session that matches costs more than showing a page of them, and the same list is paged
+    through again and again. `stmt` depends only on the request's arguments and the user."""
+    number, per_page = _page_number(), current_app.config["PAGE_SIZE"]
+    args = tuple(sorted((k, tuple(v)) for k, v in request.args.lists() if k != "page"))
+    total = memo.kept(
+        ("count", request.endpoint, args, current_user.get_id()),
+        lambda: db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())),
     )
+    items = db.session.scalars(stmt.limit(per_page).offset((number - 1) * per_page)).unique().all()
+    return Page(items, number, per_page, total)
 
 
 def page_url(number: int) -> str:
     """This page's URL with its filters kept and another page number."""
     args = {**(request.view_args or {}), **request.args.to_dict(), "page": number}
     return url_for(request.endpoint, **args)
+
+
+def select_options(values: Iterable[tuple] | str, chosen: str | None) -> Markup:
+    """The <option> elements of a list filter, `chosen` selected. `values` are (code, label)
+    pairs, or options already rendered by kept_options."""
+    html = values if isinstance(values, str) else _options_html(
+        tuple((str(code), str(text)) for code, text in values)
+    )
+    if chosen:
+        option = f'<option value="{escape(chosen)}">'
+        html = html.replace(option, option[:-1] + " selected>", 1)
+    # Markup: every code and label in `html` was escaped by _options_html.
+    return Markup(html)  # noqa: S704  # nosec B704
+
+
+def kept_options(key: Hashable, rows: Callable[[], Iterable[tuple]]) -> str:
+    """The rendered options of a filter over every project or branch (hundreds, on every
+    list page): `rows()` gives (id, text) pairs; the options are rendered once and kept
+    until the data changes (tracker.memo). `key` names the list and whose it is."""
+    return memo.kept(("options", key), lambda: _render_options((i, t) for i, t in rows()))
+
+
+def _render_options(pairs: Iterable[tuple]) -> str:
+    return "".join(f'<option value="{escape(code)}">{escape(text)}</option>' for code, text in pairs)
+
+
+#: a short list of values (a vocabulary) renders to the same options on every page
+_options_html = lru_cache(maxsize=64)(_render_options)
 
 
 def like(text: str) -> str:
@@ -89,4 +150,5 @@ def init_app(app: Flask) -> None:
         page_url=page_url,
         vocab=vocab,
         label=vocab.label,
+        select_options=select_options,
     )

@@ -121,17 +121,20 @@ def due_items(filters: DueFilters | None = None, *, today: dt.date | None = None
         items += _talk_items(filters, today, rules)
     if filters.kinds & set(CHECKPOINT_KINDS) and not filters.talks_only:
         items += _checkpoint_items(filters, today, rules)
-    items = [i for i in items if _in_period(i.due_on, filters)
-             and (filters.states is None or i.state in filters.states)]
     branches = _branches_of({i.project_id for i in items})
     items = [i._replace(branches=branches[i.project_id]) if i.project_id in branches else i for i in items]
     items.sort(key=lambda i: (i.due_on, _ORDER[i.kind], i.project_code, i.person_name, i.dispatch_id or 0))
     return items
 
 
-def _in_period(day: dt.date, filters: DueFilters) -> bool:
-    return (filters.due_from is None or day >= filters.due_from) and (
-        filters.due_to is None or day <= filters.due_to
+def _wanted(filters: DueFilters, due: dt.date, state: str) -> bool:
+    """Whether an item of this due date and state passes the period and state filters:
+    asked before the item is built, so a page that wants the few open items of hundreds
+    does not build the done ones."""
+    return (
+        (filters.states is None or state in filters.states)
+        and (filters.due_from is None or due >= filters.due_from)
+        and (filters.due_to is None or due <= filters.due_to)
     )
 
 
@@ -206,10 +209,13 @@ def _talk_items(filters: DueFilters, today: dt.date, rules: dict) -> list[DueIte
             talk = done.get((d.id, TALK_TYPE_OF[kind]))
             done_on = talk.talk_date if talk else None
             opens_on = d.return_date if kind == "post_talk" else None
+            state = state_of(due_dates[kind], done_on, today, soon, opens_on)
+            if not _wanted(filters, due_dates[kind], state):
+                continue
             items.append(DueItem(
                 kind=kind,
                 due_on=due_dates[kind],
-                state=state_of(due_dates[kind], done_on, today, soon, opens_on),
+                state=state,
                 done_on=done_on,
                 project_id=d.project_id, project_code=d.code, project_name=d.name,
                 dispatch_id=d.id, person_id=d.person_id, person_name=d.person_name,
@@ -242,8 +248,11 @@ def _checkpoint_items(filters: DueFilters, today: dt.date, rules: dict) -> list[
             if kind not in filters.kinds:
                 continue
             done_on = done.get((p.id, kind))
+            state = state_of(due, done_on, today, soon)
+            if not _wanted(filters, due, state):
+                continue
             items.append(DueItem(
-                kind=kind, due_on=due, state=state_of(due, done_on, today, soon), done_on=done_on,
+                kind=kind, due_on=due, state=state, done_on=done_on,
                 project_id=p.id, project_code=p.code, project_name=p.name,
                 team_leader_id=p.team_leader_id,
             ))

@@ -2,23 +2,20 @@
 from __future__ import annotations
 
 import datetime as dt
-import math
 from dataclasses import replace
 
 from flask import Blueprint, current_app, render_template, request
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
 from tracker import memo, vocab
 from tracker import permissions as perm
-from tracker.branches.models import Branch
+from tracker.branches import queries as branch_queries
 from tracker.due.engine import CHECKPOINT_KINDS, TALK_KINDS, DueFilters, DueItem, due_items
 from tracker.due.rules import ACTION_STATES, OPEN_STATES
 from tracker.extensions import db
 from tracker.people.models import Person
 from tracker.projects import queries as project_queries
-from tracker.projects.models import Project
-from tracker.web import require
+from tracker.web import Page, kept_options, require
 
 bp = Blueprint("due", __name__, url_prefix="/due")
 
@@ -26,18 +23,6 @@ bp = Blueprint("due", __name__, url_prefix="/due")
 STATE_GROUPS = {"action": ACTION_STATES, "open": OPEN_STATES}
 WHAT = {"talks": frozenset(TALK_KINDS), "checkpoints": frozenset(CHECKPOINT_KINDS),
         "all": frozenset(TALK_KINDS + CHECKPOINT_KINDS)}
-
-
-class ListPage:
-    """A page of a computed list, with what macros.pagination needs."""
-
-    def __init__(self, items: list, page: int, per_page: int):
-        self.total = len(items)
-        self.pages = max(1, math.ceil(self.total / per_page))
-        self.page = min(max(page, 1), self.pages)
-        self.items = items[(self.page - 1) * per_page: self.page * per_page]
-        self.has_prev, self.has_next = self.page > 1, self.page < self.pages
-        self.prev_num, self.next_num = self.page - 1, self.page + 1
 
 
 def _date_arg(name: str) -> dt.date | None:
@@ -83,22 +68,18 @@ def talks():
     require(perm.can_read(current_user))
     filters = filters_from_request(request.args)
     items, counts = memo.kept(("due_list", filters), lambda: _items_and_counts(filters))
-    page = ListPage(items, request.args.get("page", 1, type=int), current_app.config["PAGE_SIZE"])
+    page = Page.of_list(items, request.args.get("page", 1, type=int), current_app.config["PAGE_SIZE"])
     page.items = [DueItem._make(row) for row in page.items]
-    projects = project_queries.choices()
-    if filters.leader_person_id is not None:
-        projects = projects.where(Project.team_leader_id == filters.leader_person_id)
+    leader = filters.leader_person_id
+    projects = kept_options("projects" if leader is None else ("projects", leader),
+                            lambda: project_queries.filter_options(leader))
     return render_template(
         "due/talks.html",
         page=page,
         counts=counts,
         filters=filters,
-        # (id, "code name") so the filter renders each of hundreds of options cheaply
-        projects=[(r.id, f"{r.code} {r.name}") for r in db.session.execute(projects)],
-        # plain (id, name) tuples: thousands of options, cheap to render and to collect
-        branches=[tuple(r) for r in db.session.execute(
-            select(Branch.id, Branch.name).where(Branch.deleted_at.is_(None)).order_by(Branch.name)
-        )],
+        projects=projects,
+        branches=kept_options("branches", lambda: db.session.execute(branch_queries.filter_options())),
         # thousands of people: a name search box, not a list; a person_id link names its person
         person=db.session.get(Person, filters.person_id) if filters.person_id is not None else None,
         state=request.args.get("state", "action"),

@@ -39,10 +39,13 @@ def choices() -> Select:
     )
 
 
-def filter_options() -> list[tuple[int, str]]:
-    """(id, "code name") of every project, for a list's project filter (macros.select_filter):
-    hundreds of options, so the text is joined here once rather than per option in a template."""
-    return [(r.id, f"{r.code} {r.name}") for r in db.session.execute(choices())]
+def filter_options(leader_person_id: int | None = None) -> list[tuple[int, str]]:
+    """(id, "code name") of every project, or of those a team leader leads, for a list's
+    project filter (web.kept_options)."""
+    stmt = choices()
+    if leader_person_id is not None:
+        stmt = stmt.where(Project.team_leader_id == leader_person_id)
+    return [(r.id, f"{r.code} {r.name}") for r in db.session.execute(stmt)]
 
 
 def choice_list(user) -> list[tuple[int, str]]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import Select, func, select
-from sqlalchemy.orm import joinedload, selectinload, with_expression
+from sqlalchemy.orm import joinedload, with_expression
 
 from tracker import permissions as perm
 from tracker import vocab
@@ -101,15 +101,6 @@ def branch_choices(user, *, for_logging: bool) -> Select:
     elif not (perm.sees_everything(user) or perm.is_office(user)):
         stmt = stmt.where(Branch.id.in_(branches_led_by(user)))
     return stmt
-
-
-def of_branch(branch_id: int) -> Select:
-    return (
-        select(StudySession)
-        .where(StudySession.branch_id == branch_id, StudySession.deleted_at.is_(None))
-        .options(selectinload(StudySession.attendance))
-        .order_by(StudySession.held_on.desc(), StudySession.id.desc())
-    )
 
 
 def attended_by(person_id: int, user) -> Select:

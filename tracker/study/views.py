@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
+from werkzeug.datastructures import MultiDict
 
 from tracker import clock, formkeep, records, vocab
 from tracker import permissions as perm
@@ -30,7 +31,7 @@ from tracker.study import queries, services
 from tracker.study.forms import StudySessionForm, attendance_rows
 from tracker.study.models import Attachment, Attendance, StudySession
 from tracker.study.storage import get_store
-from tracker.web import get_or_404, paginate, require
+from tracker.web import get_or_404, kept_options, paginate, require
 
 bp = Blueprint("study", __name__, url_prefix="/study")
 formkeep.init_blueprint(bp)
@@ -101,7 +102,8 @@ def _no_branch(form):
 def index():
     require(perm.can_read(current_user))
     page = paginate(queries.sessions(request.args, current_user))
-    branches = db.session.execute(queries.branch_choices(current_user, for_logging=False)).all()
+    branches = kept_options(("study branches", current_user.get_id()),
+                            lambda: db.session.execute(queries.branch_choices(current_user, for_logging=False)))
     return render_template("study/index.html", page=page, branches=branches)
 
 
@@ -284,7 +286,9 @@ def branch_panel(branch: Branch) -> dict | None:
     from tracker.study import rules
 
     compliance = rules.for_branches([branch.id]).get(branch.id)
-    recent = db.session.scalars(queries.of_branch(branch.id).limit(10)).all()
+    # the list page's query: attendance counted in SQL, not loaded row by row
+    recent = db.session.scalars(queries.sessions(MultiDict({"branch_id": branch.id}), current_user)
+                                .limit(10)).all()
     return {"compliance": compliance, "recent": recent}
 
 

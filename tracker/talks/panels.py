@@ -2,11 +2,12 @@
 Each returns template variables; every one costs a fixed number of queries."""
 from __future__ import annotations
 
-from tracker.due import CHECKPOINT_KINDS, TALK_KINDS, DueFilters, due_items
+from tracker.due import CHECKPOINT_KINDS, OPEN_STATES, TALK_KINDS, DueFilters, due_items
 from tracker.extensions import db
 from tracker.talks import queries
 
 TALKS = frozenset(TALK_KINDS)
+CHECKPOINTS = frozenset(CHECKPOINT_KINDS)
 
 
 def for_dispatch(dispatch) -> dict:
@@ -37,12 +38,11 @@ BRANCH_TALKS = 20
 
 
 def for_branch(branch) -> dict:
-    items = due_items(DueFilters(branch_id=branch.id))
     return {
         # A branch serves projects with hundreds of dispatches: its page lists the talks still
         # to hold; the done ones are under "Talks held" and in the "Talks due" list.
-        "due": [i for i in items if i.is_talk and i.is_open],
-        "checkpoints_due": [i for i in items if not i.is_talk],
+        "due": due_items(DueFilters(branch_id=branch.id, kinds=TALKS, states=OPEN_STATES)),
+        "checkpoints_due": due_items(DueFilters(branch_id=branch.id, kinds=CHECKPOINTS)),
         "talks": db.session.scalars(
             # the newest ones; the page links to all of them in the talk list
             queries.talks_of(branch_project_ids=[p.id for p in branch.projects]).limit(BRANCH_TALKS)

@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from tracker import clock, vocab
 from tracker import permissions as perm
-from tracker.branches.models import Branch
+from tracker.branches import queries as branch_queries
 from tracker.dispatches.models import Dispatch
 from tracker.extensions import db
 from tracker.flows import delete_page, form_page, restore_page
@@ -18,7 +18,7 @@ from tracker.talks import queries, services
 from tracker.talks.cli import add_integrity_list
 from tracker.talks.forms import CHECKLIST_TYPES, TalkForm
 from tracker.talks.models import IntegrityListVersion, Talk
-from tracker.web import get_or_404, paginate, require
+from tracker.web import get_or_404, kept_options, paginate, require
 
 bp = Blueprint("talks", __name__, url_prefix="/talks")
 bp.cli.add_command(add_integrity_list)
@@ -60,10 +60,8 @@ def index():
     deleted = request.args.get("deleted") == "1" and perm.can_restore(current_user)
     page = paginate(queries.talks(request.args, include_deleted=deleted,
                                   leader_person_id=current_user.person_id))
-    projects = project_queries.filter_options()
-    branches = db.session.execute(
-        select(Branch.id, Branch.name).where(Branch.deleted_at.is_(None)).order_by(Branch.name, Branch.id)
-    ).all()
+    projects = kept_options("projects", project_queries.filter_options)
+    branches = kept_options("branches", lambda: db.session.execute(branch_queries.filter_options()))
     return render_template("talks/index.html", page=page, projects=projects, branches=branches, deleted=deleted)
 
 
