@@ -68,7 +68,12 @@ def paginate(stmt: Select) -> Page:
         ("count", request.endpoint, args, current_user.get_id()),
         lambda: db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())),
     )
-    items = db.session.scalars(stmt.limit(per_page).offset((number - 1) * per_page)).unique().all()
+    page = stmt.limit(per_page).offset((number - 1) * per_page)
+    # records (one entity selected) or plain rows (columns selected)
+    if len(stmt.column_descriptions) == 1 and stmt.column_descriptions[0]["entity"] is not None:
+        items = db.session.scalars(page).unique().all()
+    else:
+        items = db.session.execute(page).all()
     return Page(items, number, per_page, total)
 
 

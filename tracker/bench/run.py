@@ -99,8 +99,10 @@ def flask(env: dict, *args: str, stdin: str | None = None) -> str:
     return result.stdout
 
 
-def prepare(url: str) -> dict:
+def prepare(url: str, reuse: bool = False) -> dict:
     env = {**os.environ, "DATABASE_URL": url, "FLASK_APP": "wsgi"}
+    if reuse:
+        return env
     if url.startswith("sqlite"):
         for suffix in ("", "-wal", "-shm"):
             Path(url.removeprefix("sqlite:///") + suffix).unlink(missing_ok=True)
@@ -182,9 +184,10 @@ def warm(url: str, cookie: str) -> float:
     return cold
 
 
-def run(url: str, seconds: int, connections: int) -> bool:
+def run(url: str, seconds: int, connections: int, pages: list[str] | None = None,
+        reuse: bool = False) -> bool:
     print(f"\n== {url.split('@')[-1]}")
-    env = prepare(url)
+    env = prepare(url, reuse)
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     # Gunicorn with a fixed argv.
@@ -205,6 +208,8 @@ def run(url: str, seconds: int, connections: int) -> bool:
         results = {}
         print(f"  {'page':18} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'ratio':>6} {'first ms':>9}  verdict")
         for name, path, ratio_target, p99_target in PAGES:
+            if pages and name != "reference" and name not in pages:
+                continue
             settle(base, cookie)
             cold = warm(base + path, cookie)
             r = results[name] = wrk(base + path, cookie, seconds, connections)
@@ -217,6 +222,8 @@ def run(url: str, seconds: int, connections: int) -> bool:
             print(f"  {name:18} {r['rps']:8.1f} {r['p50']:8.1f} {r['p99']:8.1f} {ratio:6.2f} {cold * 1000:9.0f}  {verdict}")
         branch_id, year = busiest_branch_year(env["DATABASE_URL"])
         for name, action, limit in EXPORTS:
+            if pages and name not in pages:
+                continue
             best = time_export(base, cookie, action, branch_id, year)
             good = best < limit
             ok &= good
@@ -232,12 +239,16 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--pages", help="only these pages, by name, comma-separated (the reference always)")
+    parser.add_argument("--reuse", action="store_true",
+                        help="use the database the last run filled instead of filling it again")
     args = parser.parse_args()
+    pages = [p.strip() for p in args.pages.split(",")] if args.pages else None
     urls = [f"sqlite:///{ROOT / 'instance' / 'bench.sqlite3'}"]
     if os.environ.get("DATABASE_URL", "").startswith("postgresql"):
         urls.append(os.environ["DATABASE_URL"])
     (ROOT / "instance").mkdir(exist_ok=True)
-    results = [run(url, args.seconds, args.connections) for url in urls]
+    results = [run(url, args.seconds, args.connections, pages, args.reuse) for url in urls]
     print("\nall targets met" if all(results) else "\nsome targets missed")
     return 0 if all(results) else 1
 

@@ -4,7 +4,6 @@ from flask import Blueprint, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload
 
 from tracker import permissions as perm
 from tracker import records
@@ -47,15 +46,17 @@ def _save(form: DispatchForm, dispatch: Dispatch | None = None) -> Dispatch:
 def index():
     require(perm.can_read(current_user))
     deleted = request.args.get("deleted") == "1" and perm.can_restore(current_user)
+    # plain rows with the names a row shows, not records
     stmt = (
-        select(Dispatch)
-        .options(joinedload(Dispatch.person), joinedload(Dispatch.project))
+        select(Dispatch.id, Dispatch.person_id, Person.name.label("person_name"), Dispatch.project_id,
+               Project.code.label("project_code"), Project.name.label("project_name"),
+               Dispatch.departure_date, Dispatch.return_date)
+        .join(Person, Person.id == Dispatch.person_id)
+        .join(Project, Project.id == Dispatch.project_id)
         .where(Dispatch.deleted_at.is_not(None) if deleted else Dispatch.deleted_at.is_(None))
     )
-    # Join people only to search their names: the page's count then reads one index, not
-    # a join over every dispatch (every dispatch has its person and project).
     if q := (request.args.get("q") or "").strip():
-        stmt = stmt.join(Person, Person.id == Dispatch.person_id).where(Person.name.like(like(q), escape="\\"))
+        stmt = stmt.where(Person.name.like(like(q), escape="\\"))
     if project_id := request.args.get("project_id", type=int):
         stmt = stmt.where(Dispatch.project_id == project_id)
     if person_id := request.args.get("person_id", type=int):

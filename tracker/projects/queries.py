@@ -1,18 +1,24 @@
 from __future__ import annotations
 
 from sqlalchemy import Select, or_, select
-from sqlalchemy.orm import joinedload
 
 from tracker import vocab
 from tracker.extensions import db
+from tracker.people.models import Person
 from tracker.projects.models import Project
 from tracker.web import like
 
+#: A project as the list shows it: plain rows with the team leader's name, not records.
+LISTED = select(
+    Project.id, Project.code, Project.name, Project.project_type, Project.start_date,
+    Project.end_date, Project.status, Person.name.label("team_leader_name"),
+).outerjoin(Person, Person.id == Project.team_leader_id)
+
 
 def projects(args, *, include_deleted: bool = False, leader_person_id: int | None = None) -> Select:
-    """Projects matching the list filters: q (name, code or entity), project_type, status, mine."""
-    stmt = select(Project).options(joinedload(Project.team_leader))
-    stmt = stmt.where(
+    """Projects matching the list filters (rows of LISTED): q (name, code or entity),
+    project_type, status, mine."""
+    stmt = LISTED.where(
         Project.deleted_at.is_not(None) if include_deleted else Project.deleted_at.is_(None)
     )
     if q := (args.get("q") or "").strip():

@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, query_expression, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.branches.models import Branch
 from tracker.db import Base, Tracked
@@ -48,12 +48,6 @@ class StudySession(Reviewable, Tracked, Base):
     attachments: Mapped[list[Attachment]] = relationship(
         back_populates="session", order_by="Attachment.id"
     )
-
-    #: counted in SQL for a list of sessions (study.queries.sessions), so the list loads no
-    #: attendance rows or attachments; None where a query did not ask for them
-    listed_expected: Mapped[int | None] = query_expression()
-    listed_present: Mapped[int | None] = query_expression()
-    listed_files: Mapped[int | None] = query_expression()
 
     @property
     def expected_count(self) -> int:

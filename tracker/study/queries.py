@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import Select, func, select
-from sqlalchemy.orm import joinedload, with_expression
+from sqlalchemy.orm import joinedload
 
 from tracker import permissions as perm
 from tracker import vocab
@@ -57,21 +57,27 @@ def _count(model, *conditions):
     )
 
 
-def sessions(args, user) -> Select:
-    """Sessions matching the list filters: branch_id, session_type, status (or "counted":
-    submitted or reviewed, the sessions the rules count), month (YYYY-MM), held_from and
-    held_to (YYYY-MM-DD, inclusive)."""
-    stmt = (
-        select(StudySession)
-        .where(StudySession.deleted_at.is_(None))
-        .options(
-            joinedload(StudySession.branch),
-            # counts from the indexes on session_id, not hundreds of loaded rows per page
-            with_expression(StudySession.listed_expected, _count(Attendance)),
-            with_expression(StudySession.listed_present, _count(Attendance, Attendance.status == "present")),
-            with_expression(StudySession.listed_files, _count(Attachment, Attachment.deleted_at.is_(None))),
-        )
+#: A session as a list shows it: plain rows, not records, and counts from the indexes on
+#: session_id rather than hundreds of loaded attendance rows per page. Built once.
+LISTED = (
+    select(
+        StudySession.id, StudySession.branch_id, Branch.name.label("branch_name"),
+        StudySession.session_type, StudySession.held_on, StudySession.start_time,
+        StudySession.topic, StudySession.status,
+        _count(Attendance).label("expected"),
+        _count(Attendance, Attendance.status == "present").label("present"),
+        _count(Attachment, Attachment.deleted_at.is_(None)).label("files"),
     )
+    .join(Branch, Branch.id == StudySession.branch_id)
+    .where(StudySession.deleted_at.is_(None))
+)
+
+
+def sessions(args, user) -> Select:
+    """Sessions matching the list filters (rows of LISTED): branch_id, session_type, status
+    (or "counted": submitted or reviewed, the sessions the rules count), month (YYYY-MM),
+    held_from and held_to (YYYY-MM-DD, inclusive)."""
+    stmt = LISTED
     stmt = visible(stmt, user)
     if branch_id := args.get("branch_id", type=int):
         stmt = stmt.where(StudySession.branch_id == branch_id)

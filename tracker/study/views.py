@@ -287,7 +287,7 @@ def branch_panel(branch: Branch) -> dict | None:
 
     compliance = rules.for_branches([branch.id]).get(branch.id)
     # the list page's query: attendance counted in SQL, not loaded row by row
-    recent = db.session.scalars(queries.sessions(MultiDict({"branch_id": branch.id}), current_user)
+    recent = db.session.execute(queries.sessions(MultiDict({"branch_id": branch.id}), current_user)
                                 .limit(10)).all()
     return {"compliance": compliance, "recent": recent}
 
