@@ -1,7 +1,7 @@
 """`due_items(filters)`: every due talk and integrity checkpoint, with its state.
 
 It costs at most five queries however many dispatches there are (dispatches; their
-talks; projects; their checkpoints; the branches serving those projects), and works
+talks; projects; their checkpoints; and, when asked for, the branches serving those projects), and works
 on plain rows, not ORM objects, so thousands of dispatches stay fast.
 
 What counts as done:
@@ -111,8 +111,9 @@ class DueItem(NamedTuple):
 
 
 def due_items(filters: DueFilters | None = None, *, today: dt.date | None = None,
-              rules: dict | None = None) -> list[DueItem]:
-    """Due items matching `filters`, earliest due first."""
+              rules: dict | None = None, with_branches: bool = False) -> list[DueItem]:
+    """Due items matching `filters`, earliest due first; `with_branches` fills each item's
+    `branches` (one query more), for pages that show or group by them."""
     filters = filters or DueFilters()
     today = today or clock.today()
     rules = rules or current_app.config["RULES"]
@@ -121,8 +122,9 @@ def due_items(filters: DueFilters | None = None, *, today: dt.date | None = None
         items += _talk_items(filters, today, rules)
     if filters.kinds & set(CHECKPOINT_KINDS) and not filters.talks_only:
         items += _checkpoint_items(filters, today, rules)
-    branches = _branches_of({i.project_id for i in items})
-    items = [i._replace(branches=branches[i.project_id]) if i.project_id in branches else i for i in items]
+    if with_branches:
+        branches = _branches_of({i.project_id for i in items})
+        items = [i._replace(branches=branches[i.project_id]) if i.project_id in branches else i for i in items]
     items.sort(key=lambda i: (i.due_on, _ORDER[i.kind], i.project_code, i.person_name, i.dispatch_id or 0))
     return items
 

@@ -54,7 +54,7 @@ def _items_and_counts(filters: DueFilters) -> tuple[list[tuple], dict[str, int]]
 
     The items are kept (tracker.memo) as plain tuples: the garbage collector stops walking
     tuples of plain values, so tens of thousands of kept items cost no pauses later."""
-    every_state = due_items(replace(filters, states=None))
+    every_state = due_items(replace(filters, states=None), with_branches=True)
     items = [tuple(i) for i in every_state if filters.states is None or i.state in filters.states]
     counts = dict.fromkeys(vocab.DUE_STATES, 0)
     for item in every_state:

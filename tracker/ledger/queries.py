@@ -177,7 +177,7 @@ def _add_compliance(ledgers: dict[int, BranchLedger], span: Span) -> None:
     if not project_ids:
         return
     items = due_items(DueFilters(project_ids=project_ids, due_from=span.first, due_to=span.last),
-                      today=today, rules=config)
+                      today=today, rules=config, with_branches=True)
     grouped: dict[int, list[DueItem]] = defaultdict(list)
     for item in items:
         for branch_id, _name in item.branches:

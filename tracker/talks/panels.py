@@ -14,14 +14,14 @@ def for_dispatch(dispatch) -> dict:
     items = [] if dispatch.deleted_at else due_items(DueFilters(dispatch_id=dispatch.id, kinds=TALKS))
     return {
         "due": {i.kind: i for i in items},
-        "talks": db.session.scalars(queries.talks_of(dispatch_id=dispatch.id)).all(),
+        "talks": db.session.execute(queries.talks_of(dispatch_id=dispatch.id)).all(),
     }
 
 
 def for_person(person) -> dict:
     return {
         "due": due_items(DueFilters(person_id=person.id, kinds=TALKS)),
-        "talks": db.session.scalars(queries.talks_of(person_id=person.id)).all(),
+        "talks": db.session.execute(queries.talks_of(person_id=person.id)).all(),
     }
 
 
@@ -43,7 +43,7 @@ def for_branch(branch) -> dict:
         # to hold; the done ones are under "Talks held" and in the "Talks due" list.
         "due": due_items(DueFilters(branch_id=branch.id, kinds=TALKS, states=OPEN_STATES)),
         "checkpoints_due": due_items(DueFilters(branch_id=branch.id, kinds=CHECKPOINTS)),
-        "talks": db.session.scalars(
+        "talks": db.session.execute(
             # the newest ones; the page links to all of them in the talk list
             queries.talks_of(branch_project_ids=[p.id for p in branch.projects]).limit(BRANCH_TALKS)
         ).all(),

@@ -4,7 +4,7 @@ import datetime as dt
 
 from flask_babel import get_locale
 from sqlalchemy import Select, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from tracker import vocab
 from tracker.branches.models import branch_project
@@ -65,11 +65,17 @@ def talks(args, *, include_deleted: bool = False, leader_person_id: int | None =
 
 def talks_of(*, dispatch_id: int | None = None, person_id: int | None = None,
              branch_project_ids: list[int] | None = None) -> Select:
-    """Talks shown on a dispatch, person or branch page, newest first."""
+    """Talks shown on a dispatch, person or branch page, newest first: plain rows with the
+    names a row shows (macros.talk_rows), not records."""
+    talked_with, conductor = aliased(Person), aliased(Person)
     stmt = (
-        select(Talk)
-        .options(joinedload(Talk.person), joinedload(Talk.conducted_by),
-                 joinedload(Talk.dispatch).joinedload(Dispatch.project))
+        select(Talk.id, Talk.talk_date, Talk.talk_type, Talk.status,
+               talked_with.name.label("person_name"), conductor.name.label("conducted_by_name"),
+               Project.code.label("project_code"))
+        .join(talked_with, talked_with.id == Talk.person_id)
+        .join(conductor, conductor.id == Talk.conducted_by_id)
+        .outerjoin(Dispatch, Dispatch.id == Talk.dispatch_id)
+        .outerjoin(Project, Project.id == Dispatch.project_id)
         .where(Talk.deleted_at.is_(None))
     )
     if dispatch_id is not None:
@@ -77,9 +83,7 @@ def talks_of(*, dispatch_id: int | None = None, person_id: int | None = None,
     if person_id is not None:
         stmt = stmt.where(Talk.person_id == person_id)
     if branch_project_ids is not None:
-        stmt = stmt.where(Talk.dispatch_id.in_(
-            select(Dispatch.id).where(Dispatch.project_id.in_(branch_project_ids or [-1]))
-        ))
+        stmt = stmt.where(Dispatch.project_id.in_(branch_project_ids or [-1]))
     return stmt.order_by(Talk.talk_date.desc(), Talk.id.desc())
 
 
