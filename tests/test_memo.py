@@ -101,3 +101,29 @@ def test_kept_totals_and_options_are_each_users_own(client, signed_in, keeping, 
     signed_in("team-leader", person=leader)
     page = client.get("/study/").get_data(as_text=True)
     assert "支部-自己" in page and "支部-别人" not in page and "1 records" in page
+
+
+def test_the_branch_page_panels_are_kept_until_a_record_changes(
+        client, signed_in, keeping, make_project, make_branch, make_person, make_dispatch, count_queries):
+    project = make_project()
+    branch = make_branch(projects=[project])
+    dispatch = make_dispatch(make_person("王待谈"), project)  # no talks yet: both are due
+    signed_in("secretary")
+    assert "王待谈" in client.get(f"/branches/{branch.id}").get_data(as_text=True)
+    with count_queries() as kept:
+        assert "王待谈" in client.get(f"/branches/{branch.id}").get_data(as_text=True)
+    assert not [s for s in kept.statements if "FROM talk" in s or "FROM study_session" in s], kept.statements
+
+    assert client.post(f"/dispatches/{dispatch.id}/delete").status_code == 302
+    assert "王待谈" not in client.get(f"/branches/{branch.id}").get_data(as_text=True)
+
+
+def test_the_branch_page_panels_are_kept_per_permission(client, signed_in, keeping, make_project, make_branch,
+                                                        make_person):
+    leader = make_person()
+    branch = make_branch(projects=[make_project(team_leader=leader)])
+    signed_in("secretary")
+    assert "Log a study session" in client.get(f"/branches/{branch.id}").get_data(as_text=True)
+    signed_in("viewer")
+    page = client.get(f"/branches/{branch.id}").get_data(as_text=True)
+    assert "Log a study session" not in page

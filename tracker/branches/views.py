@@ -1,12 +1,14 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from markupsafe import Markup
 from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from tracker import clock, records, vocab
+from tracker import clock, memo, records, vocab
 from tracker import permissions as perm
 from tracker.auth.forms import EmptyForm
 from tracker.branches import services
@@ -47,7 +49,8 @@ def _chosen_projects(form: BranchForm) -> list[Project]:
 def index():
     require(perm.can_read(current_user))
     deleted = request.args.get("deleted") == "1" and perm.can_restore(current_user)
-    stmt = select(Branch).options(selectinload(Branch.projects)).where(
+    # plain rows, and the codes of the projects they serve in one more query
+    stmt = select(Branch.id, Branch.name, Branch.approved_by, Branch.approval_date, Branch.status).where(
         Branch.deleted_at.is_not(None) if deleted else Branch.deleted_at.is_(None)
     )
     if q := (request.args.get("q") or "").strip():
@@ -59,7 +62,15 @@ def index():
             select(branch_project.c.branch_id).where(branch_project.c.project_id == project_id)
         ))
     page = paginate(stmt.order_by(Branch.approval_date.desc(), Branch.id.desc()))
-    return render_template("branches/index.html", page=page, deleted=deleted)
+    project_codes: dict[int, list[str]] = {}
+    for row in db.session.execute(
+        select(branch_project.c.branch_id, Project.code)
+        .join(Project, Project.id == branch_project.c.project_id)
+        .where(branch_project.c.branch_id.in_([b.id for b in page.items]))
+        .order_by(Project.code)
+    ):
+        project_codes.setdefault(row.branch_id, []).append(row.code)
+    return render_template("branches/index.html", page=page, deleted=deleted, project_codes=project_codes)
 
 
 @bp.get("/<int:branch_id>")
@@ -80,15 +91,25 @@ def detail(branch_id: int):
         )).order_by(HistoryEntry.at.desc(), HistoryEntry.id.desc())
     ).all()
     today = clock.today()
+    # What is due, the study rules and the recent sessions and talks are kept until a record
+    # changes (tracker.memo). The key names all they depend on: the branch, what the user may
+    # see and do there, the language.
+    may_read_sessions = perm.can_read_branch_sessions(current_user, branch)
+    may_log = perm.can_log_session(current_user, branch)
+    key = ("branch panels", branch.id, may_read_sessions, may_log, str(get_locale()))
+    # Markup: the panels are a template that Jinja rendered with autoescaping on.
+    panels = memo.kept(key, lambda: Markup(render_template(  # noqa: S704  # nosec B704
+        "branches/_panels.html", branch=branch, talk_panel=talk_panels.for_branch(branch),
+        study=study_views.branch_panel(branch) if may_read_sessions else None,
+    )))
     return render_template(
         "branches/detail.html",
         branch=branch,
         current=[m for m in branch.memberships if m.deleted_at is None and m.current_on(today)],
         former=[m for m in branch.memberships if m.deleted_at is None and not m.current_on(today)],
         removed=[m for m in branch.memberships if m.deleted_at is not None],
-        talk_panel=talk_panels.for_branch(branch),
         history=history,
-        study=study_views.branch_panel(branch),
+        panels=panels,
     )
 
 
