@@ -22,7 +22,8 @@ class Dispatch(Tracked, Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
-    project_id: Mapped[int] = mapped_column(ForeignKey("project.id"), index=True)
+    # looked up through ix_dispatch_project_live_person, which starts with it
+    project_id: Mapped[int] = mapped_column(ForeignKey("project.id"))
     #: indexed: the due engine narrows dispatches by a period of due dates (issue 5)
     departure_date: Mapped[dt.date] = mapped_column(index=True)
     return_date: Mapped[dt.date] = mapped_column(index=True)
