@@ -1,5 +1,6 @@
 """Results kept in memory until the data changes: for costly reads that many people ask
-for again and again (the dashboard's figures, the due items of the "Talks due" list).
+for again and again (the dashboard, the due items of the "Talks due" list, list totals and
+filter options in tracker.web, the branch page's panels).
 
 Every write goes through tracker.records / the services, and every one of them records an
 entry in history (DESIGN.md: "Every change to any record is kept in a history"). So the
