@@ -23,13 +23,14 @@ def select_locale() -> str:
     return "zh" if best and best.lower().startswith("zh") else "en"
 
 
-def _request_cache(name: str):
-    """A dict kept on the current request: the language cannot change during a request."""
+def request_cache(name: str) -> dict:
+    """A dict kept on the current request, for what is translated or formatted once per
+    request: the language cannot change during a request."""
     return request.__dict__.setdefault(name, {})
 
 
 def _locale() -> str:
-    known = _request_cache("_i18n")
+    known = request_cache("_i18n")
     if "locale" not in known:
         known["locale"] = str(get_locale())
     return known["locale"]
@@ -56,7 +57,7 @@ def _translations():
     """The request's catalogue, looked up once per request rather than once per string."""
     if not has_request_context():
         return get_translations()
-    known = _request_cache("_i18n")
+    known = request_cache("_i18n")
     if "translations" not in known:
         known["translations"] = get_translations()
     return known["translations"]

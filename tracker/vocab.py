@@ -1,8 +1,10 @@
 """The fixed value lists of GLOSSARY.md: code value -> translatable label."""
 from __future__ import annotations
 
-from flask import has_request_context, request
+from flask import has_request_context
 from flask_babel import lazy_gettext as _l
+
+from tracker.i18n import request_cache
 
 PROJECT_TYPES = {
     "cross_audit": _l("Cross audit"),
@@ -94,7 +96,7 @@ def label(values: dict, code: str | None) -> str:
     translated once (the language cannot change during a request)."""
     if not has_request_context():
         return str(values.get(code, code or ""))
-    known = request.__dict__.setdefault("_vocab_labels", {})
+    known = request_cache("_vocab_labels")
     key = (id(values), code)
     if key not in known:
         known[key] = str(values.get(code, code or ""))

@@ -70,7 +70,8 @@ def paginate(stmt: Select) -> Page:
     )
     page = stmt.limit(per_page).offset((number - 1) * per_page)
     # records (one entity selected) or plain rows (columns selected)
-    if len(stmt.column_descriptions) == 1 and stmt.column_descriptions[0]["entity"] is not None:
+    selected = stmt.column_descriptions
+    if len(selected) == 1 and selected[0]["entity"] is not None:
         items = db.session.scalars(page).unique().all()
     else:
         items = db.session.execute(page).all()

@@ -1,11 +1,16 @@
 """Reads of temporary branches shared by several pages."""
 from __future__ import annotations
 
-from sqlalchemy import Select, select
+from sqlalchemy import select
 
 from tracker.branches.models import Branch
+from tracker.extensions import db
+from tracker.web import kept_options
 
 
-def filter_options() -> Select:
-    """(id, name) of every branch, for a list's branch filter (web.kept_options)."""
-    return select(Branch.id, Branch.name).where(Branch.deleted_at.is_(None)).order_by(Branch.name, Branch.id)
+def filter_options() -> str:
+    """The options of a list's branch filter: every branch by name, rendered once and kept
+    until the data changes (web.kept_options)."""
+    return kept_options("branches", lambda: db.session.execute(
+        select(Branch.id, Branch.name).where(Branch.deleted_at.is_(None)).order_by(Branch.name, Branch.id)
+    ))

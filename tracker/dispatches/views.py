@@ -18,7 +18,7 @@ from tracker.people.models import Person
 from tracker.projects import queries as project_queries
 from tracker.projects.models import Project
 from tracker.talks import panels as talk_panels
-from tracker.web import get_or_404, kept_options, like, paginate, require
+from tracker.web import get_or_404, like, paginate, require
 
 bp = Blueprint("dispatches", __name__, url_prefix="/dispatches")
 
@@ -62,7 +62,7 @@ def index():
     if person_id := request.args.get("person_id", type=int):
         stmt = stmt.where(Dispatch.person_id == person_id)
     page = paginate(stmt.order_by(Dispatch.departure_date.desc(), Dispatch.id.desc()))
-    projects = kept_options("projects", project_queries.filter_options)
+    projects = project_queries.filter_options()
     return render_template("dispatches/index.html", page=page, projects=projects, deleted=deleted)
 
 

@@ -15,7 +15,7 @@ from tracker.due.rules import ACTION_STATES, OPEN_STATES
 from tracker.extensions import db
 from tracker.people.models import Person
 from tracker.projects import queries as project_queries
-from tracker.web import Page, kept_options, require
+from tracker.web import Page, require
 
 bp = Blueprint("due", __name__, url_prefix="/due")
 
@@ -70,16 +70,13 @@ def talks():
     items, counts = memo.kept(("due_list", filters), lambda: _items_and_counts(filters))
     page = Page.of_list(items, request.args.get("page", 1, type=int), current_app.config["PAGE_SIZE"])
     page.items = [DueItem._make(row) for row in page.items]
-    leader = filters.leader_person_id
-    projects = kept_options("projects" if leader is None else ("projects", leader),
-                            lambda: project_queries.filter_options(leader))
     return render_template(
         "due/talks.html",
         page=page,
         counts=counts,
         filters=filters,
-        projects=projects,
-        branches=kept_options("branches", lambda: db.session.execute(branch_queries.filter_options())),
+        projects=project_queries.filter_options(filters.leader_person_id),
+        branches=branch_queries.filter_options(),
         # thousands of people: a name search box, not a list; a person_id link names its person
         person=db.session.get(Person, filters.person_id) if filters.person_id is not None else None,
         state=request.args.get("state", "action"),

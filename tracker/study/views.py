@@ -279,10 +279,9 @@ def remove_attachment(attachment_id: int):
 
 
 # Panels on other features' pages ---------------------------------------------------------
-def branch_panel(branch: Branch) -> dict | None:
-    """What the branch page shows of its sessions: the rules month by month, recent sessions."""
-    if not perm.can_read_branch_sessions(current_user, branch):
-        return None
+def branch_panel(branch: Branch) -> dict:
+    """What the branch page shows of its sessions, to those who may read them
+    (perm.can_read_branch_sessions): the rules month by month, recent sessions."""
     from tracker.study import rules
 
     compliance = rules.for_branches([branch.id]).get(branch.id)

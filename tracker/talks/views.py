@@ -18,7 +18,7 @@ from tracker.talks import queries, services
 from tracker.talks.cli import add_integrity_list
 from tracker.talks.forms import CHECKLIST_TYPES, TalkForm
 from tracker.talks.models import IntegrityListVersion, Talk
-from tracker.web import get_or_404, kept_options, paginate, require
+from tracker.web import get_or_404, paginate, require
 
 bp = Blueprint("talks", __name__, url_prefix="/talks")
 bp.cli.add_command(add_integrity_list)
@@ -60,8 +60,8 @@ def index():
     deleted = request.args.get("deleted") == "1" and perm.can_restore(current_user)
     page = paginate(queries.talks(request.args, include_deleted=deleted,
                                   leader_person_id=current_user.person_id))
-    projects = kept_options("projects", project_queries.filter_options)
-    branches = kept_options("branches", lambda: db.session.execute(branch_queries.filter_options()))
+    projects = project_queries.filter_options()
+    branches = branch_queries.filter_options()
     return render_template("talks/index.html", page=page, projects=projects, branches=branches, deleted=deleted)
 
 
