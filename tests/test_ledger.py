@@ -177,7 +177,7 @@ def test_word_styles_carry_an_east_asian_font(client, ledger_site, secretary):
 def test_print_view(client, ledger_site, secretary, app):
     b = ledger_site["branch"]
     page = client.get(f"/ledger/print?branch_id={b.id}").get_data(as_text=True)
-    assert 'href="/static/ledger.css"' in page
+    assert re.search(r'href="/static/ledger\.[0-9a-f]{12}\.css"', page)  # hashed: cached for good
     assert "<nav" not in page  # a document, not an app page
     for text in ("邻区财政预算执行交叉审计临时党支部", "Roster", "审计组长", "Meeting record",
                  "学习新修订的纪律处分条例", "林芳 (On leave: 病假)", "Talk record", "讲清八不准和四严禁的要求",

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-#: Everything the pages use is served by the app itself (Bootstrap under /bootstrap/static,
+#: Everything the pages use is served by the app itself (Bootstrap under /static/bootstrap,
 #: app files under /static). No inline script or style is allowed. Bootstrap's CSS draws
 #: its form controls with data: SVG images, hence img-src data:.
 CSP = "; ".join([
