@@ -5,3 +5,27 @@ document.addEventListener("submit", (event) => {
     event.preventDefault();
   }
 });
+
+// Unsaved form text kept in this browser (static/sendform.js) belongs to one person: it goes
+// at sign-out, and when someone else is signed in here, so a shared PC keeps nothing of the
+// previous person.
+(function () {
+  "use strict";
+  var PREFIX = "tbt-draft:";
+  function forget(keep) {
+    try {
+      for (var i = localStorage.length - 1; i >= 0; i--) {
+        var key = localStorage.key(i);
+        if (key && key.indexOf(PREFIX) === 0 && !(keep && key.indexOf(keep) === 0)) {
+          localStorage.removeItem(key);
+        }
+      }
+    } catch (e) { /* storage unavailable: nothing kept */ }
+  }
+  document.addEventListener("DOMContentLoaded", function () {
+    var signOut = document.querySelector("form[data-drafts-of]");
+    if (!signOut) { return; }
+    forget(PREFIX + signOut.dataset.draftsOf + ":");
+    signOut.addEventListener("submit", function () { forget(null); });
+  });
+})();

@@ -33,7 +33,11 @@
         if (!response.ok) { throw new Error(response.status); }
         return response.text();
       })
-      .then(function (html) { box.innerHTML = html; box.dataset.loaded = date.value; })
+      .then(function (html) {
+        box.innerHTML = html;
+        box.dataset.loaded = date.value;
+        box.dispatchEvent(new CustomEvent("roster-loaded", {bubbles: true}));
+      })
       .catch(function () { if (refresh) { refresh.classList.remove("d-none"); } });
   }
 
@@ -47,7 +51,11 @@
   function checkFiles() {
     var max = parseInt(files.dataset.maxBytes, 10);
     var big = [];
-    Array.prototype.forEach.call(files.files, function (f) { if (f.size > max) { big.push(f.name); } });
+    Array.prototype.forEach.call(files.files, function (f) {
+      // photos are made smaller before sending (sendform.js), so their size here does not count
+      var scaled = window.createImageBitmap && /^image\/(jpeg|png)$/.test(f.type);
+      if (f.size > max && !scaled) { big.push(f.name); }
+    });
     if (big.length) {
       errors.textContent = files.dataset.tooLarge + " " + big.join(", ");
       files.classList.add("is-invalid");
