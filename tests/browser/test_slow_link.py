@@ -166,6 +166,15 @@ def test_link_cut_at_the_moment_of_saving(page, live_server, study_site):  # noq
     page.get_by_label("Reason (郑浩)").fill("外出取证")
     page.get_by_label("Resolutions and follow-ups").fill("下周交流心得")
 
+    # First a save the server refuses (no topic): the form comes back with the message, and
+    # the page it came back as still keeps the text and sends in the background.
+    page.get_by_label("Topic").fill("")
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.locator("#topic-errors")).to_be_visible()
+    expect(page.get_by_label("Topic")).to_have_attribute("aria-invalid", "true")
+    expect(page.get_by_label("Reason (郑浩)")).to_have_value("外出取证")
+    page.get_by_label("Topic").fill("断网时保存的组织生活")
+
     cdp.send("Network.emulateNetworkConditions", {**SLOW, "offline": True})
     page.get_by_role("button", name="Save", exact=True).click()
     expect(page.get_by_text("The save did not reach the server")).to_be_visible()
