@@ -2,7 +2,7 @@
 gzip and brotli made ahead, and HTML compressed on the way out.
 
 At start-up the app's own static files and the Bootstrap files the pages use are copied
-into a build folder outside git (`STATIC_BUILD_FOLDER`, default `instance/static-build`)
+into a build folder outside git (`TRACKER_STATIC_BUILD`, default `instance/static-build`)
 twice: under their own name (cached only with revalidation: "no-cache") and under a name
 carrying a hash of their content (`app.3f2a9c1b0d7e.css`, cached a year, "immutable").
 Each copy gets a `.gz` and a `.br` beside it. WhiteNoise serves that folder at /static/
@@ -114,7 +114,8 @@ def _headers(headers, path: str, url: str) -> None:
 
 
 def init_app(app: Flask) -> None:
-    target = Path(app.config.get("STATIC_BUILD_FOLDER") or Path(app.instance_path) / "static-build")
+    target = Path(app.config.get("STATIC_BUILD_FOLDER") or os.environ.get("TRACKER_STATIC_BUILD")
+                  or Path(app.instance_path) / "static-build")
     manifest = build(_sources(app), target)
 
     @app.url_defaults
