@@ -130,10 +130,10 @@
   form.addEventListener("change", later);
 
   // -- photos made smaller ---------------------------------------------------------
-  // Longest side 2000 px as JPEG; a detailed photo that is still large then is sent smaller
-  // or at a lower quality, so that a photo costs about 200 KB: ~7 s at 250 kbit/s.
-  var STEPS = [[2000, 0.7], [2000, 0.55], [1600, 0.55], [1280, 0.5]];
-  var BUDGET = 200 * 1024;
+  // Longest side 2000 px as JPEG. A detailed photo still large then is redrawn smaller (its
+  // size in bytes follows its area), down to 1280 px, so that a photo costs about 160 KB:
+  // ~5 s at 250 kbit/s, and two photos and the page fit in the 15 s a save may take there.
+  var BUDGET = 160 * 1024, SMALLEST = 1280;
 
   function encode(bitmap, side, quality) {
     var ratio = Math.min(1, side / Math.max(bitmap.width, bitmap.height));
@@ -158,13 +158,16 @@
         bitmap.close();
         return file;
       }
-      function attempt(i) {
-        return encode(bitmap, STEPS[i][0], STEPS[i][1]).then(function (blob) {
-          if (blob && blob.size > BUDGET && i + 1 < STEPS.length) { return attempt(i + 1); }
-          return blob;
+      function attempt(side, quality) {
+        return encode(bitmap, side, quality).then(function (blob) {
+          if (!blob || blob.size <= BUDGET) { return blob; }
+          if (side > SMALLEST) {
+            return attempt(Math.max(SMALLEST, Math.floor(side * Math.sqrt(BUDGET / blob.size) * 0.9)), 0.6);
+          }
+          return quality > 0.5 ? attempt(SMALLEST, 0.5) : blob;  // at the smallest: lower quality once
         });
       }
-      return attempt(0).then(function (blob) {
+      return attempt(MAX_SIDE, 0.7).then(function (blob) {
         bitmap.close();
         if (!blob || blob.size >= file.size) { return file; }
         var name = file.name.replace(/\.(jpe?g|png)$/i, "") + ".jpg";
