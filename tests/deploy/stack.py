@@ -179,6 +179,14 @@ class AppServer:
         pattern = re.compile(rf'"{method or "[A-Z]+"} {re.escape(path_prefix)}')
         return sum(1 for line in self.access_log.read_text().splitlines() if pattern.search(line))
 
+    def served_at_least(self, count: int, method: str = "", path_prefix: str = "", timeout: float = 5) -> int:
+        """The count once it reaches `count`: a worker writes its log line just after it
+        answers, so the line may land a moment after the client has the response."""
+        deadline = time.monotonic() + timeout
+        while (served := self.requests_served(method, path_prefix)) < count and time.monotonic() < deadline:
+            time.sleep(0.05)
+        return served
+
 
 # nginx -------------------------------------------------------------------------------
 def self_signed_certificate(folder: Path) -> tuple[Path, Path]:
