@@ -55,6 +55,7 @@ bench: venv translations
 # servers over one PostgreSQL database of its own, Redis and one upload folder; a browser
 # through nginx, SIGKILL and rolling restarts under load, an upgrade from the previous
 # release. Needs TEST_DATABASE_URL (the PostgreSQL server to make its databases on), Redis
-# on 127.0.0.1:6379, nginx and Chromium. About two minutes.
+# on 127.0.0.1:6379, nginx and Chromium. About two minutes; stopped (and cleaned up) after five.
 test-deploy: venv translations
-	RUN_DEPLOY=1 $(BIN)/python -m pytest -p no:randomly tests/deploy $(PYTEST_ARGS)
+	RUN_DEPLOY=1 timeout --signal=INT --kill-after=60 300 \
+	  $(BIN)/python -m pytest -p no:randomly tests/deploy $(PYTEST_ARGS)
