@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -75,3 +76,26 @@ def test_systemd_units_parse(tmp_path):
     problems = [line for line in done.stderr.splitlines()
                 if "tracker" in line and "Failed to resolve user" not in line and "group" not in line.lower()]
     assert not problems, done.stderr
+
+
+def test_tracker_flask_reads_the_settings_file_as_systemd_does(tmp_path):
+    database = tmp_path / "tracker.sqlite3"
+    settings = tmp_path / "tracker.env"
+    settings.write_text(
+        "# a comment, then a value with spaces and a semicolon (a shell would choke on it)\n"
+        f"DATABASE_URL=sqlite:///{database}\n"
+        "SECRET_KEY=from-the-file\n"
+        "SIGN_IN_LIMIT_USER=5 per minute;20 per hour\n"
+        "\n"
+        "TRACKER_TIMEZONE=Asia/Shanghai")
+    env = {"PATH": "/usr/bin:/bin", "TRACKER_ENV_FILE": str(settings), "SECRET_KEY": "from-the-caller"}
+    command = [str(DEPLOY / "tracker-flask")]
+    done = subprocess.run([*command, "db", "upgrade"], env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    with sqlite3.connect(database) as conn:
+        assert conn.execute("SELECT count(*) FROM alembic_version").fetchone() == (1,)
+    shown = subprocess.run(
+        [*command, "shell"], env=env, capture_output=True, text=True, timeout=120,
+        input="print('|'.join([app.config['SIGN_IN_LIMIT_USER'], app.config['SECRET_KEY']]))\n")
+    # The file's values, except what the caller had set already.
+    assert "5 per minute;20 per hour|from-the-caller" in shown.stdout, shown.stdout + shown.stderr
