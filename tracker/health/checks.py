@@ -35,9 +35,10 @@ class Health:
     @property
     def status(self) -> str:
         # Behind head: the code would ask for columns the database lacks — take the server
-        # out. Ahead: an upgrade migrated the database and this server still runs the
-        # previous release until it is restarted; releases only add to the schema, so it
-        # keeps serving (see README, "Upgrading").
+        # out. Ahead: an upgrade migrated the database and this server runs the previous
+        # release until it is reloaded; it keeps serving, since a release that removes or
+        # changes what the previous code reads is installed with every server stopped
+        # (README, "Deploying", step 14).
         if self.database != "ok" or self.migrations in ("behind", "unknown"):
             return DOWN
         return DEGRADED if self.degraded else OK
