@@ -99,3 +99,19 @@ def test_tracker_flask_reads_the_settings_file_as_systemd_does(tmp_path):
         input="print('|'.join([app.config['SIGN_IN_LIMIT_USER'], app.config['SECRET_KEY']]))\n")
     # The file's values, except what the caller had set already.
     assert "5 per minute;20 per hour|from-the-caller" in shown.stdout, shown.stdout + shown.stderr
+
+
+@pytest.mark.skipif(not shutil.which("logrotate"), reason="logrotate not installed")
+def test_logrotate_rule_parses(tmp_path):
+    """The rule as logrotate reads it (a dry run), on a folder of this test's and owned by the
+    user running it instead of `tracker`."""
+    (tmp_path / "logs").mkdir()
+    (tmp_path / "logs" / "access-8001.log").write_text("x\n")
+    rule = ((DEPLOY / "logrotate" / "tracker").read_text()
+            .replace("/var/log/tracker", str(tmp_path / "logs"))
+            .replace("tracker adm", "root root").replace("su tracker tracker", "su root root"))
+    (tmp_path / "rule").write_text(rule)
+    done = subprocess.run(["logrotate", "--debug", "--state", str(tmp_path / "state"), str(tmp_path / "rule")],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0 and "error" not in done.stderr.lower(), done.stderr
+    assert "access-8001.log" in done.stderr
