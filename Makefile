@@ -6,7 +6,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 export FLASK_APP := wsgi
 
-.PHONY: run test lint security translations extract venv bench
+.PHONY: run test lint security translations extract venv bench test-deploy
 
 $(BIN)/.installed: requirements.txt requirements-test.txt
 	$(PYTHON) -m venv $(VENV)
@@ -50,3 +50,12 @@ extract: venv
 # database of its own to benchmark PostgreSQL too — the run empties that database.
 bench: venv translations
 	$(BIN)/python -m tracker.bench.run
+
+# The deployment of deploy/ run for real (tests/deploy): nginx in front of two gunicorn app
+# servers over one PostgreSQL database of its own, Redis and one upload folder; a browser
+# through nginx, SIGKILL and rolling restarts under load, an upgrade from the previous
+# release. Needs TEST_DATABASE_URL (the PostgreSQL server to make its databases on), Redis
+# on 127.0.0.1:6379, nginx and Chromium. About two minutes; stopped (and cleaned up) after five.
+test-deploy: venv translations
+	RUN_DEPLOY=1 timeout --signal=INT --kill-after=60 300 \
+	  $(BIN)/python -m pytest -p no:randomly tests/deploy $(PYTEST_ARGS)

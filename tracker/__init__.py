@@ -53,6 +53,7 @@ def _register_blueprints(app: Flask) -> None:
     from tracker.calendar.views import bp as calendar
     from tracker.dispatches.views import bp as dispatches
     from tracker.due.views import bp as due
+    from tracker.health.views import bp as health
     from tracker.home import bp as home
     from tracker.ledger.views import bp as ledger
     from tracker.people.views import bp as people
@@ -62,7 +63,7 @@ def _register_blueprints(app: Flask) -> None:
     from tracker.talks.views import bp as talks
 
     for bp in (home, auth, accounts, people, projects, branches, dispatches, study, talks, due, calendar,
-               ledger, trash, bench):
+               ledger, trash, bench, health):
         app.register_blueprint(bp)
 
 
