@@ -26,13 +26,15 @@ def upstream_lines(servers: list[str], fail_timeout: str = "5s") -> str:
 
 def render(*, server_name: str, app_servers: list[str], certificate: str, key: str,
            app_root: str = "/srv/tracker/app", log_dir: str = "/var/log/nginx",
-           http_listen: str = "80", https_listen: str = "443") -> str:
+           http_listen: str = "80", https_listen: str = "443", static_root: str = "") -> str:
     values = {
         "SERVER_NAME": server_name,
         "APP_SERVERS": upstream_lines(app_servers),
         "TLS_CERTIFICATE": certificate,
         "TLS_CERTIFICATE_KEY": key,
         "APP_ROOT": app_root.rstrip("/"),
+        # where the app writes its hashed, pre-compressed static files (TRACKER_STATIC_BUILD)
+        "STATIC_ROOT": (static_root or "/srv/tracker/static-build").rstrip("/"),
         "LOG_DIR": log_dir.rstrip("/"),
         "HTTP_LISTEN": http_listen,
         "HTTPS_LISTEN": https_listen,
@@ -54,10 +56,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--key", required=True, help="the certificate's private key, PEM")
     parser.add_argument("--app-root", default="/srv/tracker/app")
     parser.add_argument("--log-dir", default="/var/log/nginx")
+    parser.add_argument("--static-root", default="",
+                        help="TRACKER_STATIC_BUILD of the app servers (default /srv/tracker/static-build)")
     args = parser.parse_args(argv)
     sys.stdout.write(render(server_name=args.server_name, app_servers=args.app_server,
                             certificate=args.certificate, key=args.key,
-                            app_root=args.app_root, log_dir=args.log_dir))
+                            app_root=args.app_root, log_dir=args.log_dir,
+                            static_root=args.static_root))
     return 0
 
 

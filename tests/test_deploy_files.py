@@ -45,13 +45,14 @@ def test_the_site_renders_with_every_placeholder_filled():
     assert "return 301 https://tracker.audit.example$request_uri;" in site
     assert site.count("server_tokens off;") == 2
     assert "include /srv/tracker/app/deploy/nginx/security-headers.conf;" in site
+    assert "alias /srv/tracker/static-build/;" in site
 
 
 def test_the_site_refuses_a_missing_value():
     template = (DEPLOY / "nginx" / "tracker.conf").read_text()
     assert set(re.findall(r"@([A-Z_]+)@", template)) == {
         "SERVER_NAME", "APP_SERVERS", "TLS_CERTIFICATE", "TLS_CERTIFICATE_KEY", "APP_ROOT", "LOG_DIR",
-        "HTTP_LISTEN", "HTTPS_LISTEN"}
+        "HTTP_LISTEN", "HTTPS_LISTEN", "STATIC_ROOT"}
     with pytest.raises(TypeError):
         render(server_name="x", app_servers=["127.0.0.1:8001"], certificate="c")  # no key
 

@@ -104,6 +104,7 @@ def stack(tmp_path_factory):
         "RATELIMIT_STORAGE_URI": REDIS_URL,
         "RATELIMIT_KEY_PREFIX": prefix,
         "UPLOAD_FOLDER": str(folder / "uploads"),  # the shared mount of a real deployment
+        "TRACKER_STATIC_BUILD": str(folder / "static-build"),  # filled by the app, served by nginx
     }
     env.pop("TEST_DATABASE_URL", None)
     servers: list[AppServer] = []
@@ -120,7 +121,7 @@ def stack(tmp_path_factory):
             t.join(60)
         for s in servers:
             s.wait_ready(5)
-        nginx = Nginx(folder / "nginx", servers).start()
+        nginx = Nginx(folder / "nginx", servers, env["TRACKER_STATIC_BUILD"]).start()
         yield Stack(folder, env, url, servers, nginx)
     finally:
         if nginx is not None:

@@ -223,9 +223,10 @@ class Nginx:
     """Debian's nginx with the site rendered from deploy/nginx/tracker.conf on loopback ports,
     in a prefix of its own (its pid, logs and temporary files in the test's folder)."""
 
-    def __init__(self, folder: Path, servers: list[AppServer]):
+    def __init__(self, folder: Path, servers: list[AppServer], static_root: str):
         self.folder = folder
         self.servers = servers
+        self.static_root = static_root  # the app servers' TRACKER_STATIC_BUILD
         self.http_port, self.https_port = free_port(), free_port()
         self.pinned_ports = {s.name: free_port() for s in servers}
         self.base = f"https://127.0.0.1:{self.https_port}"
@@ -239,7 +240,7 @@ class Nginx:
     def write_config(self) -> Path:
         site = render(server_name="127.0.0.1", app_servers=[s.address for s in self.servers],
                       certificate=str(self.cert), key=str(self.key), app_root=str(ROOT),
-                      log_dir=str(self.folder / "logs"),
+                      log_dir=str(self.folder / "logs"), static_root=self.static_root,
                       http_listen=f"127.0.0.1:{self.http_port}",
                       https_listen=f"127.0.0.1:{self.https_port}")
         (self.folder / "site.conf").write_text(site)
