@@ -28,8 +28,10 @@ def upgrade():
 
 
 def downgrade():
-    with op.batch_alter_table('person', schema=None) as batch_op:
+    # ALTER TABLE … DROP COLUMN (SQLite 3.35+) rather than batch mode's copy of the table: the
+    # copy drops the old person and branch tables, which other tables' foreign keys refuse.
+    with op.batch_alter_table('person', schema=None, recreate='never') as batch_op:
         batch_op.drop_column('joined_party_on')
         batch_op.drop_column('gender')
-    with op.batch_alter_table('branch', schema=None) as batch_op:
+    with op.batch_alter_table('branch', schema=None, recreate='never') as batch_op:
         batch_op.drop_column('not_applicable')
