@@ -179,3 +179,19 @@ def test_captions_in_both_languages(app, lang, rule, applicable, expected):
 
     with app.test_request_context(), force_locale(lang):
         assert caption(rule, applicable) == expected
+
+
+@pytest.mark.parametrize(("lang", "rule", "first", "expected"), [
+    ("en", Rule("committee_meeting", 1), D(2026, 6, 1), "2026-06"),
+    ("en", Rule("branch_meeting", 3), D(2026, 4, 1), "2026 Q2"),
+    ("zh", Rule("committee_meeting", 1), D(2026, 6, 1), "2026年6月"),
+    ("zh", Rule("branch_meeting", 3), D(2026, 10, 1), "2026年第四季度"),
+])
+def test_months_and_quarters_as_people_write_them(app, lang, rule, first, expected):
+    from flask_babel import force_locale
+
+    from tracker.study.rules import period_label
+
+    (due,) = dues(rule, Period(first), [], first)
+    with app.test_request_context(), force_locale(lang):
+        assert period_label(due) == expected

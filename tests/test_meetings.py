@@ -111,6 +111,8 @@ def test_dashboard_page_shows_a_figure_and_a_list_per_type(client, world):
     page = client.get("/?period=quarter").get_data(as_text=True)
     assert figure_text(page, "committee_meeting") == "2个支部未开展"
     assert "支委会" in drill_down(page, "committee_meeting") and "三会一课和主题党日" in page
+    assert ">2026年5月</a>" in drill_down(page, "committee_meeting")
+    assert ">2026年第二季度</a>" in drill_down(page, "branch_meeting")
 
 
 def test_the_dashboard_costs_the_same_with_more_branches(client, world, make_branch, make_project, count_queries):
@@ -145,6 +147,8 @@ def test_branch_page_has_a_table_per_type(client, world):
     page = client.get(f"/branches/{world.b2.id}").get_data(as_text=True)
     assert re.search(r'id="rules-not-applicable">本支部不适用：.*?党小组会', page, re.S)
     assert "支委会，每月一次" in page and "支部党员大会，每季度一次" in page
+    assert re.search(r'data-period="2026 Q2"><td>2026年第二季度</td>', page)
+    assert re.search(r'data-period="2026-05"><td>2026年5月</td>', page)
 
 
 # Ledger ------------------------------------------------------------------------------
@@ -171,6 +175,7 @@ def test_ledger_compliance_covers_every_type(client, world):
     for caption in ("支部党员大会，每季度一次", "支委会，每月一次", "党小组会：本支部不适用", "党课，每季度一次",
                     "主题党日，每月一次"):
         assert caption in text, caption
+    assert "2026年第二季度" in text and "2026年5月" in text
 
 
 # Marking a type as not applicable -------------------------------------------------------

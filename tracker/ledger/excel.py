@@ -20,6 +20,7 @@ from openpyxl.utils import get_column_letter
 from tracker import vocab
 from tracker.ledger import paper
 from tracker.ledger.paper import Column
+from tracker.study import rules
 
 FORMATS = {"time": "hh:mm"}
 HEADER_FONT = Font(bold=True)
@@ -136,7 +137,7 @@ def _compliance_rows(book):
             # the day the rule was met (the last session needed), else the latest held
             held = d.held[min(d.required, len(d.held)) - 1].day if d.held else None
             count = f" ({len(d.held)}/{d.required})" if rule.quarterly or rule.required > 1 else ""
-            yield (kind, d.name + count, "", d.due, held, state(d.state))
+            yield (kind, rules.period_label(d) + count, "", d.due, held, state(d.state))
     for item in book.talks_due + book.checkpoints_due:
         who = item.person_name if item.is_talk else ""
         status = paper.talk_state(item) if item.is_talk else state(item.state)

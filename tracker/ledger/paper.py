@@ -192,7 +192,7 @@ def _held_days(d) -> str:
 
 
 SESSION_DUES = [
-    Column(_l("Month or quarter"), lambda d: d.name, width=10),
+    Column(_l("Month or quarter"), rules.period_label, width=12),
     Column(_l("Due"), lambda d: d.due, "date", 12),
     Column(_l("Held"), lambda d: f"{len(d.held)} / {d.required}", width=8),
     Column(_l("Held on"), _held_days, width=24),

@@ -164,6 +164,18 @@ def caption(rule: Rule, applicable: bool = True) -> str:
     return _("%(type)s, every month", type=kind)
 
 
+def period_label(due: Due) -> str:
+    """A month or quarter as people write it: "2026-06", "2026 Q2"; 2026年6月, 2026年第二季度."""
+    from flask_babel import gettext as _
+
+    year = due.year
+    if due.every_months == 3:
+        # one string per quarter: Chinese writes the quarter's number in words (第二季度)
+        return (_("%(year)s Q1", year=year), _("%(year)s Q2", year=year),
+                _("%(year)s Q3", year=year), _("%(year)s Q4", year=year))[due.quarter - 1]
+    return _("%(year)s-%(month)02d", year=year, month=due.month)
+
+
 def table(settings: Mapping) -> tuple[Rule, ...]:
     """The rules table from config RULES (its "sessions" entry), in the settings' order."""
     return tuple(Rule(kind, **spec) for kind, spec in settings.get("sessions", {}).items())
