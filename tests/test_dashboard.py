@@ -159,8 +159,10 @@ def test_review_queue_of_a_team_leader_and_of_one_branch(world):
 # Study rules, projects, attendance, sessions per month --------------------------------
 def test_branches_missing_a_theme_day_in_june(world):
     gaps = figures.study_gaps(everyone(world), JUNE)
-    assert [(g.name, [d.first for d in g.missing_theme], g.missing_lessons) for g in gaps] == [
-        ("BA支部", [D(2026, 6, 1)], [])]  # the draft theme day of 06-09 does not count
+    # the draft theme day of 06-09 does not count; the June meetings and the Q2 branch meeting
+    # and lesson are due on 06-30, more than a week away
+    assert [(g.name, {k: [d.first for d in v] for k, v in g.missing.items()}, g.soon) for g in gaps] == [
+        ("BA支部", {"theme_party_day": [D(2026, 6, 1)]}, [])]
 
 
 def test_branches_missing_over_the_year(world):
@@ -168,8 +170,12 @@ def test_branches_missing_over_the_year(world):
     # BX (active 03-31..05-31) held nothing either: April and May theme days, the Q2 lesson
     assert set(gaps) == {"BA支部", "BB支部", "BX支部"}
     bb = gaps["BB支部"]
-    assert [d.first.month for d in bb.missing_theme] == [1, 2, 3, 4, 5]
-    assert [(d.year, d.quarter) for d in bb.missing_lessons] == [(2026, 1)]
+    assert list(bb.missing) == ["branch_meeting", "committee_meeting", "party_group_meeting",
+                                "party_lesson", "theme_party_day"]  # the rules table's order
+    for monthly in ("committee_meeting", "party_group_meeting", "theme_party_day"):
+        assert [d.first.month for d in bb.missing[monthly]] == [1, 2, 3, 4, 5]  # June's held or not due
+    assert [(d.year, d.quarter) for d in bb.missing["party_lesson"]] == [(2026, 1)]  # Q2's held 05-20
+    assert [(d.year, d.quarter) for d in bb.missing["branch_meeting"]] == [(2026, 1)]  # Q2 due 06-30
 
 
 def test_team_leader_sees_only_their_branch_gaps(world):

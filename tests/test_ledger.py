@@ -60,7 +60,8 @@ def test_workbook_sheets_rows_and_values(client, ledger_site, secretary):
         ("王磊", "Secretary", "审计组长"), ("林芳", "Member", "审计员"), ("郑浩", "Member", "主审")]
     assert roster[0]["Temporary branch"] == "邻区财政预算执行交叉审计临时党支部"
     assert roster[0]["Joined on"] == dt.datetime(2026, 2, 1)  # a real date, not text
-    assert wb["Roster"]["H2"].number_format == "yyyy-mm-dd"
+    joined = [c.value for c in wb["Roster"][1]].index("Joined on") + 1
+    assert wb["Roster"].cell(2, joined).number_format == "yyyy-mm-dd"
 
     sessions = by_header(wb["Sessions"])
     assert [(s["No."], s["Topic"], s["Status"]) for s in sessions] == [
@@ -94,7 +95,7 @@ def test_compliance_sheet_repeats_the_rules_and_the_due_engine(client, ledger_si
     compliance = by_header(wb["Compliance"])
     theme = {r["Month, quarter or person"]: r["State"] for r in compliance if r["Rule"] == "Theme party day"}
     expected = rules.for_branches([b.id])[b.id]
-    assert theme == {f"{d.year}-{d.month:02d}": str(vocab_state(d.state)) for d in expected.months}
+    assert theme == {f"{d.year}-{d.month:02d}": str(vocab_state(d.state)) for d in expected.of("theme_party_day")}
     assert theme["2026-06"] == "Done" and theme["2026-03"] == "Overdue"
     lessons = [r for r in compliance if r["Rule"] == "Party lesson"]
     assert [(r["Month, quarter or person"], r["State"]) for r in lessons] == [
@@ -285,7 +286,8 @@ def test_file_name_in_the_users_language_with_an_ascii_fallback(client, ledger_s
     disposition.encode("latin-1")  # a header must be Latin-1: the Chinese name is percent-encoded
     # Values come in the user's language too (the roster's, translated since the foundation).
     roster = rows(open_workbook(response.data).worksheets[0])
-    assert roster[1][2:5] == ("书记", "正式党员", "本局")
+    header = roster[0]
+    assert [roster[1][header.index(h)] for h in ("支部职务", "政治面貌", "人员来源")] == ["书记", "正式党员", "本局"]
     text = document_text(open_document(export(client, "word", branch_id=b.id).data))
     assert "书记" in text and "正式党员" in text
 

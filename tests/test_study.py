@@ -253,10 +253,10 @@ def test_for_branches_answers_many_in_two_queries(site, make_session, make_branc
     with count_queries() as counter:
         result = rules.for_branches([b.id, *others], TODAY)
     assert counter.count == 2
-    months = {d.first.month: d.state for d in result[b.id].months}
+    months = {d.first.month: d.state for d in result[b.id].of("theme_party_day")}
     assert months == {5: "done", 6: "overdue"}
     make_session(b, held_on=dt.date(2026, 6, 12), status="submitted")
-    months = {d.first.month: d.state for d in rules.for_branches([b.id], TODAY)[b.id].months}
+    months = {d.first.month: d.state for d in rules.for_branches([b.id], TODAY)[b.id].of("theme_party_day")}
     assert months[6] == "done_late"
 
 
@@ -267,8 +267,9 @@ def test_branch_page_shows_months_and_person_page_the_rate(client, site, make_se
                  attendance=[(lin, "absent", "出差")])
     make_session(b, held_on=dt.date(2026, 6, 3), status="draft")
     page = client.get(f"/branches/{b.id}").get_data(as_text=True)
-    assert re.search(r'data-month="2026-05">.*?Done<', page, re.S)
-    assert re.search(r'data-month="2026-06">.*?Overdue<', page, re.S)
+    theme = re.search(r'id="rule-theme_party_day".*?</table>', page, re.S).group(0)
+    assert re.search(r'data-period="2026-05">(?:(?!</tr>).)*Done<', theme, re.S)
+    assert re.search(r'data-period="2026-06">(?:(?!</tr>).)*Overdue<', theme, re.S)
     assert "Log a study session" in page
     person = client.get(f"/people/{lin.id}").get_data(as_text=True)
     assert "Attendance rate: 50% (present at 1 of 2 sessions submitted or reviewed)" in person

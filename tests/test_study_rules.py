@@ -6,9 +6,17 @@ import datetime as dt
 
 import pytest
 
-from tracker.study.rules import Held, Period, compliance, party_lessons, theme_days
+from tracker.study.rules import Held, Period, Rule, compliance, dues
 
 D = dt.date
+
+
+def theme_days(period, held, today, *, day_of_month=10):
+    return dues(Rule("theme_party_day", 1, 1, day_of_month), period, held, today)
+
+
+def party_lessons(period, held, today, *, per_quarter=1):
+    return dues(Rule("party_lesson", 3, per_quarter), period, held, today)
 
 
 def theme(day):
@@ -105,16 +113,16 @@ def test_theme_day_setting_moves_the_due_day():
         ("2026-04", "2026-06-30", "overdue"),
         ("2026-07", "2026-09-30", "not_yet_due"),
     ]),
-    # Zero per quarter: the rule is switched off.
-    (Period(D(2026, 4, 1)), [], D(2026, 7, 5), 0, []),
 ])
 def test_party_lessons(period, held, today, per_quarter, expected):
     assert states(party_lessons(period, held, today, per_quarter=per_quarter)) == expected
 
 
 def test_compliance_reads_the_settings_and_lists_what_is_missing():
-    rules = {"theme_day_of_month": 10, "party_lessons_per_quarter": 1, "due_soon_days": 7}
+    rules = {"sessions": {"theme_party_day": {"every_months": 1, "due_day": 10, "required": 1},
+                          "party_lesson": {"every_months": 3, "due_day": 0, "required": 1}},
+             "due_soon_days": 7}
     result = compliance(Period(D(2026, 4, 1)), [theme(D(2026, 4, 8)), lesson(D(2026, 5, 1))], D(2026, 6, 5), rules)
     assert [d.first for d in result.missing] == [D(2026, 5, 1)]
     assert [d.first for d in result.due_soon] == [D(2026, 6, 1)]
-    assert compliance(None, [], D(2026, 6, 5), rules).months == []
+    assert compliance(None, [], D(2026, 6, 5), rules).all == []

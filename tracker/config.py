@@ -22,6 +22,55 @@ def _int(name: str, default: int) -> int:
     return int(os.environ.get(name, default))
 
 
+#: the session types with a rule, in the order pages list them (DESIGN.md, "What is due")
+SESSION_RULE_DEFAULTS = {
+    "branch_meeting": "quarterly",
+    "committee_meeting": "monthly",
+    "party_group_meeting": "monthly",
+    "party_lesson": "quarterly count={lessons}",
+    "theme_party_day": "monthly day={theme_day}",
+}
+
+
+def session_rule(text: str, name: str = "rule") -> dict | None:
+    """A session rule setting, e.g. "monthly day=10" or "quarterly count=2", as
+    {"every_months", "due_day", "required"}; "off" gives None (no such rule in this bureau).
+
+    `day` is the due day in the period's last month (default: its last day); `count` how many
+    sessions each month or quarter needs (default 1). A bad value stops the app at start-up,
+    rather than quietly judging branches by a rule nobody chose."""
+    words = text.lower().split()
+    if words == ["off"]:
+        return None
+    if not words or words[0] not in ("monthly", "quarterly"):
+        raise ValueError(f"{name}: expected 'monthly' or 'quarterly' (or 'off'), got {text!r}")
+    rule = {"every_months": 1 if words[0] == "monthly" else 3, "due_day": 0, "required": 1}
+    for word in words[1:]:
+        key, _, value = word.partition("=")
+        field = {"day": "due_day", "count": "required"}.get(key)
+        if field is None or not value.isdigit():
+            raise ValueError(f"{name}: expected day=N or count=N, got {word!r}")
+        rule[field] = int(value)
+    if rule["due_day"] > 31 or rule["required"] < 1:
+        raise ValueError(f"{name}: day is 1-31 (0: the last day), count at least 1: {text!r}")
+    return rule
+
+
+def session_rules() -> dict[str, dict]:
+    """{session type: rule} from RULE_<TYPE> settings (types switched off are left out)."""
+    shorthand = {"lessons": _int("RULE_LESSONS_PER_QUARTER", 1), "theme_day": _int("RULE_THEME_DAY", 10)}
+    out = {}
+    for kind, default in SESSION_RULE_DEFAULTS.items():
+        name = f"RULE_{kind.upper()}"
+        text = os.environ.get(name, default.format(**shorthand))
+        # the older shorthand: no party lessons required at all
+        if kind == "party_lesson" and name not in os.environ and shorthand["lessons"] < 1:
+            text = "off"
+        if (rule := session_rule(text, name)) is not None:
+            out[kind] = rule
+    return out
+
+
 def load(instance_path: Path) -> dict:
     default_db = f"sqlite:///{instance_path / 'tracker.sqlite3'}"
     upload_max = _int("TRACKER_UPLOAD_MAX_MB", 10) * 1024 * 1024
@@ -58,8 +107,8 @@ def load(instance_path: Path) -> dict:
         "RULES": {
             "pre_talk_days_before_departure": _int("RULE_PRE_TALK_DAYS", 0),
             "post_talk_grace_days": _int("RULE_POST_TALK_GRACE_DAYS", 10),
-            "theme_day_of_month": _int("RULE_THEME_DAY", 10),
-            "party_lessons_per_quarter": _int("RULE_LESSONS_PER_QUARTER", 1),
+            # {session type: {"every_months", "due_day", "required"}}: tracker/study/rules.py
+            "sessions": session_rules(),
             "branch_needed_min_days": _int("RULE_BRANCH_MIN_DAYS", 30),
             "branch_needed_min_members": _int("RULE_BRANCH_MIN_MEMBERS", 3),
             "integrity_disclosure_days": _int("RULE_DISCLOSURE_DAYS", 3),

@@ -35,6 +35,15 @@ PEOPLE = [
     ("许杰", "full", "in_house", "区审计局机关第一党支部", "审计员", "13805910010"),
 ]
 
+#: name -> (gender, joined the party on), for the roster
+JOINED = {
+    "王磊": ("male", dt.date(2004, 6, 18)), "陈静": ("female", dt.date(2001, 7, 1)),
+    "林芳": ("female", dt.date(2012, 5, 4)), "张伟": ("male", dt.date(2008, 12, 20)),
+    "黄丽": ("female", dt.date(2025, 11, 6)), "郑浩": ("male", dt.date(2015, 10, 9)),
+    "吴婷": ("female", None), "李明": ("male", dt.date(2010, 3, 15)),
+    "周敏": ("female", dt.date(2006, 9, 28)), "许杰": ("male", dt.date(2018, 6, 29)),
+}
+
 
 def _day(offset: int) -> dt.date:
     return clock.today() + dt.timedelta(days=offset)
@@ -46,8 +55,9 @@ def load() -> list[str] | None:
         return None
     people = {}
     for name, status, source, home, post, phone in PEOPLE:
-        people[name] = Person(name=name, party_status=status, source=source,
-                              home_organisation=home, post=post, phone=phone)
+        gender, joined = JOINED[name]
+        people[name] = Person(name=name, party_status=status, source=source, home_organisation=home,
+                              post=post, phone=phone, gender=gender, joined_party_on=joined)
         db.session.add(people[name])
     db.session.flush()
 
@@ -103,11 +113,13 @@ def load() -> list[str] | None:
                                     departure_date=project.start_date, return_date=project.end_date))
 
     active = Branch(name="邻区财政预算执行交叉审计临时党支部", approved_by="区审计局机关党委",
-                    approval_date=_day(-41), status="active", projects=[cross])
+                    approval_date=_day(-41), status="active", projects=[cross],
+                    not_applicable="party_group_meeting")  # five members: no party groups
     old = Branch(name="区委第二轮巡察临时党支部", approved_by="区审计局机关党委",
                  approval_date=_day(-121), status="dissolved", dissolved_on=_day(-59), projects=[tour])
     db.session.add_all([active, old])
-    roles = {"王磊": "secretary", "李明": "discipline_member"}
+    roles = {"王磊": "secretary", "林芳": "organising_member", "郑浩": "publicity_member",
+             "李明": "discipline_member"}
     for name in ["王磊", "林芳", "黄丽", "郑浩", "李明"]:
         db.session.add(Membership(branch=active, person=people[name], role=roles.get(name, "member"),
                                   joined_on=active.approval_date))
@@ -121,18 +133,23 @@ def load() -> list[str] | None:
 
 
 def _sessions_and_talks(people: dict, branch: Branch, projects: list[Project]) -> None:
-    """A reviewed theme party day, a submitted party lesson, a draft; talks with some missing."""
+    """A reviewed committee meeting and theme party day, a submitted branch meeting and party
+    lesson, a draft; talks with some missing, and a heart-to-heart talk."""
     from tracker.study.models import Attendance, StudySession
     from tracker.talks.models import Talk
     from tracker.talks.services import current_integrity_version
 
     members = ["王磊", "林芳", "黄丽", "郑浩", "李明"]
+    committee = ["王磊", "林芳", "郑浩", "李明"]
     plans = [
+        ("committee_meeting", -30, "reviewed", "研究部署临时党支部组织生活和廉政工作计划", {}),
+        ("branch_meeting", -15, "submitted", "通报审计进展，讨论临时党支部半程工作", {"黄丽": ("leave", "病假")}),
         ("theme_party_day", -20, "reviewed", "学习贯彻审计“八不准”，守牢廉洁底线", {"郑浩": ("leave", "回原单位参加年度考核")}),
         ("party_lesson", -5, "submitted", "审计精神与审计人员职业操守（书记讲党课）", {}),
         ("group_study", -2, "draft", "集中学习《中国共产党纪律处分条例》", {"李明": ("absent", "外出取证")}),
     ]
     for kind, offset, status, topic, away in plans:
+        attending = committee if kind == "committee_meeting" else members
         session = StudySession(
             branch=branch, session_type=kind, held_on=_day(offset), start_time=dt.time(19, 0),
             end_time=dt.time(20, 30), place="邻区财政局临时办公室", topic=topic, speaker="王磊",
@@ -141,7 +158,7 @@ def _sessions_and_talks(people: dict, branch: Branch, projects: list[Project]) -
             submitted_at=clock.now() if status != "draft" else None,
         )
         db.session.add(session)
-        for name in members:
+        for name in attending:
             state, reason = away.get(name, ("present", ""))
             db.session.add(Attendance(session=session, person=people[name], status=state, reason=reason))
 
@@ -157,6 +174,12 @@ def _sessions_and_talks(people: dict, branch: Branch, projects: list[Project]) -
             integrity_version=version, integrity_items=list(version.items) if version else [],
             status="reviewed",
         ))
+    db.session.add(Talk(
+        talk_type="heart_to_heart", person=people["黄丽"], talk_date=_day(-8), place="审计现场临时办公室",
+        conducted_by=people["王磊"], talk_form="in_person", recorder=people["林芳"],
+        key_points="了解预备党员在审计现场的学习和工作情况，谈转正前需要努力的方向。",
+        concerns="希望多参与取证工作。", status="submitted",
+    ))
     db.session.add(Talk(
         talk_type="post_dispatch", dispatch=dispatches[("陈静", tour.id)], person=people["陈静"],
         talk_date=tour.end_date + dt.timedelta(days=3), place="局机关会议室", conducted_by=people["周敏"],

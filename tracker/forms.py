@@ -3,8 +3,9 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, SelectField, StringField, SubmitField
+from wtforms import HiddenField, SelectField, SelectMultipleField, StringField, SubmitField
 from wtforms.validators import ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
 
 
 class RecordForm(FlaskForm):
@@ -27,6 +28,13 @@ class RecordForm(FlaskForm):
 
     def opened_version(self) -> int | None:
         return int(self.version.data) if (self.version.data or "").isdigit() else None
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """A multiple choice shown as a list of checkboxes."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
 
 
 class IdSelectField(SelectField):

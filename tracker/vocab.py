@@ -28,6 +28,10 @@ PARTY_STATUSES = {
     "probationary": _l("Probationary member"),
     "none": _l("Not a party member"),
 }
+GENDERS = {
+    "male": _l("Male"),
+    "female": _l("Female"),
+}
 SOURCES = {
     "in_house": _l("In-house"),
     "borrowed": _l("Borrowed"),
@@ -37,6 +41,8 @@ SOURCES = {
 BRANCH_ROLES = {
     "secretary": _l("Secretary"),
     "deputy_secretary": _l("Deputy secretary"),
+    "organising_member": _l("Organising member"),
+    "publicity_member": _l("Publicity member"),
     "discipline_member": _l("Discipline member"),
     "member": _l("Member"),
 }
@@ -60,10 +66,12 @@ CHECKPOINT_KINDS = {
 TALK_TYPES = {
     "pre_dispatch": _l("Pre-dispatch talk"),
     "post_dispatch": _l("Post-dispatch talk"),
+    "heart_to_heart": _l("Heart-to-heart talk"),
+    "integrity_talk": _l("Integrity talk"),
     "integrity_reminder": _l("Integrity reminder"),
     "other": _l("Other"),
 }
-#: talk types that belong to a dispatch and make it "done"
+#: talk types that belong to a dispatch and make it "done"; only these are ever due
 DISPATCH_TALK_TYPES = ("pre_dispatch", "post_dispatch")
 TALK_FORMS = {
     "in_person": _l("In person"),
@@ -111,6 +119,7 @@ SESSION_TYPES = {
     "warning_education": _l("Warning education"),
     "branch_meeting": _l("Branch meeting"),
     "committee_meeting": _l("Committee meeting"),
+    "party_group_meeting": _l("Party group meeting"),
     "other": _l("Other"),
 }
 ATTENDANCE = {

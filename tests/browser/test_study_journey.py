@@ -88,7 +88,7 @@ def test_theme_party_day_from_logging_to_approval(page, live_server, study_site)
     sign_in(page, base, "leader")
     page.get_by_role("link", name="Temporary branches", exact=True).click()
     page.get_by_role("link", name="专项资金审计临时党支部").click()
-    expect(page.locator(f'tr[data-month="{month}"]')).not_to_contain_text("Done")
+    expect(page.locator(f'#rule-theme_party_day tr[data-period="{month}"]')).not_to_contain_text("Done")
     page.get_by_role("link", name="Log a study session").click()
     fill_session(page, held_on, "学习纪律处分条例主题党日")
     lin = page.get_by_role("row", name=re.compile("林芳"))
@@ -142,8 +142,8 @@ def test_theme_party_day_from_logging_to_approval(page, live_server, study_site)
     expect(page.get_by_role("button", name="Submit for review")).to_have_count(0)
     assert page.request.get(session_url + "/edit").status == 403
     page.get_by_role("link", name="专项资金审计临时党支部").click()
-    expect(page.locator(f'tr[data-month="{month}"]')).to_contain_text("Done")
-    expect(page.locator(f'tr[data-month="{month}"]')).to_contain_text(held_on.strftime("%b"))
+    expect(page.locator(f'#rule-theme_party_day tr[data-period="{month}"]')).to_contain_text("Done")
+    expect(page.locator(f'#rule-theme_party_day tr[data-period="{month}"]')).to_contain_text(held_on.strftime("%b"))
 
 
 def test_form_survives_a_lost_sign_in(page, live_server, study_site):

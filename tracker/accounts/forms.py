@@ -1,15 +1,9 @@
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, PasswordField, SelectMultipleField, StringField
+from wtforms import BooleanField, PasswordField, StringField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from tracker import vocab
-from tracker.forms import IdSelectField, RecordForm
-
-
-class MultiCheckboxField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
+from tracker.forms import IdSelectField, MultiCheckboxField, RecordForm
 
 
 class AccountForm(RecordForm):

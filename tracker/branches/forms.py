@@ -3,7 +3,7 @@ from wtforms import DateField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
 from tracker import vocab
-from tracker.forms import DateOrder, IdSelectField, RecordForm
+from tracker.forms import DateOrder, IdSelectField, MultiCheckboxField, RecordForm
 from tracker.projects.forms import DATE_MESSAGE
 
 
@@ -15,7 +15,19 @@ class BranchForm(RecordForm):
     project_ids = SelectMultipleField(
         _l("Projects"), coerce=int, validators=[DataRequired(_l("Choose at least one project."))]
     )
+    #: choices: the session types of the rules table (set by the view, from the settings)
+    not_applicable_types = MultiCheckboxField(
+        _l("Not applicable to this branch"),
+        description=_l("Session types this branch does not hold (for example party group meetings, "
+                       "where the branch has no party groups): they are never due."),
+    )
     model_fields = ("name", "approved_by", "approval_date")
+
+    def model_data(self) -> dict:
+        chosen = set(self.not_applicable_types.data or [])
+        # stored in the table's order, so the same choice always reads the same in history
+        return {**super().model_data(),
+                "not_applicable": " ".join(k for k, _ in self.not_applicable_types.choices if k in chosen)}
 
 
 class DissolveForm(RecordForm):

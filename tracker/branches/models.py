@@ -29,10 +29,17 @@ class Branch(Tracked, Base):
     #: vocab.BRANCH_STATUSES
     status: Mapped[str] = mapped_column(String(20), default="proposed")
     dissolved_on: Mapped[dt.date | None]
+    #: session types of the rules table this branch owes nothing of (space-separated codes,
+    #: e.g. "party_group_meeting" for a branch without party groups)
+    not_applicable: Mapped[str] = mapped_column(String(200), default="", server_default="")
     projects: Mapped[list[Project]] = relationship(secondary=branch_project, order_by=Project.code)
     memberships: Mapped[list[Membership]] = relationship(
         back_populates="branch", order_by="Membership.joined_on"
     )
+
+    @property
+    def not_applicable_types(self) -> list[str]:
+        return (self.not_applicable or "").split()
 
     def __str__(self) -> str:
         return self.name

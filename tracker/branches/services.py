@@ -13,7 +13,8 @@ from tracker.extensions import db
 from tracker.history.services import record
 from tracker.projects.models import Project
 
-SINGLE_ROLES = ("secretary", "deputy_secretary", "discipline_member")
+#: committee posts one person holds at a time
+SINGLE_ROLES = ("secretary", "deputy_secretary", "organising_member", "publicity_member", "discipline_member")
 
 
 def _check_projects(projects: list[Project], branch_id: int | None) -> None:

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -31,6 +31,9 @@ def _branch_form(**kwargs) -> BranchForm:
     form = BranchForm(**kwargs)
     form.secretary_id.choices = people_queries.choice_list()
     form.project_ids.choices = project_queries.choice_list(current_user)
+    form.not_applicable_types.choices = [
+        (kind, vocab.label(vocab.SESSION_TYPES, kind)) for kind in current_app.config["RULES"]["sessions"]
+    ]
     return form
 
 

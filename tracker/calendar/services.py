@@ -5,7 +5,8 @@ Who is responsible for what (the feed shows only open items, with their due date
   secretary) for every dispatch; a user whose person is secretary or deputy secretary of
   a temporary branch (not dissolved) for the dispatches to that branch's projects;
 - integrity checkpoints: the team leader of the project (the user's person leads it);
-- theme party days: day RULES["theme_day_of_month"] of every month a branch the user's
+- theme party days: the due day of the theme party day rule (tracker.study.rules; the
+  10th by default, the month's last day when none is set) of every month a branch the user's
   person belongs to (any role, membership not ended) is active — from its approval date
   to its dissolution, and at most a year ahead of today.
 """
@@ -111,7 +112,10 @@ def theme_days(user) -> list[tuple[dt.date, Branch]]:
     if user.person_id is None:
         return []
     today = clock.today()
-    day_of_month = current_app.config["RULES"]["theme_day_of_month"]
+    rule = current_app.config["RULES"]["sessions"].get("theme_party_day")
+    if rule is None or rule["every_months"] != 1:
+        return []  # the feed marks a monthly day; this bureau has no monthly theme party day
+    day_of_month = rule["due_day"] or 31  # month_days clamps 31 to each month's last day
     horizon = today + dt.timedelta(days=365)
     rows = db.session.execute(
         select(Branch, Membership.joined_on, Membership.left_on)

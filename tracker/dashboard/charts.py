@@ -10,7 +10,8 @@ import math
 from dataclasses import dataclass, field
 
 #: Okabe–Ito colours: told apart with the common colour-vision deficiencies
-PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#999999")
+PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#999999",
+           "#882255")
 STATE_COLOURS = {
     "done": "#009E73", "done_late": "#E69F00", "overdue": "#D55E00",
     "due_soon": "#56B4E9", "not_yet_due": "#BBBBBB",

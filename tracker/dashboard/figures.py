@@ -202,13 +202,13 @@ def review_queue(scope: Scope, today: dt.date | None = None) -> ReviewQueue:
 # Branches: the study rules and attendance --------------------------------------------
 @dataclass(frozen=True)
 class BranchGaps:
-    """A branch's theme-day months and party-lesson quarters in the period that are missing
-    (overdue) or due soon, as `tracker.study.rules` judges them."""
+    """A branch's months and quarters in the period that are missing (overdue) or due soon,
+    per session type, as `tracker.study.rules` judges them."""
 
     branch_id: int
     name: str
-    missing_theme: list[study_rules.Due]
-    missing_lessons: list[study_rules.Due]
+    #: session type -> its overdue months (quarters), for the types with any
+    missing: dict[str, list[study_rules.Due]]
     soon: list[study_rules.Due]
 
 
@@ -222,7 +222,7 @@ def _branches_in_scope(scope: Scope):
 
 
 def study_gaps(scope: Scope, period: Period, today: dt.date | None = None) -> list[BranchGaps]:
-    """Branches active in the period that miss a theme party day or a party lesson (3 queries)."""
+    """Branches active in the period that miss a session some rule requires (3 queries)."""
     stmt = _branches_in_scope(scope).where(
         Branch.status != "proposed", Branch.approval_date <= period.last,
         or_(Branch.dissolved_on.is_(None), Branch.dissolved_on >= period.first),
@@ -234,17 +234,22 @@ def study_gaps(scope: Scope, period: Period, today: dt.date | None = None) -> li
         c = compliance.get(b.id)
         if c is None:
             continue
-        months = [d for d in c.months if period.first.replace(day=1) <= d.first <= period.last]
-        quarters = [d for d in c.quarters if d.first <= period.last and add_months(d.first, 3) > period.first]
-        gaps = BranchGaps(
-            b.id, b.name,
-            [d for d in months if d.state == "overdue"],
-            [d for d in quarters if d.state == "overdue"],
-            [d for d in months + quarters if d.state == "due_soon"],
-        )
-        if gaps.missing_theme or gaps.missing_lessons or gaps.soon:
-            out.append(gaps)
+        missing, soon = {}, []
+        for kind, dues in c.by_type.items():
+            in_period = [d for d in dues if d.first <= period.last and d.last >= period.first]
+            if overdue := [d for d in in_period if d.state == "overdue"]:
+                missing[kind] = overdue
+            soon += [d for d in in_period if d.state == "due_soon"]
+        if missing or soon:
+            out.append(BranchGaps(b.id, b.name, missing, sorted(soon, key=lambda d: d.due)))
     return out
+
+
+def missing_per_type(gaps: list[BranchGaps]) -> dict[str, list[BranchGaps]]:
+    """{session type: the branches missing it}, for every type of the rules table in its
+    order (a type nobody misses has an empty list: the page shows its 0)."""
+    kinds = current_app.config["RULES"].get("sessions", {})
+    return {kind: [g for g in gaps if kind in g.missing] for kind in kinds}
 
 
 @dataclass(frozen=True)

@@ -82,10 +82,11 @@ def _figures(scope: figures.Scope, period: periods.Period, today: dt.date) -> di
                    Project.team_leader_id == scope.user.person_id)
             .order_by(Project.start_date)
         ).all()
+    gaps = figures.study_gaps(scope, period, today)
     return {
         "branches": db.session.execute(study_queries.branch_choices(scope.user, for_logging=False)).all(),
         "mine": mine, "due": due, "queue": figures.review_queue(scope, today),
-        "gaps": figures.study_gaps(scope, period, today),
+        "gaps": gaps, "missing": figures.missing_per_type(gaps),
         "needing": figures.projects_needing_branch(scope, period),
         "attendance": attendance,
         "present": sum(r.present for r in attendance), "expected": sum(r.expected for r in attendance),

@@ -15,7 +15,7 @@ same ones the study rules count (tracker.study.rules.COUNTED). A submitted recor
 waiting for review is shown and marked "Submitted, not yet reviewed", so an inspector sees
 it is not signed off yet; "Reviewed records only" leaves them out. Drafts and returned
 records never appear: they are unfinished notes or were sent back as not acceptable.
-The compliance summary is not recomputed here: theme days and party lessons come from
+The compliance summary is not recomputed here: every session type of the rules table comes from
 tracker.study.rules (which counts submitted sessions whatever the option above), talk and
 integrity checkpoint states from tracker.due (where a talk counts once it took place, its
 record status shown next to it).

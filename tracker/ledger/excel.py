@@ -20,6 +20,7 @@ from openpyxl.utils import get_column_letter
 from tracker import vocab
 from tracker.ledger import paper
 from tracker.ledger.paper import Column
+from tracker.study import rules
 
 FORMATS = {"time": "hh:mm"}
 HEADER_FONT = Font(bold=True)
@@ -128,13 +129,15 @@ def _sheet(wb, title, columns: list[Column], rows) -> None:
 
 def _compliance_rows(book):
     state = lambda s: paper.label(vocab.DUE_STATES, s)  # noqa: E731
-    theme, lesson = _("Theme party day"), _("Party lesson")
-    for d in book.theme_days:
-        held = d.held[0].day if d.held else None
-        yield (theme, f"{d.year}-{d.month:02d}", "", d.due, held, state(d.state))
-    for d in book.lessons:
-        held = d.held[-1].day if d.held else None
-        yield (lesson, f"{d.year} Q{d.quarter} ({len(d.held)}/{d.required})", "", d.due, held, state(d.state))
+    for rule, dues in book.session_dues:
+        kind = paper.label(vocab.SESSION_TYPES, rule.session_type)
+        if dues is None:
+            yield (kind, _("Not applicable to this branch"), "", None, None, "")
+        for d in dues or []:
+            # the day the rule was met (the last session needed), else the latest held
+            held = d.held[min(d.required, len(d.held)) - 1].day if d.held else None
+            count = f" ({len(d.held)}/{d.required})" if rule.quarterly or rule.required > 1 else ""
+            yield (kind, rules.period_label(d) + count, "", d.due, held, state(d.state))
     for item in book.talks_due + book.checkpoints_due:
         who = item.person_name if item.is_talk else ""
         status = paper.talk_state(item) if item.is_talk else state(item.state)

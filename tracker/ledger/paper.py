@@ -19,6 +19,7 @@ from flask_babel import lazy_gettext as _l
 from tracker import vocab
 from tracker.due import DueItem
 from tracker.review.models import STATUSES
+from tracker.study import rules
 from tracker.study.models import StudySession
 from tracker.talks.models import LIST_SHORT_NAMES, Talk
 
@@ -170,10 +171,13 @@ class Column:
 ROSTER = [
     Column(_l("Name"), lambda m: m.person.name, width=12),
     Column(_l("Role in branch"), lambda m: label(vocab.BRANCH_ROLES, m.role)),
+    Column(_l("Gender"), lambda m: label(vocab.GENDERS, m.person.gender) if m.person.gender else "", width=6),
     Column(_l("Party status"), lambda m: label(vocab.PARTY_STATUSES, m.person.party_status)),
+    Column(_l("Joined the party on"), lambda m: m.person.joined_party_on, "date", 12),
     Column(_l("Source"), lambda m: label(vocab.SOURCES, m.person.source), width=12),
     Column(_l("Home organisation"), lambda m: m.person.home_organisation, width=30),
     Column(_l("Post"), lambda m: m.person.post, width=14),
+    Column(_l("Phone"), lambda m: m.person.phone, width=14),
     Column(_l("Joined on"), lambda m: m.joined_on, "date", 12),
     Column(_l("Left on"), lambda m: m.left_on, "date", 12),
 ]
@@ -187,14 +191,8 @@ def _held_days(d) -> str:
     return join(show(h.day, "date") for h in d.held)
 
 
-THEME_DAYS = [
-    Column(_l("Month"), _month, width=10),
-    Column(_l("Due"), lambda d: d.due, "date", 12),
-    Column(_l("Held on"), _held_days, width=24),
-    Column(_l("State"), lambda d: label(vocab.DUE_STATES, d.state), width=12),
-]
-LESSONS = [
-    Column(_l("Quarter"), lambda d: f"{d.year} Q{d.quarter}", width=10),
+SESSION_DUES = [
+    Column(_l("Month or quarter"), rules.period_label, width=12),
     Column(_l("Due"), lambda d: d.due, "date", 12),
     Column(_l("Held"), lambda d: f"{len(d.held)} / {d.required}", width=8),
     Column(_l("Held on"), _held_days, width=24),
@@ -238,8 +236,7 @@ def headers(columns: list[Column]) -> list[str]:
 def compliance_tables(book) -> list[tuple[str, list[Column], list]]:
     """The compliance summary of one branch: (caption, columns, rows) per table."""
     return [
-        (_("Theme party day, every month"), THEME_DAYS, book.theme_days),
-        (_("Party lessons, every quarter"), LESSONS, book.lessons),
+        *((rules.caption(rule, dues is not None), SESSION_DUES, dues or []) for rule, dues in book.session_dues),
         (_("Pre- and post-dispatch talks"), TALKS_DUE, book.talks_due),
         (_("Integrity checkpoints"), CHECKPOINTS_DUE, book.checkpoints_due),
     ]

@@ -10,20 +10,20 @@ from flask import current_app
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from tracker import clock
+from tracker import clock, vocab
 from tracker import permissions as perm
 from tracker.branches.models import Branch, Membership, branch_project
 from tracker.dispatches.models import Dispatch
 from tracker.due import DueFilters, DueItem, due_items
 from tracker.extensions import db
 from tracker.ledger.forms import Span
-from tracker.months import month_end
 from tracker.study import rules
 from tracker.study.models import Attendance, StudySession
 from tracker.study.queries import branches_led_by
 from tracker.talks.models import Talk
 
-ROLE_ORDER = {"secretary": 0, "deputy_secretary": 1, "discipline_member": 2, "member": 3}
+#: officers first, in the order of vocab.BRANCH_ROLES
+ROLE_ORDER = {role: n for n, role in enumerate(vocab.BRANCH_ROLES)}
 
 
 @dataclass
@@ -34,8 +34,9 @@ class BranchLedger:
     #: (number in the period, session), oldest first
     sessions: list[tuple[int, StudySession]] = field(default_factory=list)
     talks: list[Talk] = field(default_factory=list)
-    theme_days: list[rules.Due] = field(default_factory=list)
-    lessons: list[rules.Due] = field(default_factory=list)
+    #: (rule, its months or quarters overlapping the period) for every rule of the table,
+    #: in its order; a type the branch marked as not applicable has None instead of a list
+    session_dues: list[tuple[rules.Rule, list[rules.Due] | None]] = field(default_factory=list)
     talks_due: list[DueItem] = field(default_factory=list)
     checkpoints_due: list[DueItem] = field(default_factory=list)
 
@@ -167,11 +168,10 @@ def _add_compliance(ledgers: dict[int, BranchLedger], span: Span) -> None:
     today = clock.today()
     config = current_app.config["RULES"]
     for branch_id, state in rules.for_branches(list(ledgers), today, config).items():
-        book = ledgers[branch_id]
-        book.theme_days = [d for d in state.months if _overlaps(d.first, month_end(d.first), span)]
-        book.lessons = [
-            d for d in state.quarters
-            if _overlaps(d.first, month_end(dt.date(d.year, d.month + 2, 1)), span)
+        ledgers[branch_id].session_dues = [
+            (rule, None if rule.session_type in state.not_applicable
+             else [d for d in state.of(rule.session_type) if _overlaps(d.first, d.last, span)])
+            for rule in state.rules
         ]
     project_ids = frozenset(p.id for book in ledgers.values() for p in book.branch.projects)
     if not project_ids:

@@ -1,9 +1,14 @@
-from flask_babel import lazy_gettext as _l
-from wtforms import SelectField, StringField
-from wtforms.validators import DataRequired, Length, Optional, Regexp
+import datetime as dt
 
-from tracker import vocab
+from flask_babel import lazy_gettext as _l
+from wtforms import DateField, SelectField, StringField
+from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
+
+from tracker import clock, vocab
 from tracker.forms import RecordForm
+
+#: the party's founding (1 July 1921): no one joined it earlier
+PARTY_FOUNDED = dt.date(1921, 7, 1)
 
 
 class PersonForm(RecordForm):
@@ -20,4 +25,17 @@ class PersonForm(RecordForm):
             Regexp(r"^[0-9+\-() ]+$", message=_l("Digits, spaces, +, - and brackets only.")),
         ],
     )
-    model_fields = ("name", "party_status", "source", "home_organisation", "post", "phone")
+    gender = SelectField(_l("Gender"), choices=vocab.choices(vocab.GENDERS, blank="—"), default="")
+    joined_party_on = DateField(_l("Joined the party on"), validators=[Optional()])
+    model_fields = ("name", "party_status", "source", "home_organisation", "post", "phone",
+                    "gender", "joined_party_on")
+
+    def validate_joined_party_on(self, field):
+        if field.data is None:
+            return
+        if field.data > clock.today():
+            raise ValidationError(_l("The date of joining the party cannot be in the future."))
+        if field.data < PARTY_FOUNDED:
+            raise ValidationError(_l("The party was founded on 1 July 1921; check the year."))
+        if self.party_status.data == "none":
+            raise ValidationError(_l("Only party members have a date of joining the party."))

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import datetime as dt
+
 from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -21,6 +23,10 @@ class Person(Tracked, Base):
     home_organisation: Mapped[str] = mapped_column(String(100), default="")
     post: Mapped[str] = mapped_column(String(50), default="")
     phone: Mapped[str] = mapped_column(String(30), default="")
+    #: vocab.GENDERS; empty when not recorded
+    gender: Mapped[str] = mapped_column(String(10), default="", server_default="")
+    #: the day the person joined the party (入党时间), as on the roster
+    joined_party_on: Mapped[dt.date | None]
 
     def __str__(self) -> str:
         return self.name

@@ -1,39 +1,61 @@
-"""The study rules of a temporary branch (DESIGN.md, "What is due, and when"):
+"""The study rules of a temporary branch (DESIGN.md, "What is due, and when"): the 三会一课
+and the theme party day, one row each in a table of rules (config RULES["sessions"],
+settings RULE_<TYPE>; tracker/config.py reads them):
 
-- a theme party day every calendar month the branch is active, due on the setting day of
-  the month (RULES["theme_day_of_month"], default the 10th);
-- party lessons every quarter the branch is active (RULES["party_lessons_per_quarter"],
-  default 1), due by the quarter's last day.
+| session type         | default                                   |
+| -------------------- | ----------------------------------------- |
+| branch meeting       | 1 every quarter, by the quarter's last day |
+| committee meeting    | 1 every month, by the month's last day    |
+| party group meeting  | 1 every month, by the month's last day    |
+| party lesson         | 1 every quarter, by the quarter's last day |
+| theme party day      | 1 every month, by the 10th                |
 
-A branch is active from its approval date to its dissolution day (open-ended while not
-dissolved); a proposed branch owes nothing. A branch owes a month (a quarter) if it is
-active on any day of it. The due day is the usual one when the branch is active on it;
-otherwise — it started after the usual day, or dissolved before — it is the last day the
-branch is active in that month (quarter). So a branch approved on the 20th still owes that
-month's theme party day, by the month's end; one dissolved on the 5th owed it by the 5th.
+A rule is due every month (quarter) the branch is active, on its due day of the period's
+last month (the last day when none is set). A branch is active from its approval date to its
+dissolution day (open-ended while not dissolved); a proposed branch owes nothing. A branch
+owes a month (a quarter) if it is active on any day of it. The due day is the usual one when
+the branch is active on it; otherwise — it started after the usual day, or dissolved before —
+it is the last day the branch is active in that period. So a branch approved on the 20th
+still owes that month's theme party day, by the month's end; one dissolved on the 5th owed
+it by the 5th. A branch may mark a type as not applicable (a small branch has no party
+groups): it then owes nothing of that type.
 
 Which sessions count as held: those submitted for review or reviewed (COUNTED). A draft
 is the team leader's unfinished note and a returned record has been sent back as not
 acceptable yet; neither is a claim the branch stands behind. A submitted record that is
 still waiting for review counts, so a slow review never turns a month red; the review
-deadline is a rule of its own.
+deadline is a rule of its own. Only the session's own type counts: a micro party lesson is
+shorter and given by any member, it does not replace the party lesson.
 
 The functions below are pure (no database, no clock): give them the active period, the
 held sessions and today. `for_branches` does the reading, in two queries for any number
-of branches.
+of branches. States come from the one due-state function, tracker.due.rules.state_of.
 """
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+# The one due-state function of the tracker; due.rules is pure and imports nothing of ours.
+from tracker.due.rules import state_of
 from tracker.months import add_months, month_end
 
 COUNTED = ("submitted", "reviewed")
-THEME_TYPES = ("theme_party_day",)
-#: a micro party lesson is shorter and given by any member; it does not replace the lesson
-LESSON_TYPES = ("party_lesson",)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One row of the rules table: how many sessions of a type, how often, due when."""
+
+    session_type: str
+    every_months: int = 1  # 1: every month; 3: every quarter
+    required: int = 1
+    due_day: int = 0  # in the period's last month; 0: its last day
+
+    @property
+    def quarterly(self) -> bool:
+        return self.every_months == 3
 
 
 @dataclass(frozen=True)
@@ -60,13 +82,15 @@ class Period:
 
 @dataclass(frozen=True)
 class Due:
-    """One month's or quarter's obligation and its state on `today`."""
+    """One month's or quarter's obligation of one session type, and its state on `today`."""
 
     first: dt.date  # the month's (quarter's) first day, which names it
     due: dt.date
     required: int
     held: tuple[Held, ...] = field(default=())
     state: str = "not_yet_due"  # vocab.DUE_STATES
+    session_type: str = ""
+    every_months: int = 1
 
     @property
     def year(self) -> int:
@@ -81,83 +105,116 @@ class Due:
         return (self.first.month - 1) // 3 + 1
 
     @property
+    def last(self) -> dt.date:
+        """The period's last day (not the branch's: see `due` for that)."""
+        return month_end(add_months(self.first, self.every_months - 1))
+
+    @property
+    def name(self) -> str:
+        """"2026-06" for a month, "2026 Q2" for a quarter."""
+        if self.every_months == 3:
+            return f"{self.year} Q{self.quarter}"
+        return f"{self.year}-{self.month:02d}"
+
+    @property
     def is_met(self) -> bool:
         return self.state in ("done", "done_late")
 
 
 @dataclass(frozen=True)
 class Compliance:
-    months: list[Due]
-    quarters: list[Due]
+    """A branch's dues per session type, in the order of the rules table."""
+
+    by_type: dict[str, list[Due]]
+    rules: tuple[Rule, ...] = ()
+    #: types of the table the branch marked as not applicable (owing nothing)
+    not_applicable: tuple[str, ...] = ()
+
+    def of(self, session_type: str) -> list[Due]:
+        return self.by_type.get(session_type, [])
+
+    @property
+    def all(self) -> list[Due]:
+        return [d for dues in self.by_type.values() for d in dues]
 
     @property
     def missing(self) -> list[Due]:
-        return [d for d in self.months + self.quarters if d.state == "overdue"]
+        return [d for d in self.all if d.state == "overdue"]
 
     @property
     def due_soon(self) -> list[Due]:
-        return [d for d in self.months + self.quarters if d.state == "due_soon"]
+        return [d for d in self.all if d.state == "due_soon"]
 
 
-def _state(due: dt.date, held: list[Held], required: int, today: dt.date, soon_days: int) -> str:
-    if len(held) >= required:
-        return "done" if held[required - 1].day <= due else "done_late"
-    if today > due:
-        return "overdue"
-    if (due - today).days <= soon_days:
-        return "due_soon"
-    return "not_yet_due"
+def caption(rule: Rule, applicable: bool = True) -> str:
+    """"Committee meeting, every month", "Party lesson, 2 every quarter", or "…: not applicable"."""
+    from flask_babel import gettext as _
+
+    from tracker import vocab
+
+    kind = vocab.label(vocab.SESSION_TYPES, rule.session_type)
+    if not applicable:
+        return _("%(type)s: not applicable to this branch", type=kind)
+    if rule.required > 1:
+        if rule.quarterly:
+            return _("%(type)s, %(n)s every quarter", type=kind, n=rule.required)
+        return _("%(type)s, %(n)s every month", type=kind, n=rule.required)
+    if rule.quarterly:
+        return _("%(type)s, every quarter", type=kind)
+    return _("%(type)s, every month", type=kind)
 
 
-def _walk(period, sessions, today, *, step, usual_day, required, types, soon_days) -> list[Due]:
-    """The periods (`step` months long) from the branch's start up to today's period."""
-    matching = sorted((s for s in sessions if s.session_type in types), key=lambda s: s.day)
+def period_label(due: Due) -> str:
+    """A month or quarter as people write it: "2026-06", "2026 Q2"; 2026年6月, 2026年第二季度."""
+    from flask_babel import gettext as _
+
+    year = due.year
+    if due.every_months == 3:
+        # one string per quarter: Chinese writes the quarter's number in words (第二季度)
+        return (_("%(year)s Q1", year=year), _("%(year)s Q2", year=year),
+                _("%(year)s Q3", year=year), _("%(year)s Q4", year=year))[due.quarter - 1]
+    return _("%(year)s-%(month)02d", year=year, month=due.month)
+
+
+def table(settings: Mapping) -> tuple[Rule, ...]:
+    """The rules table from config RULES (its "sessions" entry), in the settings' order."""
+    return tuple(Rule(kind, **spec) for kind, spec in settings.get("sessions", {}).items())
+
+
+def dues(rule: Rule, period: Period, sessions: Iterable[Held], today: dt.date,
+         soon_days: int = 7) -> list[Due]:
+    """The months (quarters) of one rule from the branch's start up to today's period."""
+    step = rule.every_months
+    matching = sorted((s for s in sessions if s.session_type == rule.session_type), key=lambda s: s.day)
     first = dt.date(period.start.year, period.start.month - (period.start.month - 1) % step, 1)
     out = []
     while first <= today and (period.end is None or first <= period.end):
         last = month_end(add_months(first, step - 1))
         window = period.clip(first, last)
         if window is not None:
-            usual = usual_day(first, last)
+            usual = min(last.replace(day=1) + dt.timedelta(days=rule.due_day - 1), last) if rule.due_day else last
             due = usual if window[0] <= usual <= window[1] else window[1]
             held = [s for s in matching if window[0] <= s.day <= window[1]]
-            out.append(Due(first, due, required, tuple(held),
-                           _state(due, held, required, today, soon_days)))
+            done_on = held[rule.required - 1].day if len(held) >= rule.required else None
+            out.append(Due(first, due, rule.required, tuple(held),
+                           state_of(due, done_on, today, soon_days), rule.session_type, step))
         first = add_months(first, step)
     return out
 
 
-def theme_days(period: Period, sessions: Iterable[Held], today: dt.date, *,
-               day_of_month: int = 10, due_soon_days: int = 7) -> list[Due]:
-    """Month by month, from the branch's first month up to today's: was a theme party day held?"""
-    def usual(first, last):
-        return min(first.replace(day=1) + dt.timedelta(days=day_of_month - 1), last)
-
-    return _walk(period, list(sessions), today, step=1, usual_day=usual, required=1,
-                 types=THEME_TYPES, soon_days=due_soon_days)
-
-
-def party_lessons(period: Period, sessions: Iterable[Held], today: dt.date, *,
-                  per_quarter: int = 1, due_soon_days: int = 7) -> list[Due]:
-    """Quarter by quarter: were enough party lessons held?"""
-    if per_quarter < 1:
-        return []
-    return _walk(period, list(sessions), today, step=3, usual_day=lambda first, last: last,
-                 required=per_quarter, types=LESSON_TYPES, soon_days=due_soon_days)
-
-
 def compliance(period: Period | None, sessions: Iterable[Held], today: dt.date,
-               rules: dict) -> Compliance:
-    """Both rules for one branch, with the settings of config RULES."""
+               settings: Mapping, not_applicable: Iterable[str] = ()) -> Compliance:
+    """Every rule of the table for one branch, with the settings of config RULES."""
+    rules = table(settings)
+    skipped = frozenset(not_applicable)
+    marked = tuple(r.session_type for r in rules if r.session_type in skipped)
     if period is None:
-        return Compliance([], [])
+        return Compliance({}, rules, marked)
     sessions = list(sessions)
-    soon = rules.get("due_soon_days", 7)
+    soon = settings.get("due_soon_days", 7)
     return Compliance(
-        theme_days(period, sessions, today, day_of_month=rules.get("theme_day_of_month", 10),
-                   due_soon_days=soon),
-        party_lessons(period, sessions, today, per_quarter=rules.get("party_lessons_per_quarter", 1),
-                      due_soon_days=soon),
+        {r.session_type: dues(r, period, sessions, today, soon) for r in rules if r.session_type not in skipped},
+        rules, marked,
     )
 
 
@@ -170,7 +227,7 @@ def period_of(branch) -> Period | None:
 
 def for_branches(branch_ids: Iterable[int], today: dt.date | None = None,
                  rules: dict | None = None) -> dict[int, Compliance]:
-    """{branch id: Compliance} for many branches in two queries (dashboard, calendar feed)."""
+    """{branch id: Compliance} for many branches in two queries (dashboard, ledger, branch page)."""
     from flask import current_app
     from sqlalchemy import select
 
@@ -185,7 +242,8 @@ def for_branches(branch_ids: Iterable[int], today: dt.date | None = None,
     today = today or clock.today()
     rules = rules if rules is not None else current_app.config["RULES"]
     branches = db.session.execute(
-        select(Branch.id, Branch.status, Branch.approval_date, Branch.dissolved_on, Branch.deleted_at)
+        select(Branch.id, Branch.status, Branch.approval_date, Branch.dissolved_on, Branch.deleted_at,
+               Branch.not_applicable)
         .where(Branch.id.in_(ids))
     ).all()
     held: dict[int, list[Held]] = {i: [] for i in ids}
@@ -195,9 +253,10 @@ def for_branches(branch_ids: Iterable[int], today: dt.date | None = None,
             StudySession.branch_id.in_(ids),
             StudySession.deleted_at.is_(None),
             StudySession.status.in_(COUNTED),
-            StudySession.session_type.in_(THEME_TYPES + LESSON_TYPES),
+            StudySession.session_type.in_([r.session_type for r in table(rules)]),
         )
     )
     for row in rows:
         held[row.branch_id].append(Held(row.held_on, row.session_type, row.id))
-    return {b.id: compliance(period_of(b), held[b.id], today, rules) for b in branches}
+    return {b.id: compliance(period_of(b), held[b.id], today, rules, (b.not_applicable or "").split())
+            for b in branches}

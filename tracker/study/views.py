@@ -301,5 +301,8 @@ def person_panel(person) -> dict:
 @bp.record_once
 def _template_globals(state):
     from tracker.review.models import STATUSES
+    from tracker.study.rules import caption, period_label
 
     state.app.jinja_env.globals["review_statuses"] = STATUSES
+    state.app.jinja_env.globals["rule_caption"] = caption
+    state.app.jinja_env.globals["period_label"] = period_label
