@@ -219,6 +219,21 @@ def test_pdf_has_the_print_views_content_in_chinese(client, site, secretary, ses
     assert entry.changes["ledger"] == [None, "PDF"]
 
 
+def test_a_pdf_too_long_for_one_request_is_refused_with_a_message(client, site, secretary, app, monkeypatch,
+                                                                   session):
+    b = site["branch"].id  # two sessions and two talks in 2026
+    monkeypatch.setitem(app.config, "LEDGER_PDF_MAX_RECORDS", 3)
+    response = client.post("/ledger/pdf", data={"branch_id": b})
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert "This ledger holds 4 sessions and talks; a PDF is made of at most 3 at a time." in page
+    assert "invalid-feedback" in page
+    assert session.scalar(select(HistoryEntry).where(HistoryEntry.action == "export")) is None
+    assert client.post("/ledger/word", data={"branch_id": b}).status_code == 200  # the others are not limited
+    monkeypatch.setitem(app.config, "LEDGER_PDF_MAX_RECORDS", 4)
+    assert post(client, "pdf", branch_id=b).data.startswith(b"%PDF-")
+
+
 def test_pdf_loads_nothing_from_elsewhere(app):
     from tracker.ledger.pdf import LedgerFetcher
 

@@ -7,6 +7,7 @@ API for: fields (PAGE, PAGEREF), bookmarks, internal links and pictures in table
 """
 from __future__ import annotations
 
+import functools
 import re
 
 from docx.oxml.ns import qn
@@ -22,10 +23,16 @@ def clean(text) -> str:
     return _XML_ILLEGAL.sub("", str(text or ""))
 
 
+@functools.cache
+def _qname(name: str) -> str:
+    # A ledger writes a hundred thousand elements: resolve each name once.
+    return qn(name)
+
+
 def el(parent, tag: str, **attrs):
-    element = etree.SubElement(parent, qn(tag))
+    element = etree.SubElement(parent, _qname(tag))
     for name, value in attrs.items():
-        element.set(qn(f"w:{name}"), str(value))
+        element.set(_qname("w:" + name), str(value))
     return element
 
 

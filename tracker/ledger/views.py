@@ -136,6 +136,19 @@ def _download(data: bytes, fmt: str, branch, span) -> Response:
     return response
 
 
+def _too_many_for_pdf(form, branch, ledgers):
+    """The form again, with a message by the period, when the PDF would hold more records
+    than one request can lay out; None when it may be made."""
+    limit = current_app.config["LEDGER_PDF_MAX_RECORDS"]
+    records = sum(len(book.sessions) + len(book.talks) for book in ledgers)
+    if records <= limit:
+        return None
+    form.period.errors = [*form.period.errors, _(
+        "This ledger holds %(n)s sessions and talks; a PDF is made of at most %(max)s at a time. "
+        "Choose a shorter period, or print the print view to PDF from the browser.", n=records, max=limit)]
+    return render_template("ledger/index.html", form=form, branch=branch, valid=False), 400
+
+
 def _export(fmt: str):
     require(perm.can_read(current_user))
     form, branch = _choice()
@@ -145,6 +158,8 @@ def _export(fmt: str):
     if fmt == "xlsx":
         data = excel.workbook(ledgers)
     elif fmt == "pdf":
+        if (too_many := _too_many_for_pdf(form, branch, ledgers)) is not None:
+            return too_many
         data = pdf.document(ledgers, **_print_context(form, branch, span, ledgers))
     else:
         data = word.document(ledgers, title=_title(branch, span.label()), period=span.label(),
