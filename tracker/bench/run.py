@@ -19,6 +19,7 @@ import subprocess  # nosec B404
 import sys
 import threading
 import time
+import urllib.error
 import urllib.parse
 import urllib.request
 from pathlib import Path
@@ -229,7 +230,12 @@ def run(url: str, seconds: int, connections: int, pages: list[str] | None = None
         for name, action, limit in EXPORTS:
             if pages and name not in pages:
                 continue
-            best = time_export(base, cookie, action, branch_id, year)
+            try:
+                best = time_export(base, cookie, action, branch_id, year)
+            except urllib.error.HTTPError as exc:  # a refused or failed export is a miss, not the end of the run
+                ok = False
+                print(f"  {name:18} HTTP {exc.code} (branch {branch_id}, {year})  MISSED")
+                continue
             good = best < limit
             ok &= good
             print(f"  {name:18} {best * 1000:8.0f} ms (branch {branch_id}, {year}; best of 3; "
