@@ -244,3 +244,9 @@ def test_pdf_loads_nothing_from_elsewhere(app):
                     "ledger-photo:1"):
             with pytest.raises((ValueError, KeyError)):
                 fetcher.fetch(url)
+
+
+def test_an_empty_all_branches_pdf_still_opens(client, site, make_user, make_person):
+    sign_in(client, make_user("team-leader", person=make_person()))  # leads no project: no branch
+    text = "".join(pdf_pages(post(client, "pdf").data))
+    assert "No branch was active in this period." in text and "邻区财政预算执行交叉审计临时党支部" not in text
