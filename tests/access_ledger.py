@@ -14,6 +14,7 @@ ROWS = {
     "ledger.print_view": ("GET", "/ledger/print?branch_id={branch}", READERS),
     "ledger.excel_export": ("POST", "/ledger/excel?branch_id={branch}", READERS),
     "ledger.word_export": ("POST", "/ledger/word?branch_id={branch}", READERS),
+    "ledger.pdf_export": ("POST", "/ledger/pdf?branch_id={branch}", READERS),
 }
 
 

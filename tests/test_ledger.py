@@ -168,7 +168,7 @@ def cells_index(table, label) -> int:
 
 def test_word_styles_carry_an_east_asian_font(client, ledger_site, secretary):
     document = open_document(export(client, "word", branch_id=ledger_site["branch"].id).data)
-    for name, font in (("Normal", "宋体"), ("Title", "黑体"), ("Heading 1", "黑体"), ("Heading 2", "黑体")):
+    for name, font in (("Normal", "宋体"), ("Ledger Title", "黑体"), ("Heading 1", "黑体"), ("Heading 2", "黑体")):
         fonts = document.styles[name].element.rPr.find(qn("w:rFonts"))
         assert fonts.get(qn("w:eastAsia")) == font, name
         assert fonts.get(qn("w:eastAsiaTheme")) is None, name  # a theme font would win over it
@@ -179,7 +179,8 @@ def test_print_view(client, ledger_site, secretary, app):
     b = ledger_site["branch"]
     page = client.get(f"/ledger/print?branch_id={b.id}").get_data(as_text=True)
     assert re.search(r'href="/static/ledger\.[0-9a-f]{12}\.css"', page)  # hashed: cached for good
-    assert "<nav" not in page  # a document, not an app page
+    # a document, not an app page: its only navigation is its contents (目录)
+    assert re.findall(r"<nav[^>]*>", page) == ['<nav class="toc" aria-labelledby="toc-heading">']
     for text in ("邻区财政预算执行交叉审计临时党支部", "Roster", "审计组长", "Meeting record",
                  "学习新修订的纪律处分条例", "林芳 (On leave: 病假)", "Talk record", "讲清八不准和四严禁的要求",
                  "Compliance summary", "Theme party day, every month", "Host (signature):"):
@@ -365,6 +366,7 @@ def grow_ledger(ledger_site, make_person, make_project, make_branch, make_dispat
     ("GET", "/ledger/print?branch_id={b}"),
     ("POST", "/ledger/excel?branch_id={b}"),
     ("POST", "/ledger/word?branch_id={b}"),
+    ("POST", "/ledger/pdf?branch_id={b}"),
     ("GET", "/ledger/print"),
     ("POST", "/ledger/excel"),
 ])

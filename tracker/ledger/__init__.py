@@ -2,9 +2,10 @@
 
 One read (`queries.load`) gathers, for one branch or all the user may see, and for a year,
 quarter, month or custom dates: the roster, the study sessions with their attendance, the
-talks, and the compliance summary. Three outputs render the same content:
+talks, and the compliance summary. Four outputs render the same content:
 
 - a print view (templates/ledger/print.html, static/ledger.css: A4, one record a page);
+- a PDF (`pdf.py`): the print view's own HTML laid out on the server by WeasyPrint;
 - an Excel workbook (`excel.py`: roster, sessions, attendance, talks, compliance);
 - a Word document (`word.py`) whose meeting and talk records are bordered tables with label
   cells, as the bureau's Word templates lay out the paper forms (DESIGN.md, "Paper forms
@@ -24,10 +25,14 @@ Which talks belong to a branch: those of a dispatch to a project the branch serv
 talks without a dispatch (integrity reminders, others) with someone who was a member of the
 branch on the day of the talk.
 
+Print view, Word and PDF give each meeting record its sign-in sheet and photos and open with
+a contents page (`sheets.py`); their pages are numbered. The PDF is refused above
+LEDGER_PDF_MAX_RECORDS records, which one request could not lay out in time.
+
 "All branches" means the branches the user may read whose active period (approval to
 dissolution) overlaps the chosen period; proposed branches owe nothing and have no records.
 
-Every file export (Excel, Word) is recorded in history as "export": against the branch, or,
+Every file export (Excel, Word, PDF) is recorded in history as "export": against the branch, or,
 for all branches, against the account that exported. Opening the print view is reading and
 is not recorded; exports are POSTs (they write history), the print view a GET.
 """

@@ -4,6 +4,10 @@ Written in openpyxl's write-only mode (rows streamed, little memory). Every shee
 header row that stays frozen on screen and repeats on printed pages, set column widths,
 dates and times stored as real dates and times, and a Branch column first so the "all
 branches" workbook can be filtered. Text that looks like a formula stays text.
+
+It remains the file to analyse, but prints sensibly too: A4, narrow margins, every sheet
+scaled to the width of one page (as many pages down as it needs), portrait for the narrow
+sheets and landscape for the wide ones (sessions and talks, with their long texts).
 """
 from __future__ import annotations
 
@@ -16,6 +20,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
 from tracker import vocab
 from tracker.ledger import paper
@@ -108,6 +113,22 @@ def _cell(ws, value, kind: str):
     return value  # numbers; dates get openpyxl's yyyy-mm-dd
 
 
+#: sheets wider than this (in characters) print in landscape
+LANDSCAPE_FROM = 130
+
+
+def _page_setup(ws, columns: list[Column]) -> None:
+    ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
+    wide = sum(c.width for c in columns) > LANDSCAPE_FROM
+    ws.page_setup.orientation = "landscape" if wide else "portrait"
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0  # one page wide, as long as it takes
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.page_margins.top = ws.page_margins.bottom = 0.6
+    ws.print_options.gridLines = True
+    ws.oddFooter.center.text = "&P / &N"
+
+
 def _sheet(wb, title, columns: list[Column], rows) -> None:
     """One sheet: a Branch column, then `columns`; `rows` are (branch name, row) pairs."""
     ws = wb.create_sheet(title)
@@ -116,6 +137,7 @@ def _sheet(wb, title, columns: list[Column], rows) -> None:
         ws.column_dimensions[get_column_letter(n)].width = column.width
     ws.freeze_panes = "B2"
     ws.print_title_rows = "1:1"
+    _page_setup(ws, all_columns)
     header = []
     for column in all_columns:
         cell = WriteOnlyCell(ws, value=str(column.label))

@@ -233,6 +233,21 @@ def headers(columns: list[Column]) -> list[str]:
     return [str(c.label) for c in columns]
 
 
+#: the share of a printed table's width (A4 portrait) a date column needs to keep
+#: "2026年11月26日" on one line: in the print view and PDF (9.5 pt), and in Word (10.5 pt)
+DATE_SHARE = {"print": 0.15, "word": 0.19}
+
+
+def shares(columns: list[Column], output: str = "print") -> list[float]:
+    """Each column's share of a printed table's width: in proportion to its width in the
+    workbook, but never so narrow that a date wraps."""
+    dates = [c.kind == "date" for c in columns]
+    fixed = min(DATE_SHARE[output] * sum(dates), 0.6)
+    rest = sum(c.width for c, is_date in zip(columns, dates, strict=True) if not is_date) or 1
+    return [fixed / sum(dates) if is_date else (1 - fixed) * c.width / rest
+            for c, is_date in zip(columns, dates, strict=True)]
+
+
 def compliance_tables(book) -> list[tuple[str, list[Column], list]]:
     """The compliance summary of one branch: (caption, columns, rows) per table."""
     return [

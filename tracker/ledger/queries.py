@@ -112,7 +112,8 @@ def _sessions(ids: list[int], span: Span, statuses) -> list[StudySession]:
             StudySession.status.in_(statuses),
             StudySession.held_on.between(span.first, span.last),
         )
-        .options(selectinload(StudySession.attendance).joinedload(Attendance.person))
+        .options(selectinload(StudySession.attendance).joinedload(Attendance.person),
+                 selectinload(StudySession.attachments))
         .order_by(StudySession.held_on, StudySession.start_time, StudySession.id)
     ).all()
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 import re
 from urllib.parse import quote
 
-from flask import Blueprint, Response, abort, current_app, render_template, request
+from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
 from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -12,7 +12,7 @@ from tracker import clock
 from tracker import permissions as perm
 from tracker.branches.models import Branch
 from tracker.extensions import db
-from tracker.ledger import excel, paper, queries, services, word
+from tracker.ledger import excel, paper, pdf, queries, services, sheets, word
 from tracker.ledger.forms import LedgerForm
 from tracker.security.guards import MAX_ID
 from tracker.study import queries as study_queries
@@ -24,6 +24,7 @@ bp = Blueprint("ledger", __name__, url_prefix="/ledger")
 FORMATS = {
     "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "Excel"),
     "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", "Word"),
+    "pdf": ("application/pdf", "PDF"),
 }
 
 
@@ -100,10 +101,18 @@ def print_view():
     if not form.validate():
         return _invalid(form)
     span, ledgers = _ledgers(form, branch)
-    return render_template(
-        "ledger/print.html", ledgers=ledgers, form=form, span=span, paper=paper,
-        title=_title(branch, span.label()), exported=format_datetime(clock.now(), "medium"),
-    )
+    return render_template("ledger/print.html", ledgers=ledgers, for_pdf=False, photo_src=_photo_url,
+                           **_print_context(form, branch, span, ledgers))
+
+
+def _photo_url(attachment) -> str:
+    return url_for("study.download", attachment_id=attachment.id)
+
+
+def _print_context(form, branch, span, ledgers) -> dict:
+    """What the print view and the PDF show besides the ledgers themselves."""
+    return dict(form=form, span=span, paper=paper, sheets=sheets, contents=sheets.contents(ledgers),
+                title=_title(branch, span.label()), exported=format_datetime(clock.now(), "medium"))
 
 
 def _filename(branch, span) -> tuple[str, str]:
@@ -127,6 +136,19 @@ def _download(data: bytes, fmt: str, branch, span) -> Response:
     return response
 
 
+def _too_many_for_pdf(form, branch, ledgers):
+    """The form again, with a message by the period, when the PDF would hold more records
+    than one request can lay out; None when it may be made."""
+    limit = current_app.config["LEDGER_PDF_MAX_RECORDS"]
+    records = sum(len(book.sessions) + len(book.talks) for book in ledgers)
+    if records <= limit:
+        return None
+    form.period.errors = [*form.period.errors, _(
+        "This ledger holds %(n)s sessions and talks; a PDF is made of at most %(max)s at a time. "
+        "Choose a shorter period, or print the print view to PDF from the browser.", n=records, max=limit)]
+    return render_template("ledger/index.html", form=form, branch=branch, valid=False), 400
+
+
 def _export(fmt: str):
     require(perm.can_read(current_user))
     form, branch = _choice()
@@ -135,6 +157,10 @@ def _export(fmt: str):
     span, ledgers = _ledgers(form, branch)
     if fmt == "xlsx":
         data = excel.workbook(ledgers)
+    elif fmt == "pdf":
+        if (too_many := _too_many_for_pdf(form, branch, ledgers)) is not None:
+            return too_many
+        data = pdf.document(ledgers, **_print_context(form, branch, span, ledgers))
     else:
         data = word.document(ledgers, title=_title(branch, span.label()), period=span.label(),
                              exported=format_datetime(clock.now(), "medium"), author=current_user.name)
@@ -154,3 +180,9 @@ def excel_export():
 @login_required
 def word_export():
     return _export("docx")
+
+
+@bp.post("/pdf")
+@login_required
+def pdf_export():
+    return _export("pdf")
