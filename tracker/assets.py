@@ -117,6 +117,7 @@ def init_app(app: Flask) -> None:
     target = Path(app.config.get("STATIC_BUILD_FOLDER") or os.environ.get("TRACKER_STATIC_BUILD")
                   or Path(app.instance_path) / "static-build")
     manifest = build(_sources(app), target)
+    app.extensions["static_build"] = target  # what /static/ serves, hashed names included
 
     @app.url_defaults
     def hashed_static(endpoint: str, values: dict) -> None:

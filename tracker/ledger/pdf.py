@@ -54,5 +54,7 @@ def document(ledgers, **context) -> bytes:
     photos = {a.id: a for book in ledgers for _n, s in book.sessions for a in sheets.photos(s)}
     html = render_template("ledger/print.html", ledgers=ledgers, for_pdf=True, photo_src=photo_src, **context)
     app = current_app
-    fetcher = LedgerFetcher(photos, app.static_folder, app.static_url_path or "/static")
+    # /static/ is the build folder (hashed names: tracker/assets.py) when the app has one
+    static = app.extensions.get("static_build", app.static_folder)
+    fetcher = LedgerFetcher(photos, str(static), app.static_url_path or "/static")
     return HTML(string=html, base_url="http://ledger.invalid/", url_fetcher=fetcher).write_pdf()
