@@ -10,8 +10,7 @@ from flask import current_app
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from tracker import clock
-from tracker import permissions as perm
+from tracker import access, clock
 from tracker.branches.models import Branch, Membership, branch_project
 from tracker.dispatches.models import Dispatch
 from tracker.due import DueFilters, DueItem, due_items
@@ -20,7 +19,6 @@ from tracker.ledger.forms import Span
 from tracker.months import month_end
 from tracker.study import rules
 from tracker.study.models import Attendance, StudySession
-from tracker.study.queries import branches_led_by
 from tracker.talks.models import Talk
 
 ROLE_ORDER = {"secretary": 0, "deputy_secretary": 1, "discipline_member": 2, "member": 3}
@@ -33,7 +31,7 @@ class BranchLedger:
     members: list[Membership] = field(default_factory=list)
     #: (number in the period, session), oldest first
     sessions: list[tuple[int, StudySession]] = field(default_factory=list)
-    talks: list[Talk] = field(default_factory=list)
+    talks: list[Talk | SealedTalk] = field(default_factory=list)
     theme_days: list[rules.Due] = field(default_factory=list)
     lessons: list[rules.Due] = field(default_factory=list)
     talks_due: list[DueItem] = field(default_factory=list)
@@ -48,9 +46,7 @@ def branches_for(user, span: Span) -> list[int]:
         Branch.approval_date <= span.last,
         or_(Branch.dissolved_on.is_(None), Branch.dissolved_on >= span.first),
     )
-    if not perm.sees_everything(user):
-        stmt = stmt.where(Branch.id.in_(branches_led_by(user)))
-    return list(db.session.scalars(stmt))
+    return list(db.session.scalars(access.readable_ledger_branches(user, stmt)))
 
 
 def record_count(branch_ids: list[int], span: Span, statuses: tuple[str, ...]) -> int:
@@ -71,8 +67,32 @@ def record_count(branch_ids: list[int], span: Span, statuses: tuple[str, ...]) -
     return sessions + talks
 
 
-def load(branch_ids: list[int], span: Span, statuses: tuple[str, ...]) -> list[BranchLedger]:
-    """The ledgers of these branches for the period, in the order of branch names."""
+class SealedTalk:
+    """A talk as a reader who may not read its contents sees it: type, date, place, who
+    conducted it and with whom, its state — and, instead of what was said, a note saying why."""
+
+    sealed = True
+
+    def __init__(self, talk: Talk):
+        self._talk = talk
+
+    def __getattr__(self, name: str):
+        if name == "key_points":
+            from flask_babel import gettext as _
+
+            return _("Not shown: the contents of a talk are personal.")
+        if name in ("concerns", "follow_up"):
+            return ""
+        if name == "follow_up_due":
+            return None
+        if name == "integrity_items":
+            return []
+        return getattr(self._talk, name)
+
+
+def load(branch_ids: list[int], span: Span, statuses: tuple[str, ...], *, reader) -> list[BranchLedger]:
+    """The ledgers of these branches for the period, in the order of branch names; the
+    talks whose contents `reader` may not read come as SealedTalk."""
     branches = db.session.scalars(
         select(Branch).where(Branch.id.in_(branch_ids))
         .options(selectinload(Branch.projects),
@@ -86,8 +106,10 @@ def load(branch_ids: list[int], span: Span, statuses: tuple[str, ...]) -> list[B
     for s in _sessions(ids, span, statuses):
         book = ledgers[s.branch_id]
         book.sessions.append((len(book.sessions) + 1, s))
-    for branch_id, talk in _talks(ids, span, statuses):
-        ledgers[branch_id].talks.append(talk)
+    pairs = _talks(ids, span, statuses)
+    readable = access.talks_with_contents(reader, [talk.id for _b, talk in pairs])
+    for branch_id, talk in pairs:
+        ledgers[branch_id].talks.append(talk if talk.id in readable else SealedTalk(talk))
     for book in ledgers.values():
         book.talks.sort(key=lambda t: (t.talk_date, t.id))
     _add_compliance(ledgers, span)
