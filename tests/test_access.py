@@ -70,6 +70,7 @@ TABLE: dict[str, tuple[str, str, object]] = {
 #: ROWS (same shape as TABLE) and ids(world, getfixture) -> {name: id} for its records.
 FEATURE_MODULES: list[str] = [
     "tests.access_study", "tests.access_talks", "tests.access_security", "tests.access_ledger",
+    "tests.access_reads",
 ]
 FEATURES = [importlib.import_module(name) for name in FEATURE_MODULES]
 for _feature in FEATURES:
@@ -139,6 +140,25 @@ def test_access(client, world, endpoint, role):
         assert response.status_code in (200, 302), (response.status_code, url)
     else:
         assert response.status_code == 403, (response.status_code, url)
+
+
+READS = importlib.import_module("tests.access_reads").READS
+
+
+@pytest.mark.parametrize("role", ["viewer", "other_leader", "leader", "secretary"])
+@pytest.mark.parametrize("what", sorted(READS))
+def test_read(client, world, what, role):
+    """What each role finds on the pages of each record type (tests/access_reads.py)."""
+    pattern, marker, sees, refused = READS[what]
+    url, marker = pattern.format(**world["ids"]), marker.format(**world["ids"])
+    sign_in(client, world["users"][role])
+    response = client.get(url)
+    if role in refused:
+        assert response.status_code == 403
+        assert marker not in response.get_data(as_text=True)
+        return
+    assert response.status_code == 200, (response.status_code, url)
+    assert (marker in response.get_data(as_text=True)) == (role in sees), (url, marker)
 
 
 @pytest.mark.parametrize("endpoint", sorted(e for e, row in TABLE.items() if row[0] == "POST" and row[2] != PUBLIC))
