@@ -112,6 +112,29 @@ def can_review_record(user, record) -> bool:
     return record.deleted_at is None and record.status == "submitted" and can_review(user)
 
 
+def is_party_to(user, record) -> bool:
+    """The user wrote the record, or (through their person) conducted it, recorded it or is
+    its subject: four eyes say someone else approves it."""
+    if record.author_id is not None and record.author_id == user.id:
+        return True
+    person_id = getattr(user, "person_id", None)
+    return person_id is not None and any(
+        getattr(record, column) == person_id for column in record.party_person_columns
+    )
+
+
+def self_approval_allowed() -> bool:
+    """A bureau with a single secretary may let them approve their own records."""
+    from flask import current_app
+
+    return bool(current_app.config.get("REVIEW_ALLOW_SELF_APPROVAL"))
+
+
+def can_approve_record(user, record) -> bool:
+    """Approve (not only return) this record: never one's own, unless the setting allows it."""
+    return can_review_record(user, record) and (not is_party_to(user, record) or self_approval_allowed())
+
+
 def can_reopen_record(user, record) -> bool:
     """Reopen this reviewed, locked record."""
     return record.deleted_at is None and record.status == "reviewed" and can_review(user)

@@ -70,9 +70,11 @@ def join(items, *, strong: bool = False) -> str:
     return ("; " if strong else ", ").join(items)
 
 
-def status_text(status: str) -> str:
+def status_text(status: str, self_approved: bool = False) -> str:
     if status == "submitted":
         return _("Submitted, not yet reviewed")
+    if status == "reviewed" and self_approved:
+        return _("Reviewed (approved by a party to the record)")
     return label(STATUSES, status)
 
 
@@ -94,7 +96,7 @@ def meeting_record(number: int, s: StudySession) -> PaperForm:
          (_("Time"), f"{show(s.start_time, 'time')}–{show(s.end_time, 'time')}")),
         ((_("Place"), s.place),),
         ((_("Host"), s.host), (_("Recorder"), s.recorder)),
-        ((_("Speaker"), s.speaker), (_("Status"), status_text(s.status))),
+        ((_("Speaker"), s.speaker), (_("Status"), status_text(s.status, s.self_approved))),
         ((_("Expected attendance"), str(s.expected_count)), (_("Actual attendance"), str(s.actual_count))),
         ((_("Present"), join(present)),),
         ((_("Absentees and reasons"), join(away, strong=True) or _("None")),),
@@ -148,7 +150,7 @@ def talk_record(talk: Talk) -> PaperForm:
         ((key, talk.key_points),),
         ((concerns, talk.concerns),),
         ((follow, follow_up),),
-        ((_("Recorder"), talk.recorder.name if talk.recorder else ""), (_("Status"), status_text(talk.status))),
+        ((_("Recorder"), talk.recorder.name if talk.recorder else ""), (_("Status"), status_text(talk.status, talk.self_approved))),
     ]
     return PaperForm(
         title=_("Talk record"), heading=f"{by} → {whom}", rows=rows, pending=talk.status == "submitted",

@@ -104,5 +104,8 @@ class Talk(Reviewable, Tracked, Base):
         secondary=talk_integrity_item, order_by=[IntegrityItem.list_code, IntegrityItem.position]
     )
 
+    # who conducted the talk, who was talked with and who wrote it down may not approve it
+    party_person_columns = ("conducted_by_id", "person_id", "recorder_id")
+
     def __str__(self) -> str:
         return f"{self.person} {self.talk_date.isoformat()}"
