@@ -74,6 +74,8 @@ class Talk(Reviewable, Tracked, Base):
     """A talk record (谈话记录); pre- and post-dispatch talks belong to a dispatch."""
 
     __tablename__ = "talk"
+    #: the integrity items covered are part of the talk's version (tracker.records)
+    __version_links__ = ("integrity_items",)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     #: vocab.TALK_TYPES
