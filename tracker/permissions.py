@@ -79,6 +79,19 @@ def can_delete_branch(user, branch) -> bool:
     return is_office(user)
 
 
+# Deleting what approved records depend on ---------------------------------------------
+def may_withdraw(user, obj) -> bool:
+    """A record that submitted or reviewed records depend on (tracker.records) is deleted
+    by the office only, with a reason; a team leader may delete it only when nothing does."""
+    from tracker import records
+
+    return is_office(user) or not records.approved_dependents(obj)
+
+
+def can_delete_member(user, membership) -> bool:
+    return can_edit_branch(user, membership.branch) and may_withdraw(user, membership)
+
+
 # Dispatches --------------------------------------------------------------------------
 def can_create_dispatch(user) -> bool:
     return _has(user, "admin", "secretary", "team-leader")
@@ -90,6 +103,10 @@ def can_dispatch_to(user, project) -> bool:
 
 def can_edit_dispatch(user, dispatch) -> bool:
     return can_edit_project(user, dispatch.project)
+
+
+def can_delete_dispatch(user, dispatch) -> bool:
+    return can_edit_dispatch(user, dispatch) and may_withdraw(user, dispatch)
 
 
 # Deleted records and accounts --------------------------------------------------------

@@ -63,11 +63,36 @@ def update(obj, data: dict, expected_version: int | None, *, extra: dict | None 
     return changes
 
 
-def soft_delete(obj) -> None:
+def soft_delete(obj, reason: str = "", withdrawn: list[tuple[str, int]] | None = None) -> None:
+    """Delete softly; `reason` and what it `withdrew` (approved_dependents) go to history."""
     if obj.deleted_at is None:
         obj.deleted_at = clock.now()
         db.session.flush()
-        record(obj, "delete")
+        changes = {"reason": (None, reason)} if reason else {}
+        if withdrawn:
+            changes["withdrawn"] = (None, [f"{label}: {n}" for label, n in withdrawn])
+        record(obj, "delete", changes)
+
+
+# Records that submitted or reviewed records depend on ------------------------------------
+# A dispatch with talks, a person with talks or attendance, a branch with sessions… The
+# features holding the dependent records (talks, study) register a counter per record type;
+# the lower features that delete ask here without importing the higher ones.
+_DEPENDENTS: dict[str, list] = {}
+
+
+def dependents_of(table: str):
+    """Register `count(obj) -> [(label, n)]` of submitted or reviewed records that depend
+    on a record of `table` (the ledger shows them)."""
+    def register(count):
+        _DEPENDENTS.setdefault(table, []).append(count)
+        return count
+    return register
+
+
+def approved_dependents(obj) -> list[tuple[str, int]]:
+    """[(label, how many)] of the submitted or reviewed records that depend on `obj`."""
+    return [(label, n) for count in _DEPENDENTS.get(obj.__tablename__, ()) for label, n in count(obj) if n]
 
 
 def restore(obj) -> None:

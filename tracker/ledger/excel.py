@@ -154,6 +154,8 @@ def workbook(ledgers) -> bytes:
            ((b.branch.name, t) for b in ledgers for t in b.talks))
     _sheet(wb, _("Compliance"), COMPLIANCE,
            ((b.branch.name, row) for b in ledgers for row in _compliance_rows(b)))
+    _sheet(wb, _("Withdrawn"), paper.WITHDRAWN,
+           ((b.branch.name, w) for b in ledgers for w in b.withdrawn))
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

@@ -228,6 +228,15 @@ CHECKPOINTS_DUE = [
 ]
 
 
+WITHDRAWN = [
+    Column(_l("Record"), lambda w: w.record, width=40),
+    Column(_l("Why"), lambda w: w.because, width=30),
+    Column(_l("Withdrawn on"), lambda w: w.on.date() if w.on else None, "date", 12),
+    Column(_l("By"), lambda w: w.by, width=12),
+    Column(_l("Reason"), lambda w: w.reason, "long", 40),
+]
+
+
 def cells(columns: list[Column], row) -> list[str]:
     """A row as text, for the print view and Word."""
     return [show(c.value(row), c.kind) for c in columns]

@@ -15,6 +15,7 @@ from tracker.branches.models import Branch, Membership, branch_project
 from tracker.dispatches.models import Dispatch
 from tracker.due import DueFilters, DueItem, due_items
 from tracker.extensions import db
+from tracker.ledger import withdrawn
 from tracker.ledger.forms import Span
 from tracker.months import month_end
 from tracker.study import rules
@@ -36,6 +37,8 @@ class BranchLedger:
     lessons: list[rules.Due] = field(default_factory=list)
     talks_due: list[DueItem] = field(default_factory=list)
     checkpoints_due: list[DueItem] = field(default_factory=list)
+    #: records the ledger held until something they depended on was deleted
+    withdrawn: list[withdrawn.Withdrawn] = field(default_factory=list)
 
 
 def branches_for(user, span: Span) -> list[int]:
@@ -113,6 +116,7 @@ def load(branch_ids: list[int], span: Span, statuses: tuple[str, ...], *, reader
     for book in ledgers.values():
         book.talks.sort(key=lambda t: (t.talk_date, t.id))
     _add_compliance(ledgers, span)
+    withdrawn.add(ledgers, span, statuses)
     return list(ledgers.values())
 
 

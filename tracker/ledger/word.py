@@ -219,6 +219,11 @@ def _branch(body: Body, book, period: str, exported: str, first: bool) -> None:
         paper_form(body, paper.meeting_record(number, session), book.branch.name)
     for talk in book.talks:
         paper_form(body, paper.talk_record(talk), book.branch.name)
+    body.paragraph(_("Withdrawn records"), style="Heading1", new_page=True)
+    if book.withdrawn:
+        _grid(body, paper.WITHDRAWN, book.withdrawn)
+    else:
+        body.paragraph(_("Nothing was withdrawn."))
     body.paragraph(_("Compliance summary"), style="Heading1", new_page=True)
     for caption, columns, rows in paper.compliance_tables(book):
         body.paragraph(caption, style="Heading2")

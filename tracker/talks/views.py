@@ -14,7 +14,7 @@ from tracker.history.services import entries_for
 from tracker.people import queries as people_queries
 from tracker.projects import queries as project_queries
 from tracker.review import flows as review_flows
-from tracker.talks import queries, services
+from tracker.talks import dependents, queries, services  # noqa: F401  (dependents registers)
 from tracker.talks.cli import add_integrity_list
 from tracker.talks.forms import CHECKLIST_TYPES, TalkForm
 from tracker.talks.models import IntegrityListVersion, Talk
