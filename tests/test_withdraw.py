@@ -96,3 +96,16 @@ def test_a_ledger_with_nothing_withdrawn_says_so(client, team):
     sign_in(client, team["secretary"])
     page = client.get(f"/ledger/print?branch_id={team['branch'].id}").get_data(as_text=True)
     assert "Nothing was withdrawn." in page
+
+
+def test_the_branch_page_hides_remove_for_a_member_with_attendance(client, team, make_person, session):
+    from tracker.branches.models import Membership
+
+    newcomer = Membership(branch=team["branch"], person=make_person("新成员"), role="member",
+                          joined_on=team["branch"].approval_date)
+    session.add(newcomer)
+    session.flush()
+    sign_in(client, team["leader"])
+    page = client.get(f"/branches/{team['branch'].id}").get_data(as_text=True)
+    assert f"/branches/members/{team['membership'].id}/delete" not in page
+    assert f"/branches/members/{newcomer.id}/delete" in page

@@ -165,18 +165,14 @@ def can_read_ledger(user, branch) -> bool:
 
 
 # Due items and dashboard figures ---------------------------------------------------------
-def due_projects(user) -> Select | None:
-    """Project ids whose due items (and dashboard figures) the user sees; None for all."""
+def due_leader(user) -> int | None:
+    """The due items (and dashboard figures) a user sees: None for every project's, else
+    those of the projects this person id leads (`projects_led_by`; -1 leads none). The due
+    engine filters by it (`DueFilters.leader_person_id`)."""
     r = reach(user)
     if r == ALL:
         return None
-    return led_projects(user) if r == TEAM else select(-1)
-
-
-def in_due_scope(user, project_id_column) -> ColumnElement:
-    """Where-clause limiting a project id column to `due_projects(user)`."""
-    ids = due_projects(user)
-    return true() if ids is None else project_id_column.in_(ids)
+    return (user.person_id or -1) if r == TEAM and user.has_role("team-leader") else -1
 
 
 # Talks: everyone reads that a talk exists; its contents are personal ---------------------

@@ -47,7 +47,7 @@ class Scope:
 
     @property
     def leader_person_id(self) -> int | None:
-        return None if self.sees_all else (self.user.person_id or -1)
+        return None if self.sees_all else access.due_leader(self.user)
 
 
 def _sessions_in_scope(stmt, scope: Scope):
