@@ -30,15 +30,15 @@ READS = {
     "dispatch": ("/dispatches/{dispatch}", "{project_code}", EVERYONE, NOBODY),
     "study session": ("/study/{read_session}", TOPIC, READERS, {"other_leader"}),
     "study session list": ("/study/", TOPIC, READERS, NOBODY),
-    "study sessions on a person page": ("/people/{person}", TOPIC, READERS, NOBODY),
+    "study sessions on a person page": ("/people/{read_person}", TOPIC, READERS, NOBODY),
     # that the talk exists: its conductor's name on its page
     "talk exists": ("/talks/{read_talk}", "{conductor_name}", EVERYONE, NOBODY),
     "talk key points": ("/talks/{read_talk}", KEY_POINTS, CONTENTS, NOBODY),
     "talk concerns": ("/talks/{read_talk}", CONCERNS, CONTENTS, NOBODY),
     "talk in the list": ("/talks/", 'href="/talks/{read_talk}"', EVERYONE, NOBODY),
     "talk found by its key points": ("/talks/?q=" + KEY_POINTS, 'href="/talks/{read_talk}"', CONTENTS, NOBODY),
-    "talk contents on the dispatch page": ("/dispatches/{dispatch}", KEY_POINTS, NOBODY, NOBODY),
-    "talk contents on the person page": ("/people/{person}", KEY_POINTS, NOBODY, NOBODY),
+    "talk contents on the dispatch page": ("/dispatches/{read_dispatch}", KEY_POINTS, NOBODY, NOBODY),
+    "talk contents on the person page": ("/people/{read_person}", KEY_POINTS, NOBODY, NOBODY),
     "talk contents on the branch page": ("/branches/{branch}", KEY_POINTS, NOBODY, NOBODY),
     "talk contents on the dashboard": ("/", KEY_POINTS, NOBODY, NOBODY),
     "due item": ("/due/?state=all", "{person_name}", READERS, NOBODY),
@@ -51,15 +51,19 @@ READS = {
 
 def ids(world, getfixture) -> dict:
     make_talk, make_person = getfixture("make_talk"), getfixture("make_person")
-    make_session = getfixture("make_session")
-    dispatch = world["dispatch"]
+    make_session, make_dispatch = getfixture("make_session"), getfixture("make_dispatch")
+    # A second member of the team, so that the world's dispatch and membership carry no
+    # approved records (a team leader may still delete those in the access table).
+    person = make_person("谈话对象乙")
+    dispatch = make_dispatch(person, world["project"])
     # conducted by someone else than the team leader: the leader reads it by the team rule
     conductor = make_person("谈话人甲")
-    talk = make_talk(dispatch.person, conductor, dispatch=dispatch, status="reviewed",
+    talk = make_talk(person, conductor, dispatch=dispatch, status="reviewed",
                      key_points=KEY_POINTS, concerns=CONCERNS)
-    study = make_session(world["branch"], topic=TOPIC, status="submitted")
+    study = make_session(world["branch"], topic=TOPIC, status="submitted", attendance=[(person, "present", "")])
     return {
         "read_talk": talk.id, "read_session": study.id, "conductor_name": conductor.name,
+        "read_person": person.id, "read_dispatch": dispatch.id,
         "project_name": world["project"].name, "project_code": world["project"].code,
         "branch_name": world["branch"].name, "person_name": world["member"].name,
     }
