@@ -128,3 +128,9 @@ def test_search_does_not_match_hidden_contents(client, town):
         html = client.get("/talks/", query_string={"q": SECRET}).get_data(as_text=True)
         hits = sum(f'href="/talks/{t.id}"' in html for t in town["talks"][:2])
         assert hits == found, role
+
+
+def test_a_viewer_who_also_leads_a_team_reads_that_teams_talks(town, app, make_user):
+    both = make_user("viewer", "team-leader", person=town["users"]["leader_a"].person)
+    with app.test_request_context():
+        assert [access.can_read_talk_contents(both, t) for t in town["talks"]] == [True, False, True, False]

@@ -196,7 +196,8 @@ def talk_contents(user) -> ColumnElement:
     if reach(user) == NONE:
         return false()
     own = [Talk.conducted_by_id == (user.person_id or -1), Talk.author_id == user.id]
-    if reach(user) == TEAM:
+    # by role, not reach: a viewer who also leads a team reads their team's talks
+    if user.has_role("team-leader"):
         own.append(Talk.person_id.in_(
             select(Dispatch.person_id).where(Dispatch.deleted_at.is_(None),
                                              Dispatch.project_id.in_(led_projects(user)))
@@ -211,7 +212,7 @@ def can_read_talk_contents(user, talk) -> bool:
         return False
     if (user.person_id is not None and talk.conducted_by_id == user.person_id) or talk.author_id == user.id:
         return True
-    if reach(user) != TEAM:
+    if not user.has_role("team-leader"):
         return False
     from tracker.extensions import db
     from tracker.talks.models import Talk
