@@ -18,7 +18,7 @@ from tracker.due import DueFilters, due_items
 from tracker.history.models import HistoryEntry
 from tracker.study import rules
 
-SHEETS = ["Roster", "Sessions", "Attendance", "Talks", "Compliance"]
+SHEETS = ["Roster", "Sessions", "Attendance", "Talks", "Compliance", "Withdrawn"]
 
 
 @pytest.fixture

@@ -101,6 +101,9 @@ def load(instance_path: Path) -> dict:
         "UPLOAD_MAX_BYTES": upload_max,
         # The whole request: a form with several files at the per-file limit, plus the text.
         "MAX_CONTENT_LENGTH": upload_max * _int("TRACKER_UPLOAD_MAX_FILES", 8) + 1024 * 1024,
+        # Four eyes: nobody approves a record they wrote, conducted or are the subject of;
+        # "1" lets a bureau with a single secretary do so, and marks each such approval.
+        "REVIEW_ALLOW_SELF_APPROVAL": os.environ.get("REVIEW_ALLOW_SELF_APPROVAL") == "1",
         # The "all branches" ledger is refused above this many sessions and talks (issue 5).
         "LEDGER_MAX_RECORDS": _int("TRACKER_LEDGER_MAX_RECORDS", 3000),
         # Laying out a PDF costs about a tenth of a second per session or talk: above this

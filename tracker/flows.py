@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import abort, flash, redirect, render_template
+from flask import abort, flash, redirect, render_template, request
 from flask_babel import gettext as _
 from sqlalchemy.orm.exc import StaleDataError
 
 from tracker import records
 from tracker.auth.forms import EmptyForm
 from tracker.extensions import db
+from tracker.forms import DeleteForm
 from tracker.history.services import jsonable
 
 
@@ -77,12 +78,28 @@ def _display(field, value) -> str:
 
 
 def delete_page(obj, success_url: str):
-    if not EmptyForm().validate_on_submit():
-        abort(400)
-    records.soft_delete(obj)
+    """POST only. A record that submitted or reviewed records depend on is deleted only with
+    a reason: the first POST (the Delete button) answers with a page that lists them and
+    asks for it; the reason and what was withdrawn go to history, and the ledger lists it."""
+    form = DeleteForm()
+    if not form.validate_on_submit():
+        if form.csrf_token.errors or "reason" not in request.form:
+            abort(400)
+        return _withdraw_page(obj, form, success_url, records.approved_dependents(obj), 400)
+    dependents = records.approved_dependents(obj)
+    reason = (form.reason.data or "").strip()
+    if dependents and not reason:
+        if "reason" in request.form:
+            form.reason.errors = [_("Give the reason for withdrawing these records.")]
+        return _withdraw_page(obj, form, success_url, dependents, 400 if "reason" in request.form else 200)
+    records.soft_delete(obj, reason=reason, withdrawn=dependents)
     db.session.commit()
     flash(_("Deleted. An admin can restore it."), "info")
     return redirect(success_url)
+
+
+def _withdraw_page(obj, form, back: str, dependents, status: int):
+    return render_template("withdraw.html", obj=obj, form=form, back=back, dependents=dependents), status
 
 
 def restore_page(obj, success_url: str):

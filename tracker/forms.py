@@ -3,8 +3,15 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, SelectField, SelectMultipleField, StringField, SubmitField
-from wtforms.validators import ValidationError
+from wtforms import (
+    HiddenField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import Length, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 
@@ -28,6 +35,13 @@ class RecordForm(FlaskForm):
 
     def opened_version(self) -> int | None:
         return int(self.version.data) if (self.version.data or "").isdigit() else None
+
+
+class DeleteForm(FlaskForm):
+    """A delete button's POST; the reason is asked for when approved records depend on the
+    record (tracker.flows.delete_page)."""
+
+    reason = TextAreaField(_l("Reason"), validators=[Length(max=500)])
 
 
 class MultiCheckboxField(SelectMultipleField):

@@ -7,6 +7,25 @@ branches, memberships and dispatches; account management is admin only.
 """
 from __future__ import annotations
 
+# Who may READ what (predicates and query filters, the team rule) lives in tracker.access;
+# re-exported here so views and templates ask one module.
+from tracker.access import (  # noqa: F401
+    can_read,
+    can_read_branch,
+    can_read_branch_sessions,
+    can_read_dispatch,
+    can_read_ledger,
+    can_read_person,
+    can_read_project,
+    can_read_session,
+    can_read_talk,
+    can_read_talk_contents,
+    is_office,
+    leads,
+    leads_branch,
+    sees_everything,
+)
+
 
 def _signed_in(user) -> bool:
     return bool(user and user.is_authenticated)
@@ -14,25 +33,6 @@ def _signed_in(user) -> bool:
 
 def _has(user, *roles: str) -> bool:
     return _signed_in(user) and user.has_role(*roles)
-
-
-def is_office(user) -> bool:
-    """Admins and secretaries, who may edit every record."""
-    return _has(user, "admin", "secretary")
-
-
-def can_read(user) -> bool:
-    return _signed_in(user)
-
-
-def leads(user, project) -> bool:
-    """The user is a team leader and this project's team leader."""
-    return (
-        _has(user, "team-leader")
-        and user.person_id is not None
-        and project is not None
-        and project.team_leader_id == user.person_id
-    )
 
 
 # People ------------------------------------------------------------------------------
@@ -64,7 +64,7 @@ def can_create_branch(user) -> bool:
 
 
 def can_edit_branch(user, branch) -> bool:
-    return is_office(user) or any(leads(user, p) for p in branch.projects)
+    return is_office(user) or leads_branch(user, branch)
 
 
 def can_approve_branch(user, branch) -> bool:
@@ -79,6 +79,19 @@ def can_delete_branch(user, branch) -> bool:
     return is_office(user)
 
 
+# Deleting what approved records depend on ---------------------------------------------
+def may_withdraw(user, obj) -> bool:
+    """A record that submitted or reviewed records depend on (tracker.records) is deleted
+    by the office only, with a reason; a team leader may delete it only when nothing does."""
+    from tracker import records
+
+    return is_office(user) or not records.approved_dependents(obj)
+
+
+def can_delete_member(user, membership) -> bool:
+    return can_edit_branch(user, membership.branch) and may_withdraw(user, membership)
+
+
 # Dispatches --------------------------------------------------------------------------
 def can_create_dispatch(user) -> bool:
     return _has(user, "admin", "secretary", "team-leader")
@@ -90,6 +103,10 @@ def can_dispatch_to(user, project) -> bool:
 
 def can_edit_dispatch(user, dispatch) -> bool:
     return can_edit_project(user, dispatch.project)
+
+
+def can_delete_dispatch(user, dispatch) -> bool:
+    return can_edit_dispatch(user, dispatch) and may_withdraw(user, dispatch)
 
 
 # Deleted records and accounts --------------------------------------------------------
@@ -112,28 +129,35 @@ def can_review_record(user, record) -> bool:
     return record.deleted_at is None and record.status == "submitted" and can_review(user)
 
 
+def is_party_to(user, record) -> bool:
+    """The user wrote the record, or (through their person) conducted it, recorded it or is
+    its subject: four eyes say someone else approves it."""
+    if record.author_id is not None and record.author_id == user.id:
+        return True
+    person_id = getattr(user, "person_id", None)
+    return person_id is not None and any(
+        getattr(record, column) == person_id for column in record.party_person_columns
+    )
+
+
+def self_approval_allowed() -> bool:
+    """A bureau with a single secretary may let them approve their own records."""
+    from flask import current_app
+
+    return bool(current_app.config.get("REVIEW_ALLOW_SELF_APPROVAL"))
+
+
+def can_approve_record(user, record) -> bool:
+    """Approve (not only return) this record: never one's own, unless the setting allows it."""
+    return can_review_record(user, record) and (not is_party_to(user, record) or self_approval_allowed())
+
+
 def can_reopen_record(user, record) -> bool:
     """Reopen this reviewed, locked record."""
     return record.deleted_at is None and record.status == "reviewed" and can_review(user)
 
 
-# Study sessions (issue 3) ------------------------------------------------------------
-# Viewers, secretaries and admins read every session; a team leader reads and logs the
-# sessions of the branches they may edit (those of projects they lead) and no others.
-def sees_everything(user) -> bool:
-    """Admins, secretaries and viewers see every branch's sessions, talks, due items,
-    dashboard figures and ledgers; a team leader sees those of the projects they lead."""
-    return _has(user, "admin", "secretary", "viewer")
-
-
-def can_read_branch_sessions(user, branch) -> bool:
-    return sees_everything(user) or (_signed_in(user) and can_edit_branch(user, branch))
-
-
-def can_read_session(user, session) -> bool:
-    return can_read_branch_sessions(user, session.branch)
-
-
+# Study sessions ----------------------------------------------------------------------
 def can_log_session(user, branch) -> bool:
     """Log a new session for this branch (it must be approved to hold one)."""
     return (
@@ -186,7 +210,7 @@ def can_submit_talk(user, talk) -> bool:
 # branch's sessions may export it: viewers, secretaries and admins every branch, a team
 # leader the branches of the projects they lead.
 def can_export_ledger(user, branch) -> bool:
-    return branch.deleted_at is None and can_read_branch_sessions(user, branch)
+    return can_read_ledger(user, branch)
 
 # The review dashboard (issue 5) shows everything to those who `sees_everything`, else the
 # user's own projects and the branches serving them.

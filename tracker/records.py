@@ -2,6 +2,10 @@
 restore, each recorded in history. Services of the features build on these; views commit."""
 from __future__ import annotations
 
+from sqlalchemy import event, inspect
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import flag_modified
+
 from tracker import clock
 from tracker.extensions import db
 from tracker.history.services import jsonable, record
@@ -59,11 +63,36 @@ def update(obj, data: dict, expected_version: int | None, *, extra: dict | None 
     return changes
 
 
-def soft_delete(obj) -> None:
+def soft_delete(obj, reason: str = "", withdrawn: list[tuple[str, int]] | None = None) -> None:
+    """Delete softly; `reason` and what it `withdrew` (approved_dependents) go to history."""
     if obj.deleted_at is None:
         obj.deleted_at = clock.now()
         db.session.flush()
-        record(obj, "delete")
+        changes = {"reason": (None, reason)} if reason else {}
+        if withdrawn:
+            changes["withdrawn"] = (None, [f"{label}: {n}" for label, n in withdrawn])
+        record(obj, "delete", changes)
+
+
+# Records that submitted or reviewed records depend on ------------------------------------
+# A dispatch with talks, a person with talks or attendance, a branch with sessions… The
+# features holding the dependent records (talks, study) register a counter per record type;
+# the lower features that delete ask here without importing the higher ones.
+_DEPENDENTS: dict[str, list] = {}
+
+
+def dependents_of(table: str):
+    """Register `count(obj) -> [(label, n)]` of submitted or reviewed records that depend
+    on a record of `table` (the ledger shows them)."""
+    def register(count):
+        _DEPENDENTS.setdefault(table, []).append(count)
+        return count
+    return register
+
+
+def approved_dependents(obj) -> list[tuple[str, int]]:
+    """[(label, how many)] of the submitted or reviewed records that depend on `obj`."""
+    return [(label, n) for count in _DEPENDENTS.get(obj.__tablename__, ()) for label, n in count(obj) if n]
 
 
 def restore(obj) -> None:
@@ -71,3 +100,49 @@ def restore(obj) -> None:
         obj.deleted_at = None
         db.session.flush()
         record(obj, "restore")
+
+
+# Children and links are part of their owner's version -----------------------------------
+# An edit that changes only a session's attendance, a project's checkpoints, a branch's
+# projects or members, or a talk's checklist writes no column of the owner, so the owner's
+# version would not move and a second save from the same loaded version would silently win.
+# Models declare what belongs to them; one hook bumps the owner's version (an UPDATE with
+# the database's version check) whenever such rows change, whichever service changed them.
+#   child model:  __version_owner__ = "relationship to the owner"
+#   owner model:  __version_links__ = ("many-to-many collection", …)
+def _owner_of(session, obj, name: str):
+    owner = getattr(obj, name, None)
+    if owner is None:
+        # a row taken out of its owner's collection no longer points to it
+        deleted = inspect(obj).attrs[name].history.deleted
+        owner = deleted[0] if deleted else None
+    if owner is None:
+        # a new row given only its owner's id
+        relation = inspect(type(obj)).relationships[name]
+        (column,) = relation.local_columns
+        owner_id = getattr(obj, inspect(type(obj)).get_property_by_column(column).key)
+        owner = session.get(relation.mapper.class_, owner_id) if owner_id is not None else None
+    return owner
+
+
+def changed_owners(session) -> set:
+    owners = set()
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        name = getattr(type(obj), "__version_owner__", None)
+        if name and (obj in session.new or obj in session.deleted or session.is_modified(obj)):
+            if (owner := _owner_of(session, obj, name)) is not None:
+                owners.add(owner)
+    for obj in session.dirty:
+        links = getattr(type(obj), "__version_links__", ())
+        if any(inspect(obj).attrs[name].history.has_changes() for name in links):
+            owners.add(obj)
+    return {o for o in owners if o not in session.new and o not in session.deleted}
+
+
+@event.listens_for(Session, "before_flush")
+def _bump_owner_versions(session, _context, _instances) -> None:
+    for owner in changed_owners(session):
+        owner.updated_at = clock.now()
+        # even when the time is unchanged: the UPDATE … SET version = n + 1 WHERE version = n
+        # is the point
+        flag_modified(owner, "updated_at")

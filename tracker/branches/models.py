@@ -20,6 +20,8 @@ branch_project = Table(
 
 class Branch(Tracked, Base):
     __tablename__ = "branch"
+    #: its projects are part of its version (tracker.records)
+    __version_links__ = ("projects",)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(100), index=True)
@@ -49,6 +51,8 @@ class Membership(Tracked, Base):
     """A person's part in a temporary branch, with their role and dates."""
 
     __tablename__ = "membership"
+    #: a change of a member is a change of the branch (tracker.records)
+    __version_owner__ = "branch"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     branch_id: Mapped[int] = mapped_column(ForeignKey("branch.id"), index=True)

@@ -245,7 +245,7 @@ def edit_member(membership_id: int):
 @login_required
 def delete_member(membership_id: int):
     membership = get_or_404(Membership, membership_id)
-    require(perm.can_edit_branch(current_user, membership.branch))
+    require(perm.can_delete_member(current_user, membership))
     return delete_page(membership, url_for("branches.detail", branch_id=membership.branch_id))
 
 

@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 from sqlalchemy import and_, case, extract, func, or_, select
 
-from tracker import clock, vocab
+from tracker import access, clock, vocab
 from tracker.branches.models import Branch
 from tracker.dashboard.periods import Period
 from tracker.due import ACTION_STATES, DueFilters, DueItem, due_items, state_of
@@ -28,7 +28,6 @@ from tracker.months import add_months
 from tracker.people.models import Person
 from tracker.projects import rules as project_rules
 from tracker.projects.models import Project
-from tracker.study import queries as study_queries
 from tracker.study import rules as study_rules
 from tracker.study.models import Attendance, StudySession
 from tracker.talks import queries as talk_queries
@@ -48,13 +47,13 @@ class Scope:
 
     @property
     def leader_person_id(self) -> int | None:
-        return None if self.sees_all else (self.user.person_id or -1)
+        return None if self.sees_all else access.due_leader(self.user)
 
 
 def _sessions_in_scope(stmt, scope: Scope):
     """A statement over StudySession cut to the scope (as the study list cuts it)."""
     if not scope.sees_all:
-        stmt = stmt.where(StudySession.branch_id.in_(study_queries.branches_led_by(scope.user)))
+        stmt = access.readable_sessions(scope.user, stmt)
     if scope.branch_id is not None:
         stmt = stmt.where(StudySession.branch_id == scope.branch_id)
     return stmt
@@ -215,7 +214,7 @@ class BranchGaps:
 def _branches_in_scope(scope: Scope):
     stmt = select(Branch.id, Branch.name).where(Branch.deleted_at.is_(None))
     if not scope.sees_all:
-        stmt = stmt.where(Branch.id.in_(study_queries.branches_led_by(scope.user)))
+        stmt = access.readable_ledger_branches(scope.user, stmt)
     if scope.branch_id is not None:
         stmt = stmt.where(Branch.id == scope.branch_id)
     return stmt
@@ -320,7 +319,7 @@ def projects_needing_branch(scope: Scope, period: Period) -> list:
         and_(Project.start_date <= period.last, Project.end_date >= period.first),
     )
     if not scope.sees_all:
-        stmt = stmt.where(Project.team_leader_id == scope.leader_person_id)
+        stmt = stmt.where(Project.id.in_(access.projects_led_by(scope.leader_person_id)))
     needed = project_rules.branch_needed(list(db.session.scalars(stmt)))
     if not needed:
         return []

@@ -10,7 +10,7 @@ from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import select
 
-from tracker import clock, memo, vocab
+from tracker import access, clock, memo, vocab
 from tracker import permissions as perm
 from tracker.dashboard import charts, figures, periods
 from tracker.extensions import db
@@ -79,7 +79,7 @@ def _figures(scope: figures.Scope, period: periods.Period, today: dt.date) -> di
         mine = db.session.execute(
             select(Project.id, Project.code, Project.name, Project.status)
             .where(Project.deleted_at.is_(None), Project.status != "closed",
-                   Project.team_leader_id == scope.user.person_id)
+                   Project.id.in_(access.led_projects(scope.user)))
             .order_by(Project.start_date)
         ).all()
     gaps = figures.study_gaps(scope, period, today)

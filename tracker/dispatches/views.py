@@ -111,7 +111,7 @@ def edit(dispatch_id: int):
 @login_required
 def delete(dispatch_id: int):
     dispatch = get_or_404(Dispatch, dispatch_id)
-    require(perm.can_edit_dispatch(current_user, dispatch))
+    require(perm.can_delete_dispatch(current_user, dispatch))
     return delete_page(dispatch, url_for("projects.detail", project_id=dispatch.project_id))
 
 

@@ -22,7 +22,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, or_, select
 
-from tracker import clock, vocab
+from tracker import access, clock, vocab
 from tracker.branches.models import Branch, branch_project
 from tracker.dispatches.models import Dispatch
 from tracker.due.rules import CHECKPOINT_KINDS, TALK_KINDS, checkpoint_due_dates, state_of, talk_due_dates
@@ -147,7 +147,7 @@ def _project_conditions(filters: DueFilters) -> list:
     if filters.project_ids is not None:
         conditions.append(Project.id.in_(sorted(filters.project_ids) or [-1]))
     if filters.leader_person_id is not None:
-        conditions.append(Project.team_leader_id == filters.leader_person_id)
+        conditions.append(Project.id.in_(access.projects_led_by(filters.leader_person_id)))
     if filters.branch_id is not None:
         conditions.append(Project.id.in_(
             select(branch_project.c.project_id).where(branch_project.c.branch_id == filters.branch_id)

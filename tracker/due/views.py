@@ -7,7 +7,7 @@ from dataclasses import replace
 from flask import Blueprint, current_app, render_template, request
 from flask_login import current_user, login_required
 
-from tracker import memo, vocab
+from tracker import access, memo, vocab
 from tracker import permissions as perm
 from tracker.branches import queries as branch_queries
 from tracker.due.engine import CHECKPOINT_KINDS, TALK_KINDS, DueFilters, DueItem, due_items
@@ -35,7 +35,7 @@ def _date_arg(name: str) -> dt.date | None:
 def filters_from_request(args) -> DueFilters:
     state = args.get("state", "action")
     states = STATE_GROUPS.get(state) or (frozenset({state}) if state in vocab.DUE_STATES else None)
-    leader = None if perm.sees_everything(current_user) else (current_user.person_id or -1)
+    leader = access.due_leader(current_user)
     return DueFilters(
         kinds=WHAT.get(args.get("what", "talks"), WHAT["talks"]),
         states=states,

@@ -53,7 +53,7 @@ SESSIONS = [
     Column(_l("Guests"), _session_attr("guests"), "long", 20),
     Column(_l("Content and minutes"), _session_attr("content"), "long", 50),
     Column(_l("Resolutions and follow-up"), _session_attr("resolutions"), "long", 40),
-    Column(_l("Status"), lambda row: paper.status_text(row[1].status), width=16),
+    Column(_l("Status"), lambda row: paper.status_text(row[1].status, row[1].self_approved), width=16),
 ]
 ATTENDANCE = [
     Column(_l("No."), lambda row: row[0], "int", 6),
@@ -79,7 +79,7 @@ TALKS = [
     Column(_l("Follow-up"), lambda t: t.follow_up, "long", 30),
     Column(_l("Follow-up due"), lambda t: t.follow_up_due, "date", 12),
     Column(_l("Recorder"), lambda t: t.recorder.name if t.recorder else "", width=10),
-    Column(_l("Status"), lambda t: paper.status_text(t.status), width=16),
+    Column(_l("Status"), lambda t: paper.status_text(t.status, t.self_approved), width=16),
 ]
 COMPLIANCE = [
     Column(_l("Rule"), lambda r: r[0], width=24),
@@ -179,6 +179,8 @@ def workbook(ledgers) -> bytes:
            ((b.branch.name, t) for b in ledgers for t in b.talks))
     _sheet(wb, _("Compliance"), COMPLIANCE,
            ((b.branch.name, row) for b in ledgers for row in _compliance_rows(b)))
+    _sheet(wb, _("Withdrawn"), paper.WITHDRAWN,
+           ((b.branch.name, w) for b in ledgers for w in b.withdrawn))
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

@@ -71,9 +71,11 @@ def join(items, *, strong: bool = False) -> str:
     return ("; " if strong else ", ").join(items)
 
 
-def status_text(status: str) -> str:
+def status_text(status: str, self_approved: bool = False) -> str:
     if status == "submitted":
         return _("Submitted, not yet reviewed")
+    if status == "reviewed" and self_approved:
+        return _("Reviewed (approved by a party to the record)")
     return label(STATUSES, status)
 
 
@@ -95,7 +97,7 @@ def meeting_record(number: int, s: StudySession) -> PaperForm:
          (_("Time"), f"{show(s.start_time, 'time')}–{show(s.end_time, 'time')}")),
         ((_("Place"), s.place),),
         ((_("Host"), s.host), (_("Recorder"), s.recorder)),
-        ((_("Speaker"), s.speaker), (_("Status"), status_text(s.status))),
+        ((_("Speaker"), s.speaker), (_("Status"), status_text(s.status, s.self_approved))),
         ((_("Expected attendance"), str(s.expected_count)), (_("Actual attendance"), str(s.actual_count))),
         ((_("Present"), join(present)),),
         ((_("Absentees and reasons"), join(away, strong=True) or _("None")),),
@@ -149,7 +151,7 @@ def talk_record(talk: Talk) -> PaperForm:
         ((key, talk.key_points),),
         ((concerns, talk.concerns),),
         ((follow, follow_up),),
-        ((_("Recorder"), talk.recorder.name if talk.recorder else ""), (_("Status"), status_text(talk.status))),
+        ((_("Recorder"), talk.recorder.name if talk.recorder else ""), (_("Status"), status_text(talk.status, talk.self_approved))),
     ]
     return PaperForm(
         title=_("Talk record"), heading=f"{by} → {whom}", rows=rows, pending=talk.status == "submitted",
@@ -221,6 +223,15 @@ CHECKPOINTS_DUE = [
     Column(_l("Due"), lambda i: i.due_on, "date", 12),
     Column(_l("Done on"), lambda i: i.done_on, "date", 12),
     Column(_l("State"), lambda i: label(vocab.DUE_STATES, i.state), width=12),
+]
+
+
+WITHDRAWN = [
+    Column(_l("Record"), lambda w: w.record, width=40),
+    Column(_l("Why"), lambda w: w.because, width=30),
+    Column(_l("Withdrawn on"), lambda w: w.on.date() if w.on else None, "date", 12),
+    Column(_l("By"), lambda w: w.by, width=12),
+    Column(_l("Reason"), lambda w: w.reason, "long", 40),
 ]
 
 

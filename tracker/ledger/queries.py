@@ -10,16 +10,15 @@ from flask import current_app
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from tracker import clock, vocab
-from tracker import permissions as perm
+from tracker import access, clock, vocab
 from tracker.branches.models import Branch, Membership, branch_project
 from tracker.dispatches.models import Dispatch
 from tracker.due import DueFilters, DueItem, due_items
 from tracker.extensions import db
+from tracker.ledger import withdrawn
 from tracker.ledger.forms import Span
 from tracker.study import rules
 from tracker.study.models import Attendance, StudySession
-from tracker.study.queries import branches_led_by
 from tracker.talks.models import Talk
 
 #: officers first, in the order of vocab.BRANCH_ROLES
@@ -33,12 +32,14 @@ class BranchLedger:
     members: list[Membership] = field(default_factory=list)
     #: (number in the period, session), oldest first
     sessions: list[tuple[int, StudySession]] = field(default_factory=list)
-    talks: list[Talk] = field(default_factory=list)
+    talks: list[Talk | SealedTalk] = field(default_factory=list)
     #: (rule, its months or quarters overlapping the period) for every rule of the table,
     #: in its order; a type the branch marked as not applicable has None instead of a list
     session_dues: list[tuple[rules.Rule, list[rules.Due] | None]] = field(default_factory=list)
     talks_due: list[DueItem] = field(default_factory=list)
     checkpoints_due: list[DueItem] = field(default_factory=list)
+    #: records the ledger held until something they depended on was deleted
+    withdrawn: list[withdrawn.Withdrawn] = field(default_factory=list)
 
 
 def branches_for(user, span: Span) -> list[int]:
@@ -49,9 +50,7 @@ def branches_for(user, span: Span) -> list[int]:
         Branch.approval_date <= span.last,
         or_(Branch.dissolved_on.is_(None), Branch.dissolved_on >= span.first),
     )
-    if not perm.sees_everything(user):
-        stmt = stmt.where(Branch.id.in_(branches_led_by(user)))
-    return list(db.session.scalars(stmt))
+    return list(db.session.scalars(access.readable_ledger_branches(user, stmt)))
 
 
 def record_count(branch_ids: list[int], span: Span, statuses: tuple[str, ...]) -> int:
@@ -72,8 +71,32 @@ def record_count(branch_ids: list[int], span: Span, statuses: tuple[str, ...]) -
     return sessions + talks
 
 
-def load(branch_ids: list[int], span: Span, statuses: tuple[str, ...]) -> list[BranchLedger]:
-    """The ledgers of these branches for the period, in the order of branch names."""
+class SealedTalk:
+    """A talk as a reader who may not read its contents sees it: type, date, place, who
+    conducted it and with whom, its state — and, instead of what was said, a note saying why."""
+
+    sealed = True
+
+    def __init__(self, talk: Talk):
+        self._talk = talk
+
+    def __getattr__(self, name: str):
+        if name == "key_points":
+            from flask_babel import gettext as _
+
+            return _("Not shown: the contents of a talk are personal.")
+        if name in ("concerns", "follow_up"):
+            return ""
+        if name == "follow_up_due":
+            return None
+        if name == "integrity_items":
+            return []
+        return getattr(self._talk, name)
+
+
+def load(branch_ids: list[int], span: Span, statuses: tuple[str, ...], *, reader) -> list[BranchLedger]:
+    """The ledgers of these branches for the period, in the order of branch names; the
+    talks whose contents `reader` may not read come as SealedTalk."""
     branches = db.session.scalars(
         select(Branch).where(Branch.id.in_(branch_ids))
         .options(selectinload(Branch.projects),
@@ -87,11 +110,14 @@ def load(branch_ids: list[int], span: Span, statuses: tuple[str, ...]) -> list[B
     for s in _sessions(ids, span, statuses):
         book = ledgers[s.branch_id]
         book.sessions.append((len(book.sessions) + 1, s))
-    for branch_id, talk in _talks(ids, span, statuses):
-        ledgers[branch_id].talks.append(talk)
+    pairs = _talks(ids, span, statuses)
+    readable = access.talks_with_contents(reader, [talk.id for _b, talk in pairs])
+    for branch_id, talk in pairs:
+        ledgers[branch_id].talks.append(talk if talk.id in readable else SealedTalk(talk))
     for book in ledgers.values():
         book.talks.sort(key=lambda t: (t.talk_date, t.id))
     _add_compliance(ledgers, span)
+    withdrawn.add(ledgers, span, statuses)
     return list(ledgers.values())
 
 

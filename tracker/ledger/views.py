@@ -60,7 +60,7 @@ def _ledgers(form: LedgerForm, branch):
         limit = current_app.config["LEDGER_MAX_RECORDS"]
         if queries.record_count(ids, span, form.statuses()) > limit:
             raise TooBig(limit)
-    return span, queries.load(ids, span, form.statuses())
+    return span, queries.load(ids, span, form.statuses(), reader=current_user)
 
 
 @bp.errorhandler(TooBig)

@@ -232,6 +232,11 @@ def _branch(body: Body, photos: Photos, book, period: str) -> None:
         photos.add(body, number, session)
     for talk in book.talks:
         talk_record(body, talk, book)
+    body.paragraph(_("Withdrawn records"), style="Heading1", new_page=True)
+    if book.withdrawn:
+        _grid(body, paper.WITHDRAWN, book.withdrawn)
+    else:
+        body.paragraph(_("Nothing was withdrawn."))
     body.paragraph(_("Compliance summary"), style="Heading1", new_page=True,
                    bookmark=sheets.anchor(b, "compliance"))
     for caption, columns, rows in paper.compliance_tables(book):

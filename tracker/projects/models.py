@@ -41,6 +41,8 @@ class IntegrityCheckpoint(Base):
     """One of a project's integrity checkpoints (INTEGRITY.md), with the day it was done."""
 
     __tablename__ = "integrity_checkpoint"
+    #: a checkpoint's date or note is part of the project's version (tracker.records)
+    __version_owner__ = "project"
     __table_args__ = (UniqueConstraint("project_id", "kind"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)

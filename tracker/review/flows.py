@@ -3,7 +3,9 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template
 from flask_babel import gettext as _
+from flask_login import current_user
 
+from tracker import permissions as perm
 from tracker import records
 from tracker.auth.forms import EmptyForm
 from tracker.extensions import db
@@ -29,7 +31,10 @@ def submit_page(obj, success_url: str):
 def decide_page(obj, template: str, success_url: str, **ctx):
     """GET: the record with Approve / Return. POST: apply the decision."""
     form = ReviewForm()
+    may_approve = perm.can_approve_record(current_user, obj)
     if form.validate_on_submit():
+        if form.approve.data and not may_approve:
+            abort(403)
         try:
             if form.approve.data:
                 services.approve(obj, (form.comment.data or "").strip(), form.opened_version())
@@ -41,7 +46,7 @@ def decide_page(obj, template: str, success_url: str, **ctx):
             db.session.rollback()
             form.form_errors.append(_("The record changed while you were reviewing it. Look again, then decide."))
             form.version.data = str(obj.version)
-            return render_template(template, form=form, obj=obj, **ctx), 409
+            return render_template(template, form=form, obj=obj, may_approve=may_approve, **ctx), 409
         except records.Invalid as exc:
             db.session.rollback()
             (form[exc.field].errors if exc.field else form.form_errors).append(exc.message)
@@ -52,7 +57,7 @@ def decide_page(obj, template: str, success_url: str, **ctx):
     elif not form.is_submitted():
         form.version.data = str(obj.version)
     status = 400 if form.is_submitted() else 200
-    return render_template(template, form=form, obj=obj, **ctx), status
+    return render_template(template, form=form, obj=obj, may_approve=may_approve, **ctx), status
 
 
 def reopen_page(obj, template: str, success_url: str, **ctx):

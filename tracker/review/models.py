@@ -6,6 +6,7 @@ import datetime as dt
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import false as sql_false
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 STATUSES = {
@@ -29,6 +30,12 @@ class Reviewable:
     reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     #: the reviewer's comment when returning, or the reason given when reopening
     review_comment: Mapped[str] = mapped_column(Text, default="")
+    #: approved by someone who wrote, conducted or is the subject of the record, which only
+    #: REVIEW_ALLOW_SELF_APPROVAL permits; the ledger says so next to the status
+    self_approved: Mapped[bool] = mapped_column(default=False, server_default=sql_false())
+
+    #: columns naming the people a record is about or was held by (who may not approve it)
+    party_person_columns: tuple[str, ...] = ()
 
     @declared_attr
     def author(cls):

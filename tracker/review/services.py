@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from tracker import clock, records
+from tracker import permissions as perm
 from tracker.extensions import db
 from tracker.history.services import record
 
@@ -35,12 +36,16 @@ def _step(obj, step: str, comment: str = "", version: int | None = None) -> None
     elif step in ("approve", "return"):
         obj.reviewed_at = now
         obj.reviewed_by_id = current_user.id
+    self_approved = step == "approve" and perm.is_party_to(current_user, obj)
+    obj.self_approved = self_approved
     if step in ("return", "reopen", "approve"):
         obj.review_comment = comment
     db.session.flush()
     changes = {"status": (before, target)}
     if comment:
         changes["comment"] = ("", comment)
+    if self_approved:
+        changes["self_approved"] = (False, True)
     record(obj, step, changes)
 
 

@@ -69,6 +69,8 @@ class Attendance(Base):
     """One branch member at one session. Its changes are kept in the session's history."""
 
     __tablename__ = "attendance"
+    #: attendance is part of the session's version (tracker.records)
+    __version_owner__ = "session"
     __table_args__ = (UniqueConstraint("session_id", "person_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -6,10 +6,9 @@ import datetime as dt
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import joinedload
 
+from tracker import access, vocab
 from tracker import permissions as perm
-from tracker import vocab
-from tracker.branches.models import Branch, branch_project
-from tracker.projects.models import Project
+from tracker.branches.models import Branch
 from tracker.review.models import STATUSES
 from tracker.study.models import Attachment, Attendance, StudySession
 from tracker.study.rules import COUNTED
@@ -17,20 +16,12 @@ from tracker.study.rules import COUNTED
 
 def branches_led_by(user) -> Select:
     """Ids of the branches serving a project this user leads as team leader."""
-    return (
-        select(branch_project.c.branch_id)
-        .join(Project, Project.id == branch_project.c.project_id)
-        .where(Project.team_leader_id == (user.person_id or -1), Project.deleted_at.is_(None))
-    )
+    return access.led_branches(user)
 
 
 def visible(stmt: Select, user) -> Select:
     """Limit a statement over StudySession to the sessions this user may read."""
-    if perm.sees_everything(user) or perm.is_office(user):
-        return stmt
-    if user.has_role("team-leader"):
-        return stmt.where(StudySession.branch_id.in_(branches_led_by(user)))
-    return stmt.where(False)
+    return access.readable_sessions(user, stmt)
 
 
 def parse_month(text: str | None) -> dt.date | None:
@@ -104,8 +95,8 @@ def branch_choices(user, *, for_logging: bool) -> Select:
         stmt = stmt.where(Branch.status != "proposed")
         if not perm.is_office(user):
             stmt = stmt.where(Branch.id.in_(branches_led_by(user)))
-    elif not (perm.sees_everything(user) or perm.is_office(user)):
-        stmt = stmt.where(Branch.id.in_(branches_led_by(user)))
+    else:
+        stmt = access.readable_ledger_branches(user, stmt)
     return stmt
 
 

@@ -101,9 +101,6 @@ def update_session(session: StudySession, data: dict, rows, version: int | None,
         raise records.Invalid(None, _("This session is locked while it is under review or reviewed."))
     check_branch_day(session.branch, data["held_on"])
     extra = _set_attendance(session, rows)
-    if extra:
-        # attendance lives in its own table; bump the session's version all the same
-        session.updated_at = clock.now()
     records.update(session, data, version, extra=extra)
     _attach(session, files)
     return session

@@ -27,7 +27,7 @@ from tracker.flows import delete_page, form_page, restore_page
 from tracker.history.services import entries_for
 from tracker.review import flows as review_flows
 from tracker.review import services as review_services
-from tracker.study import queries, services
+from tracker.study import dependents, queries, services  # noqa: F401  (dependents registers itself)
 from tracker.study.forms import StudySessionForm, attendance_rows
 from tracker.study.models import Attachment, Attendance, StudySession
 from tracker.study.storage import get_store

@@ -74,6 +74,8 @@ class Talk(Reviewable, Tracked, Base):
     """A talk record (谈话记录); pre- and post-dispatch talks belong to a dispatch."""
 
     __tablename__ = "talk"
+    #: the integrity items covered are part of the talk's version (tracker.records)
+    __version_links__ = ("integrity_items",)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     #: vocab.TALK_TYPES
@@ -103,6 +105,9 @@ class Talk(Reviewable, Tracked, Base):
     integrity_items: Mapped[list[IntegrityItem]] = relationship(
         secondary=talk_integrity_item, order_by=[IntegrityItem.list_code, IntegrityItem.position]
     )
+
+    # who conducted the talk, who was talked with and who wrote it down may not approve it
+    party_person_columns = ("conducted_by_id", "person_id", "recorder_id")
 
     def __str__(self) -> str:
         return f"{self.person} {self.talk_date.isoformat()}"

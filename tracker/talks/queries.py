@@ -3,10 +3,10 @@ from __future__ import annotations
 import datetime as dt
 
 from flask_babel import get_locale
-from sqlalchemy import Select, select
+from sqlalchemy import Select, and_, or_, select
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
-from tracker import vocab
+from tracker import access, vocab
 from tracker.branches.models import branch_project
 from tracker.dispatches.models import Dispatch
 from tracker.people.models import Person
@@ -19,8 +19,7 @@ from tracker.web import like
 def of_team_led_by(person_id: int | None):
     """Condition: the talk belongs to a dispatch on a project this person leads."""
     return Talk.dispatch_id.in_(
-        select(Dispatch.id).join(Project, Project.id == Dispatch.project_id)
-        .where(Project.team_leader_id == (person_id or -1))
+        select(Dispatch.id).where(Dispatch.project_id.in_(access.projects_led_by(person_id)))
     )
 
 
@@ -33,9 +32,10 @@ def of_branch(branch_id: int):
     )
 
 
-def talks(args, *, include_deleted: bool = False, leader_person_id: int | None = None) -> Select:
-    """Talks matching the list filters: q (name talked with), talk_type, status, project_id,
-    branch_id (dispatches on the projects the branch serves), person_id, mine."""
+def talks(args, *, include_deleted: bool = False, leader_person_id: int | None = None, user=None) -> Select:
+    """Talks matching the list filters: q (name talked with, or words of the key points,
+    concerns and follow-up of the talks whose contents `user` may read), talk_type, status,
+    project_id, branch_id (dispatches on the projects the branch serves), person_id, mine."""
     stmt = (
         select(Talk)
         .options(
@@ -47,7 +47,14 @@ def talks(args, *, include_deleted: bool = False, leader_person_id: int | None =
     # Join people only to search their names: counting the list then reads one index
     # instead of looking up the person of each of tens of thousands of talks.
     if q := (args.get("q") or "").strip():
-        stmt = stmt.join(Person, Person.id == Talk.person_id).where(Person.name.like(like(q), escape="\\"))
+        pattern = like(q)
+        said = or_(*(column.like(pattern, escape="\\") for column in (Talk.key_points, Talk.concerns, Talk.follow_up)))
+        # Contents are searched only where the user may read them: a match must not reveal
+        # what a hidden talk says.
+        matches = Person.name.like(pattern, escape="\\")
+        if user is not None:
+            matches = or_(matches, and_(access.talk_contents(user), said))
+        stmt = stmt.join(Person, Person.id == Talk.person_id).where(matches)
     if (kind := args.get("talk_type")) in vocab.TALK_TYPES:
         stmt = stmt.where(Talk.talk_type == kind)
     if (status := args.get("status")) in STATUSES:
@@ -99,7 +106,7 @@ def dispatch_choices(today: dt.date, leader_person_id: int | None, keep_id: int 
         .order_by(Dispatch.departure_date.desc(), Person.name)
     )
     if leader_person_id is not None:
-        stmt = stmt.where(Project.team_leader_id == leader_person_id)
+        stmt = stmt.where(Project.id.in_(access.projects_led_by(leader_person_id)))
     return stmt
 
 

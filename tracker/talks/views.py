@@ -14,7 +14,7 @@ from tracker.history.services import entries_for
 from tracker.people import queries as people_queries
 from tracker.projects import queries as project_queries
 from tracker.review import flows as review_flows
-from tracker.talks import queries, services
+from tracker.talks import dependents, queries, services  # noqa: F401  (dependents registers)
 from tracker.talks.cli import add_integrity_list
 from tracker.talks.forms import CHECKLIST_TYPES, TalkForm
 from tracker.talks.models import IntegrityListVersion, Talk
@@ -59,7 +59,7 @@ def index():
     require(perm.can_read(current_user))
     deleted = request.args.get("deleted") == "1" and perm.can_restore(current_user)
     page = paginate(queries.talks(request.args, include_deleted=deleted,
-                                  leader_person_id=current_user.person_id))
+                                  leader_person_id=current_user.person_id, user=current_user))
     projects = project_queries.filter_options()
     branches = branch_queries.filter_options()
     return render_template("talks/index.html", page=page, projects=projects, branches=branches, deleted=deleted)
@@ -69,10 +69,14 @@ def index():
 @login_required
 def detail(talk_id: int):
     talk = get_or_404(Talk, talk_id, allow_deleted=True)
-    require(perm.can_read(current_user))
+    require(perm.can_read_talk(current_user, talk))
+    if not perm.can_read_talk_contents(current_user, talk):
+        # That the talk exists (type, date, conductor, state) but none of what was said,
+        # nor the history, whose entries hold the contents as they changed.
+        return render_template("talks/detail.html", talk=talk, sealed=True, checklist=[], covered=set(), history=[])
     return render_template(
         "talks/detail.html", talk=talk, checklist=queries.checklist(talk.integrity_version),
-        covered={i.id for i in talk.integrity_items},
+        covered={i.id for i in talk.integrity_items}, sealed=False,
         history=db.session.scalars(entries_for(talk)).all(),
     )
 

@@ -1,0 +1,233 @@
+"""Who may read what: for every record type, the predicate (`can_read_<type>(user, record)`)
+and the query filter (`readable_<type>s(user, stmt)`, or a where-clause) side by side.
+
+Every rule starts from the user's reach (`reach`):
+
+- ALL — admins, secretaries and viewers read every record; viewers not the contents of
+  talks (key points, concerns, follow-up, integrity items), which are personal.
+- TEAM — a team leader reads the organisation (people, projects, branches, dispatches) and
+  that talks exist, but the sessions, due items, dashboard figures and ledgers only of the
+  projects they lead and the branches serving them. "The projects they lead" is written
+  once, in SQL (`projects_led_by`) and in Python (`leads`), the two tested to agree.
+- NONE — signed out, or an account without a reading role.
+
+A role that sees only what concerns one person (the member of DESIGN.md) is one more reach
+and one more branch in each rule below. This module is the core of `tracker.permissions`
+(which re-exports it, so templates keep asking `perm.…`); it is separate because its rules
+are queries, imported lazily from the features so that every feature may import it.
+"""
+from __future__ import annotations
+
+from sqlalchemy import ColumnElement, Select, exists, false, or_, select, true
+
+ALL, TEAM, NONE = "all", "team", "none"
+
+
+def _signed_in(user) -> bool:
+    return bool(user and user.is_authenticated)
+
+
+def reach(user) -> str:
+    if not _signed_in(user):
+        return NONE
+    if user.has_role("admin", "secretary", "viewer"):
+        return ALL
+    if user.has_role("team-leader"):
+        return TEAM
+    return NONE
+
+
+def is_office(user) -> bool:
+    """Admins and secretaries, who edit every record and read every talk in full."""
+    return _signed_in(user) and user.has_role("admin", "secretary")
+
+
+def sees_everything(user) -> bool:
+    return reach(user) == ALL
+
+
+# The team rule, once ---------------------------------------------------------------------
+def leads(user, project) -> bool:
+    """The user is a team leader and this project's (not deleted) team leader."""
+    return (
+        _signed_in(user) and user.has_role("team-leader")
+        and user.person_id is not None
+        and project is not None and project.deleted_at is None
+        and project.team_leader_id == user.person_id
+    )
+
+
+def projects_led_by(person_id: int | None) -> Select:
+    """Ids of the (not deleted) projects this person leads: `leads` in SQL."""
+    from tracker.projects.models import Project
+
+    return select(Project.id).where(
+        Project.team_leader_id == (person_id or -1), Project.deleted_at.is_(None)
+    )
+
+
+def led_projects(user) -> Select:
+    return projects_led_by(user.person_id if user.has_role("team-leader") else None)
+
+
+def led_branches(user) -> Select:
+    """Ids of the branches serving a project this user leads."""
+    from tracker.branches.models import branch_project
+
+    return select(branch_project.c.branch_id).where(branch_project.c.project_id.in_(led_projects(user)))
+
+
+def leads_branch(user, branch) -> bool:
+    return any(leads(user, p) for p in branch.projects)
+
+
+# The organisation: people, projects, branches, dispatches ------------------------------
+# Every signed-in reader sees the whole organisation (a team leader picks people and
+# projects from it); a person-scoped role will narrow these.
+def _organisation(user, stmt: Select) -> Select:
+    return stmt if reach(user) in (ALL, TEAM) else stmt.where(false())
+
+
+def can_read(user) -> bool:
+    return reach(user) in (ALL, TEAM)
+
+
+def can_read_person(user, person) -> bool:
+    return can_read(user)
+
+
+def readable_people(user, stmt: Select) -> Select:
+    return _organisation(user, stmt)
+
+
+def can_read_project(user, project) -> bool:
+    return can_read(user)
+
+
+def readable_projects(user, stmt: Select) -> Select:
+    return _organisation(user, stmt)
+
+
+def can_read_branch(user, branch) -> bool:
+    return can_read(user)
+
+
+def readable_branches(user, stmt: Select) -> Select:
+    return _organisation(user, stmt)
+
+
+def can_read_dispatch(user, dispatch) -> bool:
+    return can_read(user)
+
+
+def readable_dispatches(user, stmt: Select) -> Select:
+    return _organisation(user, stmt)
+
+
+# Study sessions, and what hangs on a branch's sessions (its ledger) ---------------------
+def can_read_branch_sessions(user, branch) -> bool:
+    r = reach(user)
+    return r == ALL or (r == TEAM and leads_branch(user, branch))
+
+
+def can_read_session(user, session) -> bool:
+    return can_read_branch_sessions(user, session.branch)
+
+
+def session_branches(user) -> ColumnElement | None:
+    """Where-clause on a branch id column's owner: None when the user reads every branch's
+    sessions; else a subquery of the branch ids (empty for NONE)."""
+    r = reach(user)
+    if r == ALL:
+        return None
+    if r == TEAM:
+        return led_branches(user)
+    return select(-1)
+
+
+def readable_sessions(user, stmt: Select) -> Select:
+    from tracker.study.models import StudySession
+
+    ids = session_branches(user)
+    return stmt if ids is None else stmt.where(StudySession.branch_id.in_(ids))
+
+
+def readable_ledger_branches(user, stmt: Select) -> Select:
+    """A statement over Branch cut to the branches whose ledger the user may print."""
+    from tracker.branches.models import Branch
+
+    ids = session_branches(user)
+    return stmt if ids is None else stmt.where(Branch.id.in_(ids))
+
+
+def can_read_ledger(user, branch) -> bool:
+    return branch.deleted_at is None and can_read_branch_sessions(user, branch)
+
+
+# Due items and dashboard figures ---------------------------------------------------------
+def due_leader(user) -> int | None:
+    """The due items (and dashboard figures) a user sees: None for every project's, else
+    those of the projects this person id leads (`projects_led_by`; -1 leads none). The due
+    engine filters by it (`DueFilters.leader_person_id`)."""
+    r = reach(user)
+    if r == ALL:
+        return None
+    return (user.person_id or -1) if r == TEAM and user.has_role("team-leader") else -1
+
+
+# Talks: everyone reads that a talk exists; its contents are personal ---------------------
+def can_read_talk(user, talk) -> bool:
+    return can_read(user)
+
+
+def readable_talks(user, stmt: Select) -> Select:
+    return _organisation(user, stmt)
+
+
+def talk_contents(user) -> ColumnElement:
+    """Where-clause on Talk: the talks whose contents the user may read — the office's all;
+    the talks the user conducted or recorded in the tracker; for a team leader, talks with a
+    person dispatched to a project they lead."""
+    from tracker.dispatches.models import Dispatch
+    from tracker.talks.models import Talk
+
+    if is_office(user):
+        return true()
+    if reach(user) == NONE:
+        return false()
+    own = [Talk.conducted_by_id == (user.person_id or -1), Talk.author_id == user.id]
+    # by role, not reach: a viewer who also leads a team reads their team's talks
+    if user.has_role("team-leader"):
+        own.append(Talk.person_id.in_(
+            select(Dispatch.person_id).where(Dispatch.deleted_at.is_(None),
+                                             Dispatch.project_id.in_(led_projects(user)))
+        ))
+    return or_(*own)
+
+
+def can_read_talk_contents(user, talk) -> bool:
+    if is_office(user):
+        return True
+    if reach(user) == NONE:
+        return False
+    if (user.person_id is not None and talk.conducted_by_id == user.person_id) or talk.author_id == user.id:
+        return True
+    if not user.has_role("team-leader"):
+        return False
+    from tracker.extensions import db
+    from tracker.talks.models import Talk
+
+    return bool(db.session.scalar(select(exists().where(Talk.id == talk.id, talk_contents(user)))))
+
+
+def talks_with_contents(user, talk_ids) -> set[int]:
+    """Of these talk ids, those whose contents the user may read (one query)."""
+    from tracker.extensions import db
+    from tracker.talks.models import Talk
+
+    ids = sorted(set(talk_ids))
+    if not ids:
+        return set()
+    if is_office(user):
+        return set(ids)
+    return set(db.session.scalars(select(Talk.id).where(Talk.id.in_(ids), talk_contents(user))))
