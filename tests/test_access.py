@@ -70,6 +70,7 @@ TABLE: dict[str, tuple[str, str, object]] = {
 #: ROWS (same shape as TABLE) and ids(world, getfixture) -> {name: id} for its records.
 FEATURE_MODULES: list[str] = [
     "tests.access_study", "tests.access_talks", "tests.access_security", "tests.access_ledger",
+    "tests.access_points",
 ]
 FEATURES = [importlib.import_module(name) for name in FEATURE_MODULES]
 for _feature in FEATURES:

@@ -20,6 +20,7 @@ from openpyxl.utils import get_column_letter
 from tracker import vocab
 from tracker.ledger import paper
 from tracker.ledger.paper import Column
+from tracker.points import ledger as points_ledger
 
 FORMATS = {"time": "hh:mm"}
 HEADER_FONT = Font(bold=True)
@@ -154,6 +155,7 @@ def workbook(ledgers) -> bytes:
            ((b.branch.name, t) for b in ledgers for t in b.talks))
     _sheet(wb, _("Compliance"), COMPLIANCE,
            ((b.branch.name, row) for b in ledgers for row in _compliance_rows(b)))
+    points_ledger.add_sheet(wb, ledgers)
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

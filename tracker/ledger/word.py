@@ -24,6 +24,7 @@ from flask_babel import gettext as _
 from lxml import etree
 
 from tracker.ledger import paper
+from tracker.points import ledger as points_ledger
 
 BODY_FONT, HEADING_FONT, LATIN_FONT = "宋体", "黑体", "Times New Roman"
 #: widths in twentieths of a point: label, value, label, value = 16 cm between A4 margins
@@ -226,6 +227,7 @@ def _branch(body: Body, book, period: str, exported: str, first: bool) -> None:
             _grid(body, columns, rows)
         else:
             body.paragraph(_("Nothing due in this period."))
+    points_ledger.add_section(body, book)
 
 
 def document(ledgers, *, title: str, period: str, exported: str, author: str) -> bytes:
