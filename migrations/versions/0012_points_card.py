@@ -215,9 +215,20 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_points_entry_person_id'), ['person_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_points_entry_status'), ['status'], unique=False)
     _seed(scheme_table, category_table, item_table)
+    # covering indexes for the yearly points aggregates over attendance and talks
+    with op.batch_alter_table('attendance', schema=None) as batch_op:
+        batch_op.create_index('ix_attendance_points', ['session_id', 'status', 'person_id'], unique=False)
+    with op.batch_alter_table('talk', schema=None) as batch_op:
+        batch_op.create_index('ix_talk_points_held', ['talk_date', 'status', 'deleted_at', 'talk_type', 'conducted_by_id'], unique=False)
+        batch_op.create_index('ix_talk_points_talked', ['talk_date', 'status', 'deleted_at', 'talk_type', 'person_id'], unique=False)
 
 
 def downgrade():
+    with op.batch_alter_table('talk', schema=None) as batch_op:
+        batch_op.drop_index('ix_talk_points_talked')
+        batch_op.drop_index('ix_talk_points_held')
+    with op.batch_alter_table('attendance', schema=None) as batch_op:
+        batch_op.drop_index('ix_attendance_points')
     with op.batch_alter_table('points_entry', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_points_entry_status'))
         batch_op.drop_index(batch_op.f('ix_points_entry_person_id'))

@@ -11,7 +11,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, case, func, literal, select, true
 
 from tracker import vocab
 from tracker.extensions import db
@@ -28,6 +28,8 @@ class Valuer:
 
     def __init__(self, scheme: PointsScheme):
         self.scheme = scheme
+        #: code -> (points, yearly cap, category id), plain values for the bureau-wide loops
+        self.values = {i.code: (i.points, i.yearly_cap, i.category_id) for i in scheme.items}
         self.by_key: dict[tuple[str, str], PointsItem] = {}
         for item in scheme.items:
             if item.source == "manual":
@@ -36,16 +38,20 @@ class Valuer:
             known = vocab.TALK_TYPES if item.source.startswith("talk") else vocab.SESSION_TYPES
             for kind in item.types or tuple(known):
                 self.by_key[(item.source, kind)] = item
+        #: (source, kind) -> item code
+        self.codes = {key: item.code for key, item in self.by_key.items()}
 
     def item(self, source: str, kind: str) -> PointsItem | None:
         return self.by_key.get((source, kind))
 
 
 def capped(item: PointsItem, count: int) -> int:
-    raw = item.points * count
-    if item.yearly_cap is None:
-        return raw
-    return max(-item.yearly_cap, min(item.yearly_cap, raw))
+    return _capped(item.points, item.yearly_cap, count)
+
+
+def _capped(points: int, cap: int | None, count: int) -> int:
+    raw = points * count
+    return raw if cap is None else max(-cap, min(cap, raw))
 
 
 def _year(year: int) -> tuple[dt.date, dt.date]:
@@ -69,42 +75,58 @@ def _live_entries(year: int):
                 PointsEntry.occurred_on.between(first, last))
 
 
-def _counts(year: int, people) -> list[tuple[int, str, str, int]]:
-    """(person id, source, kind, occurrences) for the year: five grouped queries, however
-    many records there are. `people` is a select of person ids, or None for everyone."""
-    def only(column):
-        return column.in_(people) if people is not None else True
+def _code_case(valuer: Valuer, source_of, kind_column):
+    """A CASE giving the item code of each row, so the database groups by item (a few per
+    person) rather than by every session or talk type; NULL where no item counts the row."""
+    whens = [(and_(source_of(source), kind_column == kind), code)
+             for (source, kind), code in valuer.codes.items() if source != "manual" and source_of(source) is not None]
+    return case(*whens, else_=None) if whens else literal(None)
 
-    session_join = select().join_from(Attendance, StudySession, StudySession.id == Attendance.session_id)
+
+def _counts(year: int, valuer: Valuer, people) -> list[tuple[int, str, int]]:
+    """(person id, item code, occurrences) for the year: five grouped queries, however many
+    records there are. `people` is a select of person ids, or None for everyone."""
+    def only(column):
+        return column.in_(people) if people is not None else true()
+
+    def attendance_source(source):
+        status = {"session_present": "present", "session_absent": "absent"}.get(source)
+        return Attendance.status == status if status else None
+
+    def fixed(wanted):
+        return lambda source: true() if source == wanted else None
+
+    code = _code_case(valuer, attendance_source, StudySession.session_type).label("code")
     attended = (
-        session_join.add_columns(Attendance.person_id, Attendance.status, StudySession.session_type,
-                                 func.count())
+        select(Attendance.person_id, code, func.count())
+        .join_from(Attendance, StudySession, StudySession.id == Attendance.session_id)
         .where(_live_sessions(year), Attendance.status.in_(("present", "absent")), only(Attendance.person_id))
-        .group_by(Attendance.person_id, Attendance.status, StudySession.session_type)
+        .group_by(Attendance.person_id, code)
     )
     # The speaker is the attendee whose name is exactly the session's speaker (see README).
+    code = _code_case(valuer, fixed("lesson_speaker"), StudySession.session_type).label("code")
     spoke = (
-        session_join.add_columns(Attendance.person_id, StudySession.session_type, func.count())
+        select(Attendance.person_id, code, func.count())
+        .join_from(Attendance, StudySession, StudySession.id == Attendance.session_id)
         .join(Person, and_(Person.id == Attendance.person_id, Person.name == StudySession.speaker))
-        .where(_live_sessions(year), only(Attendance.person_id))
-        .group_by(Attendance.person_id, StudySession.session_type)
+        .where(_live_sessions(year), StudySession.speaker != "", only(Attendance.person_id))
+        .group_by(Attendance.person_id, code)
     )
-    held = (select(Talk.conducted_by_id, Talk.talk_type, func.count())
+    code = _code_case(valuer, fixed("talk_held"), Talk.talk_type).label("code")
+    held = (select(Talk.conducted_by_id, code, func.count())
             .where(_live_talks(year), only(Talk.conducted_by_id))
-            .group_by(Talk.conducted_by_id, Talk.talk_type))
-    talked = (select(Talk.person_id, Talk.talk_type, func.count())
+            .group_by(Talk.conducted_by_id, code))
+    code = _code_case(valuer, fixed("talk_attended"), Talk.talk_type).label("code")
+    talked = (select(Talk.person_id, code, func.count())
               .where(_live_talks(year), only(Talk.person_id))
-              .group_by(Talk.person_id, Talk.talk_type))
+              .group_by(Talk.person_id, code))
     entered = (select(PointsEntry.person_id, PointsEntry.item_code, func.sum(PointsEntry.occurrences))
-               .where(_live_entries(year), only(PointsEntry.person_id))
+               .where(_live_entries(year), only(PointsEntry.person_id),
+                      PointsEntry.item_code.in_([c for (src, c) in valuer.codes if src == "manual"]))
                .group_by(PointsEntry.person_id, PointsEntry.item_code))
     rows = []
-    for person_id, status, kind, n in db.session.execute(attended):
-        rows.append((person_id, "session_present" if status == "present" else "session_absent", kind, n))
-    rows += [(p, "lesson_speaker", kind, n) for p, kind, n in db.session.execute(spoke)]
-    rows += [(p, "talk_held", kind, n) for p, kind, n in db.session.execute(held)]
-    rows += [(p, "talk_attended", kind, n) for p, kind, n in db.session.execute(talked)]
-    rows += [(p, "manual", code, int(n)) for p, code, n in db.session.execute(entered)]
+    for stmt in (attended, spoke, held, talked, entered):
+        rows += [(p, c, int(n)) for p, c, n in db.session.execute(stmt) if c is not None]
     return rows
 
 
@@ -115,27 +137,22 @@ class Totals:
     person_id: int
     counts: dict[str, int] = field(default_factory=lambda: defaultdict(int))
 
-    def item_points(self, valuer: Valuer) -> dict[str, int]:
-        items = {i.code: i for i in valuer.scheme.items}
-        return {code: capped(items[code], n) for code, n in self.counts.items()}
-
     def category_points(self, valuer: Valuer) -> dict[int, int]:
-        items = {i.code: i for i in valuer.scheme.items}
         out: dict[int, int] = defaultdict(int)
-        for code, points in self.item_points(valuer).items():
-            out[items[code].category_id] += points
+        for code, n in self.counts.items():
+            points, cap, category_id = valuer.values[code]
+            out[category_id] += _capped(points, cap, n)
         return out
 
     def total(self, valuer: Valuer) -> int:
-        return valuer.scheme.base_score + sum(self.item_points(valuer).values())
+        return valuer.scheme.base_score + sum(self.category_points(valuer).values())
 
 
 def year_totals(year: int, valuer: Valuer, people=None) -> dict[int, Totals]:
     """{person id: Totals} of everyone with an occurrence in the year (among `people`)."""
     totals: dict[int, Totals] = {}
-    for person_id, source, kind, n in _counts(year, people):
-        item = valuer.item(source, kind)
-        if item is None:
-            continue
-        totals.setdefault(person_id, Totals(person_id)).counts[item.code] += n
+    for person_id, code, n in _counts(year, valuer, people):
+        if (found := totals.get(person_id)) is None:
+            found = totals[person_id] = Totals(person_id)
+        found.counts[code] += n
     return totals

@@ -13,6 +13,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from tracker.db import Base, Tracked
 from tracker.people.models import Person
 from tracker.review.models import Reviewable
+from tracker.study.models import Attendance
+from tracker.talks.models import Talk
 
 #: where an item's occurrences come from; every source but "manual" is derived
 SOURCES = ("session_present", "session_absent", "lesson_speaker", "talk_held", "talk_attended", "manual")
@@ -114,3 +116,11 @@ class PointsEntry(Reviewable, Tracked, Base):
 
     def __str__(self) -> str:
         return f"{self.person} {self.occurred_on.isoformat()} {self.item_code}"
+
+
+# The bureau's points table counts a year's attendance and talks per person (tracker.points.
+# derive). These indexes let the database answer from the index alone; they are declared here,
+# with the feature that needs them, so the study and talks models stay as their owners keep them.
+Index("ix_attendance_points", Attendance.session_id, Attendance.status, Attendance.person_id)
+Index("ix_talk_points_held", Talk.talk_date, Talk.status, Talk.deleted_at, Talk.talk_type, Talk.conducted_by_id)
+Index("ix_talk_points_talked", Talk.talk_date, Talk.status, Talk.deleted_at, Talk.talk_type, Talk.person_id)

@@ -48,14 +48,16 @@ def table(user, year: int, valuer: Valuer, *, branch_id: int | None = None,
     """Everyone in scope, best first; equal scores share a rank (1, 2, 2, 4)."""
     scope = people(user, year, branch_id)
     members = db.session.execute(scope).all()
-    ids = scope.with_only_columns(Person.id)
-    totals = derive.year_totals(year, valuer, ids)
+    # Everyone's counts in one pass over the year's records when the scope is the bureau;
+    # an IN (…) over thousands of people would make the database walk each person's rows.
+    narrow = branch_id or perm.points_people_filter(user) is not None
+    totals = derive.year_totals(year, valuer, scope.with_only_columns(Person.id) if narrow else None)
     threshold, base = valuer.scheme.threshold, valuer.scheme.base_score
     rows = []
     for person_id, name in members:
         found = totals.get(person_id)
         cats = dict(found.category_points(valuer)) if found else {}
-        total = found.total(valuer) if found else base
+        total = base + sum(cats.values())
         score = cats.get(category_id, 0) if category_id else total
         rows.append(Row(0, person_id, name, cats, total, score, total >= threshold))
     rows.sort(key=lambda r: (-r.score, r.name, r.person_id))
