@@ -11,7 +11,7 @@ import openpyxl
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import ROOT, sign_in
+from tests.browser.conftest import ARTIFACTS, ROOT, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -81,5 +81,13 @@ def test_secretary_reads_the_table_and_a_card_in_chinese(page, live_server, poin
     lesson = page.locator('tr.points-item[data-code="lesson_speaker"]')
     expect(lesson).to_contain_text("讲党课、微型党课")
     expect(lesson).to_contain_text("+9")
+    # printed: the card alone, without navigation, buttons or the year form
+    page.emulate_media(media="print")
+    expect(page.locator("nav.navbar")).to_be_hidden()
+    expect(page.locator("#year")).to_be_hidden()
+    expect(page.locator("#points-total")).to_be_visible()
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "points_card_print.png"), full_page=True)
+    page.emulate_media(media="screen")
     lesson.get_by_role("link", name="党课1").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("党课1")

@@ -227,7 +227,6 @@ def _branch(body: Body, book, period: str, exported: str, first: bool) -> None:
             _grid(body, columns, rows)
         else:
             body.paragraph(_("Nothing due in this period."))
-    points_ledger.add_section(body, book)
 
 
 def document(ledgers, *, title: str, period: str, exported: str, author: str) -> bytes:
@@ -239,6 +238,7 @@ def document(ledgers, *, title: str, period: str, exported: str, author: str) ->
         body.paragraph(_("No branch was active in this period."))
     for n, book in enumerate(ledgers):
         _branch(body, book, period, exported, first=n == 0)
+    points_ledger.add_section(body, ledgers)
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()

@@ -12,6 +12,8 @@ import datetime as dt
 from flask import has_request_context, request
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
 
 from tracker import clock
 from tracker.points import derive
@@ -66,19 +68,35 @@ def add_sheet(wb, ledgers) -> None:
     year = ledger_year()
     valuer, groups = rows_by_branch(ledgers, year)
     ws = wb.create_sheet(_("Points %(year)s", year=year)[:31])
+    # laid out like the ledger's other sheets: Branch first, header bold and frozen
+    ws.column_dimensions["A"].width = 30
+    ws.column_dimensions["B"].width = 12
+    ws.freeze_panes = "B2"
+    ws.print_title_rows = "1:1"
     if valuer is None:
-        ws.append([_("No points scheme governs %(year)s.", year=year)])
+        titles = [_("No points scheme governs %(year)s.", year=year)]
+    else:
+        titles = [_("Temporary branch"), *header(valuer, str(get_locale()))[1:]]
+    cells = []
+    for title in titles:
+        cell = WriteOnlyCell(ws, value=title)
+        cell.font = Font(bold=True)
+        cells.append(cell)
+    ws.append(cells)
+    if valuer is None:
         return
-    ws.append([_("Temporary branch"), *header(valuer, str(get_locale()))[1:]])
     for branch_name, rows in groups:
         for row in rows:
             ws.append([branch_name, *row_values(row, valuer)])
 
 
-def add_section(body, book) -> None:
-    """The Word ledger's points section of one branch (body: tracker.ledger.word.Body)."""
+def add_section(body, ledgers) -> None:
+    """The Word ledger's points section, a table per branch (body: tracker.ledger.word.Body).
+    One section for all the branches, so the counts are one query however many there are."""
+    if not ledgers:
+        return
     year = ledger_year()
-    valuer, groups = rows_by_branch([book], year)
+    valuer, groups = rows_by_branch(ledgers, year)
     body.paragraph(_("Points cards %(year)s", year=year), style="Heading1", new_page=True)
     if valuer is None:
         body.paragraph(_("No points scheme governs %(year)s.", year=year))
@@ -87,10 +105,8 @@ def add_section(body, book) -> None:
                      base=valuer.scheme.base_score, threshold=valuer.scheme.threshold))
     titles = header(valuer, str(get_locale()))[1:]
     width = 9000 // len(titles)
-    lines = [([(t, True, 1) for t in titles], False)]
-    for row in groups[0][1]:
-        lines.append(([(str(v), False, 1) for v in row_values(row, valuer)], False))
-    body.table((width,) * len(titles), lines)
-
-
-__all__ = ["add_section", "add_sheet", "ledger_year"]
+    for branch_name, rows in groups:
+        body.paragraph(branch_name, style="Heading2")
+        lines = [([(t, True, 1) for t in titles], False)]
+        lines += [([(str(v), False, 1) for v in row_values(row, valuer)], False) for row in rows]
+        body.table((width,) * len(titles), lines)

@@ -17,7 +17,7 @@ import re
 from pathlib import Path
 
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from tracker import vocab
 from tracker.extensions import db
@@ -139,13 +139,14 @@ def load_file(path: str | Path) -> PointsScheme:
 
 def governing(year: int) -> PointsScheme | None:
     """The version that governs the cards of `year` (see tracker.points for why one per year)."""
-    return db.session.scalar(
+    newest = (select(PointsScheme.id).where(PointsScheme.effective_from <= dt.date(year, 1, 1))
+              .order_by(PointsScheme.effective_from.desc(), PointsScheme.id.desc()).limit(1).scalar_subquery())
+    # one query: the version with its categories and items (a few dozen rows)
+    return db.session.scalars(
         select(PointsScheme)
-        .options(selectinload(PointsScheme.categories), selectinload(PointsScheme.items))
-        .where(PointsScheme.effective_from <= dt.date(year, 1, 1))
-        .order_by(PointsScheme.effective_from.desc(), PointsScheme.id.desc())
-        .limit(1)
-    )
+        .options(joinedload(PointsScheme.categories), joinedload(PointsScheme.items))
+        .where(PointsScheme.id == newest)
+    ).unique().one_or_none()
 
 
 def versions():
