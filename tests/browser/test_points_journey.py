@@ -44,7 +44,7 @@ with app.app_context():
     db.session.add(PointsEntry(person=lin, item_code="award", occurred_on=start, occurrences=1,
                                reason="获评优秀审计项目", status="reviewed"))
     db.session.commit()
-    print(json.dumps({"lin": lin.id, "year": today.year}))
+    print(json.dumps({"lin": lin.id, "branch": branch.id, "year": today.year}))
 """
 
 
@@ -61,12 +61,16 @@ def test_secretary_reads_the_table_and_a_card_in_chinese(page, live_server, poin
     page.get_by_role("button", name="中文").click()
     page.get_by_role("link", name="党员积分卡", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("党员积分卡")
+    # other journeys' people are in the bureau's table too: filter by the branch
+    page.get_by_label("临时党支部").select_option(label="积分测试临时党支部")
+    page.get_by_role("button", name="显示").click()
     # 80 + 3 lessons (+3 each, cap 9) + 3 attendances (+1) + award (+5) = 97
     expect(page.locator("#vanguard-names")).to_contain_text("林积分（97）")
     expect(page.locator("#vanguard-names")).not_to_contain_text("马积分")
     rows = page.locator("#points-table tbody tr")
     expect(rows.first).to_contain_text("林积分")
     expect(rows.nth(1)).to_contain_text("马积分")
+    expect(rows).to_have_count(2)
     with page.expect_download() as info:
         page.get_by_role("link", name="导出Excel").click()
     target = tmp_path / info.value.suggested_filename
