@@ -29,6 +29,7 @@ from tracker.projects.models import IntegrityCheckpoint, Project
 
 pytest_plugins = [
     "tests.fixtures_study", "tests.fixtures_talks", "tests.fixtures_security", "tests.fixtures_ledger",
+    "tests.fixtures_points",
 ]
 
 PASSWORD = "correct horse battery"

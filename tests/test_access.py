@@ -75,6 +75,7 @@ FEATURE_MODULES: list[str] = [
     "tests.access_study", "tests.access_talks", "tests.access_security", "tests.access_ledger",
     "tests.access_health",
     "tests.access_reads",
+    "tests.access_points",
 ]
 FEATURES = [importlib.import_module(name) for name in FEATURE_MODULES]
 for _feature in FEATURES:

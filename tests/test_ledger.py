@@ -49,7 +49,7 @@ def test_workbook_sheets_rows_and_values(client, ledger_site, secretary):
     response = export(client, "excel", branch_id=b.id)
     assert response.mimetype == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     wb = open_workbook(response.data)
-    assert wb.sheetnames == SHEETS
+    assert wb.sheetnames == [*SHEETS, "Points 2026"]  # the points sheet: tests/test_points.py
     for sheet in wb:
         assert sheet.freeze_panes == "B2"
         assert all(cell.font.b for cell in sheet[1]), sheet.title

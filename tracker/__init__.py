@@ -57,13 +57,14 @@ def _register_blueprints(app: Flask) -> None:
     from tracker.home import bp as home
     from tracker.ledger.views import bp as ledger
     from tracker.people.views import bp as people
+    from tracker.points.views import bp as points
     from tracker.projects.views import bp as projects
     from tracker.security.trash import bp as trash
     from tracker.study.views import bp as study
     from tracker.talks.views import bp as talks
 
     for bp in (home, auth, accounts, people, projects, branches, dispatches, study, talks, due, calendar,
-               ledger, trash, bench, health):
+               ledger, points, trash, bench, health):
         app.register_blueprint(bp)
 
 

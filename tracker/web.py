@@ -130,6 +130,7 @@ RECORD_TYPES = {
     "user": _l("Account"),
     "talk": _l("Talk"),
     "study_session": _l("Study session"),
+    "points_entry": _l("Points item"),
 }
 ACTIONS = {
     "create": _l("created"),

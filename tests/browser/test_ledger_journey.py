@@ -93,7 +93,7 @@ def test_secretary_exports_a_branch_ledger(page, live_server, ledger_branch, tmp
     xlsx = download(page, "Download Excel", tmp_path)
     assert xlsx.name == f"邻区财政预算执行交叉审计临时党支部_Year {year}_ledger.xlsx"
     wb = open_workbook(xlsx.read_bytes())
-    assert wb.sheetnames == ["Roster", "Sessions", "Attendance", "Talks", "Compliance", "Withdrawn"]
+    assert wb.sheetnames == ["Roster", "Sessions", "Attendance", "Talks", "Compliance", "Withdrawn", f"Points {year}"]
     sessions = list(wb["Sessions"].iter_rows(values_only=True))
     assert sessions[1][6] == "学习新修订的纪律处分条例"
     assert ("苏晴", "On leave", "病假") in [row[4:7] for row in wb["Attendance"].iter_rows(values_only=True)]

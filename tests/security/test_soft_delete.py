@@ -28,6 +28,9 @@ NOT_SOFT_DELETED = {
     "integrity_item": "items of a list version, appended with it and never changed or removed",
     "calendar_feed": "a calendar token (a credential, not a record): revoking removes it",
     "kept_form": "form input held across a lost sign-in, removed once given back or expired",
+    "points_scheme": "versioned reference data: a new version is loaded, none is changed or removed",
+    "points_category": "categories of a points scheme version, loaded with it and never changed",
+    "points_item": "items of a points scheme version, loaded with it and never changed",
 }
 
 #: modules that delete rows on purpose, and why

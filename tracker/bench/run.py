@@ -40,6 +40,7 @@ PAGES = [
     ("dashboard", "/", 0.5, 150),
     ("talks due list", "/due/", 0.5, 150),
     ("sessions list", "/study/", 0.5, 150),
+    ("points table", "/points/", 0.5, 150),
 ]
 #: (name, path, target seconds) — timed one request at a time
 #: (name, ledger action, target seconds): a branch-year ledger of the busiest branch-year

@@ -26,6 +26,7 @@ from tracker import vocab
 from tracker.ledger import paper
 from tracker.ledger.paper import Column
 from tracker.study import rules
+from tracker.points import ledger as points_ledger
 
 FORMATS = {"time": "hh:mm"}
 HEADER_FONT = Font(bold=True)
@@ -181,6 +182,7 @@ def workbook(ledgers) -> bytes:
            ((b.branch.name, row) for b in ledgers for row in _compliance_rows(b)))
     _sheet(wb, _("Withdrawn"), paper.WITHDRAWN,
            ((b.branch.name, w) for b in ledgers for w in b.withdrawn))
+    points_ledger.add_sheet(wb, ledgers)
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

@@ -32,6 +32,7 @@ from lxml import etree
 
 from tracker.ledger import paper, sheets
 from tracker.ledger.ooxml import TWIPS_PER_CM, Body, clean, el, field, runs
+from tracker.points import ledger as points_ledger
 from tracker.study.storage import get_store
 
 BODY_FONT, HEADING_FONT, LATIN_FONT = "宋体", "黑体", "Times New Roman"
@@ -260,6 +261,7 @@ def document(ledgers, *, title: str, period: str, exported: str, author: str) ->
         if n == 0:
             contents(body, sheets.contents(ledgers))
         _branch(body, photos, book, period)
+    points_ledger.add_section(body, ledgers)
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()

@@ -1,0 +1,35 @@
+"""Access decisions for the points cards, tables and manual points items."""
+from __future__ import annotations
+
+EVERYONE = {"viewer", "leader", "other_leader", "secretary", "admin"}
+#: cards of the world's member: everyone who sees every card, and the member's team leader
+CARD_READERS = {"viewer", "leader", "secretary", "admin"}
+OFFICE = {"secretary", "admin"}
+OFFICE_AND_LEADER = {"secretary", "admin", "leader"}
+ADMIN = {"admin"}
+
+ROWS = {
+    "points.scheme": ("GET", "/points/scheme", EVERYONE),
+    "points.table": ("GET", "/points/?year=2026", EVERYONE),
+    "points.export": ("GET", "/points/export.xlsx?year=2026", EVERYONE),
+    "points.card": ("GET", "/points/people/{person}?year=2026", CARD_READERS),
+    "points.create": ("GET", "/points/entries/new?person_id={person}", OFFICE_AND_LEADER),
+    "points.detail": ("GET", "/points/entries/{points_entry}", CARD_READERS),
+    "points.evidence": ("GET", "/points/entries/{points_entry}/evidence", CARD_READERS),
+    "points.edit": ("GET", "/points/entries/{points_entry}/edit", OFFICE_AND_LEADER),
+    "points.delete": ("POST", "/points/entries/{points_entry}/delete", OFFICE_AND_LEADER),
+    "points.restore": ("POST", "/points/entries/{points_entry}/restore", ADMIN),
+    "points.submit": ("POST", "/points/entries/{points_entry}/submit", OFFICE_AND_LEADER),
+    "points.review": ("GET", "/points/entries/{submitted_points_entry}/review", OFFICE),
+    "points.reopen": ("GET", "/points/entries/{reviewed_points_entry}/reopen", OFFICE),
+}
+
+
+def ids(world, getfixture) -> dict:
+    make = getfixture("make_points_entry")
+    member = world["member"]
+    return {
+        "points_entry": make(member).id,
+        "submitted_points_entry": make(member, status="submitted").id,
+        "reviewed_points_entry": make(member, status="reviewed").id,
+    }

@@ -1,0 +1,22 @@
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf.file import FileField
+from wtforms import DateField, IntegerField, SelectField, TextAreaField
+from wtforms.validators import DataRequired, Length, NumberRange
+
+from tracker.forms import IdSelectField, RecordForm
+from tracker.projects.forms import DATE_MESSAGE
+
+
+class PointsEntryForm(RecordForm):
+    """A manual points item: who, which item, when, how many times, why, and the evidence."""
+
+    person_id = IdSelectField(_l("Person"), validators=[DataRequired()])
+    item_code = SelectField(_l("Points item"), choices=[])
+    occurred_on = DateField(_l("Date"), validators=[DataRequired(DATE_MESSAGE)])
+    occurrences = IntegerField(_l("Times"), default=1,
+                               validators=[DataRequired(), NumberRange(1, 100)])
+    reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=2000)])
+    evidence = FileField(_l("Evidence (photo, PDF, Word or Excel file)"))
+    model_fields = ("person_id", "item_code", "occurred_on", "occurrences", "reason")

@@ -1,0 +1,113 @@
+"""The points pages: the scheme, a person's card, the bureau's and a branch's table, its
+Excel export. Manual items (entries) are in entries.py, on the same blueprint."""
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, render_template, request
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+
+from tracker import clock
+from tracker import permissions as perm
+from tracker.branches import queries as branch_queries
+from tracker.extensions import db
+from tracker.people.models import Person
+from tracker.points import cards, ranking
+from tracker.points import scheme as schemes
+from tracker.points.cli import load_scheme
+from tracker.points.derive import Valuer
+from tracker.web import Page, get_or_404, require
+
+bp = Blueprint("points", __name__, url_prefix="/points")
+bp.cli.add_command(load_scheme)
+ROWS_PER_PAGE = 50
+SOURCE_LABELS = {
+    "session_present": _l("Present at a reviewed session"),
+    "session_absent": _l("Absent without leave from a reviewed session"),
+    "lesson_speaker": _l("Speaker of a reviewed session"),
+    "talk_held": _l("Conducted a reviewed talk"),
+    "talk_attended": _l("Talked with in a reviewed talk"),
+    "manual": _l("Recorded by hand and reviewed"),
+}
+
+
+def chosen_year() -> int:
+    year = request.args.get("year", type=int)
+    return year if year and 2000 <= year <= 2100 else clock.today().year
+
+
+def valuer_for(year: int) -> Valuer | None:
+    governing = schemes.governing(year)
+    return Valuer(governing) if governing else None
+
+
+def locale() -> str:
+    return str(get_locale() or "zh")
+
+
+@bp.get("/scheme")
+@login_required
+def scheme():
+    require(perm.can_read(current_user))
+    versions = db.session.scalars(schemes.versions()).all()
+    current = schemes.governing(clock.today().year)
+    return render_template("points/scheme.html", versions=versions, current=current, locale=locale(),
+                           source_labels=SOURCE_LABELS)
+
+
+@bp.get("/people/<int:person_id>")
+@login_required
+def card(person_id: int):
+    person = get_or_404(Person, person_id)
+    require(perm.can_read_points_card(current_user, person))
+    year = chosen_year()
+    the_card = cards.build(person, year, valuer_for(year))
+    return render_template("points/card.html", card=the_card, locale=locale(), year=year)
+
+
+def _table_args(year: int, valuer: Valuer):
+    branch_id = request.args.get("branch_id", type=int)
+    code = request.args.get("category") or ""
+    category = next((c for c in valuer.scheme.categories if c.code == code), None)
+    return branch_id, category
+
+
+@bp.get("/")
+@login_required
+def table():
+    require(perm.can_read(current_user))
+    year = chosen_year()
+    valuer = valuer_for(year)
+    if valuer is None:
+        return render_template("points/table.html", year=year, valuer=None, locale=locale())
+    branch_id, category = _table_args(year, valuer)
+    rows = ranking.table(current_user, year, valuer, branch_id=branch_id,
+                         category_id=category.id if category else None)
+    page = Page.of_list(rows, request.args.get("page", 1, type=int), ROWS_PER_PAGE)
+    return render_template(
+        "points/table.html", year=year, valuer=valuer, locale=locale(), page=page,
+        vanguard=[r for r in rows if r.vanguard], category=category, branch_id=branch_id,
+        branches=branch_queries.filter_options(), people_count=len(rows),
+        category_options=[(c.code, c.name(locale())) for c in valuer.scheme.categories])
+
+
+@bp.get("/export.xlsx")
+@login_required
+def export():
+    require(perm.can_read(current_user))
+    from tracker.points import excel
+
+    year = chosen_year()
+    valuer = valuer_for(year)
+    if valuer is None:
+        abort(404)
+    branch_id, category = _table_args(year, valuer)
+    rows = ranking.table(current_user, year, valuer, branch_id=branch_id,
+                         category_id=category.id if category else None)
+    data = excel.table_workbook(rows, valuer, year, locale())
+    name = f"points_{year}.xlsx"
+    return Response(data, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+from tracker.points import entries  # noqa: E402,F401  (adds the entry pages to bp)
