@@ -386,7 +386,7 @@ def test_ledger_query_count_does_not_grow_with_data(client, ledger_site, secreta
     grow_ledger(6)
     many = cost()
     assert many.count == few.count, many.statements
-    assert few.count <= 25
+    assert few.count <= 30  # sign-in, branch, roster, sessions, attachments, talks, dues, withdrawn, points
 
 
 @pytest.mark.parametrize("url", ["/ledger/", "/ledger/print"])

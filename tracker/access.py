@@ -231,3 +231,34 @@ def talks_with_contents(user, talk_ids) -> set[int]:
     if is_office(user):
         return set(ids)
     return set(db.session.scalars(select(Talk.id).where(Talk.id.in_(ids), talk_contents(user))))
+
+
+# Points cards: everyone's for ALL; for a team leader their own and their team's ----------
+def points_people(user) -> ColumnElement | None:
+    """A condition on person.id for the cards and tables this user may read; None: all.
+    A team leader's team: people dispatched to a project they lead, and members of the
+    branches serving those projects."""
+    from tracker.branches.models import Membership
+    from tracker.dispatches.models import Dispatch
+    from tracker.people.models import Person
+
+    r = reach(user)
+    if r == ALL:
+        return None
+    if r != TEAM or user.person_id is None:
+        return false()
+    team = select(Dispatch.person_id).where(
+        Dispatch.project_id.in_(led_projects(user)), Dispatch.deleted_at.is_(None))
+    members = select(Membership.person_id).where(
+        Membership.branch_id.in_(led_branches(user)), Membership.deleted_at.is_(None))
+    return or_(Person.id == user.person_id, Person.id.in_(team), Person.id.in_(members))
+
+
+def can_read_points_card(user, person) -> bool:
+    from tracker.extensions import db
+    from tracker.people.models import Person
+
+    condition = points_people(user)
+    if condition is None:
+        return True
+    return db.session.scalar(select(Person.id).where(Person.id == person.id, condition)) is not None

@@ -16,6 +16,7 @@ from tracker.access import (  # noqa: F401
     can_read_dispatch,
     can_read_ledger,
     can_read_person,
+    can_read_points_card,
     can_read_project,
     can_read_session,
     can_read_talk,
@@ -23,6 +24,7 @@ from tracker.access import (  # noqa: F401
     is_office,
     leads,
     leads_branch,
+    points_people,
     sees_everything,
 )
 
@@ -216,43 +218,7 @@ def can_export_ledger(user, branch) -> bool:
 # user's own projects and the branches serving them.
 
 
-# Points cards --------------------------------------------------------------------------
-# Admins, secretaries and viewers see every card; a team leader sees their own and those of
-# the people on the projects they lead (dispatched there) or on those projects' branches.
-# The predicate and the query filter are one rule: the predicate asks the filter.
-def points_people_filter(user):
-    """A condition on person.id limiting cards and tables to what the user may see; None: all."""
-    from sqlalchemy import false, or_, select
-
-    from tracker.branches.models import Membership, branch_project
-    from tracker.dispatches.models import Dispatch
-    from tracker.people.models import Person
-    from tracker.projects.models import Project
-
-    if sees_everything(user):
-        return None
-    if not (_has(user, "team-leader") and user.person_id is not None):
-        return false()
-    led = select(Project.id).where(Project.team_leader_id == user.person_id, Project.deleted_at.is_(None))
-    team = select(Dispatch.person_id).where(Dispatch.project_id.in_(led), Dispatch.deleted_at.is_(None))
-    branches = select(branch_project.c.branch_id).where(branch_project.c.project_id.in_(led))
-    members = select(Membership.person_id).where(Membership.branch_id.in_(branches),
-                                                 Membership.deleted_at.is_(None))
-    return or_(Person.id == user.person_id, Person.id.in_(team), Person.id.in_(members))
-
-
-def can_read_points_card(user, person) -> bool:
-    from sqlalchemy import select
-
-    from tracker.extensions import db
-    from tracker.people.models import Person
-
-    condition = points_people_filter(user)
-    if condition is None:
-        return True
-    return db.session.scalar(select(Person.id).where(Person.id == person.id, condition)) is not None
-
-
+# Points cards: who may read them is tracker.access (points_people, can_read_points_card).
 def can_enter_points(user, person=None) -> bool:
     """Record a manual points item (for this person): office, or a team leader for their people."""
     if is_office(user):
@@ -265,6 +231,8 @@ def can_enter_points(user, person=None) -> bool:
 def can_edit_points_entry(user, entry) -> bool:
     """Change, submit or delete while a draft or returned."""
     return entry.deleted_at is None and not entry.is_locked and can_enter_points(user, entry.person)
+
+
 # Health (the load balancer's probe) ----------------------------------------------------
 def can_see_health(user) -> bool:
     # Anyone, signed in or not: a load balancer cannot sign in, and the answer says only

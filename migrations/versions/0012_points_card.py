@@ -1,7 +1,7 @@
 """points card: the versioned points scheme, manual points items; seeds the default scheme
 
 Revision ID: 0012
-Revises: 0007
+Revises: 0011
 Create Date: 2026-11-26 14:40:00
 
 Seeds the default scheme (tracker/points/default_scheme.json, copied here so this migration
@@ -16,7 +16,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0012'
-down_revision = '0007'
+down_revision = '0011'
 branch_labels = None
 depends_on = None
 
@@ -199,6 +199,7 @@ def upgrade():
     sa.Column('submitted_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('reviewed_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('reviewed_by_id', sa.Integer(), nullable=True),
+    sa.Column('self_approved', sa.Boolean(), server_default=sa.false(), nullable=False),
     sa.Column('review_comment', sa.Text(), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),

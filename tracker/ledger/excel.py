@@ -25,8 +25,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 from tracker import vocab
 from tracker.ledger import paper
 from tracker.ledger.paper import Column
-from tracker.study import rules
 from tracker.points import ledger as points_ledger
+from tracker.study import rules
 
 FORMATS = {"time": "hh:mm"}
 HEADER_FONT = Font(bold=True)

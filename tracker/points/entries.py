@@ -23,7 +23,7 @@ from tracker.web import get_or_404, require
 def _form(**kwargs) -> PointsEntryForm:
     form = PointsEntryForm(**kwargs)
     people = select(Person.id, Person.name).where(Person.deleted_at.is_(None)).order_by(Person.name, Person.id)
-    if (visible := perm.points_people_filter(current_user)) is not None:
+    if (visible := perm.points_people(current_user)) is not None:
         people = people.where(visible)
     form.person_id.choices = [("", "—")] + [(r.id, r.name) for r in db.session.execute(people)]
     day = form.occurred_on.data or clock.today()

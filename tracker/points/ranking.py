@@ -33,7 +33,7 @@ def people(user, year: int, branch_id: int | None = None):
     `branch_id` at some time in the year, when given."""
     stmt = (select(Person.id, Person.name)
             .where(Person.deleted_at.is_(None), Person.party_status != "none"))
-    if (visible := perm.points_people_filter(user)) is not None:
+    if (visible := perm.points_people(user)) is not None:
         stmt = stmt.where(visible)
     if branch_id:
         first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
@@ -50,7 +50,7 @@ def table(user, year: int, valuer: Valuer, *, branch_id: int | None = None,
     members = db.session.execute(scope).all()
     # Everyone's counts in one pass over the year's records when the scope is the bureau;
     # an IN (…) over thousands of people would make the database walk each person's rows.
-    narrow = branch_id or perm.points_people_filter(user) is not None
+    narrow = branch_id or perm.points_people(user) is not None
     totals = derive.year_totals(year, valuer, scope.with_only_columns(Person.id) if narrow else None)
     threshold, base = valuer.scheme.threshold, valuer.scheme.base_score
     rows = []
