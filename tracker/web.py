@@ -42,13 +42,6 @@ class Page:
         self.has_prev, self.has_next = number > 1, number < self.pages
         self.prev_num, self.next_num = number - 1, number + 1
 
-    @classmethod
-    def of_list(cls, items: list, number: int, per_page: int) -> Page:
-        """A page of a list computed in Python (the "Talks due" list)."""
-        pages = max(1, math.ceil(len(items) / per_page))
-        number = min(max(number, 1), pages)
-        return cls(items[(number - 1) * per_page: number * per_page], number, per_page, len(items))
-
 
 def _page_number() -> int:
     # a page number beyond any real list would overflow the database's OFFSET
