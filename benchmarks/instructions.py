@@ -21,15 +21,20 @@ from pathlib import Path
 # subprocess: valgrind and callgrind_control, with argv built here.
 
 
-def _dump() -> None:
-    # Fixed argv; callgrind carries out the dump while this process sleeps, so the sleep
-    # (next to no instructions) is the boundary between two measurements.
+def _dump(out: Path) -> None:
+    """Ask callgrind for a dump and wait, asleep (next to no instructions), until it is written:
+    callgrind carries out the request asynchronously, and on a busy machine it can take
+    seconds — a fixed pause would let the next page's instructions leak into this dump."""
+    before = len(list(out.parent.glob(out.name + ".*")))
+    # Fixed argv.
     subprocess.run(["callgrind_control", "--dump", str(os.getpid())],  # nosec B603 B607
                    capture_output=True, check=False)
-    time.sleep(1)
+    deadline = time.monotonic() + 600
+    while len(list(out.parent.glob(out.name + ".*"))) <= before and time.monotonic() < deadline:
+        time.sleep(0.2)
 
 
-def _measure(pages: list[tuple[str, str]], requests: int) -> None:
+def _measure(pages: list[tuple[str, str]], requests: int, out: Path) -> None:
     from benchmarks.app import make_app
     from benchmarks.run import PASSWORD
 
@@ -42,10 +47,10 @@ def _measure(pages: list[tuple[str, str]], requests: int) -> None:
         for _ in range(2):
             if client.get(path).status_code != 200:
                 sys.exit(f"{path} did not answer 200")
-        _dump()
+        _dump(out)
         for _ in range(requests):
             client.get(path)
-        _dump()
+        _dump(out)
         print(f"measured {name}", flush=True)
 
 
@@ -55,17 +60,17 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--requests", type=int, default=3)
     parser.add_argument("--pages", help="only these pages, by name, comma-separated")
-    parser.add_argument("--inside", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--inside", help=argparse.SUPPRESS)
     args = parser.parse_args()
     chosen = [p.strip() for p in args.pages.split(",")] if args.pages else None
     pages = [(name, path) for name, path, *_ in PAGES if chosen is None or name in chosen]
     if args.inside:
-        _measure(pages, args.requests)
+        _measure(pages, args.requests, Path(args.inside))
         return 0
     out = Path(tempfile.mkdtemp(prefix="callgrind-")) / "cg.out"
     # Fixed argv: valgrind running this module.
     subprocess.run(["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}",  # nosec B603 B607
-                    sys.executable, "-m", "benchmarks.instructions", "--inside",
+                    sys.executable, "-m", "benchmarks.instructions", "--inside", str(out),
                     "--requests", str(args.requests), *(["--pages", args.pages] if args.pages else [])],
                    check=True, stderr=subprocess.DEVNULL)
     totals = {}
