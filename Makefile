@@ -6,7 +6,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 export FLASK_APP := wsgi
 
-.PHONY: run test lint security translations extract venv bench test-deploy
+.PHONY: run test lint security translations extract venv bench bench-instructions test-deploy
 
 $(BIN)/.installed: requirements.txt requirements-test.txt
 	$(PYTHON) -m venv $(VENV)
@@ -31,7 +31,7 @@ test: venv translations
 
 lint: venv
 	$(BIN)/ruff check .
-	$(BIN)/bandit -q -c bandit.yaml -r tracker scripts wsgi.py
+	$(BIN)/bandit -q -c bandit.yaml -r tracker scripts benchmarks wsgi.py
 
 # Every trust promise of the README (section "Trust"): static checks, the security tests including the
 # slow ones (gunicorn kill test, shared throttle), and the sqlmap scan. With
@@ -46,10 +46,15 @@ extract: venv
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o translations/messages.pot .
 	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching
 
-# Benchmark at scale (needs wrk: apt-get install wrk). Set DATABASE_URL to a PostgreSQL
-# database of its own to benchmark PostgreSQL too — the run empties that database.
+# Benchmark at scale (needs wrk: apt-get install wrk). Set BENCH_DATABASE_URL to a PostgreSQL
+# database of its own to benchmark PostgreSQL too — the run empties that database, and refuses
+# to run on DATABASE_URL. bench-instructions: callgrind instructions per request (valgrind) on
+# the SQLite benchmark database the last `make bench` filled.
 bench: venv translations
-	$(BIN)/python -m tracker.bench.run
+	$(BIN)/python -m benchmarks.run $(BENCH_ARGS)
+
+bench-instructions: venv translations
+	DATABASE_URL=sqlite:///$(CURDIR)/instance/bench.sqlite3 $(BIN)/python -m benchmarks.instructions $(BENCH_ARGS)
 
 # The deployment of deploy/ run for real (tests/deploy): nginx in front of two gunicorn app
 # servers over one PostgreSQL database of its own, Redis and one upload folder; a browser

@@ -68,9 +68,6 @@ def app(tmp_path_factory):
         "SECRET_KEY": "test-secret",
         "SERVER_NAME": "tracker.test",
         "UPLOAD_FOLDER": str(tmp_path_factory.mktemp("uploads")),
-        # Rolled-back tests reuse history ids on SQLite: keep nothing between requests
-        # (tests/test_memo.py turns keeping on where it tests it).
-        "MEMO_SECONDS": 0,
     })
     reset_schema(app)
     return app

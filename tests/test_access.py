@@ -66,7 +66,6 @@ TABLE: dict[str, tuple[str, str, object]] = {
     "dispatches.edit": ("GET", "/dispatches/{dispatch}/edit", OFFICE_AND_LEADER),
     "dispatches.delete": ("POST", "/dispatches/{dispatch}/delete", OFFICE),
     "dispatches.restore": ("POST", "/dispatches/{dispatch}/restore", ADMIN),
-    "bench.reference": ("GET", "/bench/reference", EVERYONE),
 }
 
 #: Features add their endpoints in a module of their own, named here. Each module has

@@ -1,10 +1,10 @@
-"""The benchmark's data filler, at a small scale, and its reference page."""
+"""The benchmark's data filler at a small scale, its pages, and that the product has none of it."""
 from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from tests.conftest import TODAY
-from tracker.bench.fill import Params, fill
+from benchmarks.fill import Params, fill
+from tests.conftest import NOW, PASSWORD, TODAY
 from tracker.branches.models import Branch, Membership
 from tracker.dispatches.models import Dispatch
 from tracker.people.models import Person
@@ -42,9 +42,33 @@ def test_fill_adds_sessions_with_attendance_and_talks(session):
     assert session.scalar(select(func.count(StudySession.id)).where(StudySession.session_type == "theme_party_day"))
 
 
-def test_reference_page_shows_fifty_rows(client, signed_in, make_person):
-    for _ in range(60):
-        make_person()
-    signed_in("viewer")
-    page = client.get("/bench/reference").get_data(as_text=True)
-    assert page.count("<tr>") == 51  # header + 50
+def test_the_product_has_no_benchmark_pages_or_commands(app):
+    assert not [rule.rule for rule in app.url_map.iter_rules() if rule.rule.startswith("/bench")]
+    assert "bench" not in app.cli.commands
+
+
+def test_reference_and_bare_pages_show_fifty_live_rows(tmp_path):
+    from benchmarks.app import make_app
+    from tracker.auth.models import User
+    from tracker.extensions import db
+
+    bench = make_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'b.sqlite3'}",
+                      "SECRET_KEY": "bench-test", "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False})
+    with bench.app_context():
+        db.create_all()
+        people = [Person(name=f"人员{n}", party_status="full", source="in_house") for n in range(60)]
+        people[0].deleted_at = NOW
+        db.session.add_all(people)
+        user = User(username="bench-viewer", roles=["viewer"])
+        user.set_password(PASSWORD)
+        db.session.add(user)
+        db.session.commit()
+    client = bench.test_client()
+    bare = client.get("/bench/bare").get_data(as_text=True)
+    assert bare.count("<tr>") == 51 and "人员0<" not in bare and "人员50<" in bare  # header + 50 live
+    assert "<nav" not in bare
+    assert client.get("/bench/reference").status_code == 302  # signed in only
+    client.post("/sign-in", data={"username": "bench-viewer", "password": PASSWORD})
+    reference = client.get("/bench/reference").get_data(as_text=True)
+    assert reference.count("<tr>") == 51 and "人员0<" not in reference
+    assert "<nav" in reference

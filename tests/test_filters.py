@@ -1,7 +1,7 @@
 """The options of list filters (tracker.web.select_options): escaped, the chosen one selected."""
 from __future__ import annotations
 
-from tracker.web import kept_options, select_options
+from tracker.web import select_options
 
 
 def test_options_are_escaped_and_the_chosen_one_selected():
@@ -10,13 +10,6 @@ def test_options_are_escaped_and_the_chosen_one_selected():
                     '<option value="12" selected>&#34;C&#34;</option><option value="2">D</option>')
     assert "selected" not in select_options([(1, "x")], "")
     assert "selected" not in select_options([(1, "x")], '1"><script>')
-
-
-def test_kept_options_are_selected_like_any_other(app):
-    with app.test_request_context():
-        kept = kept_options("test options", lambda: [(7, "支部<七>"), (8, "支部八")])
-    assert kept == '<option value="7">支部&lt;七&gt;</option><option value="8">支部八</option>'
-    assert str(select_options(kept, "8")).endswith('<option value="8" selected>支部八</option>')
 
 
 def test_a_filter_page_marks_the_chosen_project(client, signed_in, make_project):

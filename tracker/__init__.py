@@ -48,7 +48,6 @@ def create_app(config: dict | None = None) -> Flask:
 def _register_blueprints(app: Flask) -> None:
     from tracker.accounts.views import bp as accounts
     from tracker.auth.views import bp as auth
-    from tracker.bench.views import bp as bench
     from tracker.branches.views import bp as branches
     from tracker.calendar.views import bp as calendar
     from tracker.dispatches.views import bp as dispatches
@@ -64,18 +63,16 @@ def _register_blueprints(app: Flask) -> None:
     from tracker.talks.views import bp as talks
 
     for bp in (home, auth, accounts, people, projects, branches, dispatches, study, talks, due, calendar,
-               ledger, points, trash, bench, health):
+               ledger, points, trash, health):
         app.register_blueprint(bp)
 
 
 def _register_commands(app: Flask) -> None:
-    from tracker.bench.cli import bench_cli
     from tracker.cli import demo_cli, user_cli
     from tracker.security.backup import backup_command, restore_command
 
     app.cli.add_command(user_cli)
     app.cli.add_command(demo_cli)
-    app.cli.add_command(bench_cli)
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
 

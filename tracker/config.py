@@ -94,9 +94,6 @@ def load(instance_path: Path) -> dict:
         "RATELIMIT_ENABLED": os.environ.get("RATELIMIT_ENABLED", "1") != "0",
         "SIGN_IN_LIMIT_USER": os.environ.get("SIGN_IN_LIMIT_USER", "5 per minute;20 per hour"),
         "SIGN_IN_LIMIT_ADDRESS": os.environ.get("SIGN_IN_LIMIT_ADDRESS", "30 per minute;200 per hour"),
-        # How long costly reads (dashboard figures, due items) are kept while no record
-        # changes (tracker/memo.py); 0 computes them on every request.
-        "MEMO_SECONDS": _int("TRACKER_MEMO_SECONDS", 60),
         # Study session attachments (issue 3): how big one may be; files live in UPLOAD_FOLDER.
         "UPLOAD_MAX_BYTES": upload_max,
         # The whole request: a form with several files at the per-file limit, plus the text.

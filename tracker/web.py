@@ -2,8 +2,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Hashable, Iterable
-from functools import lru_cache
+from collections.abc import Iterable
 
 from flask import Flask, abort, current_app, request, url_for
 from flask_babel import lazy_gettext as _l
@@ -11,7 +10,7 @@ from flask_login import current_user
 from markupsafe import Markup, escape
 from sqlalchemy import Select, func, select
 
-from tracker import memo, permissions, vocab
+from tracker import permissions, vocab
 from tracker.extensions import db
 
 
@@ -45,7 +44,7 @@ class Page:
 
     @classmethod
     def of_list(cls, items: list, number: int, per_page: int) -> Page:
-        """A page of a list computed in Python (the "Talks due" list)."""
+        """A page of a list computed in Python (the points ranking: ranks need every row)."""
         pages = max(1, math.ceil(len(items) / per_page))
         number = min(max(number, 1), pages)
         return cls(items[(number - 1) * per_page: number * per_page], number, per_page, len(items))
@@ -57,17 +56,10 @@ def _page_number() -> int:
 
 
 def paginate(stmt: Select) -> Page:
-    """The requested page of `stmt`'s records, built from this request's filters.
-
-    The total is kept until the data changes (tracker.memo): counting every dispatch or
-    session that matches costs more than showing a page of them, and the same list is paged
-    through again and again. `stmt` depends only on the request's arguments and the user."""
+    """The requested page of `stmt`'s records, and how many there are: both asked of the
+    database (the count reads the indexes of the list's filters)."""
     number, per_page = _page_number(), current_app.config["PAGE_SIZE"]
-    args = tuple(sorted((k, tuple(v)) for k, v in request.args.lists() if k != "page"))
-    total = memo.kept(
-        ("count", request.endpoint, args, current_user.get_id()),
-        lambda: db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())),
-    )
+    total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
     page = stmt.limit(per_page).offset((number - 1) * per_page)
     # records (one entity selected) or plain rows (columns selected)
     selected = stmt.column_descriptions
@@ -84,32 +76,17 @@ def page_url(number: int) -> str:
     return url_for(request.endpoint, **args)
 
 
-def select_options(values: Iterable[tuple] | str, chosen: str | None) -> Markup:
-    """The <option> elements of a list filter, `chosen` selected. `values` are (code, label)
-    pairs, or options already rendered by kept_options."""
-    html = values if isinstance(values, str) else _options_html(
-        tuple((str(code), str(text)) for code, text in values)
+def select_options(values: Iterable[tuple], chosen: str | None) -> Markup:
+    """The <option> elements of a list filter, `chosen` selected; `values` are (code, label)
+    pairs. Built as one string, not a Jinja loop: a filter over every project or branch has
+    hundreds of options."""
+    chosen = chosen or None
+    html = "".join(
+        f'<option value="{escape(code)}"{" selected" if chosen == str(code) else ""}>{escape(text)}</option>'
+        for code, text in values
     )
-    if chosen:
-        option = f'<option value="{escape(chosen)}">'
-        html = html.replace(option, option[:-1] + " selected>", 1)
-    # Markup: every code and label in `html` was escaped by _options_html.
+    # Markup: every code and label was escaped above.
     return Markup(html)  # noqa: S704  # nosec B704
-
-
-def kept_options(key: Hashable, rows: Callable[[], Iterable[tuple]]) -> str:
-    """The rendered options of a filter over every project or branch (hundreds, on every
-    list page): `rows()` gives (id, text) pairs; the options are rendered once and kept
-    until the data changes (tracker.memo). `key` names the list and whose it is."""
-    return memo.kept(("options", key), lambda: _render_options((i, t) for i, t in rows()))
-
-
-def _render_options(pairs: Iterable[tuple]) -> str:
-    return "".join(f'<option value="{escape(code)}">{escape(text)}</option>' for code, text in pairs)
-
-
-#: a short list of values (a vocabulary) renders to the same options on every page
-_options_html = lru_cache(maxsize=64)(_render_options)
 
 
 def like(text: str) -> str:

@@ -1,14 +1,13 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup
 from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from tracker import clock, memo, records, vocab
+from tracker import clock, records, vocab
 from tracker import permissions as perm
 from tracker.auth.forms import EmptyForm
 from tracker.branches import services
@@ -94,17 +93,12 @@ def detail(branch_id: int):
         )).order_by(HistoryEntry.at.desc(), HistoryEntry.id.desc())
     ).all()
     today = clock.today()
-    # What is due, the study rules and the recent sessions and talks are kept until a record
-    # changes (tracker.memo). The key names all they depend on: the branch, what the user may
-    # see and do there, the language.
     may_read_sessions = perm.can_read_branch_sessions(current_user, branch)
-    may_log = perm.can_log_session(current_user, branch)
-    key = ("branch panels", branch.id, may_read_sessions, may_log, str(get_locale()))
     # Markup: the panels are a template that Jinja rendered with autoescaping on.
-    panels = memo.kept(key, lambda: Markup(render_template(  # noqa: S704  # nosec B704
+    panels = Markup(render_template(  # noqa: S704  # nosec B704
         "branches/_panels.html", branch=branch, talk_panel=talk_panels.for_branch(branch),
         study=study_views.branch_panel(branch) if may_read_sessions else None,
-    )))
+    ))
     return render_template(
         "branches/detail.html",
         branch=branch,

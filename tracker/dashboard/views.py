@@ -4,13 +4,12 @@ from __future__ import annotations
 import datetime as dt
 
 from flask import render_template, request, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import select
 
-from tracker import access, clock, memo, vocab
+from tracker import access, clock, vocab
 from tracker import permissions as perm
 from tracker.dashboard import charts, figures, periods
 from tracker.extensions import db
@@ -101,16 +100,12 @@ def page():
     scope = figures.Scope(current_user, perm.sees_everything(current_user),
                           request.args.get("branch_id", type=int))
     may_form_branch = perm.can_create_branch(current_user)
-    # The content is kept until a record changes (tracker.memo). The key names everything
-    # it depends on: whose scope, which branch and period, the user's one button, the language.
-    key = ("dashboard", scope.sees_all, scope.leader_person_id, scope.branch_id, period, message,
-           may_form_branch, str(get_locale()))
     # Markup: the body is a template that Jinja rendered with autoescaping on.
-    body = memo.kept(key, lambda: Markup(render_template(  # noqa: S704  # nosec B704
+    body = Markup(render_template(  # noqa: S704  # nosec B704
         "dashboard/_body.html", period=period, message=message, scope=scope, links=Links(scope, period),
         kinds=periods.KINDS, today=today, may_form_branch=may_form_branch,
         title=title(scope), **_figures(scope, period, today),
-    )))
+    ))
     return render_template("dashboard/index.html", title=title(scope), body=body)
 
 

@@ -1,6 +1,7 @@
 """What is due, and when: the ONE place that computes due dates and states.
 
-Pages, the "Talks due" list, the dashboard and the calendar feed all ask `due_items()`.
+Pages, the "Talks due" list, the dashboard, the calendar feed and the ledger all ask
+`due_items()` (or `due_counts()`); the database computes them (tracker/due/sql.py).
 States are computed from the current dates every time, never stored, so a dispatch or
 project whose dates change has its states follow at once.
 

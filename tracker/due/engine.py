@@ -1,8 +1,9 @@
-"""`due_items(filters)`: every due talk and integrity checkpoint, with its state.
+"""`due_items(filters)`: the due talks and integrity checkpoints, with their state.
 
-It costs at most five queries however many dispatches there are (dispatches; their
-talks; projects; their checkpoints; and, when asked for, the branches serving those projects), and works
-on plain rows, not ORM objects, so thousands of dispatches stay fast.
+The database computes due dates and states (tracker/due/sql.py, checked against the pure
+rules of tracker/due/rules.py), and filters, counts (`due_counts`), sorts and pages them:
+a page costs one query for its items (two with their branches) however many dispatches
+there are.
 
 What counts as done:
 - a pre-/post-dispatch talk is done when a talk of that type exists for the dispatch
@@ -15,17 +16,20 @@ What counts as done:
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import NamedTuple
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, or_, select
+from sqlalchemy import Date, Integer, String, and_, cast, func, literal_column, null, select, union_all
+from sqlalchemy.orm import aliased
+from sqlalchemy.sql.expression import ColumnElement
 
 from tracker import access, clock, vocab
 from tracker.branches.models import Branch, branch_project
 from tracker.dispatches.models import Dispatch
-from tracker.due.rules import CHECKPOINT_KINDS, TALK_KINDS, checkpoint_due_dates, state_of, talk_due_dates
+from tracker.due import sql as due_sql
+from tracker.due.rules import CHECKPOINT_KINDS, TALK_KINDS
 from tracker.extensions import db
 from tracker.people.models import Person
 from tracker.projects.models import IntegrityCheckpoint, Project
@@ -70,9 +74,7 @@ class DueFilters:
 
 
 class DueItem(NamedTuple):
-    """One due talk or checkpoint: a named tuple of plain values, so a list that keeps
-    thousands of them (tracker.memo) can keep them as plain tuples, which the garbage
-    collector stops walking."""
+    """One due talk or checkpoint, a named tuple of plain values."""
 
     kind: str
     due_on: dt.date
@@ -111,43 +113,82 @@ class DueItem(NamedTuple):
 
 
 def due_items(filters: DueFilters | None = None, *, today: dt.date | None = None,
-              rules: dict | None = None, with_branches: bool = False) -> list[DueItem]:
-    """Due items matching `filters`, earliest due first; `with_branches` fills each item's
-    `branches` (one query more), for pages that show or group by them."""
-    filters = filters or DueFilters()
-    today = today or clock.today()
-    rules = rules or current_app.config["RULES"]
-    items: list[DueItem] = []
-    if filters.kinds & set(TALK_KINDS):
-        items += _talk_items(filters, today, rules)
-    if filters.kinds & set(CHECKPOINT_KINDS) and not filters.talks_only:
-        items += _checkpoint_items(filters, today, rules)
+              rules: dict | None = None, with_branches: bool = False,
+              limit: int | None = None, offset: int = 0, overdue_first: bool = False) -> list[DueItem]:
+    """Due items matching `filters`, earliest due first (the database filters, sorts and,
+    with `limit`/`offset`, pages them); `with_branches` fills each item's `branches`
+    (one query more), for pages that show or group by them; `overdue_first`: overdue items
+    before the others (what to act on first)."""
+    found = due_statement(filters or DueFilters(), today=today, rules=rules)
+    if found is None:
+        return []
+    order = _order(found)
+    if overdue_first:
+        order.insert(0, found.c.state != "overdue")
+    stmt = select(found).order_by(*order)
+    if limit is not None:
+        stmt = stmt.limit(limit).offset(offset)
+    items = [DueItem(*row[:_FIELDS]) for row in db.session.execute(stmt)]
     if with_branches:
         branches = _branches_of({i.project_id for i in items})
         items = [i._replace(branches=branches[i.project_id]) if i.project_id in branches else i for i in items]
-    items.sort(key=lambda i: (i.due_on, _ORDER[i.kind], i.project_code, i.person_name, i.dispatch_id or 0))
     return items
 
 
-def _wanted(filters: DueFilters, due: dt.date, state: str) -> bool:
-    """Whether an item of this due date and state passes the period and state filters:
-    asked before the item is built, so a page that wants the few open items of hundreds
-    does not build the done ones."""
-    return (
-        (filters.states is None or state in filters.states)
-        and (filters.due_from is None or due >= filters.due_from)
-        and (filters.due_to is None or due <= filters.due_to)
-    )
+def due_counts(filters: DueFilters | None = None, *, today: dt.date | None = None,
+               rules: dict | None = None) -> dict[str, int]:
+    """{state: how many items match `filters` but their state, in each state}, every state
+    present; one query."""
+    counts = dict.fromkeys(vocab.DUE_STATES, 0)
+    found = due_statement(replace(filters or DueFilters(), states=None), today=today, rules=rules)
+    if found is not None:
+        for state, n in db.session.execute(select(found.c.state, func.count()).group_by(found.c.state)):
+            counts[state] = n
+    return counts
 
 
-def _project_conditions(filters: DueFilters) -> list:
-    conditions = [Project.deleted_at.is_(None)]
-    if filters.project_id is not None:
-        conditions.append(Project.id == filters.project_id)
+def due_statement(filters: DueFilters, *, today: dt.date | None = None, rules: dict | None = None):
+    """A subquery of the due items matching `filters`, with the columns of DueItem (without
+    `branches`) and `kind_order`; None when the filters leave no kind to look at."""
+    today = today or clock.today()
+    rules = rules or current_app.config["RULES"]
+    parts = [_talk_select(kind, filters, today, rules) for kind in TALK_KINDS if kind in filters.kinds]
+    if not filters.talks_only:
+        parts += [_checkpoint_select(kind, filters, today, rules)
+                  for kind in CHECKPOINT_KINDS if kind in filters.kinds]
+    if not parts:
+        return None
+    found = (parts[0] if len(parts) == 1 else union_all(*parts)).subquery("due")
+    if filters.states is not None:
+        found = select(found).where(found.c.state.in_(sorted(filters.states))).subquery("due_in_state")
+    return found
+
+
+#: DueItem's fields read from a row (all but `branches`)
+_FIELDS = len(DueItem._fields) - 1
+
+
+def _order(found) -> list:
+    return [found.c.due_on, found.c.kind_order, found.c.project_code, found.c.person_name,
+            func.coalesce(found.c.dispatch_id, 0)]
+
+
+def scoped_projects(filters: DueFilters) -> list:
+    """Which projects' items a reader gets: the one place the due items are cut to the user
+    (`leader_person_id`: a team leader's own projects; `project_ids`: e.g. the projects of
+    the branches a user is an officer of)."""
+    conditions = []
     if filters.project_ids is not None:
         conditions.append(Project.id.in_(sorted(filters.project_ids) or [-1]))
     if filters.leader_person_id is not None:
         conditions.append(Project.id.in_(access.projects_led_by(filters.leader_person_id)))
+    return conditions
+
+
+def _project_conditions(filters: DueFilters) -> list:
+    conditions = [Project.deleted_at.is_(None), *scoped_projects(filters)]
+    if filters.project_id is not None:
+        conditions.append(Project.id == filters.project_id)
     if filters.branch_id is not None:
         conditions.append(Project.id.in_(
             select(branch_project.c.project_id).where(branch_project.c.branch_id == filters.branch_id)
@@ -155,15 +196,43 @@ def _project_conditions(filters: DueFilters) -> list:
     return conditions
 
 
-def _dispatch_statement(filters: DueFilters, rules: dict):
+def _none(type_) -> ColumnElement:
+    return cast(null(), type_)
+
+
+def _talk_select(kind: str, filters: DueFilters, today: dt.date, rules: dict):
+    """One row per live dispatch selected by `filters`, for the talk `kind`: joined to the
+    earliest live talk of the type that fulfils it."""
+    talk = aliased(Talk)
+    first_talk = (
+        select(Talk.id)
+        .where(Talk.dispatch_id == Dispatch.id, Talk.talk_type == TALK_TYPE_OF[kind], Talk.deleted_at.is_(None))
+        .order_by(Talk.talk_date, Talk.id)
+        .limit(1)
+        .correlate(Dispatch)
+        .scalar_subquery()
+    )
+    due_on = due_sql.talk_due_on(kind, Dispatch.departure_date, Dispatch.return_date, rules)
+    opens_on = Dispatch.return_date if kind == "post_talk" else None
     stmt = (
         select(
-            Dispatch.id, Dispatch.person_id, Dispatch.project_id, Dispatch.departure_date,
-            Dispatch.return_date, Person.name.label("person_name"), Project.code, Project.name,
-            Project.team_leader_id,
+            literal_column(f"'{kind}'", String).label("kind"),
+            due_on.label("due_on"),
+            due_sql.state(due_on, talk.talk_date, today, rules["due_soon_days"], opens_on).label("state"),
+            Project.id.label("project_id"), Project.code.label("project_code"),
+            Project.name.label("project_name"),
+            talk.talk_date.label("done_on"),
+            Dispatch.id.label("dispatch_id"), Dispatch.person_id.label("person_id"),
+            Person.name.label("person_name"),
+            Dispatch.departure_date.label("departure_date"), Dispatch.return_date.label("return_date"),
+            talk.id.label("talk_id"), talk.status.label("talk_status"),
+            Project.team_leader_id.label("team_leader_id"),
+            literal_column(str(_ORDER[kind]), Integer).label("kind_order"),
         )
+        .select_from(Dispatch)
         .join(Person, Person.id == Dispatch.person_id)
         .join(Project, Project.id == Dispatch.project_id)
+        .outerjoin(talk, talk.id == first_talk)
         .where(Dispatch.deleted_at.is_(None), Person.deleted_at.is_(None), *_project_conditions(filters))
     )
     if filters.dispatch_id is not None:
@@ -172,93 +241,44 @@ def _dispatch_statement(filters: DueFilters, rules: dict):
         stmt = stmt.where(Dispatch.person_id == filters.person_id)
     if filters.person_name:
         stmt = stmt.where(Person.name.like(like(filters.person_name), escape="\\"))
-    if filters.due_from is not None or filters.due_to is not None:
-        # Narrow in SQL with the inverse of the due-date rules; the exact cut is in Python.
-        pre = dt.timedelta(days=rules["pre_talk_days_before_departure"])
-        grace = dt.timedelta(days=rules["post_talk_grace_days"])
-        low, high = filters.due_from or dt.date.min + grace, filters.due_to or dt.date.max - pre
-        stmt = stmt.where(or_(
-            and_(Dispatch.departure_date >= low + pre, Dispatch.departure_date <= high + pre),
-            and_(Dispatch.return_date >= low - grace, Dispatch.return_date <= high - grace),
-        ))
+    # A period of due dates is the same period of the departure (return) date, shifted: the
+    # date's own index serves it.
+    column, shift = due_sql.talk_due_shift(kind, rules)
+    if filters.due_from is not None:
+        stmt = stmt.where(getattr(Dispatch, column) >= filters.due_from - dt.timedelta(days=shift))
+    if filters.due_to is not None:
+        stmt = stmt.where(getattr(Dispatch, column) <= filters.due_to - dt.timedelta(days=shift))
     return stmt
 
 
-def _talk_items(filters: DueFilters, today: dt.date, rules: dict) -> list[DueItem]:
-    stmt = _dispatch_statement(filters, rules)
-    dispatches = db.session.execute(stmt).all()
-    if not dispatches:
-        return []
-    done = {}
-    talks = db.session.execute(
-        select(Talk.dispatch_id, Talk.talk_type, Talk.talk_date, Talk.id, Talk.status)
-        .where(
-            Talk.dispatch_id.in_(stmt.with_only_columns(Dispatch.id).scalar_subquery()),
-            Talk.talk_type.in_(tuple(TALK_TYPE_OF.values())),
-            Talk.deleted_at.is_(None),
+def _checkpoint_select(kind: str, filters: DueFilters, today: dt.date, rules: dict):
+    """One row per live project selected by `filters`, for the checkpoint `kind`."""
+    done = aliased(IntegrityCheckpoint)
+    due_on = due_sql.checkpoint_due_on(kind, Project.start_date, Project.end_date, rules)
+    stmt = (
+        select(
+            literal_column(f"'{kind}'", String).label("kind"),
+            due_on.label("due_on"),
+            due_sql.state(due_on, done.done_on, today, rules["due_soon_days"]).label("state"),
+            Project.id.label("project_id"), Project.code.label("project_code"),
+            Project.name.label("project_name"),
+            done.done_on.label("done_on"),
+            _none(Integer).label("dispatch_id"), _none(Integer).label("person_id"),
+            literal_column("''", String).label("person_name"),
+            _none(Date).label("departure_date"), _none(Date).label("return_date"),
+            _none(Integer).label("talk_id"), _none(String).label("talk_status"),
+            Project.team_leader_id.label("team_leader_id"),
+            literal_column(str(_ORDER[kind]), Integer).label("kind_order"),
         )
-        .order_by(Talk.talk_date.desc(), Talk.id.desc())
+        .select_from(Project)
+        .outerjoin(done, and_(done.project_id == Project.id, done.kind == kind))
+        .where(*_project_conditions(filters))
     )
-    for row in talks:  # newest first, so the earliest talk is the one left in `done`
-        done[(row.dispatch_id, row.talk_type)] = row
-    soon = rules["due_soon_days"]
-    items = []
-    for d in dispatches:
-        due_dates = talk_due_dates(d.departure_date, d.return_date, rules)
-        for kind in TALK_KINDS:
-            if kind not in filters.kinds:
-                continue
-            talk = done.get((d.id, TALK_TYPE_OF[kind]))
-            done_on = talk.talk_date if talk else None
-            opens_on = d.return_date if kind == "post_talk" else None
-            state = state_of(due_dates[kind], done_on, today, soon, opens_on)
-            if not _wanted(filters, due_dates[kind], state):
-                continue
-            items.append(DueItem(
-                kind=kind,
-                due_on=due_dates[kind],
-                state=state,
-                done_on=done_on,
-                project_id=d.project_id, project_code=d.code, project_name=d.name,
-                dispatch_id=d.id, person_id=d.person_id, person_name=d.person_name,
-                departure_date=d.departure_date, return_date=d.return_date,
-                talk_id=talk.id if talk else None, talk_status=talk.status if talk else None,
-                team_leader_id=d.team_leader_id,
-            ))
-    return items
-
-
-def _checkpoint_items(filters: DueFilters, today: dt.date, rules: dict) -> list[DueItem]:
-    stmt = select(
-        Project.id, Project.code, Project.name, Project.start_date, Project.end_date,
-        Project.team_leader_id,
-    ).where(*_project_conditions(filters))
-    projects = db.session.execute(stmt).all()
-    if not projects:
-        return []
-    done = {
-        (row.project_id, row.kind): row.done_on
-        for row in db.session.execute(
-            select(IntegrityCheckpoint.project_id, IntegrityCheckpoint.kind, IntegrityCheckpoint.done_on)
-            .where(IntegrityCheckpoint.project_id.in_(stmt.with_only_columns(Project.id).scalar_subquery()))
-        )
-    }
-    soon = rules["due_soon_days"]
-    items = []
-    for p in projects:
-        for kind, due in checkpoint_due_dates(p.start_date, p.end_date, rules).items():
-            if kind not in filters.kinds:
-                continue
-            done_on = done.get((p.id, kind))
-            state = state_of(due, done_on, today, soon)
-            if not _wanted(filters, due, state):
-                continue
-            items.append(DueItem(
-                kind=kind, due_on=due, state=state, done_on=done_on,
-                project_id=p.id, project_code=p.code, project_name=p.name,
-                team_leader_id=p.team_leader_id,
-            ))
-    return items
+    if filters.due_from is not None:
+        stmt = stmt.where(due_on >= filters.due_from)
+    if filters.due_to is not None:
+        stmt = stmt.where(due_on <= filters.due_to)
+    return stmt
 
 
 def _branches_of(project_ids: set[int]) -> dict[int, tuple[tuple[int, str], ...]]:

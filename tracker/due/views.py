@@ -2,15 +2,15 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import replace
+import math
 
 from flask import Blueprint, current_app, render_template, request
 from flask_login import current_user, login_required
 
-from tracker import access, memo, vocab
+from tracker import access, vocab
 from tracker import permissions as perm
 from tracker.branches import queries as branch_queries
-from tracker.due.engine import CHECKPOINT_KINDS, TALK_KINDS, DueFilters, DueItem, due_items
+from tracker.due.engine import CHECKPOINT_KINDS, TALK_KINDS, DueFilters, due_counts, due_items
 from tracker.due.rules import ACTION_STATES, OPEN_STATES
 from tracker.extensions import db
 from tracker.people.models import Person
@@ -49,27 +49,19 @@ def filters_from_request(args) -> DueFilters:
     )
 
 
-def _items_and_counts(filters: DueFilters) -> tuple[list[tuple], dict[str, int]]:
-    """The items in the chosen states, and how many there are in every state.
-
-    The items are kept (tracker.memo) as plain tuples: the garbage collector stops walking
-    tuples of plain values, so tens of thousands of kept items cost no pauses later."""
-    every_state = due_items(replace(filters, states=None), with_branches=True)
-    items = [tuple(i) for i in every_state if filters.states is None or i.state in filters.states]
-    counts = dict.fromkeys(vocab.DUE_STATES, 0)
-    for item in every_state:
-        counts[item.state] += 1
-    return items, counts
-
-
 @bp.get("/")
 @login_required
 def talks():
     require(perm.can_read(current_user))
     filters = filters_from_request(request.args)
-    items, counts = memo.kept(("due_list", filters), lambda: _items_and_counts(filters))
-    page = Page.of_list(items, request.args.get("page", 1, type=int), current_app.config["PAGE_SIZE"])
-    page.items = [DueItem._make(row) for row in page.items]
+    # The database counts every state and sorts and pages the chosen ones: two queries
+    # (and the branches of the page's projects), however many dispatches there are.
+    counts = due_counts(filters)
+    total = sum(n for state, n in counts.items() if filters.states is None or state in filters.states)
+    per_page = current_app.config["PAGE_SIZE"]
+    number = min(max(request.args.get("page", 1, type=int), 1), max(1, math.ceil(total / per_page)))
+    page = Page(due_items(filters, with_branches=True, limit=per_page, offset=(number - 1) * per_page),
+                number, per_page, total)
     return render_template(
         "due/talks.html",
         page=page,

@@ -6,7 +6,7 @@ from tracker import vocab
 from tracker.extensions import db
 from tracker.people.models import Person
 from tracker.projects.models import Project
-from tracker.web import kept_options, like
+from tracker.web import like
 
 #: A project as the list shows it: plain rows with the team leader's name, not records.
 LISTED = select(
@@ -45,16 +45,13 @@ def choices() -> Select:
     )
 
 
-def filter_options(leader_person_id: int | None = None) -> str:
+def filter_options(leader_person_id: int | None = None) -> list[tuple[int, str]]:
     """The options of a list's project filter: every project, or those a team leader leads,
-    as "code name", rendered once and kept until the data changes (web.kept_options)."""
-    def rows():
-        stmt = choices()
-        if leader_person_id is not None:
-            stmt = stmt.where(Project.team_leader_id == leader_person_id)
-        return [(r.id, f"{r.code} {r.name}") for r in db.session.execute(stmt)]
-
-    return kept_options(("projects", leader_person_id), rows)
+    as (id, "code name")."""
+    stmt = choices()
+    if leader_person_id is not None:
+        stmt = stmt.where(Project.team_leader_id == leader_person_id)
+    return [(r.id, f"{r.code} {r.name}") for r in db.session.execute(stmt)]
 
 
 def choice_list(user) -> list[tuple[int, str]]:

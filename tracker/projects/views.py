@@ -5,8 +5,8 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from tracker import memo, vocab
 from tracker import permissions as perm
+from tracker import vocab
 from tracker.branches.models import Branch, branch_project
 from tracker.dispatches.models import Dispatch
 from tracker.extensions import db
@@ -36,8 +36,7 @@ def index():
     page = paginate(queries.projects(
         request.args, include_deleted=deleted, leader_person_id=current_user.person_id
     ))
-    ids = tuple(p.id for p in page.items)
-    needed = memo.kept(("branch needed", ids), lambda: rules.branch_needed(list(ids)))
+    needed = rules.branch_needed([p.id for p in page.items])
     return render_template("projects/index.html", page=page, needed=needed, deleted=deleted)
 
 

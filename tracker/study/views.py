@@ -31,7 +31,7 @@ from tracker.study import dependents, queries, services  # noqa: F401  (dependen
 from tracker.study.forms import StudySessionForm, attendance_rows
 from tracker.study.models import Attachment, Attendance, StudySession
 from tracker.study.storage import get_store
-from tracker.web import get_or_404, kept_options, paginate, require
+from tracker.web import get_or_404, paginate, require
 
 bp = Blueprint("study", __name__, url_prefix="/study")
 formkeep.init_blueprint(bp)
@@ -102,8 +102,7 @@ def _no_branch(form):
 def index():
     require(perm.can_read(current_user))
     page = paginate(queries.sessions(request.args, current_user))
-    branches = kept_options(("study branches", current_user.get_id()),
-                            lambda: db.session.execute(queries.branch_choices(current_user, for_logging=False)))
+    branches = db.session.execute(queries.branch_choices(current_user, for_logging=False)).all()
     return render_template("study/index.html", page=page, branches=branches)
 
 

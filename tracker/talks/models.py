@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Column, ForeignKey, String, Table, Text, UniqueConstraint
+from sqlalchemy import Column, ForeignKey, Index, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.db import Base, Tracked
@@ -76,6 +76,11 @@ class Talk(Reviewable, Tracked, Base):
     __tablename__ = "talk"
     #: the integrity items covered are part of the talk's version (tracker.records)
     __version_links__ = ("integrity_items",)
+    __table_args__ = (
+        # the earliest live talk of a type for a dispatch, which fulfils a due talk
+        # (tracker/due/sql.py), read from the index alone
+        Index("ix_talk_fulfils", "dispatch_id", "talk_type", "deleted_at", "talk_date", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     #: vocab.TALK_TYPES

@@ -1,12 +1,17 @@
-"""`flask --app wsgi bench fill …`: a large data set for `make bench`."""
+"""`gunicorn benchmarks.app:app` / `flask --app benchmarks.app bench fill`: the tracker with
+the benchmark's pages and data command, for `make bench` only."""
 from __future__ import annotations
 
+import gc
 import time
 
 import click
+from flask import Flask
 from flask.cli import AppGroup
 
-from tracker.bench.fill import Params, fill
+from benchmarks.fill import Params, fill
+from benchmarks.views import bp
+from tracker import create_app
 
 bench_cli = AppGroup("bench", help="Benchmark data.")
 
@@ -27,3 +32,16 @@ def fill_command(**options):
     counts = {"people": len(filled.people), "projects": len(filled.projects),
               "branches": len(filled.branches), "dispatches": len(filled.dispatches), **filled.counts}
     click.echo("filled " + ", ".join(f"{n} {name}" for name, n in counts.items()) + f" in {seconds:.1f} s")
+
+
+def make_app(config: dict | None = None) -> Flask:
+    app = create_app(config)
+    app.register_blueprint(bp)
+    app.cli.add_command(bench_cli)
+    return app
+
+
+app = make_app()
+# as wsgi.py does: what the app built at start stays out of the garbage collector's rounds
+gc.collect()
+gc.freeze()

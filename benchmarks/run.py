@@ -1,13 +1,16 @@
 """`make bench`: serve a large data set with gunicorn (2 workers) and load pages with wrk.
 
-    python -m tracker.bench.run [--seconds 10] [--connections 16]
+    python -m benchmarks.run [--seconds 10] [--connections 16] [--pages "a,b"] [--reuse]
 
-Runs on SQLite (instance/bench.sqlite3, rebuilt each run) and, when DATABASE_URL points to
-PostgreSQL, on that database too — which it EMPTIES first, so point it at a database of its own.
-Prints requests per second, p50 and p99 latency per page and each page's ratio to the
-reference page (one indexed query, a 50-row table). Before each page's load the server is
-let to finish what the previous load left queued, and the page is asked once per worker:
-"first ms" is the very first request, before anything was kept (tracker/memo.py)."""
+Runs on SQLite (instance/bench.sqlite3, rebuilt each run) and, when BENCH_DATABASE_URL names a
+PostgreSQL database, on that one too — which it EMPTIES first. It refuses to run when
+BENCH_DATABASE_URL is the application's DATABASE_URL. Serves `benchmarks.app` (the tracker
+plus the reference and bare pages; the product itself never has them).
+
+Per page: requests/s, p50 and p99 under load (warm: the load itself writes nothing), the ratio
+to the reference page, and "cold ms": the median time of a request made right after a write to
+the database (five writes, five requests) — what a user gets after somebody saved. At the end,
+each gunicorn worker's peak resident memory (VmHWM) over the whole run."""
 from __future__ import annotations
 
 import argparse
@@ -17,7 +20,6 @@ import re
 import socket
 import subprocess  # nosec B404
 import sys
-import threading
 import time
 import urllib.error
 import urllib.parse
@@ -25,13 +27,14 @@ import urllib.request
 from pathlib import Path
 
 # subprocess: the runner only starts wrk, gunicorn and flask, with argv built here.
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 # The throwaway account of the benchmark database.
 PASSWORD = "bench-password-2026"  # nosec B105
 
 #: (name, path, target ratio to the reference or None, target p99 in ms or None)
 PAGES = [
     ("reference", "/bench/reference", None, None),
+    ("bare page", "/bench/bare", None, None),
     ("projects list", "/projects/", 0.5, 150),
     ("people search", "/people/?q=%E7%8E%8B", 0.5, 150),  # q=王
     ("dispatches list", "/dispatches/", 0.5, 150),
@@ -40,8 +43,13 @@ PAGES = [
     ("dashboard", "/", 0.5, 150),
     ("talks due list", "/due/", 0.5, 150),
     ("sessions list", "/study/", 0.5, 150),
+    ("talks list", "/talks/", 0.5, 150),
     ("points table", "/points/", 0.5, 150),
 ]
+#: the reference page should reach at least this share of the bare page
+REFERENCE_TARGET = 0.5
+#: each worker's peak resident memory, MB
+RSS_TARGET_MB = 300
 #: (name, path, target seconds) — timed one request at a time
 #: (name, ledger action, target seconds): a branch-year ledger of the busiest branch-year
 EXPORTS: list[tuple[str, str, float]] = [
@@ -107,7 +115,7 @@ def flask(env: dict, *args: str, stdin: str | None = None) -> str:
 
 
 def prepare(url: str, reuse: bool = False) -> dict:
-    env = {**os.environ, "DATABASE_URL": url, "FLASK_APP": "wsgi"}
+    env = {**os.environ, "DATABASE_URL": url, "FLASK_APP": "benchmarks.app"}
     if reuse:
         return env
     if url.startswith("sqlite"):
@@ -179,16 +187,36 @@ def settle(base: str, cookie: str) -> None:
         pass
 
 
-def warm(url: str, cookie: str) -> float:
-    """The first request's time (nothing kept yet: tracker.memo), then one request per
-    worker at once so both have what they keep before the load starts."""
-    cold = fetch(url, cookie)
-    threads = [threading.Thread(target=fetch, args=(url, cookie)) for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return cold
+def write(url: str, n: int) -> None:
+    """A change to the data, committed, as a save would make it (a dispatch's note)."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE dispatch SET note = :note WHERE id = (SELECT min(id) FROM dispatch)"),
+                     {"note": f"bench write {n}"})
+    engine.dispose()
+
+
+def cold(url: str, db_url: str, cookie: str, times: int = 5) -> float:
+    """The median seconds of a request made right after a write."""
+    timings = []
+    for n in range(times):
+        write(db_url, n)
+        timings.append(fetch(url, cookie))
+    return sorted(timings)[len(timings) // 2]
+
+
+def peak_rss_mb(server_pid: int) -> dict[int, float]:
+    """{worker pid: peak resident memory in MB} of the gunicorn workers (Linux /proc)."""
+    peaks = {}
+    children = Path(f"/proc/{server_pid}/task/{server_pid}/children")
+    for pid in children.read_text().split() if children.exists() else []:
+        status = Path(f"/proc/{pid}/status").read_text()
+        peak = re.search(r"^VmHWM:\s+(\d+) kB", status, re.M)
+        if peak:
+            peaks[int(pid)] = int(peak.group(1)) / 1024
+    return peaks
 
 
 def run(url: str, seconds: int, connections: int, pages: list[str] | None = None,
@@ -199,7 +227,7 @@ def run(url: str, seconds: int, connections: int, pages: list[str] | None = None
     base = f"http://127.0.0.1:{port}"
     # Gunicorn with a fixed argv.
     server = subprocess.Popen(  # nosec B603
-        [sys.executable, "-m", "gunicorn", "-w", "2", "-b", f"127.0.0.1:{port}", "wsgi:app"],
+        [sys.executable, "-m", "gunicorn", "-w", "2", "-b", f"127.0.0.1:{port}", "benchmarks.app:app"],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
     ok = True
@@ -213,20 +241,25 @@ def run(url: str, seconds: int, connections: int, pages: list[str] | None = None
                 time.sleep(0.1)
         cookie = sign_in(base)
         results = {}
-        print(f"  {'page':18} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'ratio':>6} {'first ms':>9}  verdict")
+        print(f"  {'page':18} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'ratio':>6} {'cold ms':>8}  verdict")
         for name, path, ratio_target, p99_target in PAGES:
-            if pages and name != "reference" and name not in pages:
+            if pages and name not in ("reference", "bare page") and name not in pages:
                 continue
             settle(base, cookie)
-            cold = warm(base + path, cookie)
+            after_write = cold(base + path, env["DATABASE_URL"], cookie)
             r = results[name] = wrk(base + path, cookie, seconds, connections)
             ratio = r["rps"] / results["reference"]["rps"]
             verdict = "errors!" if r["errors"] else ""
+            if name == "bare page":
+                ratio = results["reference"]["rps"] / r["rps"]
+                good = ratio >= REFERENCE_TARGET
+                verdict = verdict or ("reference/bare " + ("ok" if good else f"MISSED (want ≥{REFERENCE_TARGET})"))
+                ok &= good
             if ratio_target is not None:
                 good = ratio >= ratio_target and r["p99"] < p99_target and not r["errors"]
                 verdict = verdict or ("ok" if good else f"MISSED (want ≥{ratio_target}, p99 <{p99_target} ms)")
                 ok &= good
-            print(f"  {name:18} {r['rps']:8.1f} {r['p50']:8.1f} {r['p99']:8.1f} {ratio:6.2f} {cold * 1000:9.0f}  {verdict}")
+            print(f"  {name:18} {r['rps']:8.1f} {r['p50']:8.1f} {r['p99']:8.1f} {ratio:6.2f} {after_write * 1000:8.0f}  {verdict}")
         branch_id, year = busiest_branch_year(env["DATABASE_URL"])
         for name, action, limit in EXPORTS:
             if pages and name not in pages:
@@ -241,6 +274,10 @@ def run(url: str, seconds: int, connections: int, pages: list[str] | None = None
             ok &= good
             print(f"  {name:18} {best * 1000:8.0f} ms (branch {branch_id}, {year}; best of 3; "
                   f"want < {limit * 1000:.0f} ms)  {'ok' if good else 'MISSED'}")
+        for pid, mb in sorted(peak_rss_mb(server.pid).items()):
+            good = mb < RSS_TARGET_MB
+            ok &= good
+            print(f"  worker {pid} peak RSS {mb:.0f} MB (want < {RSS_TARGET_MB} MB)  {'ok' if good else 'MISSED'}")
     finally:
         server.terminate()
         server.wait(10)
@@ -257,8 +294,12 @@ def main() -> int:
     args = parser.parse_args()
     pages = [p.strip() for p in args.pages.split(",")] if args.pages else None
     urls = [f"sqlite:///{ROOT / 'instance' / 'bench.sqlite3'}"]
-    if os.environ.get("DATABASE_URL", "").startswith("postgresql"):
-        urls.append(os.environ["DATABASE_URL"])
+    if bench_url := os.environ.get("BENCH_DATABASE_URL"):
+        urls.append(bench_url)
+    app_url = os.environ.get("DATABASE_URL")
+    if app_url and app_url in urls:
+        sys.exit("refusing to run: the benchmark empties its database, and BENCH_DATABASE_URL "
+                 "(or instance/bench.sqlite3) is the application's DATABASE_URL")
     (ROOT / "instance").mkdir(exist_ok=True)
     results = [run(url, args.seconds, args.connections, pages, args.reuse) for url in urls]
     print("\nall targets met" if all(results) else "\nsome targets missed")

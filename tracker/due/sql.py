@@ -1,0 +1,116 @@
+"""The due rules of tracker/due/rules.py as SQL expressions, so the database filters, counts,
+sorts and pages due items instead of Python building every one of them.
+
+Why expressions and not a table of due items kept up to date on every write: a due item's
+date and state follow from dispatch and project dates, talks and checkpoints, and from
+today. A stored copy would have to be rewritten by every write path that touches any of
+those (forms, CLI, restore, data migrations) and rebuilt after a rule change; one that
+is missed is silently wrong. Computed on read, the answer is always that of the current
+rows, and each query reads only the dispatches or projects its filters select (indexes on
+the dates, on talks by dispatch and type). `tests/test_due_sql.py` checks these expressions
+against the pure functions of rules.py on random data, on SQLite and PostgreSQL.
+
+Date arithmetic differs by dialect: SQLite keeps dates as ISO text and adds days with
+date(x, 'N days'); PostgreSQL adds an integer to a date.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import Date, Integer, case, literal, literal_column
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.expression import ColumnElement, FunctionElement
+
+
+class add_days(FunctionElement):
+    """date + n days, n an integer expression."""
+
+    type = Date()
+    inherit_cache = True
+
+
+@compiles(add_days)
+def _add_days_default(element, compiler, **kw):
+    day, days = list(element.clauses)
+    return f"({compiler.process(day, **kw)} + {compiler.process(days, **kw)})"
+
+
+@compiles(add_days, "sqlite")
+def _add_days_sqlite(element, compiler, **kw):
+    day, days = list(element.clauses)
+    return f"date({compiler.process(day, **kw)}, CAST({compiler.process(days, **kw)} AS TEXT) || ' days')"
+
+
+class days_between(FunctionElement):
+    """The whole days from a to b (b - a)."""
+
+    type = Integer()
+    inherit_cache = True
+
+
+@compiles(days_between)
+def _days_between_default(element, compiler, **kw):
+    first, last = list(element.clauses)
+    return f"({compiler.process(last, **kw)} - {compiler.process(first, **kw)})"
+
+
+@compiles(days_between, "sqlite")
+def _days_between_sqlite(element, compiler, **kw):
+    first, last = list(element.clauses)
+    return (f"CAST(julianday({compiler.process(last, **kw)}) - julianday({compiler.process(first, **kw)})"
+            " AS INTEGER)")
+
+
+def _int(n: int) -> ColumnElement:
+    """A rule's number of days, written into the statement (an int from the configuration),
+    so that the same expression compiles on both dialects without a typed parameter."""
+    return literal_column(str(int(n)), Integer)
+
+
+def _half_floor(days: ColumnElement) -> ColumnElement:
+    """days // 2 as Python floors it; both databases truncate integer division toward zero."""
+    two = _int(2)
+    return (days - ((days % two) + two) % two) // two
+
+
+def talk_due_on(kind: str, departure, return_date, rules: dict) -> ColumnElement:
+    """rules.talk_due_dates(departure, return_date, rules)[kind] in SQL."""
+    if kind == "pre_talk":
+        return add_days(departure, _int(-rules["pre_talk_days_before_departure"]))
+    return add_days(return_date, _int(rules["post_talk_grace_days"]))
+
+
+def talk_due_shift(kind: str, rules: dict) -> tuple[str, int]:
+    """(which dispatch date, days added): the pre-talk is due a fixed number of days before the
+    departure, the post-talk after the return, so a period of due dates is a period of that
+    date — which its index serves."""
+    if kind == "pre_talk":
+        return "departure_date", -rules["pre_talk_days_before_departure"]
+    return "return_date", rules["post_talk_grace_days"]
+
+
+def checkpoint_due_on(kind: str, start, end, rules: dict) -> ColumnElement:
+    """rules.checkpoint_due_dates(start, end, rules)[kind] in SQL."""
+    if kind in ("disclosure", "pledges"):
+        return add_days(start, _int(rules["integrity_disclosure_days"]))
+    if kind == "mid_check":
+        return add_days(start, _half_floor(days_between(start, end)))
+    if kind == "closing_report":
+        return add_days(end, _int(0))
+    return add_days(end, _int(rules["integrity_revisit_days"]))
+
+
+def state(due_on, done_on, today: dt.date, soon_days: int, opens_on=None) -> ColumnElement:
+    """rules.state_of(due, done_on, today, soon_days, opens_on) in SQL."""
+    today_ = literal(today, Date)
+    soon_limit = literal(today + dt.timedelta(days=soon_days), Date)
+    soon = due_on <= soon_limit
+    if opens_on is not None:
+        soon = soon | (opens_on <= today_)
+    return case(
+        (done_on.is_not(None), case((done_on <= due_on, literal_column("'done'")),
+                                    else_=literal_column("'done_late'"))),
+        (due_on < today_, literal_column("'overdue'")),
+        (soon, literal_column("'due_soon'")),
+        else_=literal_column("'not_yet_due'"),
+    )
