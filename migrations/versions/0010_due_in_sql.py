@@ -1,7 +1,7 @@
 """an index for due items computed in SQL: the earliest live talk of a type per dispatch
 
 Revision ID: 0010
-Revises: 0007
+Revises: 0009
 Create Date: 2026-11-26 14:40:00
 
 Every due talk joins its dispatch to the earliest live talk of the type that fulfils it
@@ -12,7 +12,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0010'
-down_revision = '0007'
+down_revision = '0009'
 branch_labels = None
 depends_on = None
 

@@ -2,7 +2,7 @@
 a person joined the party, for the roster
 
 Revision ID: 0011
-Revises: 0009
+Revises: 0010
 Create Date: 2026-11-26 14:30:00
 
 Both text columns get an empty server default so existing rows read as "nothing marked" and
@@ -14,7 +14,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0011'
-down_revision = '0009'
+down_revision = '0010'
 branch_labels = None
 depends_on = None
 
