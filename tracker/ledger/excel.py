@@ -118,9 +118,8 @@ def _cell(ws, value, kind: str):
 LANDSCAPE_FROM = 130
 
 
-def _page_setup(ws, columns: list[Column]) -> None:
+def _page_setup(ws, wide: bool) -> None:
     ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
-    wide = sum(c.width for c in columns) > LANDSCAPE_FROM
     ws.page_setup.orientation = "landscape" if wide else "portrait"
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0  # one page wide, as long as it takes
@@ -138,7 +137,7 @@ def _sheet(wb, title, columns: list[Column], rows) -> None:
         ws.column_dimensions[get_column_letter(n)].width = column.width
     ws.freeze_panes = "B2"
     ws.print_title_rows = "1:1"
-    _page_setup(ws, all_columns)
+    _page_setup(ws, wide=sum(c.width for c in all_columns) > LANDSCAPE_FROM)
     header = []
     for column in all_columns:
         cell = WriteOnlyCell(ws, value=str(column.label))
@@ -182,7 +181,8 @@ def workbook(ledgers) -> bytes:
            ((b.branch.name, row) for b in ledgers for row in _compliance_rows(b)))
     _sheet(wb, _("Withdrawn"), paper.WITHDRAWN,
            ((b.branch.name, w) for b in ledgers for w in b.withdrawn))
-    points_ledger.add_sheet(wb, ledgers)
+    # a column per category and the totals: landscape
+    points_ledger.add_sheet(wb, ledgers, setup=lambda ws: _page_setup(ws, wide=True))
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

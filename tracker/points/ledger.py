@@ -63,11 +63,14 @@ def rows_by_branch(ledgers, year: int):
     return valuer, out
 
 
-def add_sheet(wb, ledgers) -> None:
-    """The Excel ledger's "Points" sheet."""
+def add_sheet(wb, ledgers, setup=None) -> None:
+    """The Excel ledger's "Points" sheet; `setup(ws)` lays out its printed page (the ledger's
+    page setup, applied before the first row: a write-only sheet fixes it then)."""
     year = ledger_year()
     valuer, groups = rows_by_branch(ledgers, year)
     ws = wb.create_sheet(_("Points %(year)s", year=year)[:31])
+    if setup is not None:
+        setup(ws)
     # laid out like the ledger's other sheets: Branch first, header bold and frozen
     ws.column_dimensions["A"].width = 30
     ws.column_dimensions["B"].width = 12
