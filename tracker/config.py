@@ -45,6 +45,9 @@ def load(instance_path: Path) -> dict:
         "RATELIMIT_ENABLED": os.environ.get("RATELIMIT_ENABLED", "1") != "0",
         "SIGN_IN_LIMIT_USER": os.environ.get("SIGN_IN_LIMIT_USER", "5 per minute;20 per hour"),
         "SIGN_IN_LIMIT_ADDRESS": os.environ.get("SIGN_IN_LIMIT_ADDRESS", "30 per minute;200 per hour"),
+        # A sign-in ends after this long without a request, and this long after it began.
+        "SIGN_IN_IDLE_MINUTES": _int("SIGN_IN_IDLE_MINUTES", 30),
+        "SIGN_IN_MAX_HOURS": _int("SIGN_IN_MAX_HOURS", 12),
         # How long costly reads (dashboard figures, due items) are kept while no record
         # changes (tracker/memo.py); 0 computes them on every request.
         "MEMO_SECONDS": _int("TRACKER_MEMO_SECONDS", 60),

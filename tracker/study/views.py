@@ -244,7 +244,6 @@ def _send(key: str, mimetype: str, name: str, inline: bool):
     response = send_file(stream, mimetype=mimetype, as_attachment=not inline, download_name=name,
                          max_age=0)
     response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Cache-Control"] = "private, max-age=3600"
     return response
 
 
