@@ -53,8 +53,20 @@ def load(instance_path: Path) -> dict:
         "MEMO_SECONDS": _int("TRACKER_MEMO_SECONDS", 60),
         # Study session attachments (issue 3): how big one may be; files live in UPLOAD_FOLDER.
         "UPLOAD_MAX_BYTES": upload_max,
+        # Pictures: the most pixels one may decode to, and all of one request together.
+        # Pictures are decoded one at a time at up to 8 bytes a pixel (RGBA, and the copy
+        # Pillow scales): 24 MP is 192 MB at most. A JPEG decodes at a reduced scale (a
+        # 48 MP phone photo as 6 MP), so this bounds PNGs and very large JPEGs.
+        "UPLOAD_MAX_PIXELS": _int("TRACKER_UPLOAD_MAX_PIXELS", 24_000_000),
+        "UPLOAD_MAX_PIXELS_PER_REQUEST": _int("TRACKER_UPLOAD_MAX_PIXELS_PER_REQUEST", 120_000_000),
         # The whole request: a form with several files at the per-file limit, plus the text.
         "MAX_CONTENT_LENGTH": upload_max * _int("TRACKER_UPLOAD_MAX_FILES", 8) + 1024 * 1024,
+        # A body without files (a url-encoded form, JSON) is held to this; the longest form,
+        # a study session with every text at its limit, is some 200 KB url-encoded.
+        "MAX_FORM_BYTES": _int("TRACKER_MAX_FORM_KB", 1024) * 1024,
+        # Each text field of a form with files (Werkzeug's limit, set here on purpose).
+        "MAX_FORM_MEMORY_SIZE": 256 * 1024,
+        "MAX_FORM_PARTS": 1000,
         # The "all branches" ledger is refused above this many sessions and talks (issue 5).
         "LEDGER_MAX_RECORDS": _int("TRACKER_LEDGER_MAX_RECORDS", 3000),
         # Compliance rules (DESIGN.md, "What is due, and when").

@@ -31,6 +31,7 @@ from tracker.study import queries, services
 from tracker.study.forms import StudySessionForm, attendance_rows
 from tracker.study.models import Attachment, Attendance, StudySession
 from tracker.study.storage import get_store
+from tracker.study.uploads import visible_text
 from tracker.web import get_or_404, kept_options, paginate, require
 
 bp = Blueprint("study", __name__, url_prefix="/study")
@@ -39,6 +40,10 @@ formkeep.init_blueprint(bp)
 
 @bp.errorhandler(413)
 def too_large(e):
+    if request.mimetype != "multipart/form-data":  # text only: the general page says it
+        from tracker.errors import _render
+
+        return _render(413)
     mb = request.max_content_length // (1024 * 1024) if request.max_content_length else 0
     text = _("The files sent together are larger than %(mb)s MB, so nothing was saved. Go back "
              "(your browser keeps what you typed), attach fewer or smaller files, and save again.", mb=mb)
@@ -241,8 +246,9 @@ def _send(key: str, mimetype: str, name: str, inline: bool):
         stream = get_store().open(key)
     except KeyError:
         abort(404)
-    response = send_file(stream, mimetype=mimetype, as_attachment=not inline, download_name=name,
-                         max_age=0)
+    # Names stored before they were cleaned may hold control or bidi characters.
+    response = send_file(stream, mimetype=mimetype, as_attachment=not inline,
+                         download_name=visible_text(name) or "file", max_age=0)
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
 
@@ -300,5 +306,7 @@ def person_panel(person) -> dict:
 @bp.record_once
 def _template_globals(state):
     from tracker.review.models import STATUSES
+    from tracker.study.uploads import limit_pixels
 
     state.app.jinja_env.globals["review_statuses"] = STATUSES
+    limit_pixels(state.app)
