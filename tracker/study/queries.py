@@ -9,6 +9,7 @@ from sqlalchemy.orm import joinedload
 from tracker import permissions as perm
 from tracker import vocab
 from tracker.branches.models import Branch, branch_project
+from tracker.dates import parse_day, parse_month
 from tracker.projects.models import Project
 from tracker.review.models import STATUSES
 from tracker.study.models import Attachment, Attendance, StudySession
@@ -31,22 +32,6 @@ def visible(stmt: Select, user) -> Select:
     if user.has_role("team-leader"):
         return stmt.where(StudySession.branch_id.in_(branches_led_by(user)))
     return stmt.where(False)
-
-
-def parse_month(text: str | None) -> dt.date | None:
-    """'2026-05' -> 2026-05-01, or None."""
-    try:
-        return dt.datetime.strptime((text or "").strip(), "%Y-%m").date()
-    except ValueError:
-        return None
-
-
-def parse_day(text: str | None) -> dt.date | None:
-    """'2026-05-31' -> that date, or None."""
-    try:
-        return dt.date.fromisoformat((text or "").strip())
-    except ValueError:
-        return None
 
 
 def _count(model, *conditions):

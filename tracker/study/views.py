@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import datetime as dt
-
 from flask import (
     Blueprint,
     abort,
@@ -22,6 +20,7 @@ from tracker import clock, formkeep, records, vocab
 from tracker import permissions as perm
 from tracker.auth.forms import EmptyForm
 from tracker.branches.models import Branch, Membership
+from tracker.dates import parse_day
 from tracker.extensions import db
 from tracker.flows import delete_page, form_page, restore_page
 from tracker.history.services import entries_for
@@ -144,10 +143,7 @@ def roster():
     if branch is None:
         return render_template("study/_attendance.html", rows=[], branch=None)
     require(perm.can_log_session(current_user, branch))
-    try:
-        day = dt.date.fromisoformat(request.args.get("held_on") or "")
-    except ValueError:
-        day = clock.today()
+    day = parse_day(request.args.get("held_on")) or clock.today()
     saved = None
     if session_id := request.args.get("session_id", type=int):
         session = _load(session_id)
