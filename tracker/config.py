@@ -67,6 +67,11 @@ def load(instance_path: Path) -> dict:
         # Each text field of a form with files (Werkzeug's limit, set here on purpose).
         "MAX_FORM_MEMORY_SIZE": 256 * 1024,
         "MAX_FORM_PARTS": 1000,
+        # Backups: signed with BACKUP_KEY, else a key derived from SECRET_KEY; a restore first
+        # keeps the current data in BACKUP_FOLDER and refuses archives larger than this.
+        "BACKUP_KEY": os.environ.get("BACKUP_KEY", ""),
+        "BACKUP_FOLDER": os.environ.get("BACKUP_FOLDER", str(instance_path / "backups")),
+        "RESTORE_MAX_BYTES": _int("RESTORE_MAX_GB", 50) * 1024**3,
         # The "all branches" ledger is refused above this many sessions and talks (issue 5).
         "LEDGER_MAX_RECORDS": _int("TRACKER_LEDGER_MAX_RECORDS", 3000),
         # Compliance rules (DESIGN.md, "What is due, and when").
