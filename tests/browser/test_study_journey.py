@@ -178,6 +178,10 @@ def test_form_survives_a_lost_sign_in(page, live_server, study_site):
     page.get_by_label("Date", exact=True).dispatch_event("change")
     expect(chen).to_be_visible()
 
+    # Leave the date field now, so its change (and the roster it fetches) happens while signed
+    # in, not in a race with the save below.
+    page.get_by_label("Topic").click()
+    page.wait_for_load_state("networkidle")
     idle_since(live_server, "leader", minutes=45)  # a long time at the site: the sign-in ran out
     page.get_by_role("button", name="Save", exact=True).click()
     expect(page.get_by_text("Your sign-in had ended, so nothing was saved yet.")).to_be_visible()
