@@ -39,6 +39,7 @@ from tracker.security.restore_check import (
     BackupError,
     check_postgresql,
     check_sqlite,
+    head_revision,
     sign,
     unpack,
 )
@@ -234,4 +235,5 @@ def restore_command(path: Path, yes: bool):
         raise click.Abort()
     click.echo(f"the data before the restore is kept in {manifest['pre_restore_backup']}")
     click.echo(f"restored {path} (taken {manifest['created_at']}, revision {manifest['revision']})")
-    click.echo("(a backup of an older schema version: run flask --app wsgi db upgrade)")
+    if manifest["revision"] != head_revision():
+        click.echo("the backup is of an older schema version: run flask --app wsgi db upgrade")

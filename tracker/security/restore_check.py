@@ -49,13 +49,21 @@ def sign(manifest: bytes) -> bytes:
     return hmac.new(backup_key(), manifest, hashlib.sha256).hexdigest().encode()
 
 
-def known_revisions() -> set[str]:
+def _scripts():
     from alembic.config import Config
     from alembic.script import ScriptDirectory
 
     config = Config()
     config.set_main_option("script_location", current_app.extensions["migrate"].directory)
-    return {script.revision for script in ScriptDirectory.from_config(config).walk_revisions()}
+    return ScriptDirectory.from_config(config)
+
+
+def known_revisions() -> set[str]:
+    return {script.revision for script in _scripts().walk_revisions()}
+
+
+def head_revision() -> str | None:
+    return _scripts().get_current_head()
 
 
 def _safe_name(name: str) -> bool:
