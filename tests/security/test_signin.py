@@ -180,3 +180,17 @@ def test_every_page_is_no_store_but_static_files_are_cached(client, world, sessi
     assert "no-store" in response.headers["Cache-Control"]
     for url in ("/static/app.css", "/bootstrap/static/css/bootstrap.min.css"):
         assert "no-store" not in client.get(url).headers.get("Cache-Control", "")
+
+
+def test_a_very_long_password_is_judged_not_a_server_error(client, make_user):
+    sign_in(client, make_user("viewer"))
+    long = "长城 river lantern " * 10  # past zxcvbn's 72 characters
+    response = client.post("/account", data={"current": PASSWORD, "new": long, "repeat": long})
+    assert response.status_code == 302
+    assert problem_for("a" * 150) is not None
+
+
+def problem_for(password: str):
+    from tracker.auth.passwords import problem
+
+    return problem(password, "someone")

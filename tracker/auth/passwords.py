@@ -12,8 +12,8 @@ MIN_LENGTH = 8
 #: zxcvbn's scale 0–4; 3 is "safely unguessable" against a throttled online attack and a
 #: slow offline one (our scrypt hashes)
 MIN_SCORE = 3
-#: zxcvbn's work grows with the length; what follows the first 100 characters adds little
-CHECKED_LENGTH = 100
+#: zxcvbn refuses more than 72 characters (its work grows with the length); what follows adds little
+CHECKED_LENGTH = 72
 
 
 def problem(password: str, *names: str) -> str | None:
