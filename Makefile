@@ -35,11 +35,14 @@ lint: venv
 
 # Every trust promise of the README (section "Trust"): static checks, the security tests including the
 # slow ones (gunicorn kill test, shared throttle), and the sqlmap scan. With
-# TEST_DATABASE_URL set the tests use PostgreSQL too. CI passes PYTEST_ARGS="-m slow"
+# TEST_DATABASE_URL set the tests use PostgreSQL too, and sqlmap scans a second time on a
+# scratch PostgreSQL database beside it. CI passes PYTEST_ARGS="-m slow"
 # because `make test` already ran the fast ones on both databases.
 security: lint translations
 	RUN_SLOW=1 $(BIN)/python -m pytest tests/security $(PYTEST_ARGS)
 	$(BIN)/python scripts/sqlmap_scan.py
+	if [ -n "$$TEST_DATABASE_URL" ]; then \
+	  $(BIN)/python scripts/sqlmap_scan.py --no-control --scratch-of "$$TEST_DATABASE_URL"; fi
 
 # Re-extract the strings and merge them into the catalogues (then translate the new ones).
 extract: venv

@@ -4,6 +4,8 @@ Exit 1 if sqlmap finds any injection point, or if the scan could not run properl
 
     .venv/bin/python scripts/sqlmap_scan.py            # SQLite in a temporary folder
     DATABASE_URL=postgresql+psycopg://… scripts/sqlmap_scan.py --dbms PostgreSQL
+    scripts/sqlmap_scan.py --scratch-of "$TEST_DATABASE_URL"   # a scratch PostgreSQL database
+                                                               # beside that one (make security)
 
 Before the app, sqlmap is pointed at a small, deliberately injectable page (a positive
 control) and must find its injection: proof that a clean result means something.
@@ -26,6 +28,7 @@ import threading
 import time
 import urllib.parse
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 from wsgiref.simple_server import WSGIRequestHandler, make_server
 
@@ -200,9 +203,38 @@ def main() -> int:
     parser.add_argument("--dbms", default=None, help="SQLite or PostgreSQL (default: from DATABASE_URL)")
     parser.add_argument("--jobs", type=int, default=4, help="sqlmap runs at once")
     parser.add_argument("--no-control", action="store_true", help="skip the positive control")
+    parser.add_argument("--scratch-of", metavar="URL", default=None,
+                        help="scan on a new PostgreSQL database beside URL's, dropped afterwards")
     options = parser.parse_args()
+    if options.scratch_of:
+        with scratch_database(options.scratch_of) as url:
+            return scan_app(options, url, "PostgreSQL")
     database_url = os.environ.get("DATABASE_URL")
     dbms = options.dbms or ("PostgreSQL" if database_url and database_url.startswith("postgres") else "SQLite")
+    return scan_app(options, database_url, dbms)
+
+
+@contextmanager
+def scratch_database(url: str):
+    """A new, empty PostgreSQL database named after URL's (`…_sqlmap`), dropped at the end."""
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    name = f"{parsed.database}_sqlmap"
+    admin = parsed.set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield parsed.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def scan_app(options, database_url: str | None, dbms: str) -> int:
+    print(f"scanning the app on {dbms}")
     sqlmap = [shutil.which("sqlmap", path=str(Path(sys.executable).parent)) or "sqlmap"]
     started = time.monotonic()
     with tempfile.TemporaryDirectory() as tmp_name:

@@ -41,6 +41,7 @@ def test_allowed_files_are_kept(client, site, session, name, content, stored_as,
     assert download.status_code == 200 and download.data == content
     assert download.mimetype == content_type
     assert download.headers["X-Content-Type-Options"] == "nosniff"
+    assert download.headers["Cache-Control"] == "no-store"  # shared office PCs
     if content_type.startswith("image/"):
         thumb = client.get(f"/study/attachments/{attachment.id}/thumbnail")
         assert thumb.mimetype == "image/jpeg" and thumb.data[:3] == b"\xff\xd8\xff"

@@ -21,7 +21,7 @@ def create_app(config: dict | None = None) -> Flask:
         app.config.update(config)
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(root / "translations")
 
-    from tracker import assets, errors, i18n, web
+    from tracker import assets, dates, errors, i18n, web
     from tracker.extensions import bootstrap, csrf, db, migrate
 
     db.init_app(app)
@@ -30,6 +30,7 @@ def create_app(config: dict | None = None) -> Flask:
     bootstrap.init_app(app)
     i18n.init_app(app)
     web.init_app(app)
+    dates.init_app(app)
     errors.init_app(app)
     assets.init_app(app)
     _configure_sqlite(app)

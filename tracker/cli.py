@@ -8,6 +8,7 @@ from flask.cli import AppGroup
 from sqlalchemy import select
 
 from tracker import vocab
+from tracker.auth import passwords
 from tracker.auth.models import User
 from tracker.extensions import db
 
@@ -27,8 +28,8 @@ def create_user(username: str, roles: tuple[str, ...], password_stdin: bool, dis
     if not password_stdin:
         raise click.UsageError("give the password on standard input with --password-stdin")
     password = sys.stdin.readline().rstrip("\r\n")
-    if len(password) < 8:
-        raise click.ClickException("the password needs at least 8 characters")
+    if problem := passwords.problem(password, username, display_name):
+        raise click.ClickException(problem)
     if db.session.scalar(select(User).where(User.username == username)):
         raise click.ClickException(f"user {username!r} exists already")
     user = User(username=username, display_name=display_name)

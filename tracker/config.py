@@ -94,13 +94,33 @@ def load(instance_path: Path) -> dict:
         "RATELIMIT_ENABLED": os.environ.get("RATELIMIT_ENABLED", "1") != "0",
         "SIGN_IN_LIMIT_USER": os.environ.get("SIGN_IN_LIMIT_USER", "5 per minute;20 per hour"),
         "SIGN_IN_LIMIT_ADDRESS": os.environ.get("SIGN_IN_LIMIT_ADDRESS", "30 per minute;200 per hour"),
+        # A sign-in ends after this long without a request, and this long after it began.
+        "SIGN_IN_IDLE_MINUTES": _int("SIGN_IN_IDLE_MINUTES", 30),
+        "SIGN_IN_MAX_HOURS": _int("SIGN_IN_MAX_HOURS", 12),
         # Study session attachments (issue 3): how big one may be; files live in UPLOAD_FOLDER.
         "UPLOAD_MAX_BYTES": upload_max,
+        # Pictures: the most pixels one may decode to, and all of one request together.
+        # Pictures are decoded one at a time at up to 8 bytes a pixel (RGBA, and the copy
+        # Pillow scales): 24 MP is 192 MB at most. A JPEG decodes at a reduced scale (a
+        # 48 MP phone photo as 6 MP), so this bounds PNGs and very large JPEGs.
+        "UPLOAD_MAX_PIXELS": _int("TRACKER_UPLOAD_MAX_PIXELS", 24_000_000),
+        "UPLOAD_MAX_PIXELS_PER_REQUEST": _int("TRACKER_UPLOAD_MAX_PIXELS_PER_REQUEST", 120_000_000),
         # The whole request: a form with several files at the per-file limit, plus the text.
         "MAX_CONTENT_LENGTH": upload_max * _int("TRACKER_UPLOAD_MAX_FILES", 8) + 1024 * 1024,
         # Four eyes: nobody approves a record they wrote, conducted or are the subject of;
         # "1" lets a bureau with a single secretary do so, and marks each such approval.
         "REVIEW_ALLOW_SELF_APPROVAL": os.environ.get("REVIEW_ALLOW_SELF_APPROVAL") == "1",
+        # A body without files (a url-encoded form, JSON) is held to this; the longest form,
+        # a study session with every text at its limit, is some 200 KB url-encoded.
+        "MAX_FORM_BYTES": _int("TRACKER_MAX_FORM_KB", 1024) * 1024,
+        # Each text field of a form with files (Werkzeug's limit, set here on purpose).
+        "MAX_FORM_MEMORY_SIZE": 256 * 1024,
+        "MAX_FORM_PARTS": 1000,
+        # Backups: signed with BACKUP_KEY, else a key derived from SECRET_KEY; a restore first
+        # keeps the current data in BACKUP_FOLDER and refuses archives larger than this.
+        "BACKUP_KEY": os.environ.get("BACKUP_KEY", ""),
+        "BACKUP_FOLDER": os.environ.get("BACKUP_FOLDER", str(instance_path / "backups")),
+        "RESTORE_MAX_BYTES": _int("RESTORE_MAX_GB", 50) * 1024**3,
         # The "all branches" ledger is refused above this many sessions and talks (issue 5).
         "LEDGER_MAX_RECORDS": _int("TRACKER_LEDGER_MAX_RECORDS", 3000),
         # Laying out a PDF costs about a tenth of a second per session or talk: above this

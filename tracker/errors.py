@@ -11,7 +11,8 @@ MESSAGES = {
     404: (_l("Not found"), _l("The page or record you asked for does not exist.")),
     405: (_l("Not allowed"), _l("This address does not accept that kind of request.")),
     409: (_l("Changed meanwhile"), _l("Someone else changed this record at the same moment. Nothing of yours was saved; please open it again.")),
-    413: (_l("Too large"), _l("The upload is larger than the server accepts.")),
+    413: (_l("Too large"), _l("What was sent is larger than the server accepts. Nothing was "
+                               "saved; go back and send fewer or smaller files, or shorter text.")),
     429: (_l("Too many attempts"), _l("Too many attempts in a short time. Please wait a few minutes and try again.")),
     500: (_l("Something went wrong"), _l("The server could not complete the request. Nothing was saved; please try again.")),
 }

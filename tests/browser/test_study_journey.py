@@ -146,6 +146,20 @@ def test_theme_party_day_from_logging_to_approval(page, live_server, study_site)
     expect(page.locator(f'#rule-theme_party_day tr[data-period="{month}"]')).to_contain_text(held_on.strftime("%b"))
 
 
+def idle_since(live_server, username: str, minutes: int) -> None:
+    """Make the user's sign-ins look idle for `minutes` (the server's clock is the real one)."""
+    from sqlalchemy import create_engine, select, update
+
+    from tracker.auth.models import SignIn, User
+
+    engine = create_engine(live_server["env"]["DATABASE_URL"])
+    past = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=minutes)
+    with engine.begin() as conn:
+        user_id = conn.execute(select(User.id).where(User.username == username)).scalar_one()
+        conn.execute(update(SignIn).where(SignIn.user_id == user_id).values(last_seen_at=past))
+    engine.dispose()
+
+
 def test_form_survives_a_lost_sign_in(page, live_server, study_site):
     base, today = live_server["url"], study_site["today"]
     sign_in(page, base, "leader")
@@ -164,7 +178,11 @@ def test_form_survives_a_lost_sign_in(page, live_server, study_site):
     page.get_by_label("Date", exact=True).dispatch_event("change")
     expect(chen).to_be_visible()
 
-    page.context.clear_cookies()  # the sign-in is gone, as after a long time at the site
+    # Leave the date field now, so its change (and the roster it fetches) happens while signed
+    # in, not in a race with the save below.
+    page.get_by_label("Topic").click()
+    page.wait_for_load_state("networkidle")
+    idle_since(live_server, "leader", minutes=45)  # a long time at the site: the sign-in ran out
     page.get_by_role("button", name="Save", exact=True).click()
     expect(page.get_by_text("Your sign-in had ended, so nothing was saved yet.")).to_be_visible()
     page.get_by_label("Username").fill("leader")

@@ -71,7 +71,8 @@ def make_real_app(tmp_path, app, session):
         url = database_url(default_kind(), tmp_path, f"real{len(apps)}")
         real = create_app({
             "TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "real-secret",
-            "UPLOAD_FOLDER": str(tmp_path / f"uploads{len(apps)}"), **config,
+            "UPLOAD_FOLDER": str(tmp_path / f"uploads{len(apps)}"),
+            "BACKUP_FOLDER": str(tmp_path / f"backups{len(apps)}"), **config,
         })
         from tests.conftest import Client
 

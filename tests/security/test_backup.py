@@ -3,6 +3,7 @@ uploaded files, taken while the app writes, brought back identical."""
 from __future__ import annotations
 
 import io
+import re
 import tarfile
 import threading
 from pathlib import Path
@@ -142,20 +143,9 @@ def test_backup_taken_while_writing_is_consistent(real_app, make_real_app, tmp_p
 
 
 def test_restore_refuses_a_backup_of_the_other_database_kind(real_app, tmp_path):
-    import json
-
     archive, forged = tmp_path / "b.tar", tmp_path / "other-kind.tar"
     cli(real_app, "backup", str(archive))
-    with tarfile.open(archive) as src, tarfile.open(forged, "w") as dst:
-        for member in src.getmembers():
-            data = src.extractfile(member).read()
-            if member.name == "manifest.json":
-                manifest = json.loads(data)
-                assert manifest["revision"] == "0001" or manifest["revision"]
-                manifest["dialect"] = "mysql"
-                data = json.dumps(manifest).encode()
-                member.size = len(data)
-            dst.addfile(member, io.BytesIO(data))
+    rewrite(real_app, archive, forged, manifest=lambda m: m.update(dialect="mysql"), resign=True)
     result = invoke(real_app, "restore", "--yes", str(forged))
     assert result.exit_code != 0 and "the backup is of mysql" in result.output
 
@@ -169,3 +159,199 @@ def test_restore_refuses_paths_outside_the_archive(real_app, tmp_path, name):
         tar.addfile(info, io.BytesIO(b"x"))
     result = invoke(real_app, "restore", "--yes", str(evil))
     assert result.exit_code != 0 and "unexpected entry" in result.output
+
+
+# Backups that cannot be turned against the bureau ------------------------------------------
+def rewrite(app, archive: Path, out: Path, *, manifest=None, members=None, drop=(), add=None,
+            resign=False, key_app=None) -> None:
+    """A copy of `archive` with its manifest edited, members changed, dropped or added; signed
+    again with `app`'s key only when `resign` (what an operator's own tool might produce)."""
+    import json
+
+    from tracker.security.restore_check import MANIFEST, SIGNATURE, sign
+
+    with tarfile.open(archive) as src:
+        contents = {m.name: src.extractfile(m).read() for m in src.getmembers()}
+    for name in drop:
+        contents.pop(name)
+    for name, change in (members or {}).items():
+        contents[name] = change(contents[name])
+    contents.update(add or {})
+    data = json.loads(contents[MANIFEST])
+    if manifest:
+        manifest(data)
+    contents[MANIFEST] = json.dumps(data).encode()
+    if resign:
+        with (key_app or app).app_context():
+            contents[SIGNATURE] = sign(contents[MANIFEST])
+    with tarfile.open(out, "w") as dst:
+        for name, body in contents.items():
+            info = tarfile.TarInfo(name)
+            info.size = len(body)
+            dst.addfile(info, io.BytesIO(body))
+
+
+def database_member(app) -> str:
+    return "database.sqlite3" if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite") else "database.pgdump"
+
+
+def refused(app, archive, message, monkeypatch):
+    """Restore is refused with `message`; nothing changed, pg_restore never ran."""
+    from tracker.security import backup
+
+    ran = []
+    real_run = backup._run
+    monkeypatch.setattr(backup, "_run", lambda args, env: ran.append(args[0]) or real_run(args, env))
+    before, folder = dump(app), Path(app.config["UPLOAD_FOLDER"])
+    before_files = files(folder) if folder.exists() else {}
+    result = invoke(app, "restore", "--yes", str(archive))
+    assert result.exit_code != 0 and message in result.output, result.output
+    assert dump(app) == before
+    assert (files(folder) if folder.exists() else {}) == before_files
+    assert not any("pg_restore" in tool for tool in ran)
+
+
+def backdoor(member_bytes: bytes, tmp_path: Path) -> bytes:
+    """The SQLite snapshot with an admin added (for PostgreSQL: the dump's bytes changed)."""
+    import sqlite3
+
+    if not member_bytes.startswith(b"SQLite format 3"):
+        return member_bytes.replace(b"person", b"persoN", 1)
+    path = tmp_path / "tampered.sqlite3"
+    path.write_bytes(member_bytes)
+    conn = sqlite3.connect(path)
+    conn.execute("INSERT INTO user (username, display_name, password_hash, roles_text, enabled, "
+                 "session_epoch, created_at, updated_at, version) VALUES ('backdoor', '', 'x', 'admin', 1, 0, "
+                 "'2026-01-01', '2026-01-01', 1)")
+    conn.commit()
+    conn.close()
+    return path.read_bytes()
+
+
+def test_a_tampered_database_with_a_recomputed_checksum_is_refused(real_app, tmp_path, monkeypatch):
+    import hashlib
+
+    add_people(real_app, "王磊")
+    archive, forged = tmp_path / "b.tar", tmp_path / "tampered.tar"
+    cli(real_app, "backup", str(archive))
+    member = database_member(real_app)
+    with tarfile.open(archive) as tar:
+        tampered = backdoor(tar.extractfile(member).read(), tmp_path)
+    rewrite(real_app, archive, forged, members={member: lambda _: tampered},
+            manifest=lambda m: m.update(database_sha256=hashlib.sha256(tampered).hexdigest(),
+                                        database_size=len(tampered)))
+    refused(real_app, forged, "not authenticated with this server's key", monkeypatch)
+
+
+def test_a_backup_made_with_another_key_is_refused(real_app, make_real_app, tmp_path, monkeypatch):
+    archive = tmp_path / "b.tar"
+    monkeypatch.setitem(real_app.config, "BACKUP_KEY", "key of the other bureau")
+    cli(real_app, "backup", str(archive))
+    monkeypatch.setitem(real_app.config, "BACKUP_KEY", "")  # now: the key derived from SECRET_KEY
+    refused(real_app, archive, "not authenticated with this server's key", monkeypatch)
+    other = make_real_app(SECRET_KEY="another server's secret")
+    refused(other, archive, "not authenticated with this server's key", monkeypatch)
+    monkeypatch.setitem(real_app.config, "BACKUP_KEY", "key of the other bureau")
+    cli(real_app, "restore", "--yes", str(archive))  # with the right key it restores
+
+
+def test_an_archive_without_a_database_is_refused(real_app, tmp_path, monkeypatch):
+    add_people(real_app, "王磊")
+    archive, forged = tmp_path / "b.tar", tmp_path / "empty.tar"
+    cli(real_app, "backup", str(archive))
+    member = database_member(real_app)
+    rewrite(real_app, archive, forged, drop=[member], resign=True)
+    refused(real_app, forged, "holds no database", monkeypatch)
+    rewrite(real_app, archive, forged, drop=[member], resign=True, manifest=lambda m: m.update(database="x"))
+    refused(real_app, forged, "holds no database", monkeypatch)
+
+
+def test_files_not_in_the_manifest_are_never_copied(real_app, tmp_path, monkeypatch):
+    archive, forged = tmp_path / "b.tar", tmp_path / "extra.tar"
+    cli(real_app, "backup", str(archive))
+    rewrite(real_app, archive, forged, resign=True,
+            add={"uploads/planted.html": b"<script>", "instance/secret_key": b"x"})
+    refused(real_app, forged, "files not in the manifest", monkeypatch)
+    assert not (Path(real_app.config["UPLOAD_FOLDER"]) / "planted.html").exists()
+
+
+def test_a_compressed_bomb_is_refused_without_expanding(real_app, tmp_path, monkeypatch):
+    import gzip
+    import time
+
+    archive = tmp_path / "b.tar"
+    cli(real_app, "backup", str(archive))
+    bomb = tmp_path / "bomb.tar.gz"
+    with gzip.open(bomb, "wb", compresslevel=9) as gz:
+        gz.write(archive.read_bytes())
+        block = bytes(1 << 20)
+        for _ in range(200):  # 200 MB of zeros, 200 KB compressed
+            gz.write(block)
+    assert bomb.stat().st_size < 2_000_000
+    started = time.monotonic()
+    refused(real_app, bomb, "not a plain tar archive", monkeypatch)
+    assert time.monotonic() - started < 5
+
+
+def test_an_archive_over_the_size_limit_is_refused(real_app, tmp_path, monkeypatch):
+    uploads = Path(real_app.config["UPLOAD_FOLDER"])
+    uploads.mkdir(parents=True, exist_ok=True)
+    (uploads / "big.bin").write_bytes(bytes(3_000_000))
+    archive = tmp_path / "b.tar"
+    cli(real_app, "backup", str(archive))
+    monkeypatch.setitem(real_app.config, "RESTORE_MAX_BYTES", 2_000_000)
+    refused(real_app, archive, "larger than RESTORE_MAX_BYTES", monkeypatch)
+
+
+def test_an_unknown_schema_version_is_refused(real_app, tmp_path, monkeypatch):
+    archive, forged = tmp_path / "b.tar", tmp_path / "future.tar"
+    cli(real_app, "backup", str(archive))
+    rewrite(real_app, archive, forged, resign=True, manifest=lambda m: m.update(revision="9999"))
+    refused(real_app, forged, "schema version '9999'", monkeypatch)
+
+
+def test_a_database_not_of_this_app_is_refused_in_the_scratch_check(real_app, tmp_path, monkeypatch):
+    import hashlib
+    import sqlite3
+
+    if database_member(real_app) != "database.sqlite3":
+        pytest.skip("SQLite: a foreign database is made with the sqlite3 module")
+    foreign = tmp_path / "foreign.sqlite3"
+    conn = sqlite3.connect(foreign)
+    conn.execute("CREATE TABLE alembic_version (version_num TEXT)")
+    conn.execute("INSERT INTO alembic_version VALUES ('0008')")
+    conn.commit()
+    conn.close()
+    body = foreign.read_bytes()
+    archive, forged = tmp_path / "b.tar", tmp_path / "foreign.tar"
+    cli(real_app, "backup", str(archive))
+    rewrite(real_app, archive, forged, resign=True, members={"database.sqlite3": lambda _: body},
+            manifest=lambda m: m.update(database_sha256=hashlib.sha256(body).hexdigest(),
+                                        database_size=len(body), revision="0008"))
+    refused(real_app, forged, "not a database of this application", monkeypatch)
+
+
+def test_restore_shows_the_check_and_keeps_the_data_it_replaces(real_app, make_real_app, tmp_path):
+    add_people(real_app, "备份时的人")
+    archive = tmp_path / "b.tar"
+    cli(real_app, "backup", str(archive))
+    add_people(real_app, "恢复前新增的人")
+    before = dump(real_app)
+    output = cli(real_app, "restore", "--yes", str(archive))
+    assert "passed the checks" in output and re.search(r"person\s+1\n", output)
+    pre_restore = Path(re.search(r"kept in (\S+)", output).group(1))
+    assert pre_restore.exists() and pre_restore.parent == Path(real_app.config["BACKUP_FOLDER"])
+    other = make_real_app()
+    cli(other, "restore", "--yes", str(pre_restore))  # the kept data is a backup like any other
+    assert dump(other)["person"] == before["person"]
+
+
+def test_restore_asks_before_replacing(real_app, tmp_path):
+    archive = tmp_path / "b.tar"
+    cli(real_app, "backup", str(archive))
+    add_people(real_app, "不会被覆盖")
+    before = dump(real_app)
+    with real_app.app_context():
+        result = real_app.test_cli_runner().invoke(args=["restore", str(archive)], input="n\n")
+    assert result.exit_code != 0 and "Rows:" in result.output
+    assert dump(real_app) == before

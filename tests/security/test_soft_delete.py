@@ -28,6 +28,7 @@ NOT_SOFT_DELETED = {
     "integrity_item": "items of a list version, appended with it and never changed or removed",
     "calendar_feed": "a calendar token (a credential, not a record): revoking removes it",
     "kept_form": "form input held across a lost sign-in, removed once given back or expired",
+    "sign_in": "a sign-in token (a credential, not a record): ended ones are removed",
     "points_scheme": "versioned reference data: a new version is loaded, none is changed or removed",
     "points_category": "categories of a points scheme version, loaded with it and never changed",
     "points_item": "items of a points scheme version, loaded with it and never changed",
@@ -38,6 +39,7 @@ DELETES_ON_PURPOSE = {
     "study/models.py": "attendance rows go with their session (see NOT_SOFT_DELETED)",
     "calendar/services.py": "a revoked calendar token is removed so it can never work again",
     "formkeep.py": "kept form input is removed once given back, so it lives no longer than needed",
+    "auth/signins.py": "ended and timed-out sign-ins are removed at the user's next sign-in",
 }
 
 

@@ -3,6 +3,7 @@ from wtforms import BooleanField, PasswordField, StringField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from tracker import vocab
+from tracker.auth.passwords import StrongPassword
 from tracker.forms import IdSelectField, MultiCheckboxField, RecordForm
 
 
@@ -25,7 +26,7 @@ class AccountForm(RecordForm):
     enabled = BooleanField(_l("Enabled"), default=True)
     password = PasswordField(
         _l("New password"),
-        validators=[Optional(), Length(min=8, max=200)],
+        validators=[Optional(), Length(max=200), StrongPassword("username", "display_name")],
         description=_l("Leave empty to keep the current password."),
     )
     model_fields = ("username", "display_name", "person_id", "enabled")

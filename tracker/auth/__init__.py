@@ -3,7 +3,7 @@ from __future__ import annotations
 from flask import Flask
 from flask_babel import lazy_gettext as _l
 
-from tracker.extensions import db, login_manager
+from tracker.extensions import login_manager
 
 
 def init_app(app: Flask) -> None:
@@ -12,16 +12,14 @@ def init_app(app: Flask) -> None:
     login_manager.login_message = _l("Please sign in to see this page.")
     login_manager.login_message_category = "warning"
 
-    from tracker.auth.models import User
+    from tracker.auth import signins
 
     @login_manager.user_loader
     def load_user(token: str):
-        # The cookie holds "id:epoch"; a changed password or a disabled account bumps
-        # the epoch, which ends every sign-in made before.
+        # The cookie holds "id:epoch" and the sign-in's token; a changed password or a
+        # disabled account bumps the epoch, which ends every sign-in made before; signing
+        # out ends this one (tracker.auth.signins).
         user_id, _, epoch = token.partition(":")
         if not user_id.isdigit() or not epoch.isdigit():
             return None
-        user = db.session.get(User, int(user_id))
-        if user is None or user.session_epoch != int(epoch) or not user.is_active:
-            return None
-        return user
+        return signins.load(int(user_id), int(epoch))

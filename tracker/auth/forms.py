@@ -1,7 +1,10 @@
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length
+
+from tracker.auth.passwords import StrongPassword
 
 
 class SignInForm(FlaskForm):
@@ -13,7 +16,8 @@ class SignInForm(FlaskForm):
 
 class PasswordChangeForm(FlaskForm):
     current = PasswordField(_l("Current password"), validators=[DataRequired()])
-    new = PasswordField(_l("New password"), validators=[DataRequired(), Length(min=8, max=200)])
+    new = PasswordField(_l("New password"), validators=[
+        DataRequired(), Length(max=200), StrongPassword(user=lambda: current_user)])
     repeat = PasswordField(
         _l("Repeat new password"),
         validators=[DataRequired(), EqualTo("new", message=_l("The two passwords differ."))],

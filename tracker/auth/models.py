@@ -59,3 +59,21 @@ class User(UserMixin, Tracked, Base):
 
     def __str__(self) -> str:
         return self.name
+
+
+class SignIn(Base):
+    """One sign-in of one browser. The browser's session cookie holds a random token whose
+    hash is kept here: signing out ends the row, so a copy of the cookie taken before is
+    refused afterwards; idle and absolute limits are checked against its times."""
+
+    __tablename__ = "sign_in"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    #: SHA-256 of the token in the cookie (a leaked table cannot be replayed as cookies)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime]
+    #: refreshed at most once a minute while the browser is used (the idle timeout)
+    last_seen_at: Mapped[dt.datetime]
+    #: set on sign-out; an ended sign-in never comes back
+    ended_at: Mapped[dt.datetime | None]

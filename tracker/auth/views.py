@@ -4,10 +4,11 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
-from sqlalchemy import select, update
+from flask_login import current_user, login_required, login_user
+from sqlalchemy import update
 
 from tracker import clock
+from tracker.auth import signins
 from tracker.auth.forms import EmptyForm, PasswordChangeForm, SignInForm
 from tracker.auth.models import User
 from tracker.extensions import db
@@ -37,9 +38,9 @@ def sign_in():
         return redirect(url_for("home.index"))
     form = SignInForm(next=request.args.get("next", ""))
     if form.validate_on_submit():
-        user = db.session.scalar(select(User).where(User.username == form.username.data.strip()))
+        user = signins.verify(form.username.data.strip(), form.password.data)
         # One message whether the user exists, is disabled or typed a wrong password.
-        if user is None or not user.is_active or not user.check_password(form.password.data):
+        if user is None:
             form.password.errors.append(_("Unknown username or wrong password."))
             return render_template("auth/sign_in.html", form=form), 400
         # A plain UPDATE, not the versioned ORM write: signing in is bookkeeping, and must
@@ -49,8 +50,8 @@ def sign_in():
             update(User).where(User.id == user.id).values(last_sign_in_at=clock.now()),
             execution_options={"synchronize_session": False},
         )
+        signins.start(user)
         db.session.commit()
-        login_user(user)
         return redirect(safe_next(form.next.data))
     status = 400 if form.is_submitted() else 200
     return render_template("auth/sign_in.html", form=form), status
@@ -60,7 +61,7 @@ def sign_in():
 def sign_out():
     if not EmptyForm().validate_on_submit():
         abort(400)
-    logout_user()
+    signins.end()
     flash(_("You are signed out."), "info")
     return redirect(url_for("auth.sign_in"))
 

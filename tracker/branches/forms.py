@@ -1,8 +1,9 @@
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, SelectField, SelectMultipleField, StringField
+from wtforms import SelectField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
 from tracker import vocab
+from tracker.dates import DateField
 from tracker.forms import DateOrder, IdSelectField, MultiCheckboxField, RecordForm
 from tracker.projects.forms import DATE_MESSAGE
 

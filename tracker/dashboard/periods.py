@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 
+from tracker.dates import parse_day
 from tracker.months import add_months
 
 KINDS = {
@@ -60,13 +61,6 @@ def current(kind: str, today: dt.date) -> Period:
     return Period(kind, first, add_months(first, months) - dt.timedelta(days=1))
 
 
-def _date(text: str | None) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat((text or "").strip())
-    except ValueError:
-        return None
-
-
 def from_args(args, today: dt.date) -> tuple[Period, str | None]:
     """The period the request asks for, and a message when it had to be corrected.
 
@@ -77,7 +71,7 @@ def from_args(args, today: dt.date) -> tuple[Period, str | None]:
         kind = "month"
     if kind != "custom":
         return current(kind, today), None
-    first, last = _date(args.get("from")), _date(args.get("to"))
+    first, last = parse_day(args.get("from")), parse_day(args.get("to"))
     if first is None or last is None:
         return current("month", today), str(_l("Give both dates of a custom period; showing this month."))
     if first > last:

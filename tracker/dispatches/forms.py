@@ -1,7 +1,8 @@
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, DateField, TextAreaField
+from wtforms import BooleanField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
+from tracker.dates import DateField
 from tracker.forms import DateOrder, IdSelectField, RecordForm
 from tracker.projects.forms import DATE_MESSAGE
 

@@ -1,7 +1,6 @@
 """The "Talks due" list a secretary works through, with filters."""
 from __future__ import annotations
 
-import datetime as dt
 import math
 
 from flask import Blueprint, current_app, render_template, request
@@ -10,6 +9,7 @@ from flask_login import current_user, login_required
 from tracker import access, vocab
 from tracker import permissions as perm
 from tracker.branches import queries as branch_queries
+from tracker.dates import parse_day
 from tracker.due.engine import CHECKPOINT_KINDS, TALK_KINDS, DueFilters, due_counts, due_items
 from tracker.due.rules import ACTION_STATES, OPEN_STATES
 from tracker.extensions import db
@@ -25,13 +25,6 @@ WHAT = {"talks": frozenset(TALK_KINDS), "checkpoints": frozenset(CHECKPOINT_KIND
         "all": frozenset(TALK_KINDS + CHECKPOINT_KINDS)}
 
 
-def _date_arg(name: str) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(request.args.get(name, ""))
-    except ValueError:
-        return None
-
-
 def filters_from_request(args) -> DueFilters:
     state = args.get("state", "action")
     states = STATE_GROUPS.get(state) or (frozenset({state}) if state in vocab.DUE_STATES else None)
@@ -44,8 +37,8 @@ def filters_from_request(args) -> DueFilters:
         person_id=args.get("person_id", type=int),
         person_name=args.get("person", "").strip()[:100] or None,
         leader_person_id=leader,
-        due_from=_date_arg("due_from"),
-        due_to=_date_arg("due_to"),
+        due_from=parse_day(args.get("due_from")),
+        due_to=parse_day(args.get("due_to")),
     )
 
 

@@ -1,8 +1,9 @@
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, SelectField, StringField, TextAreaField
+from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from tracker import vocab
+from tracker.dates import DateField
 from tracker.forms import DateOrder, IdSelectField, RecordForm
 
 DATE_MESSAGE = _l("Enter a date as YYYY-MM-DD.")

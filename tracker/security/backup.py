@@ -1,5 +1,6 @@
 """`flask backup PATH` and `flask restore PATH`: one archive with a consistent snapshot of the
-database and the uploaded files, taken while the app serves.
+database and the uploaded files, taken while the app serves; its manifest signed with the
+operator's key, and checked before a restore replaces anything (tracker/security/restore_check).
 
 The database is copied first (SQLite's online backup API copies every page in one read
 transaction; pg_dump reads in one repeatable-read snapshot), the upload folder after it.
@@ -19,22 +20,29 @@ import sqlite3
 import subprocess  # nosec B404
 import tarfile
 import tempfile
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 import click
 from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy.engine import make_url
 
+from tracker import clock
 from tracker.extensions import db
-
-FORMAT = 1
-SQLITE_MEMBER = "database.sqlite3"
-PG_MEMBER = "database.pgdump"
-
-
-class BackupError(click.ClickException):
-    pass
+from tracker.security.restore_check import (
+    APP_ID,
+    FORMAT,
+    MANIFEST,
+    PG_MEMBER,
+    SIGNATURE,
+    SQLITE_MEMBER,
+    BackupError,
+    check_postgresql,
+    check_sqlite,
+    head_revision,
+    sign,
+    unpack,
+)
 
 
 def _sha256(path: Path) -> str:
@@ -103,22 +111,26 @@ def write_backup(path: Path) -> dict:
         files = {}
         if uploads.is_dir():
             for file in sorted(p for p in uploads.rglob("*") if p.is_file()):
-                files[file.relative_to(uploads).as_posix()] = _sha256(file)
+                files[file.relative_to(uploads).as_posix()] = [file.stat().st_size, _sha256(file)]
         manifest = {
+            "app": APP_ID,
             "format": FORMAT,
             "created_at": dt.datetime.now(dt.UTC).isoformat(),
             "dialect": make_url(current_app.config["SQLALCHEMY_DATABASE_URI"]).get_backend_name(),
             "revision": _revision(),
             "database": member,
+            "database_size": (tmp_path / member).stat().st_size,
             "database_sha256": _sha256(tmp_path / member),
             "files": files,
         }
         partial = path.with_name(path.name + ".partial")
+        path.parent.mkdir(parents=True, exist_ok=True)
         with tarfile.open(partial, "w") as tar:
             data = json.dumps(manifest, indent=1, ensure_ascii=False).encode()
-            info = tarfile.TarInfo("manifest.json")
-            info.size = len(data)
-            tar.addfile(info, io.BytesIO(data))
+            for name, content in ((MANIFEST, data), (SIGNATURE, sign(data))):
+                info = tarfile.TarInfo(name)
+                info.size = len(content)
+                tar.addfile(info, io.BytesIO(content))
             tar.add(tmp_path / member, arcname=member)
             for name in files:
                 tar.add(uploads / name, arcname=f"uploads/{name}")
@@ -126,37 +138,23 @@ def write_backup(path: Path) -> dict:
     return manifest
 
 
-def _safe_member(name: str) -> bool:
-    pure = PurePosixPath(name)
-    return not pure.is_absolute() and ".." not in pure.parts
+def _pg_restore(url, database: str, dump: Path) -> None:
+    args, env = _pg_command("pg_restore", url)
+    _run([*args, "--clean", "--if-exists", "--single-transaction", "--exit-on-error",
+          "--dbname", database, str(dump)], env)
 
 
-def _extract(archive: Path, into: Path) -> dict:
-    with tarfile.open(archive, "r") as tar:
-        members = tar.getmembers()
-        for m in members:
-            if not (m.isfile() and _safe_member(m.name)):
-                raise BackupError(f"unexpected entry in the archive: {m.name!r}")
-        for m in members:
-            target = into / m.name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            with tar.extractfile(m) as src, target.open("wb") as dst:
-                shutil.copyfileobj(src, dst)
-    manifest = json.loads((into / "manifest.json").read_text())
-    if manifest.get("format") != FORMAT:
-        raise BackupError("not a backup of this application, or of an unknown format")
-    if _sha256(into / manifest["database"]) != manifest["database_sha256"]:
-        raise BackupError("the database snapshot in the archive is damaged")
-    for name, digest in manifest["files"].items():
-        if not _safe_member(name) or _sha256(into / "uploads" / name) != digest:
-            raise BackupError(f"the uploaded file {name!r} in the archive is damaged")
-    return manifest
+def _check(manifest: dict, folder: Path) -> dict[str, int]:
+    """Row counts of the backup's database, read from a scratch copy."""
+    url = make_url(current_app.config["SQLALCHEMY_DATABASE_URI"])
+    if url.get_backend_name() == "sqlite":
+        return check_sqlite(folder / SQLITE_MEMBER, manifest["revision"])
+    return check_postgresql(url, manifest["revision"],
+                            lambda scratch: _pg_restore(url, scratch, folder / PG_MEMBER))
 
 
 def _restore_database(manifest: dict, folder: Path) -> None:
     url = make_url(current_app.config["SQLALCHEMY_DATABASE_URI"])
-    if manifest["dialect"] != url.get_backend_name():
-        raise BackupError(f"the backup is of {manifest['dialect']}, the app uses {url.get_backend_name()}")
     db.session.remove()
     db.engine.dispose()
     if url.get_backend_name() == "sqlite":
@@ -168,9 +166,7 @@ def _restore_database(manifest: dict, folder: Path) -> None:
             dest.close()
             source.close()
     else:
-        args, env = _pg_command("pg_restore", url)
-        _run([*args, "--clean", "--if-exists", "--single-transaction",
-              "--dbname", url.database, str(folder / PG_MEMBER)], env)
+        _pg_restore(url, url.database, folder / PG_MEMBER)
 
 
 def _restore_uploads(folder: Path) -> None:
@@ -189,13 +185,27 @@ def _restore_uploads(folder: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-def read_backup(path: Path) -> dict:
+def read_backup(path: Path, confirm=lambda counts: True) -> dict | None:
+    """Unpack and check the backup in a scratch place, save the current data, then replace
+    it. `confirm(counts)` sees the backup's row counts and may still say no."""
+    dialect = make_url(current_app.config["SQLALCHEMY_DATABASE_URI"]).get_backend_name()
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        manifest = _extract(path, folder)
+        manifest = unpack(path, folder, dialect)
+        manifest["row_counts"] = _check(manifest, folder)
+        if not confirm(manifest["row_counts"]):
+            return None
+        stamp = clock.now().strftime("%Y%m%dT%H%M%S%fZ")
+        pre_restore = _backup_folder() / f"pre-restore-{stamp}.tar"
+        write_backup(pre_restore)  # the current data, should the backup prove the wrong one
+        manifest["pre_restore_backup"] = str(pre_restore)
         _restore_database(manifest, folder)
         _restore_uploads(folder)
     return manifest
+
+
+def _backup_folder() -> Path:
+    return Path(current_app.config["BACKUP_FOLDER"])
 
 
 @click.command("backup")
@@ -212,8 +222,18 @@ def backup_command(path: Path):
 @click.option("--yes", is_flag=True, help="Do not ask before replacing the current data.")
 @with_appcontext
 def restore_command(path: Path, yes: bool):
-    """Replace the database and the uploaded files with the backup at PATH."""
-    if not yes:
-        click.confirm("This replaces every record and file with the backup's. Go on?", abort=True)
-    manifest = read_backup(path)
+    """Check the backup at PATH, keep the current data as a pre-restore backup, then replace
+    the database and the uploaded files with the backup's."""
+    def confirm(counts: dict[str, int]) -> bool:
+        click.echo("The backup is authentic and its database passed the checks. Rows:")
+        for table, count in counts.items():
+            click.echo(f"  {table:28} {count}")
+        return yes or click.confirm("Replace every record and file with the backup's?")
+
+    manifest = read_backup(path, confirm)
+    if manifest is None:
+        raise click.Abort()
+    click.echo(f"the data before the restore is kept in {manifest['pre_restore_backup']}")
     click.echo(f"restored {path} (taken {manifest['created_at']}, revision {manifest['revision']})")
+    if manifest["revision"] != head_revision():
+        click.echo("the backup is of an older schema version: run flask --app wsgi db upgrade")

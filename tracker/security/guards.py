@@ -2,7 +2,8 @@
 characters in input, a lost update race answered with 409 rather than 500."""
 from __future__ import annotations
 
-from flask import Flask, abort, request
+from flask import Flask, abort, current_app, request
+from flask.wrappers import Request
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.routing import IntegerConverter
 
@@ -17,6 +18,24 @@ class BoundedInt(IntegerConverter):
     def __init__(self, map, *args, **kwargs):
         kwargs.setdefault("max", MAX_ID)
         super().__init__(map, *args, **kwargs)
+
+
+class BoundedRequest(Request):
+    """Every body is bounded before anything reads it. Werkzeug parses a url-encoded body
+    whole, whatever its size, so only a multipart body (files) may use the large upload
+    limit (MAX_CONTENT_LENGTH); any other is held to MAX_FORM_BYTES, answered 413."""
+
+    @property
+    def max_content_length(self) -> int | None:
+        limit = super().max_content_length
+        if self.mimetype == "multipart/form-data":
+            return limit
+        text_limit = current_app.config["MAX_FORM_BYTES"]
+        return text_limit if limit is None else min(limit, text_limit)
+
+    @max_content_length.setter
+    def max_content_length(self, value: int | None) -> None:
+        Request.max_content_length.fset(self, value)
 
 
 def _has_nul(values) -> bool:
@@ -39,6 +58,7 @@ def _id_out_of_range(args) -> bool:
 def init_app(app: Flask) -> None:
     # Must happen before any blueprint adds its rules.
     app.url_map.converters["int"] = BoundedInt
+    app.request_class = BoundedRequest
 
     if proxies := app.config.get("PROXY_FIX_X_FOR"):
         from werkzeug.middleware.proxy_fix import ProxyFix

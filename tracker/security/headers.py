@@ -6,7 +6,7 @@ redirecting to HTTPS breaks a deployment behind a TLS-terminating proxy unless r
 """
 from __future__ import annotations
 
-from flask import Flask
+from flask import Flask, request
 
 #: Everything the pages use is served by the app itself (Bootstrap under /static/bootstrap,
 #: app files under /static). No inline script or style is allowed. Bootstrap's CSS draws
@@ -34,6 +34,8 @@ HEADERS = {
     "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=()",
 }
 HSTS = "max-age=31536000; includeSubDomains"
+#: the app's own files (stylesheets, scripts, fonts) may be cached; nothing else
+STATIC_ENDPOINTS = {"static", "bootstrap.static"}
 
 
 def init_app(app: Flask) -> None:
@@ -50,4 +52,11 @@ def init_app(app: Flask) -> None:
             response.headers.setdefault(name, value)
         if app.config.get("HTTPS"):
             response.headers.setdefault("Strict-Transport-Security", HSTS)
+        if request.endpoint not in STATIC_ENDPOINTS and "no-store" not in response.headers.get(
+                "Cache-Control", ""):
+            # Shared office PCs: no page, export or attachment is left in the browser's
+            # cache (or a proxy's) for the next person. One rule for every response but
+            # the app's static files, so no personal page can be missed.
+            response.headers["Cache-Control"] = "no-store"
+            response.headers["Pragma"] = "no-cache"
         return response

@@ -5,7 +5,6 @@ from dataclasses import dataclass, field
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import (
-    DateField,
     MultipleFileField,
     SelectField,
     StringField,
@@ -16,6 +15,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from tracker import clock, vocab
+from tracker.dates import DateField
 from tracker.forms import IdSelectField, RecordForm
 from tracker.projects.forms import DATE_MESSAGE
 from tracker.study import uploads

@@ -9,6 +9,7 @@ from sqlalchemy.orm import joinedload
 from tracker import access, vocab
 from tracker import permissions as perm
 from tracker.branches.models import Branch
+from tracker.dates import parse_day, parse_month
 from tracker.review.models import STATUSES
 from tracker.study.models import Attachment, Attendance, StudySession
 from tracker.study.rules import COUNTED
@@ -22,22 +23,6 @@ def branches_led_by(user) -> Select:
 def visible(stmt: Select, user) -> Select:
     """Limit a statement over StudySession to the sessions this user may read."""
     return access.readable_sessions(user, stmt)
-
-
-def parse_month(text: str | None) -> dt.date | None:
-    """'2026-05' -> 2026-05-01, or None."""
-    try:
-        return dt.datetime.strptime((text or "").strip(), "%Y-%m").date()
-    except ValueError:
-        return None
-
-
-def parse_day(text: str | None) -> dt.date | None:
-    """'2026-05-31' -> that date, or None."""
-    try:
-        return dt.date.fromisoformat((text or "").strip())
-    except ValueError:
-        return None
 
 
 def _count(model, *conditions):

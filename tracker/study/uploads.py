@@ -3,12 +3,14 @@ thumbnails of photos. Allowed: JPEG, PNG, PDF, DOCX, XLSX."""
 from __future__ import annotations
 
 import io
+import unicodedata
+import warnings
 import zipfile
 from dataclasses import dataclass
 from pathlib import PurePath
 
 import filetype
-from flask import current_app
+from flask import current_app, g
 from flask_babel import gettext as _
 from PIL import Image, UnidentifiedImageError
 
@@ -73,10 +75,62 @@ def sniff(data: bytes) -> str | None:
     return None
 
 
+#: Pillow's own bomb limit, relative to ours: a JPEG decodes at down to 1/8 of each side, so
+#: its header may declare more than it will cost (a 50 MP phone photo decodes as 12 MP)
+DECLARED_PER_DECODED = 4
+
+
+def limit_pixels(app) -> None:
+    """Pillow's decompression-bomb limit, set on purpose from ours: Pillow refuses a header
+    declaring more than twice it when the file is opened (192 MP by default); below that,
+    _check_pixels refuses by the size the picture will be decoded at."""
+    Image.MAX_IMAGE_PIXELS = app.config["UPLOAD_MAX_PIXELS"] * DECLARED_PER_DECODED
+
+
+def _check_pixels(image, filename: str) -> None:
+    """Refuse a picture by the size it decodes to, read from its header before a byte of it
+    is decoded: a 700 KB PNG can declare 13,376 × 13,376 pixels. Decoding and scaling one
+    takes up to 8 bytes a pixel (the decoded RGBA picture and the copy Pillow scales), so
+    UPLOAD_MAX_PIXELS bounds a worker's memory; the pictures of one request share a budget
+    too, so one post of many large pictures cannot tie a worker up for long."""
+    config = current_app.config
+    width, height = image.size
+    pixels = width * height
+    if pixels > config["UPLOAD_MAX_PIXELS"]:
+        raise Rejected(_too_many_pixels(filename))
+    used = g.get("decoded_pixels", 0) + pixels
+    if used > config["UPLOAD_MAX_PIXELS_PER_REQUEST"]:
+        raise Rejected(_("%(name)s was not read: the pictures of one save may have at most "
+                         "%(mp)s million pixels together. Save the others first, then attach "
+                         "it again.", name=filename,
+                         mp=config["UPLOAD_MAX_PIXELS_PER_REQUEST"] // 1_000_000))
+    g.decoded_pixels = used
+
+
+def _open(data: bytes, filename: str):
+    """The picture with only its header read. Pillow itself refuses a header declaring more
+    than twice its limit (and warns above it); both are our one refusal here."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            return Image.open(io.BytesIO(data))
+    except Image.DecompressionBombError as exc:
+        raise Rejected(_too_many_pixels(filename)) from exc
+
+
+def _too_many_pixels(filename: str) -> str:
+    return _("%(name)s has more than %(mp)s million pixels. Scale the picture down and "
+             "attach it again.", name=filename, mp=current_app.config["UPLOAD_MAX_PIXELS"] // 1_000_000)
+
+
 def _thumbnail(data: bytes, filename: str) -> bytes:
     """A small JPEG of the image, without its metadata (photos carry GPS positions)."""
     try:
-        with Image.open(io.BytesIO(data)) as image:
+        with _open(data, filename) as image:
+            # A JPEG is decoded at the smallest scale (1/2 … 1/8) still above the thumbnail
+            # (a 48 MP phone photo as 6 MP); the size is then what will be decoded.
+            image.draft("RGB", THUMBNAIL_SIZE)
+            _check_pixels(image, filename)
             image.load()
             image.thumbnail(THUMBNAIL_SIZE)
             out = io.BytesIO()
@@ -86,9 +140,20 @@ def _thumbnail(data: bytes, filename: str) -> bytes:
         raise Rejected(_("%(name)s looks like a picture but cannot be read.", name=filename)) from exc
 
 
+def visible_text(text: str) -> str:
+    """`text` without control and format characters: NUL (PostgreSQL refuses it), ESC and VT
+    (they break the Content-Disposition of every later download), bidi overrides and
+    isolates (U+202A–202E, U+2066–2069, U+200E/200F, which make "exe.pdf" read as
+    "fdp.exe"), zero-width characters, line and paragraph separators."""
+    return "".join(ch for ch in text
+                   if unicodedata.category(ch)[0] != "C" and unicodedata.category(ch) not in ("Zl", "Zp"))
+
+
 def clean_name(filename: str, extension: str) -> str:
-    """The uploaded name without folders, its extension set to what the content is."""
-    name = PurePath((filename or "").replace("\\", "/")).name.strip() or "file"
+    """The uploaded name without folders and invisible characters, its extension set to
+    what the content is."""
+    visible = visible_text(unicodedata.normalize("NFC", filename or ""))
+    name = PurePath(visible.replace("\\", "/")).name.strip() or "file"
     stem = name.rsplit(".", 1)[0] if "." in name else name
     return (stem[:150] or "file") + extension
 

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import datetime as dt
-
 from flask import (
     Blueprint,
     abort,
@@ -22,6 +20,7 @@ from tracker import clock, formkeep, records, vocab
 from tracker import permissions as perm
 from tracker.auth.forms import EmptyForm
 from tracker.branches.models import Branch, Membership
+from tracker.dates import parse_day
 from tracker.extensions import db
 from tracker.flows import delete_page, form_page, restore_page
 from tracker.history.services import entries_for
@@ -31,6 +30,7 @@ from tracker.study import dependents, queries, services  # noqa: F401  (dependen
 from tracker.study.forms import StudySessionForm, attendance_rows
 from tracker.study.models import Attachment, Attendance, StudySession
 from tracker.study.storage import get_store
+from tracker.study.uploads import visible_text
 from tracker.web import get_or_404, paginate, require
 
 bp = Blueprint("study", __name__, url_prefix="/study")
@@ -39,6 +39,10 @@ formkeep.init_blueprint(bp)
 
 @bp.errorhandler(413)
 def too_large(e):
+    if request.mimetype != "multipart/form-data":  # text only: the general page says it
+        from tracker.errors import _render
+
+        return _render(413)
     mb = request.max_content_length // (1024 * 1024) if request.max_content_length else 0
     text = _("The files sent together are larger than %(mb)s MB, so nothing was saved. Go back "
              "(your browser keeps what you typed), attach fewer or smaller files, and save again.", mb=mb)
@@ -138,10 +142,7 @@ def roster():
     if branch is None:
         return render_template("study/_attendance.html", rows=[], branch=None)
     require(perm.can_log_session(current_user, branch))
-    try:
-        day = dt.date.fromisoformat(request.args.get("held_on") or "")
-    except ValueError:
-        day = clock.today()
+    day = parse_day(request.args.get("held_on")) or clock.today()
     saved = None
     if session_id := request.args.get("session_id", type=int):
         session = _load(session_id)
@@ -240,10 +241,10 @@ def _send(key: str, mimetype: str, name: str, inline: bool):
         stream = get_store().open(key)
     except KeyError:
         abort(404)
-    response = send_file(stream, mimetype=mimetype, as_attachment=not inline, download_name=name,
-                         max_age=0)
+    # Names stored before they were cleaned may hold control or bidi characters.
+    response = send_file(stream, mimetype=mimetype, as_attachment=not inline,
+                         download_name=visible_text(name) or "file", max_age=0)
     response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Cache-Control"] = "private, max-age=3600"
     return response
 
 
@@ -301,7 +302,9 @@ def person_panel(person) -> dict:
 def _template_globals(state):
     from tracker.review.models import STATUSES
     from tracker.study.rules import caption, period_label
+    from tracker.study.uploads import limit_pixels
 
     state.app.jinja_env.globals["review_statuses"] = STATUSES
     state.app.jinja_env.globals["rule_caption"] = caption
     state.app.jinja_env.globals["period_label"] = period_label
+    limit_pixels(state.app)

@@ -8,13 +8,13 @@ New talks dated on or after `effective_from` use the new version; recorded talks
 """
 from __future__ import annotations
 
-import datetime as dt
 import json
 
 import click
 from sqlalchemy import select
 
 from tracker import vocab
+from tracker.dates import MAX_DATE, MIN_DATE, parse_day
 from tracker.extensions import db
 from tracker.talks.models import IntegrityItem, IntegrityListVersion
 
@@ -26,10 +26,10 @@ def parse(data: dict) -> IntegrityListVersion:
         raise click.ClickException("give a label of 1 to 50 characters")
     if db.session.scalar(select(IntegrityListVersion.id).where(IntegrityListVersion.label == label)):
         raise click.ClickException(f"version {label!r} exists already")
-    try:
-        effective_from = dt.date.fromisoformat(str(data.get("effective_from")))
-    except ValueError as exc:
-        raise click.ClickException("effective_from must be a date as YYYY-MM-DD") from exc
+    effective_from = parse_day(str(data.get("effective_from")))
+    if effective_from is None:
+        raise click.ClickException(f"effective_from must be a date as YYYY-MM-DD between "
+                                   f"{MIN_DATE} and {MAX_DATE}")
     lists = data.get("lists") or {}
     unknown = set(lists) - set(vocab.INTEGRITY_LISTS)
     if unknown or not lists:
