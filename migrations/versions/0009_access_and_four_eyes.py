@@ -1,7 +1,7 @@
 """four eyes: mark approvals by a party to the record
 
 Revision ID: 0009
-Revises: 0007
+Revises: 0008
 Create Date: 2026-11-26 14:40:00
 
 A bureau with a single secretary may allow self-approval (REVIEW_ALLOW_SELF_APPROVAL); each
@@ -12,7 +12,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0009'
-down_revision = '0007'
+down_revision = '0008'
 branch_labels = None
 depends_on = None
 
