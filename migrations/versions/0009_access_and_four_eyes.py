@@ -19,13 +19,17 @@ depends_on = None
 TABLES = ('study_session', 'talk')
 
 
+# recreate="never": SQLite adds and drops a column in place; copying a table that others
+# reference would be refused by its foreign keys once it holds data.
+
+
 def upgrade():
     for table in TABLES:
-        with op.batch_alter_table(table, schema=None) as batch_op:
+        with op.batch_alter_table(table, schema=None, recreate='never') as batch_op:
             batch_op.add_column(sa.Column('self_approved', sa.Boolean(), server_default=sa.false(), nullable=False))
 
 
 def downgrade():
     for table in TABLES:
-        with op.batch_alter_table(table, schema=None) as batch_op:
+        with op.batch_alter_table(table, schema=None, recreate='never') as batch_op:
             batch_op.drop_column('self_approved')
