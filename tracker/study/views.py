@@ -61,6 +61,7 @@ def _branch_for_roster(branch_id: int | None) -> Branch | None:
 def _rows(form, branch, formdata, saved=None):
     day = form.held_on.data or clock.today()
     members = services.members_on(branch, day) if branch is not None else []
+    form.off = services.members_off(branch, day) if branch is not None else []
     return attendance_rows(members, formdata, saved)
 
 
@@ -137,7 +138,7 @@ def roster():
     """The attendance rows for a branch and date, for the form's script to swap in."""
     branch = _branch_for_roster(request.args.get("branch_id", type=int))
     if branch is None:
-        return render_template("study/_attendance.html", rows=[], branch=None)
+        return render_template("study/_attendance.html", rows=[], branch=None, off=[])
     require(perm.can_log_session(current_user, branch))
     try:
         day = dt.date.fromisoformat(request.args.get("held_on") or "")
@@ -149,7 +150,8 @@ def roster():
         require(perm.can_edit_session(current_user, session) and session.branch_id == branch.id)
         saved = {a.person_id: (a.status, a.reason) for a in session.attendance}
     rows = attendance_rows(services.members_on(branch, day), request.args, saved)
-    return render_template("study/_attendance.html", rows=rows, branch=branch)
+    return render_template("study/_attendance.html", rows=rows, branch=branch,
+                           off=services.members_off(branch, day))
 
 
 @bp.get("/<int:session_id>")
