@@ -13,6 +13,7 @@ from sqlalchemy import Select, func, select
 
 from tracker import memo, permissions, vocab
 from tracker.extensions import db
+from tracker.history import display as history_display
 
 
 def get_or_404(model, record_id: int, *, allow_deleted: bool = False):
@@ -157,4 +158,5 @@ def init_app(app: Flask) -> None:
         vocab=vocab,
         label=vocab.label,
         select_options=select_options,
+        history_changes=history_display.changes_of,
     )
