@@ -311,7 +311,10 @@ def test_branch_page_shows_months_and_person_page_the_rate(client, site, make_se
 
 def test_delete_and_restore(client, site, make_session, make_user, session):
     study = make_session(site["branch"])
-    assert client.post(f"/study/{study.id}/delete").status_code == 302
+    ask = client.post(f"/study/{study.id}/delete")  # first it asks, without needing a script
+    assert ask.status_code == 200 and "Delete 学习党章?" in ask.get_data(as_text=True)
+    assert study.deleted_at is None
+    assert client.post(f"/study/{study.id}/delete", data={"confirmed": "yes"}).status_code == 302
     assert client.get(f"/study/{study.id}").status_code == 404
     sign_in(client, make_user("admin"))
     assert client.post(f"/study/{study.id}/restore").status_code == 302

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import abort, flash, redirect, render_template
+from flask import abort, flash, redirect, render_template, request
 from flask_babel import gettext as _
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -43,7 +43,8 @@ def form_page(form, template: str, save: Callable, success_url: Callable, *, obj
             target.append(exc.message)
         else:
             db.session.commit()
-            flash(_("Saved."), "success")
+            if not _flashed():  # one message per action: a step that said more says it all
+                flash(_("Saved."), "success")
             return redirect(success_url(result))
     elif obj is not None and not form.is_submitted():
         form.version.data = str(obj.version)
@@ -83,6 +84,23 @@ def delete_page(obj, success_url: str):
     db.session.commit()
     flash(_("Deleted. An admin can restore it."), "info")
     return redirect(success_url)
+
+
+def confirmed_delete_page(obj, success_url: str, cancel_url: str, what: str):
+    """Delete only once the person confirmed: the first POST answers with a page that asks
+    (so it works without JavaScript); the script's dialog sends the confirmation at once."""
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    if request.form.get("confirmed") != "yes":
+        return render_template("confirm_delete.html", what=what, action=request.path,
+                               cancel_url=cancel_url)
+    return delete_page(obj, success_url)
+
+
+def _flashed() -> bool:
+    from flask import session
+
+    return bool(session.get("_flashes"))
 
 
 def restore_page(obj, success_url: str):

@@ -112,6 +112,12 @@ def can_review_record(user, record) -> bool:
     return record.deleted_at is None and record.status == "submitted" and can_review(user)
 
 
+def can_withdraw_record(user, record) -> bool:
+    """Take back one's own submitted record before anyone reviewed it."""
+    return (record.deleted_at is None and record.status == "submitted"
+            and getattr(user, "is_authenticated", False) and record.author_id == user.id)
+
+
 def can_reopen_record(user, record) -> bool:
     """Reopen this reviewed, locked record."""
     return record.deleted_at is None and record.status == "reviewed" and can_review(user)

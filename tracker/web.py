@@ -144,6 +144,7 @@ ACTIONS = {
     "approve": _l("approved"),
     "return": _l("returned to the author"),
     "reopen": _l("reopened"),
+    "withdraw": _l("withdrawn by the author"),
     "export": _l("exported"),
     "calendar": _l("calendar link changed"),
 }

@@ -23,7 +23,7 @@ from tracker import permissions as perm
 from tracker.auth.forms import EmptyForm
 from tracker.branches.models import Branch, Membership
 from tracker.extensions import db
-from tracker.flows import delete_page, form_page, restore_page
+from tracker.flows import confirmed_delete_page, form_page, restore_page
 from tracker.history.services import entries_for
 from tracker.review import flows as review_flows
 from tracker.review import services as review_services
@@ -218,7 +218,16 @@ def reopen(session_id: int):
 def delete(session_id: int):
     session = _load(session_id)
     require(perm.can_edit_session(current_user, session))
-    return delete_page(session, url_for("study.index"))
+    return confirmed_delete_page(session, url_for("study.index"),
+                                 url_for("study.detail", session_id=session.id), session.topic)
+
+
+@bp.post("/<int:session_id>/withdraw")
+@login_required
+def withdraw(session_id: int):
+    session = _load(session_id)
+    require(perm.can_withdraw_record(current_user, session))
+    return review_flows.withdraw_page(session, url_for("study.detail", session_id=session.id))
 
 
 @bp.post("/<int:session_id>/restore")
