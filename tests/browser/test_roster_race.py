@@ -3,10 +3,12 @@ show (or save) the roster of a date no longer on the form, and a save made befor
 list arrived is refused with the right list shown to check."""
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
 from tests.browser.conftest import sign_in
@@ -27,10 +29,9 @@ def hold_rosters(page) -> list:
 
 
 def release(route) -> None:
-    try:
+    # the page may have aborted it already: a stale request is meant to die
+    with contextlib.suppress(PlaywrightError):
         route.fulfill(response=route.fetch())
-    except Exception:  # noqa: BLE001 - the page aborted it: a stale request is meant to die
-        pass
 
 
 def test_stale_roster_answers_are_ignored(page, live_server, study_site):  # noqa: F811
