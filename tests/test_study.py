@@ -309,6 +309,22 @@ def test_branch_page_shows_months_and_person_page_the_rate(client, site, make_se
     assert "出差" in person
 
 
+def test_logging_from_the_branch_page_preselects_the_type_owed_now(client, site, make_session):
+    b = site["branch"]
+
+    def link_and_form():
+        page = client.get(f"/branches/{b.id}").get_data(as_text=True)
+        href = re.search(r'href="(/study/new\?[^"]*)">Log a study session', page).group(1).replace("&amp;", "&")
+        form = client.get(href).get_data(as_text=True)
+        return href, re.search(r'<option selected value="([a-z_]*)"', form).group(1)
+
+    href, chosen = link_and_form()
+    assert "session_type=theme_party_day" in href and chosen == "theme_party_day"  # June's is owed
+    make_session(b, held_on=dt.date(2026, 6, 3), status="submitted")  # June's theme party day held
+    href, chosen = link_and_form()
+    assert chosen != "theme_party_day" and f"session_type={chosen}" in href
+
+
 def test_delete_and_restore(client, site, make_session, make_user, session):
     study = make_session(site["branch"])
     ask = client.post(f"/study/{study.id}/delete")  # first it asks, without needing a script

@@ -299,7 +299,8 @@ def branch_panel(branch: Branch) -> dict:
     # the list page's query: attendance counted in SQL, not loaded row by row
     recent = db.session.execute(queries.sessions(MultiDict({"branch_id": branch.id}), current_user)
                                 .limit(10)).all()
-    return {"compliance": compliance, "recent": recent}
+    to_log = compliance.to_log(clock.today()) if compliance else None
+    return {"compliance": compliance, "recent": recent, "to_log": to_log}
 
 
 def person_panel(person) -> dict:
