@@ -53,11 +53,12 @@ VALUES: dict[tuple[str | None, str], dict] = {
     (None, "gender"): vocab.GENDERS, (None, "role"): vocab.BRANCH_ROLES,
     (None, "project_type"): vocab.PROJECT_TYPES, (None, "talk_type"): vocab.TALK_TYPES,
     (None, "talk_form"): vocab.TALK_FORMS, (None, "session_type"): vocab.SESSION_TYPES,
+    (None, "not_applicable"): vocab.SESSION_TYPES,
     ("project", "status"): vocab.PROJECT_STATUSES, ("branch", "status"): vocab.BRANCH_STATUSES,
     (None, "enabled"): {True: _l("Yes"), False: _l("No")},
 }
 #: fields whose stored value is a list joined with "+" or ", " in one text
-JOINED = {"records": "+"}
+JOINED = {"records": "+", "not_applicable": " "}
 _ATTENDANCE = re.compile(r"^(?P<name>.+): (?P<code>[a-z_]+)(?P<rest> \(.*\))?$")
 
 
@@ -132,7 +133,7 @@ def _value(record_type: str, field: str, value, names) -> str:
         return ", ".join(_one(labels, v) for v in value)
     if field in JOINED and isinstance(value, str):
         labels = labels or VALUES.get(("review", "status"), {})
-        return ", ".join(_one(labels, v) for v in value.split(JOINED[field]))
+        return ", ".join(_one(labels, v) for v in value.split(JOINED[field]) if v) or "—"
     return _one(labels, value)
 
 

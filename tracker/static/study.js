@@ -57,7 +57,19 @@
       })
       .then(function (html) {
         if (seq !== latest) { return; }
+        // what was chosen or typed while the list was on its way wins over what was sent
+        var kept = {};
+        box.querySelectorAll("input").forEach(function (input) {
+          if (input.type === "radio" && input.checked) { kept[input.name] = input.value; }
+          if (input.type === "text") { kept[input.name] = input.value; }
+        });
         box.innerHTML = html;
+        box.querySelectorAll("input").forEach(function (input) {
+          if (!(input.name in kept)) { return; }
+          if (input.type === "radio") { input.checked = input.value === kept[input.name]; }
+          if (input.type === "text") { input.value = kept[input.name]; }
+        });
+        updateCounts();
         box.dataset.loaded = date.value;
         box.removeAttribute("aria-busy");
         say("");
