@@ -23,6 +23,8 @@ ROWS = {
     "study.submit": ("POST", "/study/{study_draft}/submit", OFFICE_AND_LEADER),
     "study.review": ("GET", "/study/{study_submitted}/review", OFFICE),
     "study.reopen": ("GET", "/study/{study_reviewed}/reopen", OFFICE),
+    # only the author, here the team leader
+    "study.withdraw": ("POST", "/study/{study_submitted}/withdraw", {"leader"}),
     "study.delete": ("POST", "/study/{study_draft}/delete", OFFICE_AND_LEADER),
     "study.restore": ("POST", "/study/{study_draft}/restore", ADMIN),
     "study.download": ("GET", "/study/attachments/{attachment}", READERS),
@@ -36,7 +38,7 @@ def ids(world, getfixture) -> dict:
     db_session = getfixture("session")
     branch = world["branch"]
     draft = make_session(branch)
-    submitted = make_session(branch, status="submitted")
+    submitted = make_session(branch, status="submitted", author_id=world["users"]["leader"].id)
     reviewed = make_session(branch, status="reviewed")
     store = get_store()
     attachment = Attachment(

@@ -14,6 +14,7 @@ ROWS = {
     "talks.integrity_lists": ("GET", "/talks/integrity-lists", EVERYONE),
     "talks.create": ("GET", "/talks/new?dispatch_id={dispatch}&talk_type=pre_dispatch", OFFICE_AND_LEADER),
     "talks.edit": ("GET", "/talks/{talk}/edit", OFFICE_AND_LEADER),
+    "talks.withdraw": ("POST", "/talks/{submitted_talk}/withdraw", {"leader"}),  # the author only
     "talks.delete": ("POST", "/talks/{talk}/delete", OFFICE_AND_LEADER),
     "talks.restore": ("POST", "/talks/{talk}/restore", ADMIN),
     "talks.submit": ("POST", "/talks/{talk}/submit", OFFICE_AND_LEADER),
@@ -31,7 +32,8 @@ def ids(world, getfixture) -> dict:
     make_talk = getfixture("make_talk")
     dispatch, leader = world["dispatch"], world["leader_person"]
     draft = make_talk(dispatch.person, leader, dispatch=dispatch)
-    submitted = make_talk(dispatch.person, leader, dispatch=dispatch, status="submitted")
+    submitted = make_talk(dispatch.person, leader, dispatch=dispatch, status="submitted",
+                          author_id=world["users"]["leader"].id)
     reviewed = make_talk(dispatch.person, leader, dispatch=dispatch, status="reviewed")
     return {
         "talk": draft.id,

@@ -65,6 +65,7 @@ TABLE: dict[str, tuple[str, str, object]] = {
     "dispatches.create": ("GET", "/dispatches/new", ALL_LEADERS),
     "dispatches.edit": ("GET", "/dispatches/{dispatch}/edit", OFFICE_AND_LEADER),
     "dispatches.delete": ("POST", "/dispatches/{dispatch}/delete", OFFICE),
+    "dispatches.to_branch": ("GET", "/dispatches/to-branch/{branch}", OFFICE_AND_LEADER),
     "dispatches.restore": ("POST", "/dispatches/{dispatch}/restore", ADMIN),
 }
 

@@ -40,6 +40,9 @@ def form_data(site, **overrides):
         data[f"attendance-{m.person_id}"] = "present"
         data[f"reason-{m.person_id}"] = ""
     data.update(overrides)
+    day = dt.date.fromisoformat(data["held_on"]) if data["held_on"] else None
+    data.setdefault("roster", ",".join(sorted(  # the members the page showed for that date
+        str(m.person_id) for m in b.memberships if day and m.current_on(day))))
     return data
 
 
@@ -108,16 +111,46 @@ def test_the_roster_is_who_was_a_member_on_that_date(client, site, session, make
     session.flush()
     b = site["branch"].id
     early = client.get(f"/study/roster?branch_id={b}&held_on=2026-06-02").get_data(as_text=True)
-    assert "林芳" in early and "晚到者" not in early
+    assert listed(early) == {"王磊", "林芳", "郑浩"}
+    assert "晚到者 joined on Jun 8, 2026, after this date" in early  # named, and why
     later = client.get(f"/study/roster?branch_id={b}&held_on=2026-06-09"
                        f"&attendance-{site['zheng'].id}=leave&reason-{site['zheng'].id}=出差").get_data(as_text=True)
-    assert "林芳" not in later and "晚到者" in later
+    assert listed(later) == {"王磊", "郑浩", "晚到者"}
+    assert "林芳 left on Jun 3, 2026, before this date" in later
     assert 'value="出差"' in later  # what was chosen before the date changed stays
     # Without the script: the Refresh button re-lists the members and saves nothing.
     data = form_data(site, held_on="2026-06-09", refresh="Refresh member list")
     response = client.post("/study/new", data=data)
     assert response.status_code == 200 and "晚到者" in response.get_data(as_text=True)
     assert session.scalar(select(StudySession)) is None
+
+
+def listed(html: str) -> set[str]:
+    return set(re.findall(r'<th scope="row" class="fw-normal">([^<]+)</th>', html))
+
+
+def test_attendance_is_saved_only_for_the_roster_the_page_showed(client, site, session, make_person):
+    from tracker.branches.models import Membership
+
+    late = make_person("晚到者")
+    session.add(Membership(branch=site["branch"], person=late, joined_on=dt.date(2026, 6, 8)))
+    session.flush()
+    # The page still showed the roster of 5 June (three members) when the date became 9 June.
+    shown = ",".join(sorted(str(m.person_id) for m in site["branch"].memberships[:3]))
+    response = client.post("/study/new", data=form_data(site, held_on="2026-06-09", roster=shown))
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "The member list shown was not the list for this date." in page
+    assert listed(page) == {"王磊", "林芳", "郑浩", "晚到者"}  # the right list, to check
+    assert "项目驻地会议室" in page  # the form is kept
+    assert session.scalar(select(StudySession)) is None
+    # An empty list shown (a roster that never arrived) is refused the same way.
+    assert client.post("/study/new", data=form_data(site, roster="")).status_code == 400
+    # Saving the list the page now shows works.
+    roster = re.search(r'name="roster" value="([^"]*)"', page).group(1)
+    response = client.post("/study/new", data=form_data(site, held_on="2026-06-09", roster=roster))
+    assert response.status_code == 302
+    assert len(session.scalar(select(StudySession)).attendance) == 4
 
 
 def test_submit_for_review_from_the_form(client, site, session):
@@ -276,9 +309,28 @@ def test_branch_page_shows_months_and_person_page_the_rate(client, site, make_se
     assert "出差" in person
 
 
+def test_logging_from_the_branch_page_preselects_the_type_owed_now(client, site, make_session):
+    b = site["branch"]
+
+    def link_and_form():
+        page = client.get(f"/branches/{b.id}").get_data(as_text=True)
+        href = re.search(r'href="(/study/new\?[^"]*)">Log a study session', page).group(1).replace("&amp;", "&")
+        form = client.get(href).get_data(as_text=True)
+        return href, re.search(r'<option selected value="([a-z_]*)"', form).group(1)
+
+    href, chosen = link_and_form()
+    assert "session_type=theme_party_day" in href and chosen == "theme_party_day"  # June's is owed
+    make_session(b, held_on=dt.date(2026, 6, 3), status="submitted")  # June's theme party day held
+    href, chosen = link_and_form()
+    assert chosen != "theme_party_day" and f"session_type={chosen}" in href
+
+
 def test_delete_and_restore(client, site, make_session, make_user, session):
     study = make_session(site["branch"])
-    assert client.post(f"/study/{study.id}/delete").status_code == 302
+    ask = client.post(f"/study/{study.id}/delete")  # first it asks, without needing a script
+    assert ask.status_code == 200 and "Delete 学习党章?" in ask.get_data(as_text=True)
+    assert study.deleted_at is None
+    assert client.post(f"/study/{study.id}/delete", data={"confirmed": "yes"}).status_code == 302
     assert client.get(f"/study/{study.id}").status_code == 404
     sign_in(client, make_user("admin"))
     assert client.post(f"/study/{study.id}/restore").status_code == 302

@@ -77,8 +77,8 @@ def test_a_pre_dispatch_talk_is_saved_with_its_checklist(client, scene, session)
 
 
 @pytest.mark.parametrize("changes, field, message", [
-    ({"talk_date": (TODAY - days(19)).isoformat()}, "talk_date",
-     "A pre-dispatch talk must be held on or before the departure date"),
+    ({"talk_date": (TODAY - days(19)).isoformat()}, "late_reason",
+     "The talk was held after the departure date"),
     ({"talk_type": "post_dispatch", "talk_date": (TODAY - days(3)).isoformat()}, "talk_date",
      "A post-dispatch talk must be held on or after the return date"),
     ({"talk_type": "other", "dispatch_id": "", "talk_date": (TODAY + days(1)).isoformat()}, "talk_date",
@@ -102,6 +102,33 @@ def test_refused_talks_say_why_next_to_the_field(client, scene, session, changes
     assert message in errors_of(page, field), page
     assert "讲清八不准" in page or field == "key_points"  # what was typed comes back
     assert session.scalar(select(Talk.id).order_by(Talk.id.desc())) == before
+
+
+def test_a_late_pre_dispatch_talk_is_recorded_with_its_reason_and_done_late(client, scene, session):
+    from tracker.due.engine import DueFilters, due_items
+
+    sign_in(client, scene["secretary"])
+    d = scene["dispatch"]
+    late = form_data(scene, talk_date=(d.departure_date + days(2)).isoformat(), late_reason="组长出差，返回后补谈")
+    response = client.post("/talks/new", data=late)
+    assert response.status_code == 302, response.get_data(as_text=True)
+    talk = session.scalar(select(Talk).order_by(Talk.id.desc()))
+    assert talk.late_reason == "组长出差，返回后补谈"
+    page = client.get(f"/talks/{talk.id}").get_data(as_text=True)
+    assert "Done late" in page and "组长出差，返回后补谈" in page
+    item = next(i for i in due_items(DueFilters(dispatch_id=d.id)) if i.kind == "pre_talk")
+    assert (item.state, item.talk_id) == ("done_late", talk.id)
+    # Editing it later works, and the reason cannot be emptied while the talk is late.
+    edit = {**late, "version": str(talk.version), "place": "线上"}
+    assert client.post(f"/talks/{talk.id}/edit", data=edit).status_code == 302
+    assert talk.place == "线上"
+    response = client.post(f"/talks/{talk.id}/edit", data={**edit, "version": str(talk.version), "late_reason": ""})
+    assert response.status_code == 400
+    assert "Say why it was late." in errors_of(response.get_data(as_text=True), "late_reason")
+    # In time, no reason is kept.
+    assert client.post(f"/talks/{talk.id}/edit", data={
+        **edit, "version": str(talk.version), "talk_date": d.departure_date.isoformat()}).status_code == 302
+    assert talk.late_reason == ""
 
 
 def test_a_talk_on_the_departure_day_and_on_the_return_day_is_accepted(client, scene):

@@ -44,7 +44,8 @@ def form_page(form, template: str, save: Callable, success_url: Callable, *, obj
             target.append(exc.message)
         else:
             db.session.commit()
-            flash(_("Saved."), "success")
+            if not _flashed():  # one message per action: a step that said more says it all
+                flash(_("Saved."), "success")
             return redirect(success_url(result))
     elif obj is not None and not form.is_submitted():
         form.version.data = str(obj.version)
@@ -100,6 +101,23 @@ def delete_page(obj, success_url: str):
 
 def _withdraw_page(obj, form, back: str, dependents, status: int):
     return render_template("withdraw.html", obj=obj, form=form, back=back, dependents=dependents), status
+
+
+def confirmed_delete_page(obj, success_url: str, cancel_url: str, what: str):
+    """Delete only once the person confirmed: the first POST answers with a page that asks
+    (so it works without JavaScript); the script's dialog sends the confirmation at once."""
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    if request.form.get("confirmed") != "yes":
+        return render_template("confirm_delete.html", what=what, action=request.path,
+                               cancel_url=cancel_url)
+    return delete_page(obj, success_url)
+
+
+def _flashed() -> bool:
+    from flask import session
+
+    return bool(session.get("_flashes"))
 
 
 def restore_page(obj, success_url: str):

@@ -154,6 +154,12 @@ def can_approve_record(user, record) -> bool:
     return can_review_record(user, record) and (not is_party_to(user, record) or self_approval_allowed())
 
 
+def can_withdraw_record(user, record) -> bool:
+    """Take back one's own submitted record before anyone reviewed it."""
+    return (record.deleted_at is None and record.status == "submitted"
+            and getattr(user, "is_authenticated", False) and record.author_id == user.id)
+
+
 def can_reopen_record(user, record) -> bool:
     """Reopen this reviewed, locked record."""
     return record.deleted_at is None and record.status == "reviewed" and can_review(user)

@@ -12,6 +12,7 @@ from sqlalchemy import Select, func, select
 
 from tracker import permissions, vocab
 from tracker.extensions import db
+from tracker.history import display as history_display
 
 
 def get_or_404(model, record_id: int, *, allow_deleted: bool = False):
@@ -121,6 +122,7 @@ ACTIONS = {
     "approve": _l("approved"),
     "return": _l("returned to the author"),
     "reopen": _l("reopened"),
+    "withdraw": _l("withdrawn by the author"),
     "export": _l("exported"),
     "calendar": _l("calendar link changed"),
 }
@@ -135,4 +137,5 @@ def init_app(app: Flask) -> None:
         vocab=vocab,
         label=vocab.label,
         select_options=select_options,
+        history_changes=history_display.changes_of,
     )

@@ -114,7 +114,8 @@ def test_the_secretary_marks_party_group_meetings_not_applicable(page, live_serv
     expect(page.locator("#rules-not-applicable")).to_contain_text("党小组会")
     expect(page.locator("#rule-party_group_meeting")).to_have_count(0)
     expect(page.locator("#rule-committee_meeting")).to_be_visible()
-    expect(page.get_by_text("not_applicable:")).to_be_visible()  # the change is in the history
+    history = page.locator("section[aria-labelledby=history-heading]")
+    expect(history.get_by_text(re.compile("不适用：.*党小组会"))).to_be_visible()  # in the history, in words
 
     page.goto(dashboard)
     expect(page.locator("#fig-missing-party_group_meeting")).to_have_text("0个支部未开展")

@@ -76,22 +76,31 @@ def test_secretary_records_an_overdue_pre_dispatch_talk(page, live_server):
     page.get_by_label("Key points").fill("出发前重申审计纪律，提醒注意安全")
     page.get_by_label("No expenses paid or subsidised by the audited entity.").check()
     page.get_by_label("No leaking of audit secrets.").check()
-    # The date is pre-filled with today, after the departure: refused, next to the date.
+    # The date is pre-filled with today, after the departure: a late talk is recorded, with
+    # the reason it was late asked for next to the field the form shows for it.
+    expect(page.get_by_label("Why the talk was late")).to_be_visible()
     page.get_by_role("button", name="Save").click()
-    expect(page.locator("#talk_date-errors")).to_contain_text(
-        "A pre-dispatch talk must be held on or before the departure date")
+    expect(page.locator("#late_reason-errors")).to_contain_text("Say why it was late.")
     expect(page.get_by_label("Key points")).to_have_value("出发前重申审计纪律，提醒注意安全")
     expect(page.get_by_label("No leaking of audit secrets.")).to_be_checked()
-
-    page.get_by_label("Date", exact=True).fill((departure - dt.timedelta(days=1)).isoformat())
+    page.get_by_label("Why the talk was late").fill("出发当日临时召集，返回后补谈")
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_role("heading", name=re.compile("Pre-dispatch talk: 许诺"))).to_be_visible()
     expect(page.get_by_text("No leaking of audit secrets.")).to_be_visible()
+    expect(page.get_by_text("出发当日临时召集，返回后补谈", exact=True)).to_be_visible()
+    # Editing it later works; an in-time date needs no reason and the field goes away.
+    page.get_by_role("link", name="Edit").click()
+    page.get_by_label("Date", exact=True).fill((departure - dt.timedelta(days=1)).isoformat())
+    expect(page.get_by_label("Why the talk was late")).to_be_visible()  # it still holds the reason
+    page.get_by_label("Date", exact=True).fill((departure + dt.timedelta(days=1)).isoformat())
+    page.get_by_label("Place").fill("局四楼会议室")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_text("局四楼会议室", exact=True)).to_be_visible()
     page.get_by_role("button", name="Submit for review").click()
     expect(page.get_by_text("Submitted for review.")).to_be_visible()
 
     # Back on the list: it has left the overdue talks, and the dispatch shows it done.
     expect(overdue_rows(page, base)).to_have_count(0)
-    page.get_by_label("State").select_option(label="Done")
+    page.get_by_label("State").select_option(label="Done late")
     page.get_by_role("button", name="Filter").click()
     expect(page.locator("tr.due-row", has_text="SJ-TALK-01")).to_contain_text("Pre-dispatch talk")

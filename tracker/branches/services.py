@@ -11,9 +11,12 @@ from tracker import records
 from tracker.branches.models import Branch, Membership, branch_project
 from tracker.extensions import db
 from tracker.history.services import record
+from tracker.people.models import Person
 from tracker.projects.models import Project
 
 #: committee posts one person holds at a time
+#: party statuses that make a person a branch member; others attend sessions as attendees
+MEMBER_STATUSES = ("full", "probationary")
 SINGLE_ROLES = ("secretary", "deputy_secretary", "organising_member", "publicity_member", "discipline_member")
 
 
@@ -117,7 +120,15 @@ def dissolve(branch: Branch, dissolved_on: dt.date, version: int | None) -> Bran
     return branch
 
 
+def check_party_member(person: Person | None) -> None:
+    if person is not None and person.party_status not in MEMBER_STATUSES:
+        raise records.Invalid("person_id", _(
+            "%(name)s is not a full or probationary party member, so cannot join the branch. "
+            "They may attend its sessions as an attendee (list them under Guests).", name=person.name))
+
+
 def _check_membership(branch: Branch, data: dict, membership_id: int | None) -> None:
+    check_party_member(db.session.get(Person, data["person_id"]))
     others = [
         m for m in branch.memberships
         if m.deleted_at is None and m.id != membership_id

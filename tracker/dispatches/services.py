@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -42,13 +43,30 @@ def _warn_overlap(data: dict, dispatch_id: int | None, confirmed: bool) -> None:
         )
 
 
+def _warn_outside_project(data: dict, confirmed: bool) -> None:
+    """Dispatch dates outside the project's are usually a typing slip, but a team can
+    arrive early or stay on: a warning the user confirms, not a refusal."""
+    project = db.session.get(Project, data["project_id"])
+    if confirmed or project is None:
+        return
+    end = project.end_date
+    if data["departure_date"] < project.start_date or (end is not None and data["return_date"] > end):
+        raise records.Invalid("confirm_overlap", _(
+            "The project runs from %(start)s to %(end)s; these dates fall outside it. "
+            "Tick “Save anyway” if they are right.",
+            start=format_date(project.start_date, "medium"),
+            end=format_date(end, "medium") if end else "—"))
+
+
 def create_dispatch(data: dict, *, confirmed: bool = False) -> Dispatch:
+    _warn_outside_project(data, confirmed)
     _warn_overlap(data, None, confirmed)
     return records.create(Dispatch, data)
 
 
 def update_dispatch(dispatch: Dispatch, data: dict, version: int | None, *, confirmed=False):
     records.check_version(dispatch, version)
+    _warn_outside_project(data, confirmed)
     _warn_overlap(data, dispatch.id, confirmed)
     records.update(dispatch, data, version)
     return dispatch

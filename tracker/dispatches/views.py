@@ -7,7 +7,9 @@ from sqlalchemy import select
 
 from tracker import permissions as perm
 from tracker import records
+from tracker.branches.models import Branch
 from tracker.dispatches import services
+from tracker.dispatches import to_branch as to_branch_page
 from tracker.dispatches.forms import DispatchForm
 from tracker.dispatches.models import Dispatch
 from tracker.extensions import db
@@ -121,3 +123,12 @@ def restore(dispatch_id: int):
     dispatch = get_or_404(Dispatch, dispatch_id, allow_deleted=True)
     require(perm.can_restore(current_user))
     return restore_page(dispatch, url_for("dispatches.detail", dispatch_id=dispatch.id))
+
+
+@bp.route("/to-branch/<int:branch_id>", methods=["GET", "POST"])
+@login_required
+def to_branch(branch_id: int):
+    """Add the party members dispatched to a branch's projects as its members, in bulk."""
+    branch = get_or_404(Branch, branch_id)
+    require(perm.can_edit_branch(current_user, branch))
+    return to_branch_page.page(branch)

@@ -28,6 +28,21 @@ def submit_page(obj, success_url: str):
     return redirect(success_url)
 
 
+def withdraw_page(obj, success_url: str):
+    """POST only: the author takes a submitted record back as a draft, before review."""
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        services.withdraw(obj)
+    except records.Invalid as exc:
+        db.session.rollback()
+        flash(exc.message, "danger")
+        return redirect(success_url)
+    db.session.commit()
+    flash(_("Withdrawn. The record is a draft again; change it and submit it when ready."), "success")
+    return redirect(success_url)
+
+
 def decide_page(obj, template: str, success_url: str, **ctx):
     """GET: the record with Approve / Return. POST: apply the decision."""
     form = ReviewForm()

@@ -9,12 +9,15 @@ from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy import false as sql_false
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
+from tracker.history.display import register_values
+
 STATUSES = {
     "draft": _l("Draft"),
     "submitted": _l("Submitted"),
     "reviewed": _l("Reviewed"),
     "returned": _l("Returned"),
 }
+register_values("status", STATUSES, ("study_session", "talk", "review"))
 #: statuses in which the author may still change the record
 EDITABLE = ("draft", "returned")
 

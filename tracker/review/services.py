@@ -16,6 +16,8 @@ STEPS = {
     "approve": (("submitted",), "reviewed"),
     "return": (("submitted",), "returned"),
     "reopen": (("reviewed",), "returned"),
+    # the author takes a record back before anyone reviewed it
+    "withdraw": (("submitted",), "draft"),
 }
 
 
@@ -51,6 +53,10 @@ def _step(obj, step: str, comment: str = "", version: int | None = None) -> None
 
 def submit(obj, version: int | None = None) -> None:
     _step(obj, "submit", version=version)
+
+
+def withdraw(obj, version: int | None = None) -> None:
+    _step(obj, "withdraw", version=version)
 
 
 def approve(obj, comment: str = "", version: int | None = None) -> None:

@@ -1,8 +1,16 @@
 // Small behaviours, kept out of the pages so the Content-Security-Policy can forbid inline scripts.
 document.addEventListener("submit", (event) => {
   const message = event.target.dataset.confirm;
-  if (message && !window.confirm(message)) {
+  if (!message) { return; }
+  if (!window.confirm(message)) {
     event.preventDefault();
+  } else if (!event.target.querySelector("input[name=confirmed]")) {
+    // confirmed here: the server need not ask again on a page of its own
+    const confirmed = document.createElement("input");
+    confirmed.type = "hidden";
+    confirmed.name = "confirmed";
+    confirmed.value = "yes";
+    event.target.appendChild(confirmed);
   }
 });
 

@@ -9,6 +9,13 @@
   var date = form.querySelector("[name=held_on]");
   var branch = form.querySelector("[name=branch_id]");
   var refresh = document.getElementById("refresh-roster");
+  var status = document.getElementById("roster-status");
+  // Only the answer to the latest request may replace the list: an older one arriving
+  // late on a slow link would show (and save) the roster of a date no longer on the form.
+  var latest = 0;
+  var inflight = null;
+  var timer = null;
+  var WAIT_MS = 400;
 
   function updateCounts() {
     var counts = box.querySelector("[data-counts]");
@@ -18,7 +25,17 @@
     counts.textContent = counts.textContent.replace(/\d+(\D+)\d+\s*$/, rows + "$1" + present);
   }
 
+  function say(key) {
+    if (!status) { return; }
+    status.textContent = key ? status.dataset[key] : "";
+    status.classList.toggle("d-none", !key);
+  }
+
   function reload() {
+    clearTimeout(timer);
+    var seq = ++latest;
+    if (inflight) { inflight.abort(); }
+    inflight = window.AbortController ? new AbortController() : null;
     var params = new URLSearchParams();
     params.set("branch_id", branch ? branch.value : form.dataset.branchId);
     params.set("held_on", date.value);
@@ -28,22 +45,53 @@
         params.set(input.name, input.value);
       }
     });
-    fetch(form.dataset.rosterUrl + "?" + params.toString(), {credentials: "same-origin"})
+    // Until the new list arrives, saving would send the old one; the server refuses that,
+    // and marking the list busy tells the person why.
+    box.setAttribute("aria-busy", "true");
+    say("loading");
+    fetch(form.dataset.rosterUrl + "?" + params.toString(),
+          {credentials: "same-origin", signal: inflight ? inflight.signal : undefined})
       .then(function (response) {
         if (!response.ok) { throw new Error(response.status); }
         return response.text();
       })
       .then(function (html) {
+        if (seq !== latest) { return; }
+        // what was chosen or typed while the list was on its way wins over what was sent
+        var kept = {};
+        box.querySelectorAll("input").forEach(function (input) {
+          if (input.type === "radio" && input.checked) { kept[input.name] = input.value; }
+          if (input.type === "text") { kept[input.name] = input.value; }
+        });
         box.innerHTML = html;
+        box.querySelectorAll("input").forEach(function (input) {
+          if (!(input.name in kept)) { return; }
+          if (input.type === "radio") { input.checked = input.value === kept[input.name]; }
+          if (input.type === "text") { input.value = kept[input.name]; }
+        });
+        updateCounts();
         box.dataset.loaded = date.value;
+        box.removeAttribute("aria-busy");
+        say("");
         box.dispatchEvent(new CustomEvent("roster-loaded", {bubbles: true}));
       })
-      .catch(function () { if (refresh) { refresh.classList.remove("d-none"); } });
+      .catch(function (error) {
+        if (seq !== latest || (error && error.name === "AbortError")) { return; }
+        box.removeAttribute("aria-busy");
+        say("failed");
+      });
   }
 
-  if (refresh) { refresh.classList.add("d-none"); }
-  if (date) { date.addEventListener("change", reload); }
+  function later() {
+    clearTimeout(timer);
+    timer = setTimeout(reload, WAIT_MS);
+  }
+
+  if (date) { date.addEventListener("input", later); date.addEventListener("change", later); }
   if (branch) { branch.addEventListener("change", reload); }
+  if (refresh) {
+    refresh.addEventListener("click", function (event) { event.preventDefault(); reload(); });
+  }
   box.addEventListener("change", updateCounts);
 
   var files = document.getElementById("files");

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import (
+    HiddenField,
     MultipleFileField,
     SelectField,
     StringField,
@@ -96,18 +97,23 @@ class StudySessionForm(RecordForm):
     files = MultipleFileField(_l("Photos and documents"))
     submit_review = SubmitField(_l("Submit for review"))
     refresh = SubmitField(_l("Refresh member list"))
+    #: the member ids of the roster the page showed, rendered with the rows
+    roster = HiddenField()
 
     model_fields = ("session_type", "held_on", "start_time", "end_time", "place", "topic",
                     "speaker", "host", "recorder", "content", "resolutions", "guests")
 
     #: set by the view: the attendance rows for the branch and date on the form
     rows: list[AttendanceRow] = []
+    #: set by the view: members left off the roster for the date, and why
+    off: list = []
     #: filled by validate(): the uploaded files that passed the checks
     checked_files: list[uploads.Checked] = []
 
     def validate(self, extra_validators=None) -> bool:
         ok = super().validate(extra_validators)
         ok = all([row.validate() for row in self.rows]) and ok
+        ok = self._roster_was_seen() and ok
         self.checked_files = []
         for upload in self.files.data or []:
             if not getattr(upload, "filename", ""):
@@ -121,3 +127,17 @@ class StudySessionForm(RecordForm):
             self.files.errors = [*self.files.errors,
                                  _("Nothing was saved; attach the files again before saving.")]
         return ok
+
+    def _roster_was_seen(self) -> bool:
+        # Attendance is saved only for the members the person saw: a roster that arrived
+        # late, or not at all, must not turn into everyone marked present.
+        if (self.roster.data or "") == roster_key(self.rows):
+            return True
+        self.roster.errors = [*self.roster.errors, _(
+            "The member list shown was not the list for this date. It is now listed for the "
+            "date above: check the attendance and save again.")]
+        return False
+
+
+def roster_key(rows) -> str:
+    return ",".join(str(i) for i in sorted(row.person_id for row in rows))

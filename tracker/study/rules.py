@@ -145,6 +145,12 @@ class Compliance:
     def due_soon(self) -> list[Due]:
         return [d for d in self.all if d.state == "due_soon"]
 
+    def to_log(self, today: dt.date) -> str | None:
+        """The session type a session held today would count for and is still owed: the
+        open obligation of the current month or quarter that falls due first."""
+        owed = [d for d in self.all if not d.is_met and d.first <= today <= d.last]
+        return min(owed, key=lambda d: (d.due, d.every_months)).session_type if owed else None
+
 
 def caption(rule: Rule, applicable: bool = True) -> str:
     """"Committee meeting, every month", "Party lesson, 2 every quarter", or "…: not applicable"."""

@@ -24,6 +24,20 @@ def members_on(branch: Branch, day: dt.date):
     ]
 
 
+def members_off(branch: Branch, day: dt.date) -> list[tuple[str, str, dt.date]]:
+    """Members of the branch left off that day's roster: (name, "joined" or "left", the date),
+    so the form can say why someone the user expected is not listed."""
+    off = []
+    for m in branch.memberships:
+        if m.deleted_at is not None or m.person.deleted_at is not None or m.current_on(day):
+            continue
+        if day < m.joined_on:
+            off.append((m.person.name, "joined", m.joined_on))
+        elif m.left_on is not None:
+            off.append((m.person.name, "left", m.left_on))
+    return off
+
+
 def check_branch_day(branch: Branch, day: dt.date) -> None:
     """A session can only be held on a day the branch was active."""
     if branch.deleted_at is not None:

@@ -1,5 +1,5 @@
 """Checking an uploaded file by what it contains, not what it is called, and making
-thumbnails of photos. Allowed: JPEG, PNG, PDF, DOCX, XLSX."""
+thumbnails of photos. Allowed: JPEG, PNG, PDF, DOCX, XLSX; HEIC and WebP photos become JPEG."""
 from __future__ import annotations
 
 import io
@@ -158,8 +158,30 @@ def clean_name(filename: str, extension: str) -> str:
     return (stem[:150] or "file") + extension
 
 
+def from_phone(data: bytes, filename: str) -> bytes:
+    """HEIC/HEIF (iPhone) and WebP (Android) photos as the JPEG every ledger can print;
+    other bytes unchanged. Turned the way the phone held it, without metadata (GPS)."""
+    kind = filetype.guess(data[:8192])
+    if kind is None or kind.mime not in ("image/heic", "image/heif", "image/webp"):
+        return data
+    from PIL import ImageOps
+
+    if kind.mime != "image/webp":
+        import pillow_heif
+
+        pillow_heif.register_heif_opener()
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            out = io.BytesIO()
+            ImageOps.exif_transpose(image).convert("RGB").save(out, "JPEG", quality=90)
+            return out.getvalue()
+    except (UnidentifiedImageError, OSError, Image.DecompressionBombError, ValueError) as exc:
+        raise Rejected(_("%(name)s looks like a phone photo but cannot be read. Attach it as "
+                         "JPEG instead.", name=filename)) from exc
+
+
 def check(stream, filename: str) -> Checked:
-    data = read_limited(stream, filename)
+    data = from_phone(read_limited(stream, filename), filename)
     content_type = sniff(data)
     if content_type is None:
         raise Rejected(_("%(name)s is not a JPEG or PNG photo, a PDF, or a Word (.docx) or "

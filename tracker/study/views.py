@@ -22,7 +22,7 @@ from tracker.auth.forms import EmptyForm
 from tracker.branches.models import Branch, Membership
 from tracker.dates import parse_day
 from tracker.extensions import db
-from tracker.flows import delete_page, form_page, restore_page
+from tracker.flows import confirmed_delete_page, form_page, restore_page
 from tracker.history.services import entries_for
 from tracker.review import flows as review_flows
 from tracker.review import services as review_services
@@ -65,6 +65,7 @@ def _branch_for_roster(branch_id: int | None) -> Branch | None:
 def _rows(form, branch, formdata, saved=None):
     day = form.held_on.data or clock.today()
     members = services.members_on(branch, day) if branch is not None else []
+    form.off = services.members_off(branch, day) if branch is not None else []
     return attendance_rows(members, formdata, saved)
 
 
@@ -140,7 +141,7 @@ def roster():
     """The attendance rows for a branch and date, for the form's script to swap in."""
     branch = _branch_for_roster(request.args.get("branch_id", type=int))
     if branch is None:
-        return render_template("study/_attendance.html", rows=[], branch=None)
+        return render_template("study/_attendance.html", rows=[], branch=None, off=[])
     require(perm.can_log_session(current_user, branch))
     day = parse_day(request.args.get("held_on")) or clock.today()
     saved = None
@@ -149,7 +150,8 @@ def roster():
         require(perm.can_edit_session(current_user, session) and session.branch_id == branch.id)
         saved = {a.person_id: (a.status, a.reason) for a in session.attendance}
     rows = attendance_rows(services.members_on(branch, day), request.args, saved)
-    return render_template("study/_attendance.html", rows=rows, branch=branch)
+    return render_template("study/_attendance.html", rows=rows, branch=branch,
+                           off=services.members_off(branch, day))
 
 
 @bp.get("/<int:session_id>")
@@ -216,7 +218,16 @@ def reopen(session_id: int):
 def delete(session_id: int):
     session = _load(session_id)
     require(perm.can_edit_session(current_user, session))
-    return delete_page(session, url_for("study.index"))
+    return confirmed_delete_page(session, url_for("study.index"),
+                                 url_for("study.detail", session_id=session.id), session.topic)
+
+
+@bp.post("/<int:session_id>/withdraw")
+@login_required
+def withdraw(session_id: int):
+    session = _load(session_id)
+    require(perm.can_withdraw_record(current_user, session))
+    return review_flows.withdraw_page(session, url_for("study.detail", session_id=session.id))
 
 
 @bp.post("/<int:session_id>/restore")
@@ -288,7 +299,8 @@ def branch_panel(branch: Branch) -> dict:
     # the list page's query: attendance counted in SQL, not loaded row by row
     recent = db.session.execute(queries.sessions(MultiDict({"branch_id": branch.id}), current_user)
                                 .limit(10)).all()
-    return {"compliance": compliance, "recent": recent}
+    to_log = compliance.to_log(clock.today()) if compliance else None
+    return {"compliance": compliance, "recent": recent, "to_log": to_log}
 
 
 def person_panel(person) -> dict:

@@ -41,9 +41,12 @@ class TalkForm(RecordForm):
         validators=[Optional(), DateOrder("talk_date", _l("The follow-up cannot be due before the talk."))],
     )
     recorder_id = IdSelectField(_l("Recorder"), validators=[Optional()])
+    late_reason = TextAreaField(
+        _l("Why the talk was late"), validators=[Length(max=500)],
+        description=_l("Needed only when a pre-dispatch talk is held after the departure date."))
     model_fields = (
         "talk_type", "dispatch_id", "person_id", "talk_date", "place", "conducted_by_id", "talk_form",
-        "key_points", "concerns", "follow_up", "follow_up_due", "recorder_id",
+        "key_points", "concerns", "follow_up", "follow_up_due", "recorder_id", "late_reason",
     )
 
     def validate_dispatch_id(self, field):

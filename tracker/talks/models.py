@@ -98,6 +98,8 @@ class Talk(Reviewable, Tracked, Base):
     concerns: Mapped[str] = mapped_column(Text, default="")
     follow_up: Mapped[str] = mapped_column(Text, default="")
     follow_up_due: Mapped[dt.date | None]
+    #: why the talk was held after its due day (a pre-dispatch talk after the departure)
+    late_reason: Mapped[str] = mapped_column(String(500), default="", server_default="")
     recorder_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
     #: the integrity list version in force when the talk was recorded
     integrity_version_id: Mapped[int | None] = mapped_column(ForeignKey("integrity_list_version.id"))

@@ -85,11 +85,16 @@ def _validate(data: dict, item_ids: list[int], version_id: int | None) -> Dispat
                 _("The talk of a dispatch is held with the person dispatched: %(name)s.",
                   name=dispatch.person.name),
             )
-        if data["talk_type"] == "pre_dispatch" and day > dispatch.departure_date:
-            raise records.Invalid("talk_date", _(
-                "A pre-dispatch talk must be held on or before the departure date (%(day)s).",
+        late = data["talk_type"] == "pre_dispatch" and day > dispatch.departure_date
+        # A talk held late is still a talk held: it is recorded (and counts as Done late)
+        # with the reason, so the item does not stay Overdue with no honest way to close it.
+        if late and not (data.get("late_reason") or "").strip():
+            raise records.Invalid("late_reason", _(
+                "The talk was held after the departure date (%(day)s). Say why it was late.",
                 day=format_date(dispatch.departure_date, "medium"),
             ))
+        if not late:
+            data["late_reason"] = ""
         if data["talk_type"] == "post_dispatch" and day < dispatch.return_date:
             raise records.Invalid("talk_date", _(
                 "A post-dispatch talk must be held on or after the return date (%(day)s).",

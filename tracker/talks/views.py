@@ -9,7 +9,7 @@ from tracker import permissions as perm
 from tracker.branches import queries as branch_queries
 from tracker.dispatches.models import Dispatch
 from tracker.extensions import db
-from tracker.flows import delete_page, form_page, restore_page
+from tracker.flows import confirmed_delete_page, form_page, restore_page
 from tracker.history.services import entries_for
 from tracker.people import queries as people_queries
 from tracker.projects import queries as project_queries
@@ -134,7 +134,16 @@ def delete(talk_id: int):
     talk = get_or_404(Talk, talk_id)
     require(perm.can_edit_talk(current_user, talk))
     back = url_for("dispatches.detail", dispatch_id=talk.dispatch_id) if talk.dispatch_id else url_for("talks.index")
-    return delete_page(talk, back)
+    return confirmed_delete_page(talk, back, url_for("talks.detail", talk_id=talk.id),
+                                 f"{services.talk_type_label(talk.talk_type)} · {talk.person.name}")
+
+
+@bp.post("/<int:talk_id>/withdraw")
+@login_required
+def withdraw(talk_id: int):
+    talk = get_or_404(Talk, talk_id)
+    require(perm.can_withdraw_record(current_user, talk))
+    return review_flows.withdraw_page(talk, url_for("talks.detail", talk_id=talk.id))
 
 
 @bp.post("/<int:talk_id>/restore")
