@@ -9,6 +9,7 @@ from flask import Flask, has_request_context, request, session
 from flask_babel import format_date, format_datetime, get_locale, get_translations
 
 from tracker.extensions import babel
+from tracker.months import month_label
 
 LANGUAGES = {"en": "English", "zh": "中文"}
 
@@ -66,6 +67,7 @@ def _translations():
 def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
     app.jinja_env.filters["date"] = _date
+    app.jinja_env.filters["month"] = month_label
     # Flask-Babel's template gettext finds the catalogue anew for every string; a list page
     # asks for hundreds of strings.
     app.jinja_env.install_gettext_callables(

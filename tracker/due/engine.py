@@ -28,9 +28,9 @@ from tracker.dispatches.models import Dispatch
 from tracker.due.rules import CHECKPOINT_KINDS, TALK_KINDS, checkpoint_due_dates, state_of, talk_due_dates
 from tracker.extensions import db
 from tracker.people.models import Person
+from tracker.people.queries import name_matches
 from tracker.projects.models import IntegrityCheckpoint, Project
 from tracker.talks.models import Talk
-from tracker.web import like
 
 ALL_KINDS = frozenset(TALK_KINDS + CHECKPOINT_KINDS)
 #: due item kind -> the talk type that fulfils it
@@ -171,7 +171,7 @@ def _dispatch_statement(filters: DueFilters, rules: dict):
     if filters.person_id is not None:
         stmt = stmt.where(Dispatch.person_id == filters.person_id)
     if filters.person_name:
-        stmt = stmt.where(Person.name.like(like(filters.person_name), escape="\\"))
+        stmt = stmt.where(name_matches(filters.person_name))
     if filters.due_from is not None or filters.due_to is not None:
         # Narrow in SQL with the inverse of the due-date rules; the exact cut is in Python.
         pre = dt.timedelta(days=rules["pre_talk_days_before_departure"])

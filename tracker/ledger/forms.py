@@ -12,7 +12,7 @@ from wtforms.validators import NumberRange, Optional
 
 from tracker import clock
 from tracker.forms import IdSelectField
-from tracker.months import month_end
+from tracker.months import month_end, month_label, quarter_label
 
 PERIOD_KINDS = {
     "year": _l("Year"),
@@ -40,9 +40,9 @@ class Span:
         if self.kind == "year":
             return _("Year %(year)d", year=self.first.year)
         if self.kind == "quarter":
-            return _("%(year)d Q%(quarter)d", year=self.first.year, quarter=(self.first.month - 1) // 3 + 1)
+            return quarter_label(self.first)
         if self.kind == "month":
-            return _("%(year)d-%(month)02d", year=self.first.year, month=self.first.month)
+            return month_label(self.first)
         return _("%(first)s to %(last)s", first=self.first.isoformat(), last=self.last.isoformat())
 
     def code(self) -> str:

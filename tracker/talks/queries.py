@@ -10,10 +10,10 @@ from tracker import vocab
 from tracker.branches.models import branch_project
 from tracker.dispatches.models import Dispatch
 from tracker.people.models import Person
+from tracker.people.queries import name_matches
 from tracker.projects.models import Project
 from tracker.review.models import STATUSES
 from tracker.talks.models import IntegrityListVersion, Talk
-from tracker.web import like
 
 
 def of_team_led_by(person_id: int | None):
@@ -47,7 +47,7 @@ def talks(args, *, include_deleted: bool = False, leader_person_id: int | None =
     # Join people only to search their names: counting the list then reads one index
     # instead of looking up the person of each of tens of thousands of talks.
     if q := (args.get("q") or "").strip():
-        stmt = stmt.join(Person, Person.id == Talk.person_id).where(Person.name.like(like(q), escape="\\"))
+        stmt = stmt.join(Person, Person.id == Talk.person_id).where(name_matches(q))
     if (kind := args.get("talk_type")) in vocab.TALK_TYPES:
         stmt = stmt.where(Talk.talk_type == kind)
     if (status := args.get("status")) in STATUSES:
@@ -96,7 +96,7 @@ def dispatch_choices(today: dt.date, leader_person_id: int | None, keep_id: int 
         .join(Project, Project.id == Dispatch.project_id)
         .where(Dispatch.deleted_at.is_(None), Person.deleted_at.is_(None), Project.deleted_at.is_(None))
         .where((Dispatch.return_date >= today - dt.timedelta(days=365)) | (Dispatch.id == (keep_id or -1)))
-        .order_by(Dispatch.departure_date.desc(), Person.name)
+        .order_by(Dispatch.departure_date.desc(), Person.name_pinyin)
     )
     if leader_person_id is not None:
         stmt = stmt.where(Project.team_leader_id == leader_person_id)
