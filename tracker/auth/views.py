@@ -51,6 +51,8 @@ def sign_in():
         )
         db.session.commit()
         login_user(user)
+        if user.language in LANGUAGES:  # the language picked last time, on whatever device
+            session["lang"] = user.language
         return redirect(safe_next(form.next.data))
     status = 400 if form.is_submitted() else 200
     return render_template("auth/sign_in.html", form=form), status
@@ -72,6 +74,12 @@ def set_language():
     lang = request.form.get("lang")
     if lang in LANGUAGES:
         session["lang"] = lang
+        if current_user.is_authenticated:
+            # kept on the account for what no browser asks for, such as the calendar feed;
+            # a preference, so a plain UPDATE like the sign-in time, not a versioned edit
+            db.session.execute(update(User).where(User.id == current_user.id).values(language=lang),
+                               execution_options={"synchronize_session": False})
+            db.session.commit()
     return redirect(safe_next(request.form.get("next")))
 
 
