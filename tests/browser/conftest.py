@@ -56,7 +56,7 @@ def live_server(tmp_path_factory):
         "FLASK_APP": "wsgi",
     }
     flask = [sys.executable, "-m", "flask"]
-    subprocess.run([*flask, "db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True)
+    subprocess.run([*flask, "db", "upgrade", "heads"], cwd=ROOT, env=env, check=True, capture_output=True)
     for username, roles in (("admin", ["admin"]), ("secretary", ["secretary"])):
         role_args = [a for r in roles for a in ("--role", r)]
         subprocess.run([*flask, "user", "create", username, *role_args, "--password-stdin"],

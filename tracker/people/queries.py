@@ -35,13 +35,16 @@ def people(args, *, include_deleted: bool = False) -> Select:
 
 
 def choices() -> Select:
-    return select(Person.id, Person.name).where(Person.deleted_at.is_(None)).order_by(
+    return select(Person.id, Person.name, Person.name_search).where(Person.deleted_at.is_(None)).order_by(
         Person.name_pinyin, Person.id
     )
 
 
 def choice_list() -> list[tuple]:
-    """Choices for a person select: a blank entry, then everyone not deleted, by name."""
+    """Choices for a person select: a blank entry, then everyone not deleted, in pinyin order;
+    each option carries the name's pinyin, for the type-to-filter box (static/picker.js)."""
     from tracker.extensions import db
 
-    return [("", "—")] + [(row.id, row.name) for row in db.session.execute(choices())]
+    return [("", "—")] + [
+        (row.id, row.name, {"data-pinyin": row.name_search}) for row in db.session.execute(choices())
+    ]
