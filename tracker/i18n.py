@@ -54,6 +54,11 @@ def _date(d) -> str:
     return _medium_date(d, _locale())
 
 
+def colon() -> str:
+    """The colon between a label and its value: full width in Chinese (标题：内容)."""
+    return "：" if has_request_context() and _locale() == "zh" else ": "
+
+
 def _translations():
     """The request's catalogue, looked up once per request rather than once per string."""
     if not has_request_context():
@@ -79,4 +84,5 @@ def init_app(app: Flask) -> None:
     )
     app.jinja_env.filters["datetime"] = lambda d: format_datetime(d, "medium") if d else ""
     app.jinja_env.globals["LANGUAGES"] = LANGUAGES
+    app.jinja_env.globals["colon"] = colon
     app.jinja_env.globals["get_locale"] = get_locale
