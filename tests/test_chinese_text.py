@@ -28,3 +28,9 @@ def test_dashboard_captions_in_chinese(client, signed_in):
     assert '<p class="text-muted mb-0">2026年第二季度' in client.get("/?period=quarter", headers=zh).get_data(as_text=True)
     assert '<p class="text-muted mb-0">2026年6月' in client.get("/?period=month", headers=zh).get_data(as_text=True)
     assert '<p class="text-muted mb-0">2026 Q2' in client.get("/?period=quarter").get_data(as_text=True)
+
+
+def test_ledger_quarters_are_named_in_chinese(client, signed_in):
+    signed_in("secretary")
+    page = client.get("/ledger/?period=quarter&quarter=2", headers={"Accept-Language": "zh-CN"}).get_data(as_text=True)
+    assert '<option selected value="2">第二季度</option>' in page or '<option value="2" selected>第二季度</option>' in page

@@ -69,7 +69,7 @@ class LedgerForm(FlaskForm):
     period = SelectField(_l("Period"), choices=list(PERIOD_KINDS.items()), default="year")
     year = IntegerField(_l("Year"), default=lambda: clock.today().year,
                         validators=[Optional(), NumberRange(2000, 2100)])
-    quarter = SelectField(_l("Quarter"), coerce=int, choices=[(q, f"Q{q}") for q in range(1, 5)],
+    quarter = SelectField(_l("Quarter"), coerce=int, choices=list(enumerate((_l("Q1"), _l("Q2"), _l("Q3"), _l("Q4")), 1)),
                           default=lambda: (clock.today().month - 1) // 3 + 1)
     month = SelectField(_l("Month"), coerce=int, choices=[(m, f"{m:02d}") for m in range(1, 13)],
                         default=lambda: clock.today().month)
