@@ -141,3 +141,29 @@ def test_the_feed_needs_no_sign_in_and_sets_no_cookie(client, team, make_feed):
     assert response.status_code == 200
     assert "Set-Cookie" not in response.headers
     assert response.headers["Cache-Control"] == "private, no-store"
+
+
+def test_the_feed_speaks_the_language_chosen_in_the_app(app, client, team, session):
+    token = turn_on(client, team["secretary"])
+    uid = f"pre_talk-dispatch-{team['dispatch'].id}@tracker.test"
+    # nothing chosen yet: the calendar app's language, as before
+    assert "Pre-dispatch talk: 组员" in str(events(client, token)[uid]["summary"])
+    assert client.post("/language", data={"lang": "zh", "next": "/"}).status_code == 302
+    session.refresh(team["secretary"])
+    assert team["secretary"].language == "zh"
+    # the calendar app asks in English, without the person's cookie: the account decides
+    response = app.test_client().get(f"/calendar/{token}.ics", headers={"Accept-Language": "en-US"})
+    cal = icalendar.Calendar.from_ical(response.data)
+    pre = {str(e["uid"]): e for e in cal.walk("VEVENT")}[uid]
+    assert str(pre["summary"]) == f"事前谈话：组员（{team['project'].code}）"
+    assert "已逾期" in str(pre["description"])
+    assert "状态：" in str(pre["description"])
+
+
+def test_signing_in_again_brings_back_the_chosen_language(app, client, team, session):
+    sign_in(client, team["secretary"])
+    client.post("/language", data={"lang": "zh", "next": "/"})
+    other_device = app.test_client()
+    sign_in(other_device, team["secretary"])
+    page = other_device.get("/", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert 'lang="zh' in page

@@ -19,7 +19,10 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.from_mapping(settings.load(Path(app.instance_path)))
     if config:
         app.config.update(config)
-    app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(root / "translations")
+    from tracker.catalogues import ensure_compiled
+
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(
+        ensure_compiled(root / "translations", Path(app.instance_path)))
 
     from tracker import assets, dates, errors, i18n, web
     from tracker.extensions import bootstrap, csrf, db, migrate

@@ -28,7 +28,7 @@ from flask_compress import Compress
 from whitenoise import WhiteNoise
 
 #: what Bootstrap-Flask ships that the pages load, served as /static/bootstrap/…
-BOOTSTRAP_FILES = ("css/bootstrap.min.css", "js/bootstrap.bundle.min.js")
+BOOTSTRAP_FILES = ("css/bootstrap.min.css", "js/bootstrap.min.js")  # the JS: the phone menu's collapse
 #: files worth compressing (images and fonts in formats that are compressed already are not)
 COMPRESSIBLE = {".css", ".js", ".svg", ".map", ".json", ".txt", ".html", ".ttf", ".otf"}
 #: a hashed name: `name.<12 hex>.ext`

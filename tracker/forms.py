@@ -61,7 +61,7 @@ class IdSelectField(SelectField):
     def pre_validate(self, form):
         if self.data is None and self.flags.required:
             raise ValidationError(_l("This field is required."))
-        if self.data is not None and self.data not in {value for value, _ in self.choices}:
+        if self.data is not None and self.data not in {value for value, *_ in self.choices}:
             raise ValidationError(_l("Not a valid choice."))
 
 

@@ -9,6 +9,7 @@ from flask import Flask, has_request_context, request, session
 from flask_babel import format_date, format_datetime, get_locale, get_translations
 
 from tracker.extensions import babel
+from tracker.months import month_label
 
 LANGUAGES = {"en": "English", "zh": "中文"}
 
@@ -53,6 +54,11 @@ def _date(d) -> str:
     return _medium_date(d, _locale())
 
 
+def colon() -> str:
+    """The colon between a label and its value: full width in Chinese (标题：内容)."""
+    return "：" if has_request_context() and _locale() == "zh" else ": "
+
+
 def _translations():
     """The request's catalogue, looked up once per request rather than once per string."""
     if not has_request_context():
@@ -66,6 +72,7 @@ def _translations():
 def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
     app.jinja_env.filters["date"] = _date
+    app.jinja_env.filters["month"] = month_label
     # Flask-Babel's template gettext finds the catalogue anew for every string; a list page
     # asks for hundreds of strings.
     app.jinja_env.install_gettext_callables(
@@ -77,4 +84,5 @@ def init_app(app: Flask) -> None:
     )
     app.jinja_env.filters["datetime"] = lambda d: format_datetime(d, "medium") if d else ""
     app.jinja_env.globals["LANGUAGES"] = LANGUAGES
+    app.jinja_env.globals["colon"] = colon
     app.jinja_env.globals["get_locale"] = get_locale

@@ -1,7 +1,7 @@
 """talk.late_reason: why a talk was held after its due day
 
 Revision ID: 0016
-Revises: 0012
+Revises: 0015
 Create Date: 2026-11-26 15:40:00
 
 A pre-dispatch talk held after the departure date is recorded (and counted Done late) with
@@ -13,7 +13,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0016'
-down_revision = '0012'
+down_revision = '0015'
 branch_labels = None
 depends_on = None
 

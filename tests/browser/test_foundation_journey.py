@@ -79,7 +79,7 @@ def test_first_walk(page, live_server):
     page.get_by_role("button", name="中文").click()
     expect(page.get_by_role("navigation").get_by_role("link", name="审计项目")).to_be_visible()
     expect(page.get_by_role("heading", name="支部成员")).to_be_visible()
-    expect(page.get_by_text("运行中", exact=True)).to_be_visible()
+    expect(page.get_by_text("已成立", exact=True)).to_be_visible()
 
     page.get_by_role("button", name="退出").click()
     expect(page.get_by_role("button", name="登录")).to_be_visible()

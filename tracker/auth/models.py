@@ -25,6 +25,9 @@ class User(UserMixin, Tracked, Base):
     #: sign-in cookie, so older sign-ins stop working
     session_epoch: Mapped[int] = mapped_column(default=0)
     last_sign_in_at: Mapped[dt.datetime | None]
+    #: the interface language the user last picked (i18n.LANGUAGES), empty until they pick one;
+    #: used where no browser asks, such as the calendar feed
+    language: Mapped[str] = mapped_column(String(5), default="", server_default="")
     person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"), index=True)
     person: Mapped[Person | None] = relationship()
 

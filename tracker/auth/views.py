@@ -52,6 +52,8 @@ def sign_in():
         )
         signins.start(user)
         db.session.commit()
+        if user.language in LANGUAGES:  # the language picked last time, on whatever device
+            session["lang"] = user.language
         return redirect(safe_next(form.next.data))
     status = 400 if form.is_submitted() else 200
     return render_template("auth/sign_in.html", form=form), status
@@ -73,6 +75,12 @@ def set_language():
     lang = request.form.get("lang")
     if lang in LANGUAGES:
         session["lang"] = lang
+        if current_user.is_authenticated:
+            # kept on the account for what no browser asks for, such as the calendar feed;
+            # a preference, so a plain UPDATE like the sign-in time, not a versioned edit
+            db.session.execute(update(User).where(User.id == current_user.id).values(language=lang),
+                               execution_options={"synchronize_session": False})
+            db.session.commit()
     return redirect(safe_next(request.form.get("next")))
 
 

@@ -34,11 +34,13 @@ def build(user) -> bytes:
         state = vocab.label(vocab.DUE_STATES, item.state)
         if item.is_talk:
             uid = f"{item.kind}-dispatch-{item.dispatch_id}@{host}"
-            summary = f"{item.label}: {item.person_name} ({item.project_code})"
+            summary = _("%(kind)s: %(person)s (%(project)s)", kind=item.label, person=item.person_name,
+                        project=item.project_code)
             url = url_for("dispatches.detail", dispatch_id=item.dispatch_id, _external=True)
         else:
             uid = f"{item.kind}-project-{item.project_id}@{host}"
-            summary = f"{item.label}: {item.project_code} {item.project_name}"
+            summary = _("%(kind)s: %(project)s %(name)s", kind=item.label, project=item.project_code,
+                        name=item.project_name)
             url = url_for("projects.detail", project_id=item.project_id, _external=True)
         cal.add_component(_event(uid, item.due_on, summary, _("State: %(state)s", state=state), url))
     for day, branch in theme_days(user):

@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+from contextlib import nullcontext
+
 from flask import Blueprint, Response, abort, flash, redirect, session, url_for
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -17,7 +20,9 @@ def feed_ics(token: str):
     user = services.user_for_token(token)
     if user is None:
         abort(404)
-    body = feed.build(user)
+    # in the language the person chose in the app, not the calendar app's Accept-Language
+    with force_locale(user.language) if user.language else nullcontext():
+        body = feed.build(user)
     db.session.commit()  # keep last_used_at
     return Response(body, mimetype="text/calendar", headers={
         "Content-Disposition": 'inline; filename="tracker.ics"',

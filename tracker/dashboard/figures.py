@@ -25,6 +25,7 @@ from tracker.dashboard.periods import Period
 from tracker.due import ACTION_STATES, TALK_KINDS, DueFilters, DueItem, due_items, state_of
 from tracker.due.engine import due_statement
 from tracker.extensions import db
+from tracker.i18n import colon
 from tracker.months import add_months
 from tracker.people.models import Person
 from tracker.projects import rules as project_rules
@@ -189,7 +190,7 @@ def review_queue(scope: Scope, today: dt.date | None = None) -> ReviewQueue:
         .order_by(since, StudySession.id).limit(LIST_LIMIT)
     )
     for r in rows:
-        add("session", r.held_on, f"{vocab.label(vocab.SESSION_TYPES, r.session_type)}: {r.topic}",
+        add("session", r.held_on, f"{vocab.label(vocab.SESSION_TYPES, r.session_type)}{colon()}{r.topic}",
             r.name, r.id, r.since)
 
     stmt, since = waiting_talks(scope)
@@ -202,7 +203,7 @@ def review_queue(scope: Scope, today: dt.date | None = None) -> ReviewQueue:
         .order_by(since, Talk.id).limit(LIST_LIMIT)
     )
     for r in rows:
-        add("talk", r.talk_date, f"{vocab.label(vocab.TALK_TYPES, r.talk_type)}: {r.name}", r.name, r.id, r.since)
+        add("talk", r.talk_date, f"{vocab.label(vocab.TALK_TYPES, r.talk_type)}{colon()}{r.name}", r.name, r.id, r.since)
 
     queue.oldest = sorted(waiting, key=lambda w: (w.since, w.kind, w.id))[:LIST_LIMIT]
     return queue

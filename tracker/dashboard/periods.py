@@ -8,7 +8,7 @@ from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 
 from tracker.dates import parse_day
-from tracker.months import add_months
+from tracker.months import add_months, month_label, quarter_label
 
 KINDS = {
     "month": _l("This month"),
@@ -44,11 +44,11 @@ class Period:
     @property
     def title(self) -> str:
         if self.kind == "month":
-            return format_date(self.first, "LLLL y")
+            return month_label(self.first)
         if self.kind == "year":
             return str(self.first.year)
         if self.kind == "quarter":
-            return f"{self.first.year} Q{(self.first.month - 1) // 3 + 1}"
+            return quarter_label(self.first)
         return f"{format_date(self.first, 'medium')} – {format_date(self.last, 'medium')}"
 
 

@@ -20,7 +20,7 @@ from tracker.people.models import Person
 from tracker.projects import queries as project_queries
 from tracker.projects.models import Project
 from tracker.talks import panels as talk_panels
-from tracker.web import get_or_404, like, paginate, require
+from tracker.web import get_or_404, paginate, require
 
 bp = Blueprint("dispatches", __name__, url_prefix="/dispatches")
 
@@ -58,7 +58,7 @@ def index():
         .where(Dispatch.deleted_at.is_not(None) if deleted else Dispatch.deleted_at.is_(None))
     )
     if q := (request.args.get("q") or "").strip():
-        stmt = stmt.where(Person.name.like(like(q), escape="\\"))
+        stmt = stmt.where(people_queries.name_matches(q))
     if project_id := request.args.get("project_id", type=int):
         stmt = stmt.where(Dispatch.project_id == project_id)
     if person_id := request.args.get("person_id", type=int):

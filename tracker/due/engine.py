@@ -32,9 +32,9 @@ from tracker.due import sql as due_sql
 from tracker.due.rules import CHECKPOINT_KINDS, TALK_KINDS
 from tracker.extensions import db
 from tracker.people.models import Person
+from tracker.people.queries import name_matches
 from tracker.projects.models import IntegrityCheckpoint, Project
 from tracker.talks.models import Talk
-from tracker.web import like
 
 ALL_KINDS = frozenset(TALK_KINDS + CHECKPOINT_KINDS)
 #: due item kind -> the talk type that fulfils it
@@ -240,7 +240,7 @@ def _talk_select(kind: str, filters: DueFilters, today: dt.date, rules: dict):
     if filters.person_id is not None:
         stmt = stmt.where(Dispatch.person_id == filters.person_id)
     if filters.person_name:
-        stmt = stmt.where(Person.name.like(like(filters.person_name), escape="\\"))
+        stmt = stmt.where(name_matches(filters.person_name))
     # A period of due dates is the same period of the departure (return) date, shifted: the
     # date's own index serves it.
     column, shift = due_sql.talk_due_shift(kind, rules)

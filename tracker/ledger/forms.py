@@ -13,7 +13,7 @@ from wtforms.validators import NumberRange, Optional
 from tracker import clock
 from tracker.dates import DateField
 from tracker.forms import IdSelectField
-from tracker.months import month_end
+from tracker.months import month_end, month_label, quarter_label
 
 PERIOD_KINDS = {
     "year": _l("Year"),
@@ -41,9 +41,9 @@ class Span:
         if self.kind == "year":
             return _("Year %(year)d", year=self.first.year)
         if self.kind == "quarter":
-            return _("%(year)d Q%(quarter)d", year=self.first.year, quarter=(self.first.month - 1) // 3 + 1)
+            return quarter_label(self.first)
         if self.kind == "month":
-            return _("%(year)d-%(month)02d", year=self.first.year, month=self.first.month)
+            return month_label(self.first)
         return _("%(first)s to %(last)s", first=self.first.isoformat(), last=self.last.isoformat())
 
     def code(self) -> str:
@@ -70,7 +70,7 @@ class LedgerForm(FlaskForm):
     period = SelectField(_l("Period"), choices=list(PERIOD_KINDS.items()), default="year")
     year = IntegerField(_l("Year"), default=lambda: clock.today().year,
                         validators=[Optional(), NumberRange(2000, 2100)])
-    quarter = SelectField(_l("Quarter"), coerce=int, choices=[(q, f"Q{q}") for q in range(1, 5)],
+    quarter = SelectField(_l("Quarter"), coerce=int, choices=list(enumerate((_l("Q1"), _l("Q2"), _l("Q3"), _l("Q4")), 1)),
                           default=lambda: (clock.today().month - 1) // 3 + 1)
     month = SelectField(_l("Month"), coerce=int, choices=[(m, f"{m:02d}") for m in range(1, 13)],
                         default=lambda: clock.today().month)

@@ -3,9 +3,10 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, validates
 
 from tracker.db import Base, Tracked
+from tracker.people import pinyin
 
 
 class Person(Tracked, Base):
@@ -15,6 +16,10 @@ class Person(Tracked, Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(50), index=True)
+    #: the name's pinyin with tone digits (pinyin.sort_key): lists sort on it in the database
+    name_pinyin: Mapped[str] = mapped_column(String(200), default="", server_default="", index=True)
+    #: initials and full pinyin (pinyin.search_key), what a person picker matches typing against
+    name_search: Mapped[str] = mapped_column(String(200), default="", server_default="")
     #: vocab.PARTY_STATUSES
     party_status: Mapped[str] = mapped_column(String(20))
     #: vocab.SOURCES
@@ -27,6 +32,13 @@ class Person(Tracked, Base):
     gender: Mapped[str] = mapped_column(String(10), default="", server_default="")
     #: the day the person joined the party (入党时间), as on the roster
     joined_party_on: Mapped[dt.date | None]
+
+    @validates("name")
+    def _keep_pinyin(self, _key: str, name: str) -> str:
+        # every way a name is set (forms, demo data, imports) keeps its keys in step
+        self.name_pinyin = pinyin.sort_key(name or "")
+        self.name_search = pinyin.search_key(name or "")
+        return name
 
     def __str__(self) -> str:
         return self.name

@@ -1,10 +1,21 @@
 from __future__ import annotations
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import ColumnElement, Select, or_, select
 
 from tracker import vocab
 from tracker.people.models import Person
 from tracker.web import like
+
+
+def name_matches(q: str) -> ColumnElement[bool]:
+    """A name containing `q`, or whose pinyin starts with it: its initials ("lf" for 林芳) or
+    its spelling ("linf")."""
+    typed = q.strip()
+    found = Person.name.like(like(typed), escape="\\")
+    spelled = typed.replace(" ", "").lower()
+    if spelled.isascii() and spelled.isalpha():
+        found = or_(found, Person.name_search.like(f"{spelled}%"), Person.name_search.like(f"% {spelled}%"))
+    return found
 
 
 def people(args, *, include_deleted: bool = False) -> Select:
@@ -15,22 +26,25 @@ def people(args, *, include_deleted: bool = False) -> Select:
     else:
         stmt = stmt.where(Person.deleted_at.is_not(None))
     if q := (args.get("q") or "").strip():
-        stmt = stmt.where(Person.name.like(like(q), escape="\\"))
+        stmt = stmt.where(name_matches(q))
     if (status := args.get("party_status")) in vocab.PARTY_STATUSES:
         stmt = stmt.where(Person.party_status == status)
     if (source := args.get("source")) in vocab.SOURCES:
         stmt = stmt.where(Person.source == source)
-    return stmt.order_by(Person.name, Person.id)
+    return stmt.order_by(Person.name_pinyin, Person.id)
 
 
 def choices() -> Select:
-    return select(Person.id, Person.name).where(Person.deleted_at.is_(None)).order_by(
-        func.lower(Person.name), Person.id
+    return select(Person.id, Person.name, Person.name_search).where(Person.deleted_at.is_(None)).order_by(
+        Person.name_pinyin, Person.id
     )
 
 
 def choice_list() -> list[tuple]:
-    """Choices for a person select: a blank entry, then everyone not deleted, by name."""
+    """Choices for a person select: a blank entry, then everyone not deleted, in pinyin order;
+    each option carries the name's pinyin, for the type-to-filter box (static/picker.js)."""
     from tracker.extensions import db
 
-    return [("", "—")] + [(row.id, row.name) for row in db.session.execute(choices())]
+    return [("", "—")] + [
+        (row.id, row.name, {"data-pinyin": row.name_search}) for row in db.session.execute(choices())
+    ]

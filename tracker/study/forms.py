@@ -78,7 +78,7 @@ def attendance_rows(members, formdata=None, saved=None) -> list[AttendanceRow]:
 
 class StudySessionForm(RecordForm):
     branch_id = IdSelectField(_l("Branch"), validators=[DataRequired()])
-    session_type = SelectField(_l("Session type"), choices=vocab.choices(vocab.SESSION_TYPES, ""),
+    session_type = SelectField(_l("Session type"), choices=vocab.choices(vocab.SESSION_TYPES, "—"),
                                validators=[DataRequired()])
     held_on = DateField(_l("Date"), validators=[DataRequired(DATE_MESSAGE), _not_in_future])
     start_time = TimeField(_l("Start time"), validators=[DataRequired(_l("Enter a time."))])

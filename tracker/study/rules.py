@@ -37,6 +37,8 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from tracker import months
+
 # The one due-state function of the tracker; due.rules is pure and imports nothing of ours.
 from tracker.due.rules import state_of
 from tracker.months import add_months, month_end
@@ -172,14 +174,7 @@ def caption(rule: Rule, applicable: bool = True) -> str:
 
 def period_label(due: Due) -> str:
     """A month or quarter as people write it: "2026-06", "2026 Q2"; 2026年6月, 2026年第二季度."""
-    from flask_babel import gettext as _
-
-    year = due.year
-    if due.every_months == 3:
-        # one string per quarter: Chinese writes the quarter's number in words (第二季度)
-        return (_("%(year)s Q1", year=year), _("%(year)s Q2", year=year),
-                _("%(year)s Q3", year=year), _("%(year)s Q4", year=year))[due.quarter - 1]
-    return _("%(year)s-%(month)02d", year=year, month=due.month)
+    return months.period_label(due.first, due.every_months)
 
 
 def table(settings: Mapping) -> tuple[Rule, ...]:

@@ -17,11 +17,11 @@ from tracker.study.storage import get_store
 
 
 def members_on(branch: Branch, day: dt.date):
-    """The people who were members of the branch on that day, in the order they joined."""
-    return [
+    """The people who were members of the branch on that day, in pinyin order of their names."""
+    return sorted((
         m.person for m in branch.memberships
         if m.deleted_at is None and m.person.deleted_at is None and m.current_on(day)
-    ]
+    ), key=lambda person: (person.name_pinyin, person.id))
 
 
 def members_off(branch: Branch, day: dt.date) -> list[tuple[str, str, dt.date]]:

@@ -10,6 +10,7 @@ from tracker import access, vocab
 from tracker.branches.models import branch_project
 from tracker.dispatches.models import Dispatch
 from tracker.people.models import Person
+from tracker.people.queries import name_matches
 from tracker.projects.models import Project
 from tracker.review.models import STATUSES
 from tracker.talks.models import IntegrityListVersion, Talk
@@ -51,7 +52,7 @@ def talks(args, *, include_deleted: bool = False, leader_person_id: int | None =
         said = or_(*(column.like(pattern, escape="\\") for column in (Talk.key_points, Talk.concerns, Talk.follow_up)))
         # Contents are searched only where the user may read them: a match must not reveal
         # what a hidden talk says.
-        matches = Person.name.like(pattern, escape="\\")
+        matches = name_matches(q)
         if user is not None:
             matches = or_(matches, and_(access.talk_contents(user), said))
         stmt = stmt.join(Person, Person.id == Talk.person_id).where(matches)
@@ -103,7 +104,7 @@ def dispatch_choices(today: dt.date, leader_person_id: int | None, keep_id: int 
         .join(Project, Project.id == Dispatch.project_id)
         .where(Dispatch.deleted_at.is_(None), Person.deleted_at.is_(None), Project.deleted_at.is_(None))
         .where((Dispatch.return_date >= today - dt.timedelta(days=365)) | (Dispatch.id == (keep_id or -1)))
-        .order_by(Dispatch.departure_date.desc(), Person.name)
+        .order_by(Dispatch.departure_date.desc(), Person.name_pinyin)
     )
     if leader_person_id is not None:
         stmt = stmt.where(Project.id.in_(access.projects_led_by(leader_person_id)))
