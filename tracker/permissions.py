@@ -218,6 +218,12 @@ def can_export_ledger(user, branch) -> bool:
 # user's own projects and the branches serving them.
 
 
+# Member accounts -----------------------------------------------------------------------
+def can_issue_member_accounts(user, branch) -> bool:
+    """Accounts with activation codes for a whole branch: the office."""
+    return is_office(user) and branch.deleted_at is None
+
+
 # Health (the load balancer's probe) ----------------------------------------------------
 def can_see_health(user) -> bool:
     # Anyone, signed in or not: a load balancer cannot sign in, and the answer says only
