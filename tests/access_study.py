@@ -18,7 +18,8 @@ ROWS = {
     "study.index": ("GET", "/study/", {"viewer", "leader", "other_leader", "secretary", "admin"}),
     "study.create": ("GET", "/study/new?branch_id={branch}", OFFICE_AND_LEADER),
     "study.roster": ("GET", "/study/roster?branch_id={branch}&held_on=2026-06-01", OFFICE_AND_LEADER),
-    "study.detail": ("GET", "/study/{study_draft}", READERS),
+    # a member of the branch that day is sent on to their own page of it (tracker/members)
+    "study.detail": ("GET", "/study/{study_draft}", READERS | {"member"}),
     "study.edit": ("GET", "/study/{study_draft}/edit", OFFICE_AND_LEADER),
     "study.submit": ("POST", "/study/{study_draft}/submit", OFFICE_AND_LEADER),
     "study.review": ("GET", "/study/{study_submitted}/review", OFFICE),

@@ -10,7 +10,8 @@ PUBLIC = "public"
 
 ROWS = {
     "talks.index": ("GET", "/talks/", EVERYONE),
-    "talks.detail": ("GET", "/talks/{talk}", EVERYONE),
+    # the member is this talk's subject: sent on to their own page of it (tracker/members)
+    "talks.detail": ("GET", "/talks/{talk}", EVERYONE | {"member"}),
     "talks.integrity_lists": ("GET", "/talks/integrity-lists", EVERYONE),
     "talks.create": ("GET", "/talks/new?dispatch_id={dispatch}&talk_type=pre_dispatch", OFFICE_AND_LEADER),
     "talks.edit": ("GET", "/talks/{talk}/edit", OFFICE_AND_LEADER),
@@ -23,8 +24,9 @@ ROWS = {
     "due.talks": ("GET", "/due/", EVERYONE),
     # token-authenticated, no sign-in: the token is tested in tests/test_calendar.py
     "calendar.feed_ics": ("GET", "/calendar/{calendar_token}.ics", PUBLIC),
-    "calendar.enable": ("POST", "/account/calendar", EVERYONE),
-    "calendar.revoke": ("POST", "/account/calendar/revoke", EVERYONE),
+    # a member's feed holds their own talks due and their branches' theme days (test_members)
+    "calendar.enable": ("POST", "/account/calendar", EVERYONE | {"member"}),
+    "calendar.revoke": ("POST", "/account/calendar/revoke", EVERYONE | {"member"}),
 }
 
 

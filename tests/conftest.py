@@ -125,7 +125,12 @@ class Client(FlaskClient):
         data = kwargs.get("data", {})
         if isinstance(data, dict) and "csrf_token" not in data and self.csrf_token is not False:
             kwargs["data"] = {**data, "csrf_token": self.fetch_csrf()}
-        return super().post(*args, **kwargs)
+        response = super().post(*args, **kwargs)
+        if args and str(args[0]).split("?")[0] in ("/sign-in", "/sign-out"):
+            # signing in or out starts a new session with a new CSRF secret: a browser's next
+            # form carries a new token, and so does this client's
+            self.csrf_token = None
+        return response
 
     def fetch_csrf(self) -> str:
         if not self.csrf_token:

@@ -11,13 +11,16 @@ import pytest
 
 from tests.conftest import TODAY, sign_in
 
-ROLES = ("anonymous", "viewer", "leader", "other_leader", "secretary", "admin")
+ROLES = ("anonymous", "viewer", "leader", "other_leader", "secretary", "admin", "member")
 EVERYONE = {"viewer", "leader", "other_leader", "secretary", "admin"}
 OFFICE = {"secretary", "admin"}
 OFFICE_AND_LEADER = {"secretary", "admin", "leader"}
 ALL_LEADERS = {"secretary", "admin", "leader", "other_leader"}
 ADMIN = {"admin"}
 PUBLIC = "public"
+#: "member" is a party member's own account, tied to the world's branch member
+#: (tracker.access SELF): their own pages, nothing of the organisation's
+MEMBER = {"member"}
 
 #: endpoint -> (method, url pattern filled from the world, who may use it)
 #: "leader" leads the world's project; "other_leader" is a team leader of another project.
@@ -27,8 +30,8 @@ TABLE: dict[str, tuple[str, str, object]] = {
     "auth.sign_in": ("GET", "/sign-in", PUBLIC),
     "auth.set_language": ("POST", "/language", PUBLIC),
     "auth.sign_out": ("POST", "/sign-out", PUBLIC),
-    "auth.account": ("GET", "/account", EVERYONE),
-    "home.index": ("GET", "/", EVERYONE),
+    "auth.account": ("GET", "/account", EVERYONE | MEMBER),
+    "home.index": ("GET", "/", EVERYONE | MEMBER),
     "accounts.index": ("GET", "/accounts/", ADMIN),
     "accounts.create": ("GET", "/accounts/new", ADMIN),
     "accounts.edit": ("GET", "/accounts/{user}", ADMIN),
@@ -74,7 +77,7 @@ TABLE: dict[str, tuple[str, str, object]] = {
 FEATURE_MODULES: list[str] = [
     "tests.access_study", "tests.access_talks", "tests.access_security", "tests.access_ledger",
     "tests.access_health",
-    "tests.access_reads",
+    "tests.access_reads", "tests.access_members",
     "tests.access_points",
 ]
 FEATURES = [importlib.import_module(name) for name in FEATURE_MODULES]
@@ -99,6 +102,7 @@ def world(request, make_person, make_project, make_branch, make_dispatch, make_u
         "other_leader": make_user("team-leader", person=other_person),
         "secretary": make_user("secretary"),
         "admin": make_user("admin"),
+        "member": make_user("member", person=member),
     }
     world = {
         "users": users,

@@ -59,6 +59,7 @@ def _register_blueprints(app: Flask) -> None:
     from tracker.health.views import bp as health
     from tracker.home import bp as home
     from tracker.ledger.views import bp as ledger
+    from tracker.members.views import bp as members
     from tracker.people.views import bp as people
     from tracker.points.views import bp as points
     from tracker.projects.views import bp as projects
@@ -67,7 +68,7 @@ def _register_blueprints(app: Flask) -> None:
     from tracker.talks.views import bp as talks
 
     for bp in (home, auth, accounts, people, projects, branches, dispatches, study, talks, due, calendar,
-               ledger, points, trash, health):
+               ledger, points, members, trash, health):
         app.register_blueprint(bp)
 
 

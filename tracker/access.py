@@ -9,10 +9,12 @@ Every rule starts from the user's reach (`reach`):
   that talks exist, but the sessions, due items, dashboard figures and ledgers only of the
   projects they lead and the branches serving them. "The projects they lead" is written
   once, in SQL (`projects_led_by`) and in Python (`leads`), the two tested to agree.
+- SELF — a party member's own account (role `member`, tied to one person): the sessions of
+  the branches they belong to on the dates they belong, their own attendance, the talks
+  they were the subject of (with contents) and their own due items; nothing of other
+  people, and none of the organisation's lists, dashboard, ledger or calendar.
 - NONE — signed out, or an account without a reading role.
-
-A role that sees only what concerns one person (the member of DESIGN.md) is one more reach
-and one more branch in each rule below. This module is the core of `tracker.permissions`
+ This module is the core of `tracker.permissions`
 (which re-exports it, so templates keep asking `perm.…`); it is separate because its rules
 are queries, imported lazily from the features so that every feature may import it.
 """
@@ -20,7 +22,7 @@ from __future__ import annotations
 
 from sqlalchemy import ColumnElement, Select, exists, false, or_, select, true
 
-ALL, TEAM, NONE = "all", "team", "none"
+ALL, TEAM, SELF, NONE = "all", "team", "self", "none"
 
 
 def _signed_in(user) -> bool:
@@ -34,7 +36,14 @@ def reach(user) -> str:
         return ALL
     if user.has_role("team-leader"):
         return TEAM
+    if user.has_role("member") and user.person_id is not None:
+        return SELF
     return NONE
+
+
+def is_member_only(user) -> bool:
+    """The account reads only what concerns its own person (the member's pages)."""
+    return reach(user) == SELF
 
 
 def is_office(user) -> bool:
@@ -93,10 +102,16 @@ def can_read(user) -> bool:
 
 
 def can_read_person(user, person) -> bool:
+    if reach(user) == SELF:
+        return person is not None and person.id == user.person_id
     return can_read(user)
 
 
 def readable_people(user, stmt: Select) -> Select:
+    from tracker.people.models import Person
+
+    if reach(user) == SELF:
+        return stmt.where(Person.id == user.person_id)
     return _organisation(user, stmt)
 
 
@@ -126,11 +141,35 @@ def readable_dispatches(user, stmt: Select) -> Select:
 
 # Study sessions, and what hangs on a branch's sessions (its ledger) ---------------------
 def can_read_branch_sessions(user, branch) -> bool:
+    """Every session of the branch (and so its ledger); a member reads only some of them."""
     r = reach(user)
     return r == ALL or (r == TEAM and leads_branch(user, branch))
 
 
+def can_read_session_files(user, session) -> bool:
+    """A session's photos and scans: a member's pages leave them out, for a scanned sign-in
+    sheet carries every member's signature."""
+    return reach(user) != SELF and can_read_session(user, session)
+
+
+def member_on(person_id: int | None, branch_id, day) -> ColumnElement:
+    """Where-clause: this person belonged to the branch on that day (joined, not yet left).
+    `branch_id` and `day` may be columns (a correlated test) or values."""
+    from tracker.branches.models import Membership
+
+    return exists().where(
+        Membership.person_id == (person_id or -1), Membership.branch_id == branch_id,
+        Membership.deleted_at.is_(None), Membership.joined_on <= day,
+        or_(Membership.left_on.is_(None), Membership.left_on >= day),
+    )
+
+
 def can_read_session(user, session) -> bool:
+    if reach(user) == SELF:
+        return session.deleted_at is None and any(
+            m.deleted_at is None and m.person_id == user.person_id and m.current_on(session.held_on)
+            for m in session.branch.memberships
+        )
     return can_read_branch_sessions(user, session.branch)
 
 
@@ -142,14 +181,25 @@ def session_branches(user) -> ColumnElement | None:
         return None
     if r == TEAM:
         return led_branches(user)
+    # a member reads single sessions (by date, `readable_sessions`), never a whole branch
     return select(-1)
 
 
 def readable_sessions(user, stmt: Select) -> Select:
     from tracker.study.models import StudySession
 
+    if reach(user) == SELF:
+        return stmt.where(StudySession.deleted_at.is_(None),
+                          member_on(user.person_id, StudySession.branch_id, StudySession.held_on))
     ids = session_branches(user)
     return stmt if ids is None else stmt.where(StudySession.branch_id.in_(ids))
+
+
+def readable_attendance(user, stmt: Select) -> Select:
+    """A statement over Attendance: a member reads only their own."""
+    from tracker.study.models import Attendance
+
+    return stmt.where(Attendance.person_id == user.person_id) if reach(user) == SELF else stmt
 
 
 def readable_ledger_branches(user, stmt: Select) -> Select:
@@ -175,12 +225,27 @@ def due_leader(user) -> int | None:
     return (user.person_id or -1) if r == TEAM and user.has_role("team-leader") else -1
 
 
+def due_person(user) -> int | None:
+    """A member sees the due items of their own person only (`DueFilters.person_id`)."""
+    return user.person_id if reach(user) == SELF else None
+
+
 # Talks: everyone reads that a talk exists; its contents are personal ---------------------
+def _own_talk(user, talk) -> bool:
+    return talk.deleted_at is None and talk.person_id == user.person_id
+
+
 def can_read_talk(user, talk) -> bool:
+    if reach(user) == SELF:
+        return _own_talk(user, talk)
     return can_read(user)
 
 
 def readable_talks(user, stmt: Select) -> Select:
+    from tracker.talks.models import Talk
+
+    if reach(user) == SELF:
+        return stmt.where(Talk.person_id == user.person_id, Talk.deleted_at.is_(None))
     return _organisation(user, stmt)
 
 
@@ -195,6 +260,9 @@ def talk_contents(user) -> ColumnElement:
         return true()
     if reach(user) == NONE:
         return false()
+    if reach(user) == SELF:
+        # the member reads what was said in their own talks, nothing of anyone else's
+        return Talk.person_id == user.person_id
     own = [Talk.conducted_by_id == (user.person_id or -1), Talk.author_id == user.id]
     # by role, not reach: a viewer who also leads a team reads their team's talks
     if user.has_role("team-leader"):
@@ -210,6 +278,8 @@ def can_read_talk_contents(user, talk) -> bool:
         return True
     if reach(user) == NONE:
         return False
+    if reach(user) == SELF:
+        return _own_talk(user, talk)
     if (user.person_id is not None and talk.conducted_by_id == user.person_id) or talk.author_id == user.id:
         return True
     if not user.has_role("team-leader"):

@@ -107,6 +107,8 @@ def load(instance_path: Path) -> dict:
         "UPLOAD_MAX_PIXELS_PER_REQUEST": _int("TRACKER_UPLOAD_MAX_PIXELS_PER_REQUEST", 120_000_000),
         # The whole request: a form with several files at the per-file limit, plus the text.
         "MAX_CONTENT_LENGTH": upload_max * _int("TRACKER_UPLOAD_MAX_FILES", 8) + 1024 * 1024,
+        # How long a member account's one-time activation code stays valid (tracker/members).
+        "MEMBER_ACTIVATION_DAYS": _int("TRACKER_MEMBER_ACTIVATION_DAYS", 7),
         # Four eyes: nobody approves a record they wrote, conducted or are the subject of;
         # "1" lets a bureau with a single secretary do so, and marks each such approval.
         "REVIEW_ALLOW_SELF_APPROVAL": os.environ.get("REVIEW_ALLOW_SELF_APPROVAL") == "1",

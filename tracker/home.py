@@ -1,5 +1,6 @@
 """The home page: the review dashboard (tracker/dashboard) — everything for secretaries,
-admins and viewers, their own projects and branches for a team leader."""
+admins and viewers, their own projects and branches for a team leader; a party member's
+own page (tracker/members) for a member."""
 from __future__ import annotations
 
 from flask import Blueprint
@@ -7,6 +8,7 @@ from flask_login import current_user, login_required
 
 from tracker import permissions as perm
 from tracker.dashboard import views as dashboard
+from tracker.members import views as members
 from tracker.web import require
 
 bp = Blueprint("home", __name__)
@@ -15,5 +17,7 @@ bp = Blueprint("home", __name__)
 @bp.get("/")
 @login_required
 def index():
+    if perm.is_member_only(current_user):
+        return members.home_page()
     require(perm.can_read(current_user))
     return dashboard.page()

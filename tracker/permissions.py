@@ -19,8 +19,10 @@ from tracker.access import (  # noqa: F401
     can_read_points_card,
     can_read_project,
     can_read_session,
+    can_read_session_files,
     can_read_talk,
     can_read_talk_contents,
+    is_member_only,
     is_office,
     leads,
     leads_branch,
@@ -237,6 +239,12 @@ def can_enter_points(user, person=None) -> bool:
 def can_edit_points_entry(user, entry) -> bool:
     """Change, submit or delete while a draft or returned."""
     return entry.deleted_at is None and not entry.is_locked and can_enter_points(user, entry.person)
+
+
+# Member accounts -----------------------------------------------------------------------
+def can_issue_member_accounts(user, branch) -> bool:
+    """Accounts with activation codes for a whole branch: the office."""
+    return is_office(user) and branch.deleted_at is None
 
 
 # Health (the load balancer's probe) ----------------------------------------------------

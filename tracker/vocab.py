@@ -51,6 +51,8 @@ ROLES = {
     "secretary": _l("Secretary"),
     "team-leader": _l("Team leader"),
     "viewer": _l("Viewer"),
+    #: a party member's own account, tied to their person (tracker.access SELF)
+    "member": _l("Member"),
 }
 #: integrity checkpoints of a project, in the order they fall due (INTEGRITY.md)
 CHECKPOINT_KINDS = {

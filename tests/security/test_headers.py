@@ -8,7 +8,7 @@ import pytest
 
 from tests.conftest import sign_in
 from tests.security.discover import get_urls
-from tests.test_access import world  # noqa: F401 - the fixture
+from tests.test_access import TABLE, world  # noqa: F401 - the fixture
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 REQUIRED = {
@@ -35,11 +35,16 @@ def test_every_page_has_the_headers(client, world):  # noqa: F811
     for url in [*get_urls(world, public=True).values(), "/static/app.css",
                 "/bootstrap/static/css/bootstrap.min.css", "/no-such-page"]:
         check_headers(client.get(url))
+    # each page asked by a user who may see it: the admin, or a member for their own pages
+    for role in ("admin", "member"):
+        sign_in(client, world["users"][role])
+        for endpoint, url in get_urls(world).items():
+            if (role == "admin") != ("admin" in TABLE[endpoint][2]):
+                continue
+            response = client.get(url)
+            assert response.status_code == 200, url
+            check_headers(response)
     sign_in(client, world["users"]["admin"])
-    for url in get_urls(world).values():
-        response = client.get(url)
-        assert response.status_code == 200, url
-        check_headers(response)
     check_headers(client.post("/people/new", data={"name": ""}))  # a 400 page too
 
 

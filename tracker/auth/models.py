@@ -30,6 +30,9 @@ class User(UserMixin, Tracked, Base):
     language: Mapped[str] = mapped_column(String(5), default="", server_default="")
     person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"), index=True)
     person: Mapped[Person | None] = relationship()
+    #: a member account's one-time activation code, hashed (sha256); None once used
+    activation_hash: Mapped[str | None] = mapped_column(String(64), unique=True, index=True)
+    activation_expires_at: Mapped[dt.datetime | None]
 
     @property
     def roles(self) -> set[str]:

@@ -44,8 +44,12 @@ class StrongPassword:
         if not field.data:
             return
         names = [form[n].data or "" for n in self.names if n in form]
-        if self.user is not None:
+        # whose password it is: the form may name the account (a member activating theirs,
+        # signed out), else the signed-in user
+        user = getattr(form, "password_owner", None)
+        if user is None and self.user is not None:
             user = self.user()
+        if getattr(user, "username", None):
             names += [user.username, user.display_name or ""]
         if message := problem(field.data, *names):
             raise ValidationError(message)

@@ -19,7 +19,7 @@ import secrets
 from flask import current_app
 from sqlalchemy import or_, select
 
-from tracker import clock
+from tracker import access, clock
 from tracker.branches.models import Branch, Membership, branch_project
 from tracker.calendar.models import CalendarFeed
 from tracker.due import CHECKPOINT_KINDS, OPEN_STATES, TALK_KINDS, DueFilters, DueItem, due_items
@@ -92,7 +92,11 @@ def responsible_items(user) -> list[DueItem]:
     today = clock.today()
     found: dict[tuple, DueItem] = {}
     searches = []
-    if user.has_role("secretary"):
+    if access.is_member_only(user):
+        # a member's own account: the talks due with them, never their branch's other members
+        searches.append(DueFilters(kinds=frozenset(TALK_KINDS), states=OPEN_STATES,
+                                   person_id=access.due_person(user)))
+    elif user.has_role("secretary"):
         searches.append(DueFilters(kinds=frozenset(TALK_KINDS), states=OPEN_STATES))
     elif user.person_id is not None:
         projects = officer_project_ids(user.person_id, today)

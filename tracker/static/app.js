@@ -37,3 +37,8 @@ document.addEventListener("submit", (event) => {
     signOut.addEventListener("submit", function () { forget(null); });
   });
 })();
+
+// Print buttons (the member accounts' activation sheet): no inline handlers under the CSP.
+document.querySelectorAll(".js-print").forEach((button) => {
+  button.addEventListener("click", () => window.print());
+});

@@ -169,6 +169,9 @@ def detail(session_id: int):
     if session is None or (session.deleted_at and not perm.can_restore(current_user)):
         abort(404)
     require(perm.can_read_session(current_user, session))
+    if perm.is_member_only(current_user):
+        # the full page lists everyone's attendance; a member reads their own only
+        return redirect(url_for("members.session", session_id=session.id))
     history = db.session.scalars(entries_for(session)).all()
     return render_template("study/detail.html", session=session, history=history)
 
@@ -243,7 +246,7 @@ def _attachment(attachment_id: int) -> Attachment:
     attachment = db.session.get(Attachment, attachment_id)
     if attachment is None or attachment.deleted_at is not None or attachment.session.deleted_at is not None:
         abort(404)
-    require(perm.can_read_session(current_user, attachment.session))
+    require(perm.can_read_session_files(current_user, attachment.session))
     return attachment
 
 

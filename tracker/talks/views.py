@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template, request, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -70,6 +70,9 @@ def index():
 def detail(talk_id: int):
     talk = get_or_404(Talk, talk_id, allow_deleted=True)
     require(perm.can_read_talk(current_user, talk))
+    if perm.is_member_only(current_user):
+        # the member's own page, without the office's buttons and history
+        return redirect(url_for("members.talk", talk_id=talk.id))
     if not perm.can_read_talk_contents(current_user, talk):
         # That the talk exists (type, date, conductor, state) but none of what was said,
         # nor the history, whose entries hold the contents as they changed.
