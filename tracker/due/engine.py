@@ -214,11 +214,14 @@ def _talk_select(kind: str, filters: DueFilters, today: dt.date, rules: dict):
     )
     due_on = due_sql.talk_due_on(kind, Dispatch.departure_date, Dispatch.return_date, rules)
     opens_on = Dispatch.return_date if kind == "post_talk" else None
+    column, shift = due_sql.talk_due_shift(kind, rules)
+    shifted = (getattr(Dispatch, column), shift)
     stmt = (
         select(
             literal_column(f"'{kind}'", String).label("kind"),
             due_on.label("due_on"),
-            due_sql.state(due_on, talk.talk_date, today, rules["due_soon_days"], opens_on).label("state"),
+            due_sql.state(due_on, talk.talk_date, today, rules["due_soon_days"], opens_on,
+                          shifted=shifted).label("state"),
             Project.id.label("project_id"), Project.code.label("project_code"),
             Project.name.label("project_name"),
             talk.talk_date.label("done_on"),
@@ -243,7 +246,6 @@ def _talk_select(kind: str, filters: DueFilters, today: dt.date, rules: dict):
         stmt = stmt.where(Person.name.like(like(filters.person_name), escape="\\"))
     # A period of due dates is the same period of the departure (return) date, shifted: the
     # date's own index serves it.
-    column, shift = due_sql.talk_due_shift(kind, rules)
     if filters.due_from is not None:
         stmt = stmt.where(getattr(Dispatch, column) >= filters.due_from - dt.timedelta(days=shift))
     if filters.due_to is not None:
