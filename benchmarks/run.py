@@ -29,7 +29,7 @@ from pathlib import Path
 # subprocess: the runner only starts wrk, gunicorn and flask, with argv built here.
 ROOT = Path(__file__).resolve().parents[1]
 # The throwaway account of the benchmark database.
-PASSWORD = "bench-password-2026"  # nosec B105
+PASSWORD = "Load-test-pass-2026"  # nosec B105  (must not contain the user name)
 
 #: (name, path, target ratio to the reference or None, target p99 in ms or None)
 PAGES = [

@@ -90,7 +90,7 @@ def due_figures(scope: Scope, period: Period, today: dt.date | None = None) -> D
     )
     counts: Counter = Counter()
     by_month: dict[dt.date, Counter] = {month: Counter() for month in period.months}
-    found = due_statement(filters, today=today)
+    found = due_statement(filters, today=today, columns=("kind", "state", "due_on"))
     is_talk = found.c.kind.in_(TALK_KINDS)
     rows = db.session.execute(
         select(is_talk.label("is_talk"), found.c.state, found.c.due_on, func.count())

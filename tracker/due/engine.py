@@ -140,21 +140,24 @@ def due_counts(filters: DueFilters | None = None, *, today: dt.date | None = Non
     """{state: how many items match `filters` but their state, in each state}, every state
     present; one query."""
     counts = dict.fromkeys(vocab.DUE_STATES, 0)
-    found = due_statement(replace(filters or DueFilters(), states=None), today=today, rules=rules)
+    found = due_statement(replace(filters or DueFilters(), states=None), today=today, rules=rules,
+                          columns=("state",))
     if found is not None:
         for state, n in db.session.execute(select(found.c.state, func.count()).group_by(found.c.state)):
             counts[state] = n
     return counts
 
 
-def due_statement(filters: DueFilters, *, today: dt.date | None = None, rules: dict | None = None):
+def due_statement(filters: DueFilters, *, today: dt.date | None = None, rules: dict | None = None,
+                  columns: tuple[str, ...] | None = None):
     """A subquery of the due items matching `filters`, with the columns of DueItem (without
-    `branches`) and `kind_order`; None when the filters leave no kind to look at."""
+    `branches`) and `kind_order`, or only those named in `columns` (which must include "state"
+    when `filters.states` is set); None when the filters leave no kind to look at."""
     today = today or clock.today()
     rules = rules or current_app.config["RULES"]
-    parts = [_talk_select(kind, filters, today, rules) for kind in TALK_KINDS if kind in filters.kinds]
+    parts = [_talk_select(kind, filters, today, rules, columns) for kind in TALK_KINDS if kind in filters.kinds]
     if not filters.talks_only:
-        parts += [_checkpoint_select(kind, filters, today, rules)
+        parts += [_checkpoint_select(kind, filters, today, rules, columns)
                   for kind in CHECKPOINT_KINDS if kind in filters.kinds]
     if not parts:
         return None
@@ -200,7 +203,15 @@ def _none(type_) -> ColumnElement:
     return cast(null(), type_)
 
 
-def _talk_select(kind: str, filters: DueFilters, today: dt.date, rules: dict):
+def _pick(columns: tuple[str, ...] | None, *labelled) -> list:
+    """The labelled columns named in `columns` (all when None), in the same order in every
+    part of the union: a count that reads only states does not make the database build
+    names and codes of every row."""
+    return [c for c in labelled if columns is None or c.name in columns]
+
+
+def _talk_select(kind: str, filters: DueFilters, today: dt.date, rules: dict,
+                 columns: tuple[str, ...] | None = None):
     """One row per live dispatch selected by `filters`, for the talk `kind`: joined to the
     earliest live talk of the type that fulfils it."""
     talk = aliased(Talk)
@@ -214,11 +225,15 @@ def _talk_select(kind: str, filters: DueFilters, today: dt.date, rules: dict):
     )
     due_on = due_sql.talk_due_on(kind, Dispatch.departure_date, Dispatch.return_date, rules)
     opens_on = Dispatch.return_date if kind == "post_talk" else None
+    column, shift = due_sql.talk_due_shift(kind, rules)
+    shifted = (getattr(Dispatch, column), shift)
     stmt = (
-        select(
+        select(*_pick(
+            columns,
             literal_column(f"'{kind}'", String).label("kind"),
             due_on.label("due_on"),
-            due_sql.state(due_on, talk.talk_date, today, rules["due_soon_days"], opens_on).label("state"),
+            due_sql.state(due_on, talk.talk_date, today, rules["due_soon_days"], opens_on,
+                          shifted=shifted).label("state"),
             Project.id.label("project_id"), Project.code.label("project_code"),
             Project.name.label("project_name"),
             talk.talk_date.label("done_on"),
@@ -228,7 +243,7 @@ def _talk_select(kind: str, filters: DueFilters, today: dt.date, rules: dict):
             talk.id.label("talk_id"), talk.status.label("talk_status"),
             Project.team_leader_id.label("team_leader_id"),
             literal_column(str(_ORDER[kind]), Integer).label("kind_order"),
-        )
+        ))
         .select_from(Dispatch)
         .join(Person, Person.id == Dispatch.person_id)
         .join(Project, Project.id == Dispatch.project_id)
@@ -243,7 +258,6 @@ def _talk_select(kind: str, filters: DueFilters, today: dt.date, rules: dict):
         stmt = stmt.where(name_matches(filters.person_name))
     # A period of due dates is the same period of the departure (return) date, shifted: the
     # date's own index serves it.
-    column, shift = due_sql.talk_due_shift(kind, rules)
     if filters.due_from is not None:
         stmt = stmt.where(getattr(Dispatch, column) >= filters.due_from - dt.timedelta(days=shift))
     if filters.due_to is not None:
@@ -251,12 +265,14 @@ def _talk_select(kind: str, filters: DueFilters, today: dt.date, rules: dict):
     return stmt
 
 
-def _checkpoint_select(kind: str, filters: DueFilters, today: dt.date, rules: dict):
+def _checkpoint_select(kind: str, filters: DueFilters, today: dt.date, rules: dict,
+                       columns: tuple[str, ...] | None = None):
     """One row per live project selected by `filters`, for the checkpoint `kind`."""
     done = aliased(IntegrityCheckpoint)
     due_on = due_sql.checkpoint_due_on(kind, Project.start_date, Project.end_date, rules)
     stmt = (
-        select(
+        select(*_pick(
+            columns,
             literal_column(f"'{kind}'", String).label("kind"),
             due_on.label("due_on"),
             due_sql.state(due_on, done.done_on, today, rules["due_soon_days"]).label("state"),
@@ -269,7 +285,7 @@ def _checkpoint_select(kind: str, filters: DueFilters, today: dt.date, rules: di
             _none(Integer).label("talk_id"), _none(String).label("talk_status"),
             Project.team_leader_id.label("team_leader_id"),
             literal_column(str(_ORDER[kind]), Integer).label("kind_order"),
-        )
+        ))
         .select_from(Project)
         .outerjoin(done, and_(done.project_id == Project.id, done.kind == kind))
         .where(*_project_conditions(filters))
