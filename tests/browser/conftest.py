@@ -97,8 +97,20 @@ def browser():
         chromium.close()
 
 
+def _forget_languages(url: str) -> None:
+    """Each journey starts in its browser's language: a language a journey switched to is
+    kept on the account and would otherwise greet the next journey signing in as that user."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE \"user\" SET language = ''"))
+    engine.dispose()
+
+
 @pytest.fixture
 def page(browser, live_server, request):
+    _forget_languages(live_server["env"]["DATABASE_URL"])
     context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="en-US")
     page = context.new_page()
     page.set_default_timeout(10_000)
