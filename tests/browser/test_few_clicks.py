@@ -93,7 +93,7 @@ def test_log_this_months_theme_party_day_in_at_most_10(page, live_server, click_
     do.fill(page.get_by_label("Start time"), "14:30")
     do.fill(page.get_by_label("End time"), "16:00")
     do.fill(page.get_by_label("Place"), "项目驻地会议室")
-    do.fill(page.get_by_label("Topic"), "学习纪律处分条例主题党日")
+    do.fill(page.get_by_label("Topic"), "八项规定精神主题党日（少点几下）")
     do.files(page.get_by_label("Photos and documents"), [
         {"name": "合影1.png", "mimeType": "image/png", "buffer": png_bytes((1200, 900))},
         {"name": "合影2.png", "mimeType": "image/png", "buffer": png_bytes((1200, 900), (30, 30, 200))}])

@@ -34,8 +34,8 @@ with app.app_context():
     start = today.replace(month=1, day=5)
     # Long values without a place to break: the kind that pushed borders off the page.
     people = [Person(name=f"欧阳{n}号成员", party_status="full", source="borrowed", post="审计组副组长兼主审" * 2,
-                     home_organisation="某某市审计局第三审计分局财政审计科" * 3 + "X" * 60) for n in range(12)]
-    project = Project(code="SJ-A4-" + "9" * 40, name="很长的项目名称" * 6, audited_entity="某区财政局",
+                     home_organisation="某某市审计局第三审计分局财政审计科" * 2 + "X" * 60) for n in range(12)]
+    project = Project(code="SJ-A4-" + "9" * 24, name="很长的项目名称" * 6, audited_entity="某区财政局",
                       project_type="cross_audit", start_date=start, end_date=today + dt.timedelta(days=60),
                       status="in_progress", team_leader=people[0])
     branch = Branch(name="打印宽度测试临时党支部", approved_by="机关党委", approval_date=start,
