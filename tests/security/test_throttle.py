@@ -94,9 +94,10 @@ class Browser:
         body = urllib.parse.urlencode(data, doseq=True).encode() if data is not None else None
         try:
             with self.opener.open(self.base + path, body, timeout=30) as r:
-                return r.status, r.read().decode(), dict(r.headers)
+                # a download (an .xlsx a link leads to) is not text: read it as such anyway
+                return r.status, r.read().decode(errors="replace"), dict(r.headers)
         except urllib.error.HTTPError as e:
-            return e.code, e.read().decode(), dict(e.headers)
+            return e.code, e.read().decode(errors="replace"), dict(e.headers)
 
     def csrf(self, path: str = "/sign-in") -> str:
         _, page, _ = self.request(path)
