@@ -13,34 +13,30 @@ from tracker.review import services
 from tracker.review.forms import ReopenForm, ReviewForm
 
 
-def submit_page(obj, success_url: str):
-    """POST only: send a draft or returned record for review."""
+def _step_page(step, obj, success_url: str, done: str):
+    """POST only: one review step the record's own author takes (submit, withdraw)."""
     if not EmptyForm().validate_on_submit():
         abort(400)
     try:
-        services.submit(obj)
+        step(obj)
     except records.Invalid as exc:
         db.session.rollback()
         flash(exc.message, "danger")
         return redirect(success_url)
     db.session.commit()
-    flash(_("Submitted for review."), "success")
+    flash(done, "success")
     return redirect(success_url)
+
+
+def submit_page(obj, success_url: str):
+    """POST only: send a draft or returned record for review."""
+    return _step_page(services.submit, obj, success_url, _("Submitted for review."))
 
 
 def withdraw_page(obj, success_url: str):
     """POST only: the author takes a submitted record back as a draft, before review."""
-    if not EmptyForm().validate_on_submit():
-        abort(400)
-    try:
-        services.withdraw(obj)
-    except records.Invalid as exc:
-        db.session.rollback()
-        flash(exc.message, "danger")
-        return redirect(success_url)
-    db.session.commit()
-    flash(_("Withdrawn. The record is a draft again; change it and submit it when ready."), "success")
-    return redirect(success_url)
+    return _step_page(services.withdraw, obj, success_url,
+                      _("Withdrawn. The record is a draft again; change it and submit it when ready."))
 
 
 def decide_page(obj, template: str, success_url: str, **ctx):
