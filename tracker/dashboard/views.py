@@ -100,7 +100,8 @@ def _figures(scope: figures.Scope, period: periods.Period, today: dt.date) -> di
     }
 
 
-def page():
+def page(todo: Markup | None = None):
+    """The dashboard, with `todo` (the home page's to-do box, already rendered) under its title."""
     today = clock.today()
     period, message = periods.from_args(request.args, today)
     scope = figures.Scope(current_user, perm.sees_everything(current_user),
@@ -109,7 +110,7 @@ def page():
     # Markup: the body is a template that Jinja rendered with autoescaping on.
     body = Markup(render_template(  # noqa: S704  # nosec B704
         "dashboard/_body.html", period=period, message=message, scope=scope, links=Links(scope, period),
-        kinds=periods.KINDS, today=today, may_form_branch=may_form_branch,
+        kinds=periods.KINDS, today=today, may_form_branch=may_form_branch, todo=todo,
         title=title(scope), **_figures(scope, period, today),
     ))
     return render_template("dashboard/index.html", title=title(scope), body=body)
