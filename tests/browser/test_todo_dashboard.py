@@ -39,7 +39,7 @@ with app.app_context():
         db.session.flush()
         user = User(username="todo-leader", display_name="待办组长", person=leader)
         user.roles = ["team-leader"]
-        user.set_password("%s")
+        user.set_password("browser-pass-123")  # PASSWORD
         db.session.add(user)
         start = today - dt.timedelta(days=40)  # always before this month's first day
         project = Project(code="SJ-TODO-01", name="待办测试审计", audited_entity="某局", project_type="field_audit",
@@ -62,7 +62,7 @@ with app.app_context():
             start_time=dt.time(14, 30), end_time=dt.time(16, 0), place="驻地会议室", topic="待办等待审核的学习",
             status="submitted", author_id=user.id, submitted_at=clock.now() - dt.timedelta(days=4)))
         db.session.commit()
-""" % PASSWORD
+"""
 
 
 @pytest.fixture
