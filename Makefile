@@ -46,7 +46,7 @@ security: lint translations
 
 # Re-extract the strings and merge them into the catalogues (then translate the new ones).
 extract: venv
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o translations/messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k lazy_pgettext:1c,2 -o translations/messages.pot .
 	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching
 
 # Benchmark at scale (needs wrk: apt-get install wrk). Set BENCH_DATABASE_URL to a PostgreSQL

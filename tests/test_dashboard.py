@@ -114,11 +114,6 @@ def test_due_counts_for_everyone(world):
     assert due.count("talks", "not_yet_due") == 1 and due.talks_total == 6
     assert due.count("checkpoints", "overdue") == 1  # A's disclosure
     assert due.count("checkpoints", "due_soon") == 2  # B's disclosure and pledges
-    assert [(i.state, i.person_name or i.kind) for i in due.action] == [
-        ("overdue", "队员3"), ("overdue", "队员5"), ("overdue", "disclosure"),
-        ("due_soon", "队员4"), ("due_soon", "disclosure"), ("due_soon", "pledges"),
-    ]
-    assert due.action_total == 6
     assert dict(due.talks_by_month[D(2026, 6, 1)]) == {
         "done": 1, "done_late": 1, "overdue": 2, "due_soon": 1, "not_yet_due": 1}
 
@@ -135,6 +130,21 @@ def test_due_counts_follow_the_period(world):
     may = figures.due_figures(everyone(world), Period("custom", D(2026, 5, 1), D(2026, 5, 31)))
     # C's departure 04-01 is outside; D's three pre-dispatch talks (05-20) were never held
     assert may.count("talks", "overdue") == 3
+
+
+def test_open_figures_count_what_is_open_whenever_it_was_due(world):
+    """The headline: June's 2 overdue talks are 6 open ones (C's pre-dispatch talk due 04-01,
+    D's three due 05-20); the newest overdue first, due soon the soonest first."""
+    now = figures.open_figures(everyone(world))
+    assert (now.count("talks", "overdue"), now.count("talks", "due_soon")) == (6, 1)
+    assert (now.count("checkpoints", "overdue"), now.count("checkpoints", "due_soon")) == (9, 2)
+    assert now.most_days_overdue("talks") == (D(2026, 6, 15) - D(2026, 4, 1)).days == 75
+    assert [(i.due_on, i.person_name or i.kind) for i in now.overdue[:3]] == [
+        (D(2026, 6, 5), "disclosure"), (D(2026, 6, 4), "队员5"), (D(2026, 6, 2), "队员3")]
+    assert len(now.overdue) == figures.LIST_LIMIT < now.total("overdue") == 15
+    assert [i.person_name or i.kind for i in now.soon] == ["队员4", "disclosure", "pledges"]
+    mine = figures.open_figures(leader_scope(world))
+    assert (mine.count("talks", "overdue"), mine.count("checkpoints", "overdue")) == (1, 1)
 
 
 # Review queue -------------------------------------------------------------------------
@@ -231,10 +241,12 @@ def test_the_secretary_home_is_the_dashboard_and_every_number_links_to_its_list(
     page = client.get("/").get_data(as_text=True)
     assert "Review dashboard" in page
     n, href = figure(page, "fig-talks-overdue")
-    assert n == "2"
-    assert href == "/due/?state=overdue&what=talks&due_from=2026-06-01&due_to=2026-06-30"
+    assert n == "6"  # open now, whenever due; June's own are in the completion table
+    assert href == "/due/?state=overdue&what=talks"
     listed = client.get(href).get_data(as_text=True).split("due-table", 1)[1]
-    assert "队员3" in listed and "队员5" in listed and "队员4" not in listed
+    assert "队员3" in listed and "队员5" in listed and "D队员1" in listed and "队员4" not in listed
+    n, href = figure(page, "fig-completion-overdue")
+    assert n == "2" and href == "/due/?state=overdue&what=talks&due_from=2026-06-01&due_to=2026-06-30"
     n, href = figure(page, "fig-sessions-waiting")
     assert n == "2" and href == "/study/?status=submitted"
     n, href = figure(page, "fig-talks-waiting")
@@ -262,7 +274,7 @@ def test_a_team_leader_home_shows_only_their_projects_and_branches(client, world
 def test_a_viewer_sees_everything(client, signed_in, world):
     signed_in("viewer")
     page = client.get("/").get_data(as_text=True)
-    assert figure(page, "fig-talks-overdue")[0] == "2"
+    assert figure(page, "fig-talks-overdue")[0] == "6"
     assert "BB支部" in page and world.Dp.name in page
 
 
@@ -271,11 +283,12 @@ def test_period_and_branch_choices_narrow_the_page(client, signed_in, world):
     page = client.get(f"/?period=year&branch_id={world.BB.id}").get_data(as_text=True)
     n, href = figure(page, "fig-sessions-waiting")
     assert n == "1" and f"branch_id={world.BB.id}" in href
-    assert "due_from=2026-01-01" in figure(page, "fig-talks-overdue")[1]
+    assert "due_from=2026-01-01" in figure(page, "fig-completion-overdue")[1]
     page = client.get("/?period=custom&from=2026-05-01&to=2026-05-31").get_data(as_text=True)
-    assert figure(page, "fig-talks-overdue")[0] == "3"
+    assert figure(page, "fig-completion-overdue")[0] == "3"
+    assert figure(page, "fig-talks-overdue")[0] == "6"  # the headline does not follow the period
     page = client.get("/?period=custom&from=nonsense").get_data(as_text=True)
-    assert "Give both dates" in page and figure(page, "fig-talks-overdue")[0] == "2"
+    assert "Give both dates" in page and figure(page, "fig-completion-overdue")[0] == "2"
 
 
 def test_charts_are_svg_with_data_tables_and_nothing_inline(client, signed_in, world):

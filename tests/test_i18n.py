@@ -66,17 +66,17 @@ def test_catalogue_is_complete_and_current(tmp_path):
     pot = tmp_path / "messages.pot"
     subprocess.run(
         [sys.executable, "-m", "babel.messages.frontend", "extract", "-F", "babel.cfg",
-         "-k", "_l", "-k", "lazy_gettext", "-o", str(pot), "."],
+         "-k", "_l", "-k", "lazy_gettext", "-k", "lazy_pgettext:1c,2", "-o", str(pot), "."],
         cwd=ROOT, check=True, capture_output=True,
     )
     with pot.open("rb") as f:
-        extracted = {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(f) if m.id}
+        extracted = {(m.context, m.id if isinstance(m.id, str) else m.id[0]) for m in read_po(f) if m.id}
     with (ROOT / "translations/zh/LC_MESSAGES/messages.po").open("rb") as f:
         catalogue = read_po(f, locale="zh")
     translated = {}
     for m in catalogue:
         if m.id:
-            key = m.id if isinstance(m.id, str) else m.id[0]
+            key = (m.context, m.id if isinstance(m.id, str) else m.id[0])
             strings = [m.string] if isinstance(m.string, str) else list(m.string)
             translated[key] = all(strings) and "fuzzy" not in m.flags
     missing = sorted(extracted - set(translated))

@@ -66,9 +66,10 @@ def _register_blueprints(app: Flask) -> None:
     from tracker.security.trash import bp as trash
     from tracker.study.views import bp as study
     from tracker.talks.views import bp as talks
+    from tracker.todo import bp as todo
 
     for bp in (home, auth, accounts, people, projects, branches, dispatches, study, talks, due, calendar,
-               ledger, points, members, trash, health):
+               ledger, points, members, trash, health, todo):
         app.register_blueprint(bp)
 
 

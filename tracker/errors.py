@@ -20,7 +20,8 @@ MESSAGES = {
 
 def _render(code: int):
     title, text = MESSAGES.get(code, MESSAGES[500])
-    return render_template("error.html", code=code, title=title, text=text), code
+    # no to-do count on an error page: the request may have failed in the database
+    return render_template("error.html", code=code, title=title, text=text, todo_off=True), code
 
 
 def init_app(app: Flask) -> None:

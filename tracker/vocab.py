@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import has_request_context
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 
 from tracker.i18n import request_cache
 
@@ -48,7 +49,8 @@ BRANCH_ROLES = {
 }
 ROLES = {
     "admin": _l("Admin"),
-    "secretary": _l("Secretary"),
+    # its own message context: the branch role "Secretary" reads 书记, the account role 支部书记
+    "secretary": lazy_pgettext("account role", "Secretary"),
     "team-leader": _l("Team leader"),
     "viewer": _l("Viewer"),
     #: a party member's own account, tied to their person (tracker.access SELF)

@@ -1,5 +1,6 @@
-"""The secretary signs in, sees on the dashboard how many talks are overdue this month,
-follows the number to the "Talks due" list and finds exactly those talks there."""
+"""The secretary signs in, sees on the dashboard how many talks are overdue (now, whenever
+due; the month's own in the completion table), follows the number to the "Talks due" list
+and finds exactly as many there, these among them."""
 from __future__ import annotations
 
 import subprocess
@@ -57,16 +58,18 @@ def test_the_secretary_follows_the_overdue_count_to_the_talks(page, live_server)
 
     expect(page.get_by_role("heading", name="Review dashboard")).to_be_visible()
     overdue = page.locator("#fig-talks-overdue")
-    expect(overdue).to_contain_text("2")
     expect(overdue).to_contain_text("Overdue talks")
-    # the chart has a table beside it that says the same in words
-    expect(page.locator("#fig-completion-overdue")).to_have_text("2")
+    # other journeys share the server: at least this seed's two are open and overdue
+    shown = int(overdue.locator(".fs-3").inner_text())
+    assert shown >= 2
+    # the period's figures sit apart, in the completion table
+    expect(page.locator("#fig-completion-overdue")).to_be_visible()
 
     overdue.click()
     expect(page.get_by_role("heading", name="Talks due")).to_be_visible()
+    expect(page.get_by_label("State")).to_have_value("overdue")
+    expect(page.locator("a", has_text="Overdue:").locator("strong")).to_have_text(str(shown))
     rows = page.locator("tr.due-row")
-    expect(rows).to_have_count(2)
     expect(rows.filter(has_text="逾期甲")).to_contain_text("Overdue")
     expect(rows.filter(has_text="逾期乙")).to_contain_text("Pre-dispatch talk")
     expect(page.locator("tr.due-row", has_text="下月走")).to_have_count(0)
-    expect(page.get_by_label("State")).to_have_value("overdue")

@@ -64,11 +64,10 @@ def _sessions_in_scope(stmt, scope: Scope):
 # Due talks and integrity checkpoints -------------------------------------------------
 @dataclass
 class DueFigures:
+    """The period's figures: talks and checkpoints whose due date falls in the period."""
+
     #: ("talks" | "checkpoints", state) -> how many are due in the period
     counts: Counter
-    #: overdue first (oldest due first), then due soon; at most LIST_LIMIT
-    action: list[DueItem]
-    action_total: int
     #: first day of a month -> {state: number of talks due that month}
     talks_by_month: dict[dt.date, Counter]
 
@@ -80,10 +79,13 @@ class DueFigures:
         return sum(n for (what, _), n in self.counts.items() if what == "talks")
 
 
+def _what(is_talk) -> str:
+    return "talks" if is_talk else "checkpoints"
+
+
 def due_figures(scope: Scope, period: Period, today: dt.date | None = None) -> DueFigures:
-    """Talks and checkpoints due in the period, counted by the database: how many per kind,
-    state and due day (at most a few hundred rows whatever the data), then the first overdue
-    and due-soon items."""
+    """Talks and checkpoints due in the period, counted by the database per kind, state and
+    due day (at most a few hundred rows whatever the data): one query."""
     filters = DueFilters(
         branch_id=scope.branch_id, leader_person_id=scope.leader_person_id,
         due_from=period.first, due_to=period.last,
@@ -97,13 +99,69 @@ def due_figures(scope: Scope, period: Period, today: dt.date | None = None) -> D
         .group_by(is_talk, found.c.state, found.c.due_on)
     )
     for talk, state, due_on, n in rows:
-        counts[("talks" if talk else "checkpoints", state)] += n
+        counts[(_what(talk), state)] += n
         if talk:
             by_month[due_on.replace(day=1)][state] += n
-    action_total = sum(n for (_, state), n in counts.items() if state in ACTION_STATES)
-    action = due_items(replace(filters, states=ACTION_STATES), today=today, limit=LIST_LIMIT,
-                       overdue_first=True)
-    return DueFigures(counts, action, action_total, by_month)
+    return DueFigures(counts, by_month)
+
+
+@dataclass
+class OpenFigures:
+    """What is open now, whatever its due date and the period: the dashboard's headline."""
+
+    today: dt.date
+    #: ("talks" | "checkpoints", "overdue" | "due_soon") -> how many
+    counts: Counter
+    #: ("talks" | "checkpoints", state) -> the earliest due date among them
+    earliest: dict[tuple[str, str], dt.date]
+    #: the most recently overdue first, at most LIST_LIMIT (see open_figures)
+    overdue: list[DueItem]
+    #: the soonest due first, at most LIST_LIMIT
+    soon: list[DueItem]
+
+    def count(self, what: str, state: str) -> int:
+        return self.counts[(what, state)]
+
+    def total(self, state: str) -> int:
+        return self.count("talks", state) + self.count("checkpoints", state)
+
+    def most_days_overdue(self, what: str) -> int | None:
+        """Days the longest-overdue item of this kind is overdue (None when none is)."""
+        first = self.earliest.get((what, "overdue"))
+        return (self.today - first).days if first else None
+
+    def days_overdue(self, item: DueItem) -> int:
+        return (self.today - item.due_on).days
+
+
+def open_figures(scope: Scope, today: dt.date | None = None) -> OpenFigures:
+    """Overdue and due-soon talks and checkpoints, whenever they were due (three queries).
+
+    The overdue list is ordered most recently due first: an item that became overdue today
+    heads the list instead of queueing behind every older one, where a cap of ten would hide
+    it; the long-overdue ones are counted in the headline with the days of the oldest, and
+    the "more" link lists them all, oldest first."""
+    today = today or clock.today()
+    filters = DueFilters(branch_id=scope.branch_id, leader_person_id=scope.leader_person_id,
+                         states=ACTION_STATES)
+    found = due_statement(filters, today=today, columns=("kind", "state", "due_on"))
+    is_talk = found.c.kind.in_(TALK_KINDS)
+    counts: Counter = Counter()
+    earliest: dict[tuple[str, str], dt.date] = {}
+    for talk, state, n, first in db.session.execute(
+        select(is_talk, found.c.state, func.count(), func.min(found.c.due_on)).group_by(is_talk, found.c.state)
+    ):
+        counts[(_what(talk), state)] += n
+        earliest[(_what(talk), state)] = first
+    overdue = due_statement(replace(filters, states=frozenset({"overdue"})), today=today)
+    newest_first = select(overdue).order_by(
+        overdue.c.due_on.desc(), overdue.c.kind_order, overdue.c.project_code, overdue.c.person_name,
+        func.coalesce(overdue.c.dispatch_id, 0),
+    ).limit(LIST_LIMIT)
+    fields = len(DueItem._fields) - 1  # all but `branches`, as the engine reads them
+    overdue_items = [DueItem(*row[:fields]) for row in db.session.execute(newest_first)]
+    soon = due_items(replace(filters, states=frozenset({"due_soon"})), today=today, limit=LIST_LIMIT)
+    return OpenFigures(today, counts, earliest, overdue_items, soon)
 
 
 # Records waiting for review ----------------------------------------------------------

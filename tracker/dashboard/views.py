@@ -31,6 +31,10 @@ class Links:
         return url_for("due.talks", state=state, what=what, due_from=first.isoformat(),
                        due_to=last.isoformat(), **self.branch)
 
+    def open(self, state: str, what: str = "talks") -> str:
+        """Everything in this state now, whenever it was due (the headline's lists)."""
+        return url_for("due.talks", state=state, what=what, **self.branch)
+
     def due_month(self, state: str, month: dt.date) -> str:
         """Talks due in one month (of the period) in this state."""
         last = add_months(month, 1) - dt.timedelta(days=1)
@@ -69,7 +73,8 @@ def _charts(by_month_sessions, talks_by_month):
 
 
 def _figures(scope: figures.Scope, period: periods.Period, today: dt.date) -> dict:
-    """Everything the page shows except the chrome (about twenty queries)."""
+    """Everything the page shows except the chrome (about twenty queries): the headline's
+    open figures whatever the period, then the period's."""
     due = figures.due_figures(scope, period, today)
     by_month_sessions = figures.sessions_by_month(scope, figures.chart_months(period))
     attendance = figures.attendance(scope, period)
@@ -84,7 +89,8 @@ def _figures(scope: figures.Scope, period: periods.Period, today: dt.date) -> di
     gaps = figures.study_gaps(scope, period, today)
     return {
         "branches": db.session.execute(study_queries.branch_choices(scope.user, for_logging=False)).all(),
-        "mine": mine, "due": due, "queue": figures.review_queue(scope, today),
+        "mine": mine, "due": due, "open": figures.open_figures(scope, today),
+        "queue": figures.review_queue(scope, today),
         "gaps": gaps, "missing": figures.missing_per_type(gaps),
         "needing": figures.projects_needing_branch(scope, period),
         "attendance": attendance,
@@ -94,7 +100,8 @@ def _figures(scope: figures.Scope, period: periods.Period, today: dt.date) -> di
     }
 
 
-def page():
+def page(todo: Markup | None = None):
+    """The dashboard, with `todo` (the home page's to-do box, already rendered) under its title."""
     today = clock.today()
     period, message = periods.from_args(request.args, today)
     scope = figures.Scope(current_user, perm.sees_everything(current_user),
@@ -103,7 +110,7 @@ def page():
     # Markup: the body is a template that Jinja rendered with autoescaping on.
     body = Markup(render_template(  # noqa: S704  # nosec B704
         "dashboard/_body.html", period=period, message=message, scope=scope, links=Links(scope, period),
-        kinds=periods.KINDS, today=today, may_form_branch=may_form_branch,
+        kinds=periods.KINDS, today=today, may_form_branch=may_form_branch, todo=todo,
         title=title(scope), **_figures(scope, period, today),
     ))
     return render_template("dashboard/index.html", title=title(scope), body=body)

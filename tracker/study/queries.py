@@ -51,7 +51,8 @@ LISTED = (
 
 def sessions(args, user) -> Select:
     """Sessions matching the list filters (rows of LISTED): branch_id, session_type, status
-    (or "counted": submitted or reviewed, the sessions the rules count), month (YYYY-MM),
+    (or "counted": submitted or reviewed, the sessions the rules count), author ("me": written
+    by the user), month (YYYY-MM),
     held_from and held_to (YYYY-MM-DD, inclusive)."""
     stmt = LISTED
     stmt = visible(stmt, user)
@@ -63,6 +64,8 @@ def sessions(args, user) -> Select:
         stmt = stmt.where(StudySession.status == status)
     elif status == "counted":
         stmt = stmt.where(StudySession.status.in_(COUNTED))
+    if args.get("author") == "me":  # the to-do box's "your drafts", "returned to you"
+        stmt = stmt.where(StudySession.author_id == user.id)
     if held_from := parse_day(args.get("held_from")):
         stmt = stmt.where(StudySession.held_on >= held_from)
     if held_to := parse_day(args.get("held_to")):

@@ -36,7 +36,8 @@ def of_branch(branch_id: int):
 def talks(args, *, include_deleted: bool = False, leader_person_id: int | None = None, user=None) -> Select:
     """Talks matching the list filters: q (name talked with, or words of the key points,
     concerns and follow-up of the talks whose contents `user` may read), talk_type, status,
-    project_id, branch_id (dispatches on the projects the branch serves), person_id, mine."""
+    project_id, branch_id (dispatches on the projects the branch serves), person_id, mine,
+    author ("me": written by `user`)."""
     stmt = (
         select(Talk)
         .options(
@@ -68,6 +69,8 @@ def talks(args, *, include_deleted: bool = False, leader_person_id: int | None =
         stmt = stmt.where(Talk.person_id == person_id)
     if args.get("mine") == "1":
         stmt = stmt.where(of_team_led_by(leader_person_id))
+    if args.get("author") == "me" and user is not None:  # the to-do box's own records
+        stmt = stmt.where(Talk.author_id == user.id)
     return stmt.order_by(Talk.talk_date.desc(), Talk.id.desc())
 
 

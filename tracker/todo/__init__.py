@@ -1,0 +1,21 @@
+"""The to-do box on each person's home page, and its count in the navigation.
+
+Each item is one function (`items.py`, or its feature's own module) that takes a `Context`
+and returns an `Entry` — a count (a SELECT: all of them are read in one query) and a link to
+the filtered list, perhaps a short list — or None when it does not apply to the user.
+`registry.ITEMS` names them: adding an item is one function plus one line there. Members
+have their own home page (tracker/members) and no box.
+"""
+from flask import Blueprint
+
+bp = Blueprint("todo", __name__)
+
+
+@bp.app_template_global()
+def todo_badge() -> int:
+    """The navigation's count of the signed-in user's to-do items."""
+    from flask_login import current_user
+
+    from tracker.todo.registry import badge
+
+    return badge(current_user)

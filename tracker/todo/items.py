@@ -1,0 +1,189 @@
+"""The to-do items: each takes a Context and gives an Entry, or None when it does not apply.
+
+A team leader: records returned to them (with the reviewer's comment), their drafts, the
+talks due for their team, their branches' sessions due. A secretary (whoever reviews): the
+records waiting for review (oldest first), overdue talks and checkpoints, branches missing
+this month's (or quarter's) sessions. Anyone who writes records has their own returned
+records and drafts."""
+from __future__ import annotations
+
+import datetime as dt
+from functools import cache
+
+from flask import url_for
+from flask_babel import format_date, ngettext
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from tracker import vocab
+from tracker.branches.models import Branch
+from tracker.dashboard import figures, periods
+from tracker.due import ACTION_STATES, CHECKPOINT_KINDS, TALK_KINDS, DueFilters
+from tracker.due.engine import due_statement
+from tracker.extensions import db
+from tracker.i18n import colon
+from tracker.people.models import Person
+from tracker.study.models import StudySession
+from tracker.study.rules import period_label
+from tracker.talks.models import Talk
+from tracker.todo.entries import ROW_LIMIT, Context, Entry, Row
+
+
+# Records the user wrote ----------------------------------------------------------------
+def _own(model, ctx: Context, status: str):
+    return select(func.count(model.id)).where(
+        model.deleted_at.is_(None), model.status == status, model.author_id == ctx.user.id)
+
+
+def _session_rows(ctx: Context, status: str, with_comment: bool):
+    def rows() -> list[Row]:
+        found = (
+            _own(StudySession, ctx, status)
+            .with_only_columns(StudySession.id, StudySession.session_type, StudySession.topic,
+                               StudySession.held_on, StudySession.review_comment, Branch.name)
+            .join(Branch, Branch.id == StudySession.branch_id)
+            .order_by(func.coalesce(StudySession.reviewed_at, StudySession.updated_at).desc(), StudySession.id)
+            .limit(ROW_LIMIT)
+        )
+        return [Row(f"{vocab.label(vocab.SESSION_TYPES, r.session_type)}{colon()}{r.topic} · {r.name}",
+                    url_for("study.detail", session_id=r.id), r.review_comment if with_comment else "")
+                for r in db.session.execute(found)]
+    return rows
+
+
+def _talk_rows(ctx: Context, status: str, with_comment: bool):
+    def rows() -> list[Row]:
+        found = (
+            _own(Talk, ctx, status)
+            .with_only_columns(Talk.id, Talk.talk_type, Talk.talk_date, Talk.review_comment, Person.name)
+            .join(Person, Person.id == Talk.person_id)
+            .order_by(func.coalesce(Talk.reviewed_at, Talk.updated_at).desc(), Talk.id)
+            .limit(ROW_LIMIT)
+        )
+        return [Row(f"{vocab.label(vocab.TALK_TYPES, r.talk_type)}{colon()}{r.name}",
+                    url_for("talks.detail", talk_id=r.id), r.review_comment if with_comment else "")
+                for r in db.session.execute(found)]
+    return rows
+
+
+def sessions_returned(ctx: Context) -> Entry:
+    return Entry("sessions_returned", _("Study sessions returned to you"),
+                 url_for("study.index", status="returned", author="me"),
+                 _own(StudySession, ctx, "returned"), _session_rows(ctx, "returned", True), warn=True)
+
+
+def talks_returned(ctx: Context) -> Entry:
+    return Entry("talks_returned", _("Talks returned to you"),
+                 url_for("talks.index", status="returned", author="me"),
+                 _own(Talk, ctx, "returned"), _talk_rows(ctx, "returned", True), warn=True)
+
+
+def draft_sessions(ctx: Context) -> Entry:
+    return Entry("draft_sessions", _("Your study sessions not yet submitted"),
+                 url_for("study.index", status="draft", author="me"),
+                 _own(StudySession, ctx, "draft"), _session_rows(ctx, "draft", False))
+
+
+def draft_talks(ctx: Context) -> Entry:
+    return Entry("draft_talks", _("Your talks not yet submitted"),
+                 url_for("talks.index", status="draft", author="me"),
+                 _own(Talk, ctx, "draft"), _talk_rows(ctx, "draft", False))
+
+
+# Waiting for review, oldest first ------------------------------------------------------
+def _waited(ctx: Context, since: dt.datetime) -> str:
+    days = (ctx.today - since.date()).days
+    return ngettext("waiting %(num)s day", "waiting %(num)s days", days)
+
+
+def sessions_waiting(ctx: Context) -> Entry | None:
+    if not ctx.reviews:
+        return None
+    stmt, since = figures.waiting_sessions(ctx.scope)
+
+    def rows() -> list[Row]:
+        found = (stmt.with_only_columns(StudySession.id, StudySession.session_type, StudySession.topic,
+                                        Branch.name, since.label("since"))
+                 .join(Branch, Branch.id == StudySession.branch_id)
+                 .order_by(since, StudySession.id).limit(ROW_LIMIT))
+        return [Row(f"{vocab.label(vocab.SESSION_TYPES, r.session_type)}{colon()}{r.topic} · {r.name}",
+                    url_for("study.review", session_id=r.id), _waited(ctx, r.since))
+                for r in db.session.execute(found)]
+    return Entry("sessions_waiting", _("Study sessions waiting for your review"),
+                 url_for("study.index", status="submitted"),
+                 stmt.with_only_columns(func.count(StudySession.id)), rows)
+
+
+def talks_waiting(ctx: Context) -> Entry | None:
+    if not ctx.reviews:
+        return None
+    stmt, since = figures.waiting_talks(ctx.scope)
+
+    def rows() -> list[Row]:
+        found = (stmt.with_only_columns(Talk.id, Talk.talk_type, Person.name, since.label("since"))
+                 .join(Person, Person.id == Talk.person_id)
+                 .order_by(since, Talk.id).limit(ROW_LIMIT))
+        return [Row(f"{vocab.label(vocab.TALK_TYPES, r.talk_type)}{colon()}{r.name}",
+                    url_for("talks.detail", talk_id=r.id), _waited(ctx, r.since))
+                for r in db.session.execute(found)]
+    return Entry("talks_waiting", _("Talks waiting for your review"), url_for("talks.index", status="submitted"),
+                 stmt.with_only_columns(func.count(Talk.id)), rows)
+
+
+# Due talks and checkpoints -------------------------------------------------------------
+def _due_count(ctx: Context, filters: DueFilters):
+    return select(func.count()).select_from(due_statement(filters, today=ctx.today, columns=("state",)))
+
+
+def overdue_talks(ctx: Context) -> Entry | None:
+    if not ctx.reviews:
+        return None
+    filters = DueFilters(kinds=frozenset(TALK_KINDS), states=frozenset({"overdue"}))
+    return Entry("overdue_talks", _("Overdue talks"), url_for("due.talks", state="overdue", what="talks"),
+                 _due_count(ctx, filters), warn=True)
+
+
+def overdue_checkpoints(ctx: Context) -> Entry | None:
+    if not ctx.reviews:
+        return None
+    filters = DueFilters(kinds=frozenset(CHECKPOINT_KINDS), states=frozenset({"overdue"}))
+    return Entry("overdue_checkpoints", _("Overdue integrity checkpoints"),
+                 url_for("due.talks", state="overdue", what="checkpoints"), _due_count(ctx, filters), warn=True)
+
+
+def team_talks_due(ctx: Context) -> Entry | None:
+    """Overdue and due-soon talks of the projects the user leads (the due list cuts a team
+    leader's to their own projects by itself)."""
+    if not ctx.leads:
+        return None
+    filters = DueFilters(kinds=frozenset(TALK_KINDS), states=ACTION_STATES, leader_person_id=ctx.user.person_id)
+    return Entry("team_talks_due", _("Talks overdue or due soon for your team"),
+                 url_for("due.talks", state="action", what="talks"), _due_count(ctx, filters))
+
+
+# Study sessions the rules require ------------------------------------------------------
+def branches_missing_sessions(ctx: Context) -> Entry | None:
+    """Branches (all of them, or the user's) missing a session this month's or quarter's
+    rules require, or with one due soon: as the dashboard judges them."""
+    if not (ctx.reviews or ctx.leads):
+        return None
+    period = periods.current("month", ctx.today)
+
+    @cache
+    def gaps() -> list[figures.BranchGaps]:
+        return figures.study_gaps(ctx.scope, period, ctx.today)
+
+    def rows() -> list[Row]:
+        out = []
+        for g in gaps()[:ROW_LIMIT]:
+            missing = [f"{vocab.label(vocab.SESSION_TYPES, kind)} {period_label(d)}"
+                       for kind, dues in g.missing.items() for d in dues]
+            soon = [f"{vocab.label(vocab.SESSION_TYPES, d.session_type)} {_('by %(day)s', day=format_date(d.due))}"
+                    for d in g.soon]
+            out.append(Row(g.name, url_for("branches.detail", branch_id=g.branch_id),
+                           " · ".join(missing + soon)))
+        return out
+    text = _("Branches missing study sessions") if ctx.reviews else _("Study sessions due for your branches")
+    return Entry("branches_missing_sessions", text,
+                 url_for("home.index", period="month", _anchor="study-rules"), lambda: len(gaps()), rows,
+                 warn=True)
