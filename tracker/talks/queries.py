@@ -13,6 +13,7 @@ from tracker.people.models import Person
 from tracker.people.queries import name_matches
 from tracker.projects.models import Project
 from tracker.review.models import STATUSES
+from tracker.talks import confirmation
 from tracker.talks.models import IntegrityListVersion, Talk
 from tracker.web import like
 
@@ -36,7 +37,8 @@ def of_branch(branch_id: int):
 def talks(args, *, include_deleted: bool = False, leader_person_id: int | None = None, user=None) -> Select:
     """Talks matching the list filters: q (name talked with, or words of the key points,
     concerns and follow-up of the talks whose contents `user` may read), talk_type, status,
-    project_id, branch_id (dispatches on the projects the branch serves), person_id, mine."""
+    project_id, branch_id (dispatches on the projects the branch serves), person_id, mine,
+    confirmation (tracker.talks.confirmation.FILTERS)."""
     stmt = (
         select(Talk)
         .options(
@@ -68,6 +70,8 @@ def talks(args, *, include_deleted: bool = False, leader_person_id: int | None =
         stmt = stmt.where(Talk.person_id == person_id)
     if args.get("mine") == "1":
         stmt = stmt.where(of_team_led_by(leader_person_id))
+    if (answer := args.get("confirmation")) in confirmation.FILTERS:
+        stmt = stmt.where(confirmation.FILTERS[answer]())
     return stmt.order_by(Talk.talk_date.desc(), Talk.id.desc())
 
 
