@@ -155,6 +155,8 @@ def test_the_leaders_entry_does_not_erase_the_self_sign_in(client, meeting, sess
     session.refresh(study)
     assert study.version == 1  # the member's sign-in leaves the leader's open form current
     sign_in(client, meeting["leader"])
+    # the form the leader opens next says who signed in themselves, beside their choice
+    assert "Signed in with the code at 10:00" in client.get(f"/study/{study.id}/edit").get_data(as_text=True)
     a = meeting["a"].person_id
     people = [m.person_id for m in meeting["branch"].memberships if m.current_on(TODAY)]
     data = {"session_type": "theme_party_day", "held_on": TODAY.isoformat(), "start_time": "09:30",

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import ROOT, sign_in
+from tests.browser.conftest import ARTIFACTS, ROOT, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -219,6 +219,9 @@ def test_members_sign_in_with_the_code_and_confirm_their_talks(browser, page, li
         expect(board.locator("#sign-in-count")).to_have_text("2 of 3 signed in", timeout=15_000)
         expect(board.locator("#signed-list")).to_contain_text("扫码党员甲")
         expect(board.locator("#waiting-list")).to_have_text("扫码党员丙")
+        ARTIFACTS.mkdir(exist_ok=True)
+        board.screenshot(path=str(ARTIFACTS / "selfsign-code-page.png"))
+        jia_phone.screenshot(path=str(ARTIFACTS / "selfsign-phone-signed.png"))
 
         # the leader submits the record; the ledger's sign-in sheet shows the times
         board.goto(f"{base}/study/{session_id}")

@@ -2,7 +2,7 @@
 scanning the code, then one button."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, make_response, redirect, render_template, url_for
+from flask import Blueprint, abort, make_response, redirect, render_template, url_for
 from flask_babel import format_time
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -91,9 +91,8 @@ def sign_in(ticket: str):
     form = EmptyForm()
     try:
         if form.validate_on_submit():
-            at = services.sign_in(current_user, session)
+            services.sign_in(current_user, session)
             db.session.commit()
-            flash(_("You are signed in to this session, at %(time)s.", time=format_time(at, "HH:mm")), "success")
             return redirect(url_for("selfsign.signed", session_id=session.id))
         if form.is_submitted():
             abort(400)
