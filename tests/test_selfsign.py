@@ -219,3 +219,35 @@ def test_the_ledger_sign_in_sheet_shows_self_sign_times(client, meeting, make_us
     assert "10:00" in row[:row.index("</tr>")]
     other = sheet[sheet.index("党员乙"):]
     assert "10:00" not in other[:other.index("</tr>")]
+
+
+def test_the_word_ledger_carries_the_self_sign_time(client, meeting, make_user, session):
+    from tests.fixtures_ledger import document_text, open_document
+
+    sign_in(client, meeting["a"])
+    client.post(scan(client, meeting["session"].id))
+    meeting["session"].status = "submitted"
+    session.flush()
+    sign_in(client, make_user("secretary"))
+    response = client.post("/ledger/word", data={"branch_id": str(meeting["branch"].id), "period": "year",
+                                                 "year": "2026"})
+    text = document_text(open_document(response.data))
+    assert "Signed in with the code" in text and "10:00" in text
+
+
+def test_the_polled_roster_costs_the_same_for_a_bigger_branch(client, meeting, make_person, session, count_queries):
+    from tracker.branches.models import Membership
+
+    sign_in(client, meeting["leader"])
+    url = f"/study/{meeting['session'].id}/sign-ins"
+    client.get(url)
+    with count_queries() as small:
+        assert client.get(url).status_code == 200
+    for n in range(12):
+        session.add(Membership(branch=meeting["branch"], person=make_person(f"新成员{n}"), role="member",
+                               joined_on=TODAY - dt.timedelta(days=1)))
+    session.flush()
+    with count_queries() as big:
+        data = client.get(url).get_json()
+    assert data["expected"] == 15
+    assert big.count == small.count, big.statements
