@@ -235,6 +235,8 @@ def test_members_sign_in_with_the_code_and_confirm_their_talks(browser, page, li
 
         # 甲 confirms the talk on the phone
         jia_phone.goto(base + "/")
+        expect(jia_phone.locator(".badge", has_text="Please confirm")).to_be_visible()
+        _phone_checks(jia_phone)
         jia_phone.locator(".member-target", has_text="Pre-dispatch talk").click()
         _phone_checks(jia_phone)
         jia_phone.get_by_label("Your comment").fill("记录属实")
@@ -244,6 +246,7 @@ def test_members_sign_in_with_the_code_and_confirm_their_talks(browser, page, li
 
         # 乙 disagrees, on the Chinese phone: a comment is asked for first
         yi_phone.goto(base + "/")
+        _phone_checks(yi_phone)
         yi_phone.locator(".member-target", has_text="事前谈话").click()
         yi_phone.get_by_role("button", name="有异议").click()
         expect(yi_phone.locator(".invalid-feedback")).to_contain_text("请说明记录中哪里不准确")
