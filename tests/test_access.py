@@ -78,7 +78,7 @@ FEATURE_MODULES: list[str] = [
     "tests.access_study", "tests.access_talks", "tests.access_security", "tests.access_ledger",
     "tests.access_health",
     "tests.access_reads", "tests.access_members",
-    "tests.access_points",
+    "tests.access_points", "tests.access_selfsign",
 ]
 FEATURES = [importlib.import_module(name) for name in FEATURE_MODULES]
 for _feature in FEATURES:

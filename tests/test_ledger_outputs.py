@@ -117,10 +117,12 @@ def test_word_has_footer_page_numbers_contents_sign_in_sheets_and_photos(client,
 
     titles = [p.text for p in document.paragraphs if p.style.name == "Heading 2"]
     assert titles.count("Sign-in sheet") == 2 and titles.count("Photos") == 2
-    sign_in_tables = [t for t in document.tables if len(t.columns) == 7 and t.cell(0, 6).text == "Signature"]
+    # the self-sign time (tracker/selfsign) sits beside the signature column
+    sign_in_tables = [t for t in document.tables if len(t.columns) == 8 and t.cell(0, 7).text == "Signature"]
+    assert all(t.cell(0, 6).text == "Signed in with the code" for t in sign_in_tables)
     names = [[row.cells[1].text for row in t.rows[1:]] for t in sign_in_tables]
     assert names == [["王磊", "林芳", "郑浩", "钱进"], ["王磊", "林芳", "郑浩"]]
-    assert all(row.cells[6].text == "" for t in sign_in_tables for row in t.rows[1:])
+    assert all(row.cells[7].text == "" for t in sign_in_tables for row in t.rows[1:])
     head = sign_in_tables[0].rows[0]._tr
     assert head.find(f"{qn('w:trPr')}/{qn('w:tblHeader')}") is not None  # repeats on each page
 

@@ -64,12 +64,13 @@ def _register_blueprints(app: Flask) -> None:
     from tracker.points.views import bp as points
     from tracker.projects.views import bp as projects
     from tracker.security.trash import bp as trash
+    from tracker.selfsign.views import bp as selfsign
     from tracker.study.views import bp as study
     from tracker.talks.views import bp as talks
     from tracker.todo import bp as todo
 
     for bp in (home, auth, accounts, people, projects, branches, dispatches, study, talks, due, calendar,
-               ledger, points, members, trash, health, todo):
+               ledger, points, members, selfsign, trash, health, todo):
         app.register_blueprint(bp)
 
 

@@ -109,6 +109,13 @@ def load(instance_path: Path) -> dict:
         "MAX_CONTENT_LENGTH": upload_max * _int("TRACKER_UPLOAD_MAX_FILES", 8) + 1024 * 1024,
         # How long a member account's one-time activation code stays valid (tracker/members).
         "MEMBER_ACTIVATION_DAYS": _int("TRACKER_MEMBER_ACTIVATION_DAYS", 7),
+        # Members sign themselves in to a session with its code from this long before its
+        # start to this long after its end (tracker/selfsign).
+        "SELF_SIGN_IN_BEFORE_MINUTES": _int("SELF_SIGN_IN_BEFORE_MINUTES", 30),
+        "SELF_SIGN_IN_AFTER_MINUTES": _int("SELF_SIGN_IN_AFTER_MINUTES", 30),
+        # A talk its subject has not confirmed this many days after it was held is listed
+        # (tracker/talks/confirmation.py).
+        "TALK_CONFIRMATION_DAYS": _int("TALK_CONFIRMATION_DAYS", 7),
         # Four eyes: nobody approves a record they wrote, conducted or are the subject of;
         # "1" lets a bureau with a single secretary do so, and marks each such approval.
         "REVIEW_ALLOW_SELF_APPROVAL": os.environ.get("REVIEW_ALLOW_SELF_APPROVAL") == "1",

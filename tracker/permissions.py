@@ -247,6 +247,25 @@ def can_issue_member_accounts(user, branch) -> bool:
     return is_office(user) and branch.deleted_at is None
 
 
+def can_answer_talk(user, talk) -> bool:
+    """Confirm the record of a talk, or disagree with it: the person talked with, once."""
+    from tracker.talks.confirmation import can_answer
+
+    return can_answer(user, talk)
+
+
+# Signing in to a session with its code (tracker/selfsign) --------------------------------
+def can_show_sign_in_code(user, session) -> bool:
+    """Show the session's sign-in code and watch who signed in: whoever may edit the session."""
+    return can_edit_session(user, session)
+
+
+def can_sign_in_with_code(user) -> bool:
+    """Open a scanned code: an account tied to a person (tracker.selfsign.services says
+    whether that person may sign in to that session, with the reason when not)."""
+    return _signed_in(user) and user.person_id is not None
+
+
 # Health (the load balancer's probe) ----------------------------------------------------
 def can_see_health(user) -> bool:
     # Anyone, signed in or not: a load balancer cannot sign in, and the answer says only

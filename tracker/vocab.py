@@ -131,3 +131,8 @@ ATTENDANCE = {
     "leave": _l("On leave"),
     "absent": _l("Absent"),
 }
+#: the answer of the person talked with to the record of their talk
+CONFIRMATIONS = {
+    "confirmed": _l("Confirmed"),
+    "disagreed": _l("Disagreed"),
+}

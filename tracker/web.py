@@ -125,6 +125,9 @@ ACTIONS = {
     "withdraw": _l("withdrawn by the author"),
     "export": _l("exported"),
     "calendar": _l("calendar link changed"),
+    "self_sign_in": _l("signed in with the session's code"),
+    "confirm": _l("confirmed by the person talked with"),
+    "disagree": _l("disputed by the person talked with"),
 }
 
 

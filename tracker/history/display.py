@@ -45,6 +45,8 @@ LABELS = {
     "attendance": _l("Attendance"), "attachment": _l("Photos and documents"),
     "ledger": _l("Ledger format"), "period": _l("Period"), "records": _l("Records"),
     "branches": _l("Branches"), "calendar_feed": _l("Calendar feed"), "checkpoints": _l("Checkpoints"),
+    "self_signed": _l("Signed in with the code"), "confirmation": _l("Confirmation"),
+    "confirmation_comment": _l("Comment of the person talked with"),
 }
 
 #: (record type or None for any, field) -> {code: label}
@@ -56,6 +58,7 @@ VALUES: dict[tuple[str | None, str], dict] = {
     (None, "not_applicable"): vocab.SESSION_TYPES,
     ("project", "status"): vocab.PROJECT_STATUSES, ("branch", "status"): vocab.BRANCH_STATUSES,
     (None, "enabled"): {True: _l("Yes"), False: _l("No")},
+    ("talk", "confirmation"): vocab.CONFIRMATIONS,
 }
 #: fields whose stored value is a list joined with "+" or ", " in one text
 JOINED = {"records": "+", "not_applicable": " "}

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from flask import g
-from flask_babel import format_date, get_locale
+from flask_babel import format_date, format_time, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -132,6 +132,18 @@ def dispatch_text(talk: Talk) -> str:
              departure=show(d.departure_date, "date"), back=show(d.return_date, "date"))
 
 
+def confirmation_text(talk: Talk) -> str:
+    """谈话对象确认：2026年11月26日 14:30, or the disagreement with its comment."""
+    if talk.confirmed_at is None:
+        return _("Not yet confirmed")
+    when = f"{show(talk.confirmed_at, 'date')} {format_time(talk.confirmed_at, 'HH:mm')}"
+    if talk.confirmation == "disagreed":
+        return _("Disagreed on %(when)s: %(comment)s", when=when, comment=talk.confirmation_comment)
+    if talk.confirmation_comment:
+        return _("%(when)s (%(comment)s)", when=when, comment=talk.confirmation_comment)
+    return when
+
+
 def talk_record(talk: Talk) -> PaperForm:
     """The talk record (谈话记录) of one talk."""
     by, by_post = _person(talk.conducted_by)
@@ -152,6 +164,7 @@ def talk_record(talk: Talk) -> PaperForm:
         ((concerns, talk.concerns),),
         ((follow, follow_up),),
         ((_("Recorder"), talk.recorder.name if talk.recorder else ""), (_("Status"), status_text(talk.status, talk.self_approved))),
+        ((_("Confirmation by the person talked with"), confirmation_text(talk)),),
     ]
     return PaperForm(
         title=_("Talk record"), heading=f"{by} → {whom}", rows=rows, pending=talk.status == "submitted",

@@ -5,8 +5,8 @@
   .members_on), their attendance as recorded, and an empty signature cell for the paper
   copy. Someone recorded as attending who was not a member that day (a membership changed
   after the record was made) is still listed: the sheet never hides a recorded attendance.
-  Self-sign times are not recorded yet, so the sheet has no time column; a column added to
-  SIGN_IN shows in print, Word and PDF alike.
+  A member who signed themselves in with the session's code (tracker/selfsign) has the time
+  beside the signature column; SIGN_IN shows in print, Word and PDF alike.
 - The photos of a session: its image attachments, captioned, four to a page.
 - The contents: one entry per section of each branch's ledger, with the anchor the print
   view and the PDF link to and the bookmark Word's page references point at.
@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask_babel import format_time
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -48,6 +49,11 @@ def sign_in_rows(book, session: StudySession) -> list[SignInRow]:
     return [SignInRow(n, person, role, attendance) for n, (person, role, attendance) in enumerate(rows, 1)]
 
 
+def _self_signed(row: SignInRow) -> str:
+    at = row.attendance.self_signed_at if row.attendance else None
+    return format_time(at, "HH:mm") if at else ""
+
+
 def _attendance(row: SignInRow) -> str:
     if row.attendance is None:
         return _("Not recorded")
@@ -62,6 +68,7 @@ SIGN_IN = [
     Column(_l("Post"), lambda r: r.person.post, width=12),
     Column(_l("Attendance"), _attendance, width=8),
     Column(_l("Reason"), lambda r: r.attendance.reason if r.attendance else "", width=12),
+    Column(_l("Signed in with the code"), _self_signed, width=8),
     #: left empty: the member signs the printed sheet
     Column(_l("Signature"), lambda r: "", "signature", 14),
 ]

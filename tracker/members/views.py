@@ -11,8 +11,9 @@ from tracker.auth.forms import EmptyForm
 from tracker.branches.models import Branch
 from tracker.extensions import db
 from tracker.members import accounts, queries
-from tracker.members.forms import ActivationForm
+from tracker.members.forms import ActivationForm, TalkAnswerForm
 from tracker.study.models import StudySession
+from tracker.talks import confirmation
 from tracker.talks.models import Talk
 from tracker.web import get_or_404, require
 
@@ -43,7 +44,35 @@ def session(session_id: int):
 def talk(talk_id: int):
     record = get_or_404(Talk, talk_id)
     require(access.is_member_only(current_user) and access.can_read_talk_contents(current_user, record))
-    return render_template("members/talk.html", talk=record)
+    return render_template("members/talk.html", talk=record, form=TalkAnswerForm())
+
+
+@bp.post("/talks/<int:talk_id>/answer")
+@login_required
+def answer_talk(talk_id: int):
+    """The person talked with confirms the record, or disagrees (with a comment)."""
+    record = get_or_404(Talk, talk_id)
+    require(access.is_member_only(current_user) and access.can_read_talk_contents(current_user, record))
+    form = TalkAnswerForm()
+    if not form.validate_on_submit():
+        if "csrf_token" in form.errors:
+            abort(400)
+        return render_template("members/talk.html", talk=record, form=form), 400
+    if form.answer is None:
+        flash(_("Tap Confirm or I disagree."), "warning")
+        return redirect(url_for("members.talk", talk_id=record.id))
+    if not perm.can_answer_talk(current_user, record):
+        flash(_("This talk record cannot be answered now: it is answered already or not yet submitted."), "warning")
+        return redirect(url_for("members.talk", talk_id=record.id))
+    at = confirmation.answer(record, current_user, form.answer, (form.comment.data or "").strip())
+    db.session.commit()
+    if at is None:
+        flash(_("You have answered this talk record already."), "info")
+    elif form.answer == "confirmed":
+        flash(_("You confirmed the record of this talk."), "success")
+    else:
+        flash(_("Your disagreement was sent to the secretary."), "success")
+    return redirect(url_for("members.talk", talk_id=record.id))
 
 
 @bp.post("/branches/<int:branch_id>/accounts")

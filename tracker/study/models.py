@@ -80,6 +80,9 @@ class Attendance(Base):
     status: Mapped[str] = mapped_column(String(10))
     #: why the member was on leave or absent (sick leave, on duty, …)
     reason: Mapped[str] = mapped_column(String(200), default="")
+    #: when the member signed themselves in with the session's code (tracker/selfsign); the
+    #: status above stays the team leader's entry, so the two are shown side by side
+    self_signed_at: Mapped[dt.datetime | None]
     session: Mapped[StudySession] = relationship(back_populates="attendance")
     person: Mapped[Person] = relationship()
 

@@ -187,6 +187,8 @@ def edit(session_id: int):
     posted = request.form if request.method == "POST" else kept
     saved = {a.person_id: (a.status, a.reason) for a in session.attendance}
     form.rows = _rows(form, session.branch, posted, saved)
+    # members who signed themselves in with the code: shown beside the leader's choice
+    form.self_signed = {a.person_id: a.self_signed_at for a in session.attendance if a.self_signed_at}
     return _page(form, session.branch, obj=session)
 
 

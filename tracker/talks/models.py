@@ -103,6 +103,11 @@ class Talk(Reviewable, Tracked, Base):
     recorder_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
     #: the integrity list version in force when the talk was recorded
     integrity_version_id: Mapped[int | None] = mapped_column(ForeignKey("integrity_list_version.id"))
+    #: the person talked with answered the record (tracker/talks/confirmation.py): vocab.CONFIRMATIONS
+    confirmation: Mapped[str | None] = mapped_column(String(20))
+    confirmed_at: Mapped[dt.datetime | None]
+    #: their comment; required with a disagreement
+    confirmation_comment: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     dispatch: Mapped[Dispatch | None] = relationship()
     person: Mapped[Person] = relationship(foreign_keys=[person_id])

@@ -13,6 +13,7 @@ from tracker.people.models import Person
 from tracker.people.queries import name_matches
 from tracker.projects.models import Project
 from tracker.review.models import STATUSES
+from tracker.talks import confirmation
 from tracker.talks.models import IntegrityListVersion, Talk
 from tracker.web import like
 
@@ -37,7 +38,7 @@ def talks(args, *, include_deleted: bool = False, leader_person_id: int | None =
     """Talks matching the list filters: q (name talked with, or words of the key points,
     concerns and follow-up of the talks whose contents `user` may read), talk_type, status,
     project_id, branch_id (dispatches on the projects the branch serves), person_id, mine,
-    author ("me": written by `user`)."""
+    author ("me": written by `user`), confirmation (tracker.talks.confirmation.FILTERS)."""
     stmt = (
         select(Talk)
         .options(
@@ -71,6 +72,8 @@ def talks(args, *, include_deleted: bool = False, leader_person_id: int | None =
         stmt = stmt.where(of_team_led_by(leader_person_id))
     if args.get("author") == "me" and user is not None:  # the to-do box's own records
         stmt = stmt.where(Talk.author_id == user.id)
+    if (answer := args.get("confirmation")) in confirmation.FILTERS:
+        stmt = stmt.where(confirmation.FILTERS[answer]())
     return stmt.order_by(Talk.talk_date.desc(), Talk.id.desc())
 
 

@@ -15,7 +15,7 @@ from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from tracker import vocab
+from tracker import access, vocab
 from tracker.branches.models import Branch
 from tracker.dashboard import figures, periods
 from tracker.due import ACTION_STATES, CHECKPOINT_KINDS, TALK_KINDS, DueFilters
@@ -25,6 +25,7 @@ from tracker.i18n import colon
 from tracker.people.models import Person
 from tracker.study.models import StudySession
 from tracker.study.rules import period_label
+from tracker.talks import confirmation
 from tracker.talks.models import Talk
 from tracker.todo.entries import ROW_LIMIT, Context, Entry, Row
 
@@ -159,6 +160,34 @@ def team_talks_due(ctx: Context) -> Entry | None:
     filters = DueFilters(kinds=frozenset(TALK_KINDS), states=ACTION_STATES, leader_person_id=ctx.user.person_id)
     return Entry("team_talks_due", _("Talks overdue or due soon for your team"),
                  url_for("due.talks", state="action", what="talks"), _due_count(ctx, filters))
+
+
+# Talks the person talked with has not confirmed ----------------------------------------
+def talks_unconfirmed(ctx: Context) -> Entry | None:
+    """Talks not confirmed by their subject TALK_CONFIRMATION_DAYS after they were held."""
+    if not ctx.reviews:
+        return None
+    stmt = confirmation.unconfirmed(ctx.user)
+
+    def rows() -> list[Row]:
+        found = (stmt.with_only_columns(Talk.id, Talk.talk_type, Talk.talk_date, Person.name)
+                 .join(Person, Person.id == Talk.person_id).limit(ROW_LIMIT))
+        return [Row(f"{vocab.label(vocab.TALK_TYPES, r.talk_type)}{colon()}{r.name}",
+                    url_for("talks.detail", talk_id=r.id), format_date(r.talk_date))
+                for r in db.session.execute(found)]
+    return Entry("talks_unconfirmed",
+                 _("Talks not confirmed by the person talked with after %(days)s days", days=confirmation.days()),
+                 url_for("talks.index", confirmation="overdue"),
+                 stmt.with_only_columns(func.count(Talk.id)).order_by(None), rows)
+
+
+def talks_disagreed(ctx: Context) -> Entry | None:
+    """Talks whose subject disagreed with the record: the secretary follows them up."""
+    if not ctx.reviews:
+        return None
+    stmt = access.readable_talks(ctx.user, select(func.count(Talk.id)).where(confirmation.disagreed()))
+    return Entry("talks_disagreed", _("Talks the person talked with disagreed with"),
+                 url_for("talks.index", confirmation="disagreed"), stmt, warn=True)
 
 
 # Study sessions the rules require ------------------------------------------------------

@@ -24,6 +24,8 @@ ITEMS = (
     items.overdue_talks,
     items.overdue_checkpoints,
     items.team_talks_due,
+    items.talks_unconfirmed,
+    items.talks_disagreed,
     items.branches_missing_sessions,
 )
 
