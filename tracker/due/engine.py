@@ -21,7 +21,7 @@ from typing import NamedTuple
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Date, Integer, String, and_, cast, func, literal_column, null, select, union_all
+from sqlalchemy import Date, Integer, String, and_, case, cast, func, literal_column, null, select, union_all
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.expression import ColumnElement
 
@@ -29,7 +29,8 @@ from tracker import access, clock, vocab
 from tracker.branches.models import Branch, branch_project
 from tracker.dispatches.models import Dispatch
 from tracker.due import sql as due_sql
-from tracker.due.rules import CHECKPOINT_KINDS, TALK_KINDS
+from tracker.due.models import DueTalk
+from tracker.due.rules import CHECKPOINT_KINDS, OPEN_STATES, TALK_KINDS
 from tracker.extensions import db
 from tracker.people.models import Person
 from tracker.people.queries import name_matches
@@ -140,11 +141,20 @@ def due_counts(filters: DueFilters | None = None, *, today: dt.date | None = Non
     """{state: how many items match `filters` but their state, in each state}, every state
     present; one query."""
     counts = dict.fromkeys(vocab.DUE_STATES, 0)
-    found = due_statement(replace(filters or DueFilters(), states=None), today=today, rules=rules,
-                          columns=("state",))
-    if found is not None:
-        for state, n in db.session.execute(select(found.c.state, func.count()).group_by(found.c.state)):
-            counts[state] = n
+    filters = replace(filters or DueFilters(), states=None)
+    today = today or clock.today()
+    rules = rules or current_app.config["RULES"]
+    parts = [part for kind in TALK_KINDS if kind in filters.kinds
+             for part in _talk_counts(kind, filters, today, rules)]
+    if not filters.talks_only:
+        parts += [select(func.count().label("n"), found.c.state).group_by(found.c.state)
+                  for found in [_checkpoint_select(kind, filters, today, rules, ("state",)).subquery()
+                                for kind in CHECKPOINT_KINDS if kind in filters.kinds]]
+    if parts:
+        found = union_all(*parts).subquery("counted")
+        for state, n in db.session.execute(select(found.c.state, func.sum(found.c[0]))
+                                           .group_by(found.c.state)):
+            counts[state] = n or 0
     return counts
 
 
@@ -169,6 +179,7 @@ def due_statement(filters: DueFilters, *, today: dt.date | None = None, rules: d
 
 #: DueItem's fields read from a row (all but `branches`)
 _FIELDS = len(DueItem._fields) - 1
+_ALL_COLUMNS = (*DueItem._fields[:_FIELDS], "kind_order")
 
 
 def _order(found) -> list:
@@ -180,23 +191,32 @@ def scoped_projects(filters: DueFilters) -> list:
     """Which projects' items a reader gets: the one place the due items are cut to the user
     (`leader_person_id`: a team leader's own projects; `project_ids`: e.g. the projects of
     the branches a user is an officer of)."""
+    return _scope_conditions(Project.id, filters)
+
+
+def _scope_conditions(project_id, filters: DueFilters) -> list:
     conditions = []
     if filters.project_ids is not None:
-        conditions.append(Project.id.in_(sorted(filters.project_ids) or [-1]))
+        conditions.append(project_id.in_(sorted(filters.project_ids) or [-1]))
     if filters.leader_person_id is not None:
-        conditions.append(Project.id.in_(access.projects_led_by(filters.leader_person_id)))
+        conditions.append(project_id.in_(access.projects_led_by(filters.leader_person_id)))
+    return conditions
+
+
+def _project_id_conditions(project_id, filters: DueFilters) -> list:
+    """The conditions of `filters` on projects, on a column of project ids."""
+    conditions = _scope_conditions(project_id, filters)
+    if filters.project_id is not None:
+        conditions.append(project_id == filters.project_id)
+    if filters.branch_id is not None:
+        conditions.append(project_id.in_(
+            select(branch_project.c.project_id).where(branch_project.c.branch_id == filters.branch_id)
+        ))
     return conditions
 
 
 def _project_conditions(filters: DueFilters) -> list:
-    conditions = [Project.deleted_at.is_(None), *scoped_projects(filters)]
-    if filters.project_id is not None:
-        conditions.append(Project.id == filters.project_id)
-    if filters.branch_id is not None:
-        conditions.append(Project.id.in_(
-            select(branch_project.c.project_id).where(branch_project.c.branch_id == filters.branch_id)
-        ))
-    return conditions
+    return [Project.deleted_at.is_(None), *_project_id_conditions(Project.id, filters)]
 
 
 def _none(type_) -> ColumnElement:
@@ -212,57 +232,94 @@ def _pick(columns: tuple[str, ...] | None, *labelled) -> list:
 
 def _talk_select(kind: str, filters: DueFilters, today: dt.date, rules: dict,
                  columns: tuple[str, ...] | None = None):
-    """One row per live dispatch selected by `filters`, for the talk `kind`: joined to the
-    earliest live talk of the type that fulfils it."""
-    talk = aliased(Talk)
-    first_talk = (
-        select(Talk.id)
-        .where(Talk.dispatch_id == Dispatch.id, Talk.talk_type == TALK_TYPE_OF[kind], Talk.deleted_at.is_(None))
-        .order_by(Talk.talk_date, Talk.id)
-        .limit(1)
-        .correlate(Dispatch)
-        .scalar_subquery()
-    )
-    due_on = due_sql.talk_due_on(kind, Dispatch.departure_date, Dispatch.return_date, rules)
-    opens_on = Dispatch.return_date if kind == "post_talk" else None
-    column, shift = due_sql.talk_due_shift(kind, rules)
-    shifted = (getattr(Dispatch, column), shift)
+    """One row per live dispatch selected by `filters`, for the talk `kind`: read from the
+    stored due talks (tracker/due/models.py), joined only to what the columns ask for."""
+    due = DueTalk
+    _, shift = due_sql.talk_due_shift(kind, rules)
+    due_on = due_sql.talk_due_on(kind, due.base_on, due.base_on, rules)
+    wanted = set(_ALL_COLUMNS if columns is None else columns)
     stmt = (
         select(*_pick(
             columns,
             literal_column(f"'{kind}'", String).label("kind"),
             due_on.label("due_on"),
-            due_sql.state(due_on, talk.talk_date, today, rules["due_soon_days"], opens_on,
-                          shifted=shifted).label("state"),
-            Project.id.label("project_id"), Project.code.label("project_code"),
+            _talk_state(kind, today, rules).label("state"),
+            due.project_id.label("project_id"), Project.code.label("project_code"),
             Project.name.label("project_name"),
-            talk.talk_date.label("done_on"),
-            Dispatch.id.label("dispatch_id"), Dispatch.person_id.label("person_id"),
+            due.done_on.label("done_on"),
+            due.dispatch_id.label("dispatch_id"), due.person_id.label("person_id"),
             Person.name.label("person_name"),
             Dispatch.departure_date.label("departure_date"), Dispatch.return_date.label("return_date"),
-            talk.id.label("talk_id"), talk.status.label("talk_status"),
+            due.talk_id.label("talk_id"), Talk.status.label("talk_status"),
             Project.team_leader_id.label("team_leader_id"),
             literal_column(str(_ORDER[kind]), Integer).label("kind_order"),
         ))
-        .select_from(Dispatch)
-        .join(Person, Person.id == Dispatch.person_id)
-        .join(Project, Project.id == Dispatch.project_id)
-        .outerjoin(talk, talk.id == first_talk)
-        .where(Dispatch.deleted_at.is_(None), Person.deleted_at.is_(None), *_project_conditions(filters))
+        .select_from(due)
+        .where(*_talk_conditions(kind, filters, rules))
     )
-    if filters.dispatch_id is not None:
-        stmt = stmt.where(Dispatch.id == filters.dispatch_id)
-    if filters.person_id is not None:
-        stmt = stmt.where(Dispatch.person_id == filters.person_id)
-    if filters.person_name:
-        stmt = stmt.where(name_matches(filters.person_name))
-    # A period of due dates is the same period of the departure (return) date, shifted: the
-    # date's own index serves it.
-    if filters.due_from is not None:
-        stmt = stmt.where(getattr(Dispatch, column) >= filters.due_from - dt.timedelta(days=shift))
-    if filters.due_to is not None:
-        stmt = stmt.where(getattr(Dispatch, column) <= filters.due_to - dt.timedelta(days=shift))
+    if wanted & {"project_code", "project_name", "team_leader_id"}:
+        stmt = stmt.join(Project, Project.id == due.project_id)
+    if wanted & {"person_name"} or filters.person_name:
+        stmt = stmt.join(Person, Person.id == due.person_id)
+    if wanted & {"departure_date", "return_date"}:
+        stmt = stmt.join(Dispatch, Dispatch.id == due.dispatch_id)
+    if "talk_status" in wanted:
+        stmt = stmt.outerjoin(Talk, Talk.id == due.talk_id)
+    if filters.states is not None and filters.states <= OPEN_STATES:
+        stmt = stmt.where(due.done_lag.is_(None))
+    elif filters.states is not None and not filters.states & OPEN_STATES:
+        stmt = stmt.where(due.done_lag.is_not(None))
     return stmt
+
+
+def _talk_state(kind: str, today: dt.date, rules: dict) -> ColumnElement:
+    """rules.state_of for a stored due talk: done when held at most `shift` days after the date
+    the due day counts from; an open one compared with today moved by the same days."""
+    _, shift = due_sql.talk_due_shift(kind, rules)
+    opens_on = DueTalk.base_on if kind == "post_talk" else None
+    closed = case((DueTalk.done_lag <= due_sql._int(shift), literal_column("'done'")),
+                  else_=literal_column("'done_late'"))
+    return due_sql.state(DueTalk.base_on, DueTalk.done_lag, today, rules["due_soon_days"], opens_on,
+                         shifted=(DueTalk.base_on, shift), closed=closed)
+
+
+def _talk_conditions(kind: str, filters: DueFilters, rules: dict) -> list:
+    due = DueTalk
+    _, shift = due_sql.talk_due_shift(kind, rules)
+    conditions = [due.kind == kind, *_project_id_conditions(due.project_id, filters)]
+    if filters.dispatch_id is not None:
+        conditions.append(due.dispatch_id == filters.dispatch_id)
+    if filters.person_id is not None:
+        conditions.append(due.person_id == filters.person_id)
+    if filters.person_name:
+        conditions.append(name_matches(filters.person_name))
+    # A period of due dates is the same period of the departure (return) date, shifted.
+    if filters.due_from is not None:
+        conditions.append(due.base_on >= filters.due_from - dt.timedelta(days=shift))
+    if filters.due_to is not None:
+        conditions.append(due.base_on <= filters.due_to - dt.timedelta(days=shift))
+    return conditions
+
+
+def _talk_counts(kind: str, filters: DueFilters, today: dt.date, rules: dict) -> list:
+    """(state, n) selects of the talk `kind`: done and done late counted over ranges of the
+    index on (kind, done_lag), the few open ones by state; nothing sorted or grouped by a
+    computed value but the open rows."""
+    due = DueTalk
+    _, shift = due_sql.talk_due_shift(kind, rules)
+    conditions = _talk_conditions(kind, filters, rules)
+    counted = select(func.count().label("n")).select_from(due)
+    if filters.person_name:
+        counted = counted.join(Person, Person.id == due.person_id)
+    lag = due_sql._int(shift)
+    state = _talk_state(kind, today, rules)
+    return [
+        counted.add_columns(literal_column("'done'", String).label("state"))
+        .where(*conditions, due.done_lag <= lag),
+        counted.add_columns(literal_column("'done_late'", String).label("state"))
+        .where(*conditions, due.done_lag > lag),
+        counted.add_columns(state.label("state")).where(*conditions, due.done_lag.is_(None)).group_by(state),
+    ]
 
 
 def _checkpoint_select(kind: str, filters: DueFilters, today: dt.date, rules: dict,

@@ -106,13 +106,17 @@ def checkpoint_due_on(kind: str, start, end, rules: dict) -> ColumnElement:
 
 
 def state(due_on, done_on, today: dt.date, soon_days: int, opens_on=None,
-          shifted: tuple[ColumnElement, int] | None = None) -> ColumnElement:
+          shifted: tuple[ColumnElement, int] | None = None,
+          closed: ColumnElement | None = None) -> ColumnElement:
     """rules.state_of(due, done_on, today, soon_days, opens_on) in SQL.
 
     `shifted`: (date, n) when due_on is that date + n days, a fixed n. The comparisons of an
     open item with today are then made on the date itself against today - n: the same
     answer, without computing the due date of every row (a date() call a row on SQLite, the
-    bulk of counting the states of every dispatch)."""
+    bulk of counting the states of every dispatch).
+
+    `closed`: the state of a done item when given ("done" or "done_late" from stored
+    columns), instead of comparing `done_on` with `due_on`."""
     base, shift = shifted if shifted is not None else (due_on, 0)
     today_ = literal(today - dt.timedelta(days=shift), Date)
     soon_limit = literal(today + dt.timedelta(days=soon_days - shift), Date)
@@ -120,8 +124,8 @@ def state(due_on, done_on, today: dt.date, soon_days: int, opens_on=None,
     if opens_on is not None:
         soon = soon | (opens_on <= literal(today, Date))
     return case(
-        (done_on.is_not(None), case((done_on <= due_on, literal_column("'done'")),
-                                    else_=literal_column("'done_late'"))),
+        (done_on.is_not(None), closed if closed is not None else case(
+            (done_on <= due_on, literal_column("'done'")), else_=literal_column("'done_late'"))),
         (base < today_, literal_column("'overdue'")),
         (soon, literal_column("'due_soon'")),
         else_=literal_column("'not_yet_due'"),
