@@ -18,8 +18,6 @@ from tracker.due.engine import due_counts
 from tracker.due.models import DueTalk
 from tracker.due.rules import TALK_KINDS, state_of, talk_due_dates
 from tracker.due.upkeep import rebuild
-from tracker.people.models import Person
-from tracker.projects.models import Project
 from tracker.talks.models import Talk
 
 day = dt.timedelta(days=1)

@@ -1,14 +1,14 @@
 """The due rules of tracker/due/rules.py as SQL expressions, so the database filters, counts,
 sorts and pages due items instead of Python building every one of them.
 
-Why expressions and not a table of due items kept up to date on every write: a due item's
-date and state follow from dispatch and project dates, talks and checkpoints, and from
-today. A stored copy would have to be rewritten by every write path that touches any of
-those (forms, CLI, restore, data migrations) and rebuilt after a rule change; one that
-is missed is silently wrong. Computed on read, the answer is always that of the current
-rows, and each query reads only the dispatches or projects its filters select (indexes on
-the dates, on talks by dispatch and type). `tests/test_due_sql.py` checks these expressions
-against the pure functions of rules.py on random data, on SQLite and PostgreSQL.
+Due talks are read from stored rows (tracker/due/models.py): per live dispatch and kind,
+the dispatch date the due day counts from and the earliest fulfilling talk, kept in step by
+every flush (tracker/due/upkeep.py). Nothing stored depends on the rules or on today, so
+the states below are computed on read from those columns, as for the integrity
+checkpoints, which are read from their projects. `tests/test_due_sql.py` checks these
+expressions against the pure functions of rules.py on random data, and
+`tests/test_due_stored.py` the stored rows after random sequences of writes, on SQLite and
+PostgreSQL.
 
 Date arithmetic differs by dialect: SQLite keeps dates as ISO text and adds days with
 date(x, 'N days'); PostgreSQL adds an integer to a date.
