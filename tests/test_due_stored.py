@@ -77,6 +77,7 @@ def _apply(session, step, people, projects, dispatches, talks) -> None:
         elif what == "delete_talk":
             talk.deleted_at = NOW if args[1] else None
         else:
+            session.flush()  # a talk not yet written cannot be deleted
             session.delete(talk)
             talks.remove(talk)
     elif what == "delete_person":

@@ -7,6 +7,7 @@ Create Date: 2026-11-27 03:50:00
 
 The rows are written from the existing dispatches and talks here; afterwards every flush
 keeps them (tracker/due/upkeep.py), and `flask due rebuild` writes them all again.
+Also an index that lets the sessions list count live sessions without reading their rows.
 """
 import sqlalchemy as sa
 from alembic import op
@@ -40,6 +41,8 @@ def upgrade():
     op.create_index('ix_due_talk_project', 'due_talk', ['project_id', 'kind', 'done_lag', 'base_on'],
                     unique=False)
     op.create_index(op.f('ix_due_talk_person_id'), 'due_talk', ['person_id'], unique=False)
+    # the sessions list counts its live sessions per branch from this index alone
+    op.create_index('ix_study_session_live_branch', 'study_session', ['deleted_at', 'branch_id'], unique=False)
     sqlite = op.get_bind().dialect.name == "sqlite"
     for kind, (talk_type, base) in KINDS.items():
         lag = (f"CAST(julianday(t.talk_date) - julianday(d.{base}) AS INTEGER)" if sqlite
@@ -60,6 +63,7 @@ def upgrade():
 
 
 def downgrade():
+    op.drop_index('ix_study_session_live_branch', table_name='study_session')
     op.drop_index(op.f('ix_due_talk_person_id'), table_name='due_talk')
     op.drop_index('ix_due_talk_project', table_name='due_talk')
     op.drop_index('ix_due_talk_state', table_name='due_talk')

@@ -119,8 +119,23 @@ def due_items(filters: DueFilters | None = None, *, today: dt.date | None = None
     """Due items matching `filters`, earliest due first (the database filters, sorts and,
     with `limit`/`offset`, pages them); `with_branches` fills each item's `branches`
     (one query more), for pages that show or group by them; `overdue_first`: overdue items
-    before the others (what to act on first)."""
-    found = due_statement(filters or DueFilters(), today=today, rules=rules)
+    before the others (what to act on first).
+
+    A page (`limit`) is found in two steps, so that its cost follows its rows and not all the
+    items that match: the due days of the first offset + limit items of each kind, read in
+    the order of an index, give the page's span of due days; then only the items due in that
+    span are read in full and sorted."""
+    filters = filters or DueFilters()
+    today = today or clock.today()
+    rules = rules or current_app.config["RULES"]
+    skip = 0
+    if limit is not None and not overdue_first:
+        window = _page_window(filters, today, rules, limit, offset)
+        if window is None:
+            return []
+        filters, skip = window
+        offset = 0
+    found = due_statement(filters, today=today, rules=rules)
     if found is None:
         return []
     order = _order(found)
@@ -128,12 +143,52 @@ def due_items(filters: DueFilters | None = None, *, today: dt.date | None = None
         order.insert(0, found.c.state != "overdue")
     stmt = select(found).order_by(*order)
     if limit is not None:
-        stmt = stmt.limit(limit).offset(offset)
+        stmt = stmt.limit(limit).offset(offset + skip)
     items = [DueItem(*row[:_FIELDS]) for row in db.session.execute(stmt)]
     if with_branches:
         branches = _branches_of({i.project_id for i in items})
         items = [i._replace(branches=branches[i.project_id]) if i.project_id in branches else i for i in items]
     return items
+
+
+def _page_window(filters: DueFilters, today: dt.date, rules: dict, limit: int,
+                 offset: int) -> tuple[DueFilters, int] | None:
+    """(the filters narrowed to the due days of the page's items, how many items due on the
+    page's first day come before the page), or None when the page is past the last item.
+
+    Each kind's first offset + limit due days, in one query: a stored talk kind's come from
+    the index on its date in order (the due day is that date moved by a fixed number of days),
+    a checkpoint kind's from its few projects."""
+    wanted = offset + limit
+    if wanted <= 0:
+        return None
+    arms = []
+    for kind in TALK_KINDS:
+        if kind in filters.kinds:
+            stmt = _talk_select(kind, filters, today, rules, ("due_on",))
+            if filters.states is not None:
+                stmt = stmt.where(_talk_state(kind, today, rules).in_(sorted(filters.states)))
+            arms.append(stmt.order_by(DueTalk.base_on).limit(wanted))
+    if not filters.talks_only:
+        for kind in CHECKPOINT_KINDS:
+            if kind in filters.kinds:
+                part = _checkpoint_select(kind, filters, today, rules, ("due_on", "state")).subquery()
+                stmt = select(part.c.due_on)
+                if filters.states is not None:
+                    stmt = stmt.where(part.c.state.in_(sorted(filters.states)))
+                arms.append(stmt.order_by(part.c.due_on).limit(wanted))
+    if not arms:
+        return None
+    keyed = [select(arm.subquery().c.due_on) for arm in arms]
+    days = sorted(db.session.scalars(keyed[0] if len(keyed) == 1 else union_all(*keyed)))
+    page = days[offset:wanted]
+    if not page:
+        return None
+    first, last = page[0], page[-1]
+    before = sum(1 for day in days if day < first)
+    narrowed = replace(filters, due_from=max(first, filters.due_from or first),
+                       due_to=min(last, filters.due_to or last))
+    return narrowed, offset - before
 
 
 def due_counts(filters: DueFilters | None = None, *, today: dt.date | None = None,
