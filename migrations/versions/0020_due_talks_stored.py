@@ -33,8 +33,7 @@ def upgrade():
         sa.Column('talk_id', sa.Integer(), nullable=True),
         sa.Column('done_on', sa.Date(), nullable=True),
         sa.Column('done_lag', sa.Integer(), nullable=True),
-        sa.ForeignKeyConstraint(['dispatch_id'], ['dispatch.id'], name=op.f('fk_due_talk_dispatch_id_dispatch'),
-                                ondelete='CASCADE'),
+        sa.ForeignKeyConstraint(['dispatch_id'], ['dispatch.id'], name=op.f('fk_due_talk_dispatch_id_dispatch')),
         sa.PrimaryKeyConstraint('dispatch_id', 'kind', name=op.f('pk_due_talk')),
     )
     op.create_index('ix_due_talk_state', 'due_talk', ['kind', 'done_lag', 'base_on'], unique=False)

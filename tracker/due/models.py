@@ -30,7 +30,7 @@ class DueTalk(Base):
         Index("ix_due_talk_project", "project_id", "kind", "done_lag", "base_on"),
     )
 
-    dispatch_id: Mapped[int] = mapped_column(ForeignKey("dispatch.id", ondelete="CASCADE"), primary_key=True)
+    dispatch_id: Mapped[int] = mapped_column(ForeignKey("dispatch.id"), primary_key=True)
     #: "pre_talk" or "post_talk"
     kind: Mapped[str] = mapped_column(String(20), primary_key=True)
     #: copies of the dispatch's, for filtering without reading the dispatch

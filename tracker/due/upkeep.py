@@ -84,6 +84,15 @@ def _changed(obj, name: str) -> bool:
     return inspect(obj).attrs[name].history.has_changes()
 
 
+@event.listens_for(Session, "before_flush")
+def _drop_rows_of_removed_dispatches(session, _context, _instances) -> None:
+    """A dispatch removed for good (never by the application, which deletes softly; a test or
+    a repair may) first loses its due talks, which refer to it."""
+    removed = sorted(obj.id for obj in session.deleted if isinstance(obj, Dispatch) and obj.id is not None)
+    if removed:
+        session.connection().execute(delete(DueTalk.__table__).where(DueTalk.dispatch_id.in_(removed)))
+
+
 @event.listens_for(Session, "after_flush")
 def _keep_due_talks(session, _context) -> None:
     dispatches, people, projects = set(), set(), set()
