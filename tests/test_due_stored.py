@@ -141,3 +141,30 @@ def test_stored_due_talks_follow_every_write(session, make_person, make_project,
         assert rebuilt == stored
     finally:
         nested.rollback()
+
+
+def test_a_bulk_load_that_skips_the_upkeep_is_repaired_by_flask_due_rebuild(app, session, make_person,
+                                                                           make_project):
+    from sqlalchemy import insert
+
+    from tracker import clock
+
+    person, project = make_person(), make_project()
+    row = {"person_id": person.id, "project_id": project.id, "departure_date": TODAY, "return_date": TODAY,
+           "note": "", "created_at": clock.now(), "updated_at": clock.now(), "version": 1}
+    mine = select(DueTalk).where(DueTalk.person_id == person.id)
+    session.execute(insert(Dispatch), [row])  # a bulk write through the session: kept at once
+    assert len(session.scalars(mine).all()) == 2
+    session.info["due_upkeep_off"] = True  # a loader that rebuilds at its end
+    try:
+        session.execute(insert(Dispatch), [row])
+        assert len(session.scalars(mine).all()) == 2
+    finally:
+        session.info.pop("due_upkeep_off")
+    session.flush()
+    result = app.test_cli_runner().invoke(args=["due", "rebuild"])
+    assert result.exit_code == 0, result.output
+    assert "due talks written" in result.output
+    session.expire_all()
+    assert {(r.kind, r.base_on) for r in session.scalars(mine)} == {("pre_talk", TODAY), ("post_talk", TODAY)}
+    assert len(session.scalars(mine).all()) == 4
