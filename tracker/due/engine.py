@@ -1,9 +1,10 @@
 """`due_items(filters)`: the due talks and integrity checkpoints, with their state.
 
 The database computes due dates and states (tracker/due/sql.py, checked against the pure
-rules of tracker/due/rules.py), and filters, counts (`due_counts`), sorts and pages them:
-a page costs one query for its items (two with their branches) however many dispatches
-there are.
+rules of tracker/due/rules.py) — due talks from the stored rows of tracker/due/models.py —
+and filters, counts (`due_counts`, `due_day_counts`), sorts and pages them: a page costs
+two queries for its items (its span of due days, then its items; one more with their
+branches) however many dispatches there are.
 
 What counts as done:
 - a pre-/post-dispatch talk is done when a talk of that type exists for the dispatch
