@@ -13,7 +13,7 @@ from tests.conftest import NOW, TODAY
 from tracker import vocab
 from tracker.dispatches.models import Dispatch
 from tracker.due import DueFilters, due_items
-from tracker.due.engine import due_counts
+from tracker.due.engine import due_counts, due_day_counts
 from tracker.due.rules import CHECKPOINT_KINDS, TALK_KINDS, checkpoint_due_dates, state_of, talk_due_dates
 from tracker.projects.models import IntegrityCheckpoint, Project
 from tracker.talks.models import Talk
@@ -127,6 +127,13 @@ def test_the_database_answers_as_the_rules_do(session, make_person, projects_dat
                   and (due_from is None or i[3] >= due_from) and (due_to is None or i[3] <= due_to)]
         counts = due_counts(filters, today=today, rules=rules)
         assert counts == {s: sum(1 for i in wanted if i[4] == s) for s in vocab.DUE_STATES}
+        by_day = {}
+        for i in wanted:
+            if chosen["states"] is None or i[4] in chosen["states"]:
+                by_day[(i[0], i[4], i[3])] = by_day.get((i[0], i[4], i[3]), 0) + 1
+        got_days = due_day_counts(filters, today=today, rules=rules)
+        assert {(k, s, d): n for k, s, d, n in got_days} == by_day
+        assert len(got_days) == len(by_day)
         in_state = [i for i in wanted if chosen["states"] is None or i[4] in chosen["states"]]
         got = due_items(filters, today=today, rules=rules)
         assert sorted(in_state, key=repr) == sorted(

@@ -21,6 +21,7 @@ def grow(make_person, make_project, make_branch, make_dispatch):
     "/", "/projects/", "/people/", "/branches/", "/dispatches/", "/accounts/",
     "/projects/?q=审计&status=in_progress", "/people/?q=人员",
     "/due/", "/due/?state=all&what=all", "/due/?state=open&what=checkpoints&page=2", "/talks/", "/study/",
+    "/due/?state=done", "/due/?person=%E4%BA%BA%E5%91%98",
 ])
 def test_list_pages_do_not_grow_with_rows(client, signed_in, grow, count_queries, url):
     signed_in("admin")

@@ -76,12 +76,14 @@ def _register_blueprints(app: Flask) -> None:
 
 def _register_commands(app: Flask) -> None:
     from tracker.cli import demo_cli, user_cli
+    from tracker.due.upkeep import due_cli
     from tracker.security.backup import backup_command, restore_command
 
     app.cli.add_command(user_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
+    app.cli.add_command(due_cli)
 
 
 def _configure_sqlite(app: Flask) -> None:

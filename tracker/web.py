@@ -8,7 +8,7 @@ from flask import Flask, abort, current_app, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup, escape
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, literal_column, select
 
 from tracker import permissions, vocab
 from tracker.extensions import db
@@ -60,7 +60,7 @@ def paginate(stmt: Select) -> Page:
     """The requested page of `stmt`'s records, and how many there are: both asked of the
     database (the count reads the indexes of the list's filters)."""
     number, per_page = _page_number(), current_app.config["PAGE_SIZE"]
-    total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+    total = db.session.scalar(count_of(stmt))
     page = stmt.limit(per_page).offset((number - 1) * per_page)
     # records (one entity selected) or plain rows (columns selected)
     selected = stmt.column_descriptions
@@ -69,6 +69,16 @@ def paginate(stmt: Select) -> Page:
     else:
         items = db.session.execute(page).all()
     return Page(items, number, per_page, total)
+
+
+def count_of(stmt: Select) -> Select:
+    """How many rows `stmt` gives, as one statement. The count reads only the FROMs and
+    conditions: the selected columns can be costly (a list's counts of attendance, files per
+    row are correlated subqueries, which counting every session would run for each)."""
+    counted = stmt.order_by(None)
+    if not (counted._distinct or counted._group_by_clauses or counted._having_criteria):
+        counted = counted.with_only_columns(literal_column("1"), maintain_column_froms=True)
+    return select(func.count()).select_from(counted.subquery())
 
 
 def page_url(number: int) -> str:

@@ -32,6 +32,7 @@ NOT_SOFT_DELETED = {
     "points_scheme": "versioned reference data: a new version is loaded, none is changed or removed",
     "points_category": "categories of a points scheme version, loaded with it and never changed",
     "points_item": "items of a points scheme version, loaded with it and never changed",
+    "due_talk": "derived from dispatches and talks, written again whenever they change (tracker/due/upkeep.py)",
 }
 
 #: modules that delete rows on purpose, and why
@@ -40,6 +41,7 @@ DELETES_ON_PURPOSE = {
     "calendar/services.py": "a revoked calendar token is removed so it can never work again",
     "formkeep.py": "kept form input is removed once given back, so it lives no longer than needed",
     "auth/signins.py": "ended and timed-out sign-ins are removed at the user's next sign-in",
+    "due/upkeep.py": "due_talk rows are derived data: a dispatch's rows are removed and written again",
 }
 
 

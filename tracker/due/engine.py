@@ -1,9 +1,10 @@
 """`due_items(filters)`: the due talks and integrity checkpoints, with their state.
 
 The database computes due dates and states (tracker/due/sql.py, checked against the pure
-rules of tracker/due/rules.py), and filters, counts (`due_counts`), sorts and pages them:
-a page costs one query for its items (two with their branches) however many dispatches
-there are.
+rules of tracker/due/rules.py) — due talks from the stored rows of tracker/due/models.py —
+and filters, counts (`due_counts`, `due_day_counts`), sorts and pages them: a page costs
+two queries for its items (its span of due days, then its items; one more with their
+branches) however many dispatches there are.
 
 What counts as done:
 - a pre-/post-dispatch talk is done when a talk of that type exists for the dispatch
@@ -21,7 +22,7 @@ from typing import NamedTuple
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Date, Integer, String, and_, cast, func, literal_column, null, select, union_all
+from sqlalchemy import Date, Integer, String, and_, case, cast, func, literal_column, null, select, union_all
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.expression import ColumnElement
 
@@ -29,7 +30,8 @@ from tracker import access, clock, vocab
 from tracker.branches.models import Branch, branch_project
 from tracker.dispatches.models import Dispatch
 from tracker.due import sql as due_sql
-from tracker.due.rules import CHECKPOINT_KINDS, TALK_KINDS
+from tracker.due.models import DueTalk
+from tracker.due.rules import CHECKPOINT_KINDS, OPEN_STATES, TALK_KINDS
 from tracker.extensions import db
 from tracker.people.models import Person
 from tracker.people.queries import name_matches
@@ -118,8 +120,23 @@ def due_items(filters: DueFilters | None = None, *, today: dt.date | None = None
     """Due items matching `filters`, earliest due first (the database filters, sorts and,
     with `limit`/`offset`, pages them); `with_branches` fills each item's `branches`
     (one query more), for pages that show or group by them; `overdue_first`: overdue items
-    before the others (what to act on first)."""
-    found = due_statement(filters or DueFilters(), today=today, rules=rules)
+    before the others (what to act on first).
+
+    A page (`limit`) is found in two steps, so that its cost follows its rows and not all the
+    items that match: the due days of the first offset + limit items of each kind, read in
+    the order of an index, give the page's span of due days; then only the items due in that
+    span are read in full and sorted."""
+    filters = filters or DueFilters()
+    today = today or clock.today()
+    rules = rules or current_app.config["RULES"]
+    skip = 0
+    if limit is not None and not overdue_first:
+        window = _page_window(filters, today, rules, limit, offset)
+        if window is None:
+            return []
+        filters, skip = window
+        offset = 0
+    found = due_statement(filters, today=today, rules=rules)
     if found is None:
         return []
     order = _order(found)
@@ -127,7 +144,7 @@ def due_items(filters: DueFilters | None = None, *, today: dt.date | None = None
         order.insert(0, found.c.state != "overdue")
     stmt = select(found).order_by(*order)
     if limit is not None:
-        stmt = stmt.limit(limit).offset(offset)
+        stmt = stmt.limit(limit).offset(offset + skip)
     items = [DueItem(*row[:_FIELDS]) for row in db.session.execute(stmt)]
     if with_branches:
         branches = _branches_of({i.project_id for i in items})
@@ -135,17 +152,103 @@ def due_items(filters: DueFilters | None = None, *, today: dt.date | None = None
     return items
 
 
+def _page_window(filters: DueFilters, today: dt.date, rules: dict, limit: int,
+                 offset: int) -> tuple[DueFilters, int] | None:
+    """(the filters narrowed to the due days of the page's items, how many items due on the
+    page's first day come before the page), or None when the page is past the last item.
+
+    Each kind's first offset + limit due days, in one query: a stored talk kind's come from
+    the index on its date in order (the due day is that date moved by a fixed number of days),
+    a checkpoint kind's from its few projects."""
+    wanted = offset + limit
+    if wanted <= 0:
+        return None
+    arms = []
+    for kind in TALK_KINDS:
+        if kind in filters.kinds:
+            stmt = _talk_select(kind, filters, today, rules, ("due_on",))
+            if filters.states is not None:
+                stmt = stmt.where(_talk_state(kind, today, rules).in_(sorted(filters.states)))
+            arms.append(stmt.order_by(DueTalk.base_on).limit(wanted))
+    if not filters.talks_only:
+        for kind in CHECKPOINT_KINDS:
+            if kind in filters.kinds:
+                part = _checkpoint_select(kind, filters, today, rules, ("due_on", "state")).subquery()
+                stmt = select(part.c.due_on)
+                if filters.states is not None:
+                    stmt = stmt.where(part.c.state.in_(sorted(filters.states)))
+                arms.append(stmt.order_by(part.c.due_on).limit(wanted))
+    if not arms:
+        return None
+    keyed = [select(arm.subquery().c.due_on) for arm in arms]
+    days = sorted(db.session.scalars(keyed[0] if len(keyed) == 1 else union_all(*keyed)))
+    page = days[offset:wanted]
+    if not page:
+        return None
+    first, last = page[0], page[-1]
+    before = sum(1 for day in days if day < first)
+    narrowed = replace(filters, due_from=max(first, filters.due_from or first),
+                       due_to=min(last, filters.due_to or last))
+    return narrowed, offset - before
+
+
 def due_counts(filters: DueFilters | None = None, *, today: dt.date | None = None,
                rules: dict | None = None) -> dict[str, int]:
     """{state: how many items match `filters` but their state, in each state}, every state
     present; one query."""
     counts = dict.fromkeys(vocab.DUE_STATES, 0)
-    found = due_statement(replace(filters or DueFilters(), states=None), today=today, rules=rules,
-                          columns=("state",))
-    if found is not None:
-        for state, n in db.session.execute(select(found.c.state, func.count()).group_by(found.c.state)):
-            counts[state] = n
+    filters = replace(filters or DueFilters(), states=None)
+    today = today or clock.today()
+    rules = rules or current_app.config["RULES"]
+    parts = [part for kind in TALK_KINDS if kind in filters.kinds
+             for part in _talk_counts(kind, filters, today, rules)]
+    if not filters.talks_only:
+        parts += [select(func.count().label("n"), found.c.state).group_by(found.c.state)
+                  for found in [_checkpoint_select(kind, filters, today, rules, ("state",)).subquery()
+                                for kind in CHECKPOINT_KINDS if kind in filters.kinds]]
+    if parts:
+        found = union_all(*parts).subquery("counted")
+        for state, n in db.session.execute(select(found.c.state, func.sum(found.c[0]))
+                                           .group_by(found.c.state)):
+            counts[state] = n or 0
     return counts
+
+
+def due_day_counts(filters: DueFilters | None = None, *, today: dt.date | None = None,
+                   rules: dict | None = None) -> list[tuple[str, str, dt.date, int]]:
+    """[(kind, state, due day, how many)] of the items matching `filters`, one query: what a
+    chart of due items per day, week or month needs. A stored talk kind is grouped on its
+    indexed columns (the date its due day counts from, and whether and how late it was held),
+    its due day added here; nothing is computed for each item."""
+    filters = filters or DueFilters()
+    today = today or clock.today()
+    rules = rules or current_app.config["RULES"]
+    arms, shifts = [], {}
+    for kind in TALK_KINDS:
+        if kind in filters.kinds:
+            _, shifts[kind] = due_sql.talk_due_shift(kind, rules)
+            state = _talk_state(kind, today, rules)
+            stmt = (select(literal_column(f"'{kind}'", String).label("kind"), state.label("state"),
+                           DueTalk.base_on.label("day"), func.count().label("n"))
+                    .where(*_talk_conditions(kind, filters, rules)).group_by(DueTalk.base_on, state))
+            if filters.person_name:
+                stmt = stmt.join(Person, Person.id == DueTalk.person_id)
+            if filters.states is not None:
+                stmt = stmt.where(state.in_(sorted(filters.states)))
+            arms.append(stmt)
+    if not filters.talks_only:
+        for kind in CHECKPOINT_KINDS:
+            if kind in filters.kinds:
+                part = _checkpoint_select(kind, filters, today, rules, ("kind", "due_on", "state")).subquery()
+                stmt = (select(part.c.kind, part.c.state, part.c.due_on.label("day"), func.count().label("n"))
+                        .group_by(part.c.kind, part.c.state, part.c.due_on))
+                if filters.states is not None:
+                    stmt = stmt.where(part.c.state.in_(sorted(filters.states)))
+                arms.append(stmt)
+    if not arms:
+        return []
+    rows = db.session.execute(arms[0] if len(arms) == 1 else union_all(*arms))
+    return [(kind, state, day + dt.timedelta(days=shifts.get(kind, 0)), n) for kind, state, day, n in rows]
 
 
 def due_statement(filters: DueFilters, *, today: dt.date | None = None, rules: dict | None = None,
@@ -169,6 +272,7 @@ def due_statement(filters: DueFilters, *, today: dt.date | None = None, rules: d
 
 #: DueItem's fields read from a row (all but `branches`)
 _FIELDS = len(DueItem._fields) - 1
+_ALL_COLUMNS = (*DueItem._fields[:_FIELDS], "kind_order")
 
 
 def _order(found) -> list:
@@ -180,23 +284,32 @@ def scoped_projects(filters: DueFilters) -> list:
     """Which projects' items a reader gets: the one place the due items are cut to the user
     (`leader_person_id`: a team leader's own projects; `project_ids`: e.g. the projects of
     the branches a user is an officer of)."""
+    return _scope_conditions(Project.id, filters)
+
+
+def _scope_conditions(project_id, filters: DueFilters) -> list:
     conditions = []
     if filters.project_ids is not None:
-        conditions.append(Project.id.in_(sorted(filters.project_ids) or [-1]))
+        conditions.append(project_id.in_(sorted(filters.project_ids) or [-1]))
     if filters.leader_person_id is not None:
-        conditions.append(Project.id.in_(access.projects_led_by(filters.leader_person_id)))
+        conditions.append(project_id.in_(access.projects_led_by(filters.leader_person_id)))
+    return conditions
+
+
+def _project_id_conditions(project_id, filters: DueFilters) -> list:
+    """The conditions of `filters` on projects, on a column of project ids."""
+    conditions = _scope_conditions(project_id, filters)
+    if filters.project_id is not None:
+        conditions.append(project_id == filters.project_id)
+    if filters.branch_id is not None:
+        conditions.append(project_id.in_(
+            select(branch_project.c.project_id).where(branch_project.c.branch_id == filters.branch_id)
+        ))
     return conditions
 
 
 def _project_conditions(filters: DueFilters) -> list:
-    conditions = [Project.deleted_at.is_(None), *scoped_projects(filters)]
-    if filters.project_id is not None:
-        conditions.append(Project.id == filters.project_id)
-    if filters.branch_id is not None:
-        conditions.append(Project.id.in_(
-            select(branch_project.c.project_id).where(branch_project.c.branch_id == filters.branch_id)
-        ))
-    return conditions
+    return [Project.deleted_at.is_(None), *_project_id_conditions(Project.id, filters)]
 
 
 def _none(type_) -> ColumnElement:
@@ -212,57 +325,94 @@ def _pick(columns: tuple[str, ...] | None, *labelled) -> list:
 
 def _talk_select(kind: str, filters: DueFilters, today: dt.date, rules: dict,
                  columns: tuple[str, ...] | None = None):
-    """One row per live dispatch selected by `filters`, for the talk `kind`: joined to the
-    earliest live talk of the type that fulfils it."""
-    talk = aliased(Talk)
-    first_talk = (
-        select(Talk.id)
-        .where(Talk.dispatch_id == Dispatch.id, Talk.talk_type == TALK_TYPE_OF[kind], Talk.deleted_at.is_(None))
-        .order_by(Talk.talk_date, Talk.id)
-        .limit(1)
-        .correlate(Dispatch)
-        .scalar_subquery()
-    )
-    due_on = due_sql.talk_due_on(kind, Dispatch.departure_date, Dispatch.return_date, rules)
-    opens_on = Dispatch.return_date if kind == "post_talk" else None
-    column, shift = due_sql.talk_due_shift(kind, rules)
-    shifted = (getattr(Dispatch, column), shift)
+    """One row per live dispatch selected by `filters`, for the talk `kind`: read from the
+    stored due talks (tracker/due/models.py), joined only to what the columns ask for."""
+    due = DueTalk
+    _, shift = due_sql.talk_due_shift(kind, rules)
+    due_on = due_sql.talk_due_on(kind, due.base_on, due.base_on, rules)
+    wanted = set(_ALL_COLUMNS if columns is None else columns)
     stmt = (
         select(*_pick(
             columns,
             literal_column(f"'{kind}'", String).label("kind"),
             due_on.label("due_on"),
-            due_sql.state(due_on, talk.talk_date, today, rules["due_soon_days"], opens_on,
-                          shifted=shifted).label("state"),
-            Project.id.label("project_id"), Project.code.label("project_code"),
+            _talk_state(kind, today, rules).label("state"),
+            due.project_id.label("project_id"), Project.code.label("project_code"),
             Project.name.label("project_name"),
-            talk.talk_date.label("done_on"),
-            Dispatch.id.label("dispatch_id"), Dispatch.person_id.label("person_id"),
+            due.done_on.label("done_on"),
+            due.dispatch_id.label("dispatch_id"), due.person_id.label("person_id"),
             Person.name.label("person_name"),
             Dispatch.departure_date.label("departure_date"), Dispatch.return_date.label("return_date"),
-            talk.id.label("talk_id"), talk.status.label("talk_status"),
+            due.talk_id.label("talk_id"), Talk.status.label("talk_status"),
             Project.team_leader_id.label("team_leader_id"),
             literal_column(str(_ORDER[kind]), Integer).label("kind_order"),
         ))
-        .select_from(Dispatch)
-        .join(Person, Person.id == Dispatch.person_id)
-        .join(Project, Project.id == Dispatch.project_id)
-        .outerjoin(talk, talk.id == first_talk)
-        .where(Dispatch.deleted_at.is_(None), Person.deleted_at.is_(None), *_project_conditions(filters))
+        .select_from(due)
+        .where(*_talk_conditions(kind, filters, rules))
     )
-    if filters.dispatch_id is not None:
-        stmt = stmt.where(Dispatch.id == filters.dispatch_id)
-    if filters.person_id is not None:
-        stmt = stmt.where(Dispatch.person_id == filters.person_id)
-    if filters.person_name:
-        stmt = stmt.where(name_matches(filters.person_name))
-    # A period of due dates is the same period of the departure (return) date, shifted: the
-    # date's own index serves it.
-    if filters.due_from is not None:
-        stmt = stmt.where(getattr(Dispatch, column) >= filters.due_from - dt.timedelta(days=shift))
-    if filters.due_to is not None:
-        stmt = stmt.where(getattr(Dispatch, column) <= filters.due_to - dt.timedelta(days=shift))
+    if wanted & {"project_code", "project_name", "team_leader_id"}:
+        stmt = stmt.join(Project, Project.id == due.project_id)
+    if wanted & {"person_name"} or filters.person_name:
+        stmt = stmt.join(Person, Person.id == due.person_id)
+    if wanted & {"departure_date", "return_date"}:
+        stmt = stmt.join(Dispatch, Dispatch.id == due.dispatch_id)
+    if "talk_status" in wanted:
+        stmt = stmt.outerjoin(Talk, Talk.id == due.talk_id)
+    if filters.states is not None and filters.states <= OPEN_STATES:
+        stmt = stmt.where(due.done_lag.is_(None))
+    elif filters.states is not None and not filters.states & OPEN_STATES:
+        stmt = stmt.where(due.done_lag.is_not(None))
     return stmt
+
+
+def _talk_state(kind: str, today: dt.date, rules: dict) -> ColumnElement:
+    """rules.state_of for a stored due talk: done when held at most `shift` days after the date
+    the due day counts from; an open one compared with today moved by the same days."""
+    _, shift = due_sql.talk_due_shift(kind, rules)
+    opens_on = DueTalk.base_on if kind == "post_talk" else None
+    closed = case((DueTalk.done_lag <= due_sql._int(shift), literal_column("'done'")),
+                  else_=literal_column("'done_late'"))
+    return due_sql.state(DueTalk.base_on, DueTalk.done_lag, today, rules["due_soon_days"], opens_on,
+                         shifted=(DueTalk.base_on, shift), closed=closed)
+
+
+def _talk_conditions(kind: str, filters: DueFilters, rules: dict) -> list:
+    due = DueTalk
+    _, shift = due_sql.talk_due_shift(kind, rules)
+    conditions = [due.kind == kind, *_project_id_conditions(due.project_id, filters)]
+    if filters.dispatch_id is not None:
+        conditions.append(due.dispatch_id == filters.dispatch_id)
+    if filters.person_id is not None:
+        conditions.append(due.person_id == filters.person_id)
+    if filters.person_name:
+        conditions.append(name_matches(filters.person_name))
+    # A period of due dates is the same period of the departure (return) date, shifted.
+    if filters.due_from is not None:
+        conditions.append(due.base_on >= filters.due_from - dt.timedelta(days=shift))
+    if filters.due_to is not None:
+        conditions.append(due.base_on <= filters.due_to - dt.timedelta(days=shift))
+    return conditions
+
+
+def _talk_counts(kind: str, filters: DueFilters, today: dt.date, rules: dict) -> list:
+    """(state, n) selects of the talk `kind`: done and done late counted over ranges of the
+    index on (kind, done_lag), the few open ones by state; nothing sorted or grouped by a
+    computed value but the open rows."""
+    due = DueTalk
+    _, shift = due_sql.talk_due_shift(kind, rules)
+    conditions = _talk_conditions(kind, filters, rules)
+    counted = select(func.count().label("n")).select_from(due)
+    if filters.person_name:
+        counted = counted.join(Person, Person.id == due.person_id)
+    lag = due_sql._int(shift)
+    state = _talk_state(kind, today, rules)
+    return [
+        counted.add_columns(literal_column("'done'", String).label("state"))
+        .where(*conditions, due.done_lag <= lag),
+        counted.add_columns(literal_column("'done_late'", String).label("state"))
+        .where(*conditions, due.done_lag > lag),
+        counted.add_columns(state.label("state")).where(*conditions, due.done_lag.is_(None)).group_by(state),
+    ]
 
 
 def _checkpoint_select(kind: str, filters: DueFilters, today: dt.date, rules: dict,

@@ -1,14 +1,14 @@
 """The due rules of tracker/due/rules.py as SQL expressions, so the database filters, counts,
 sorts and pages due items instead of Python building every one of them.
 
-Why expressions and not a table of due items kept up to date on every write: a due item's
-date and state follow from dispatch and project dates, talks and checkpoints, and from
-today. A stored copy would have to be rewritten by every write path that touches any of
-those (forms, CLI, restore, data migrations) and rebuilt after a rule change; one that
-is missed is silently wrong. Computed on read, the answer is always that of the current
-rows, and each query reads only the dispatches or projects its filters select (indexes on
-the dates, on talks by dispatch and type). `tests/test_due_sql.py` checks these expressions
-against the pure functions of rules.py on random data, on SQLite and PostgreSQL.
+Due talks are read from stored rows (tracker/due/models.py): per live dispatch and kind,
+the dispatch date the due day counts from and the earliest fulfilling talk, kept in step by
+every flush (tracker/due/upkeep.py). Nothing stored depends on the rules or on today, so
+the states below are computed on read from those columns, as for the integrity
+checkpoints, which are read from their projects. `tests/test_due_sql.py` checks these
+expressions against the pure functions of rules.py on random data, and
+`tests/test_due_stored.py` the stored rows after random sequences of writes, on SQLite and
+PostgreSQL.
 
 Date arithmetic differs by dialect: SQLite keeps dates as ISO text and adds days with
 date(x, 'N days'); PostgreSQL adds an integer to a date.
@@ -106,13 +106,17 @@ def checkpoint_due_on(kind: str, start, end, rules: dict) -> ColumnElement:
 
 
 def state(due_on, done_on, today: dt.date, soon_days: int, opens_on=None,
-          shifted: tuple[ColumnElement, int] | None = None) -> ColumnElement:
+          shifted: tuple[ColumnElement, int] | None = None,
+          closed: ColumnElement | None = None) -> ColumnElement:
     """rules.state_of(due, done_on, today, soon_days, opens_on) in SQL.
 
     `shifted`: (date, n) when due_on is that date + n days, a fixed n. The comparisons of an
     open item with today are then made on the date itself against today - n: the same
     answer, without computing the due date of every row (a date() call a row on SQLite, the
-    bulk of counting the states of every dispatch)."""
+    bulk of counting the states of every dispatch).
+
+    `closed`: the state of a done item when given ("done" or "done_late" from stored
+    columns), instead of comparing `done_on` with `due_on`."""
     base, shift = shifted if shifted is not None else (due_on, 0)
     today_ = literal(today - dt.timedelta(days=shift), Date)
     soon_limit = literal(today + dt.timedelta(days=soon_days - shift), Date)
@@ -120,8 +124,8 @@ def state(due_on, done_on, today: dt.date, soon_days: int, opens_on=None,
     if opens_on is not None:
         soon = soon | (opens_on <= literal(today, Date))
     return case(
-        (done_on.is_not(None), case((done_on <= due_on, literal_column("'done'")),
-                                    else_=literal_column("'done_late'"))),
+        (done_on.is_not(None), closed if closed is not None else case(
+            (done_on <= due_on, literal_column("'done'")), else_=literal_column("'done_late'"))),
         (base < today_, literal_column("'overdue'")),
         (soon, literal_column("'due_soon'")),
         else_=literal_column("'not_yet_due'"),

@@ -19,6 +19,8 @@ class StudySession(Reviewable, Tracked, Base):
         Index("ix_study_session_listed", "held_on", "start_time", "id"),
         # the dashboard counts sessions per month, type and branch from the index alone
         Index("ix_study_session_counted", "held_on", "status", "session_type", "branch_id", "deleted_at"),
+        # the sessions list counts its live sessions per branch from the index alone (issue 11)
+        Index("ix_study_session_live_branch", "deleted_at", "branch_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -1,0 +1,147 @@
+"""Keeps the due_talk rows (tracker/due/models.py) in step with what they derive from, in
+the transaction that changes it.
+
+Every ORM write goes through a flush; after it, the dispatches touched by the flush — a
+dispatch added, edited or deleted; a talk added, edited, withdrawn or deleted (its dispatch,
+and its former one when it moved); a person or project deleted or restored (their dispatches)
+— have their rows deleted and written again from the tables by one INSERT … SELECT. The same
+statement without a condition is `flask due rebuild`, for writes that bypass the ORM (bulk
+loads such as `bench fill`) or a repair.
+"""
+from __future__ import annotations
+
+import click
+from flask.cli import with_appcontext
+from sqlalchemy import Integer, String, delete, event, false, inspect, literal_column, or_, select, true
+from sqlalchemy.orm import Session, aliased
+
+from tracker.dispatches.models import Dispatch
+from tracker.due import sql as due_sql
+from tracker.due.models import DueTalk
+from tracker.extensions import db
+from tracker.people.models import Person
+from tracker.projects.models import Project
+from tracker.talks.models import Talk
+
+#: due talk kind -> (the talk type that fulfils it, the dispatch date its due day counts from)
+TALK_KINDS = {"pre_talk": ("pre_dispatch", "departure_date"), "post_talk": ("post_dispatch", "return_date")}
+
+
+def _rows_of(kind: str, which):
+    """SELECT of the due_talk rows of `kind` for the live dispatches matching `which`."""
+    talk_type, base_column = TALK_KINDS[kind]
+    base = getattr(Dispatch, base_column)
+    talk = aliased(Talk)
+    first_talk = (
+        select(Talk.id)
+        .where(Talk.dispatch_id == Dispatch.id, Talk.talk_type == talk_type, Talk.deleted_at.is_(None))
+        .order_by(Talk.talk_date, Talk.id)
+        .limit(1)
+        .correlate(Dispatch)
+        .scalar_subquery()
+    )
+    return (
+        select(Dispatch.id, literal_column(f"'{kind}'", String), Dispatch.project_id, Dispatch.person_id,
+               base, talk.id, talk.talk_date,
+               due_sql.days_between(base, talk.talk_date).cast(Integer))
+        .select_from(Dispatch)
+        .join(Person, Person.id == Dispatch.person_id)
+        .join(Project, Project.id == Dispatch.project_id)
+        .outerjoin(talk, talk.id == first_talk)
+        .where(Dispatch.deleted_at.is_(None), Person.deleted_at.is_(None), Project.deleted_at.is_(None), which)
+    )
+
+
+_COLUMNS = ["dispatch_id", "kind", "project_id", "person_id", "base_on", "talk_id", "done_on", "done_lag"]
+
+
+def refresh(connection, dispatch_ids=(), person_ids=(), project_ids=()) -> None:
+    """Write again the due_talk rows of these dispatches and of every dispatch of these
+    people and projects; all rows when all three are None."""
+    if dispatch_ids is None:
+        which = true()
+    else:
+        which = or_(false(), *[column.in_(sorted(ids)) for column, ids in (
+            (Dispatch.id, dispatch_ids), (Dispatch.person_id, person_ids),
+            (Dispatch.project_id, project_ids)) if ids])
+    table = DueTalk.__table__
+    if dispatch_ids is None:
+        connection.execute(delete(table))
+    else:
+        affected = select(Dispatch.id).where(which)
+        connection.execute(delete(table).where(or_(table.c.dispatch_id.in_(affected),
+                                                   table.c.dispatch_id.in_(sorted(dispatch_ids)))))
+    for kind in TALK_KINDS:
+        connection.execute(table.insert().from_select(_COLUMNS, _rows_of(kind, which)))
+
+
+def rebuild() -> None:
+    """Every due_talk row written again from the tables, in the current transaction."""
+    refresh(db.session.connection(), None)
+
+
+def _changed(obj, name: str) -> bool:
+    return inspect(obj).attrs[name].history.has_changes()
+
+
+@event.listens_for(Session, "before_flush")
+def _drop_rows_of_removed_dispatches(session, _context, _instances) -> None:
+    """A dispatch removed for good (never by the application, which deletes softly; a test or
+    a repair may) first loses its due talks, which refer to it."""
+    removed = sorted(obj.id for obj in session.deleted if isinstance(obj, Dispatch) and obj.id is not None)
+    if removed:
+        session.connection().execute(delete(DueTalk.__table__).where(DueTalk.dispatch_id.in_(removed)))
+
+
+@event.listens_for(Session, "after_flush")
+def _keep_due_talks(session, _context) -> None:
+    dispatches, people, projects = set(), set(), set()
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        if isinstance(obj, Dispatch):
+            dispatches.add(obj.id)
+        elif isinstance(obj, Talk):
+            history = inspect(obj).attrs.dispatch_id.history
+            dispatches.update(d for d in (obj.dispatch_id, *history.deleted) if d is not None)
+        elif isinstance(obj, Person) and obj not in session.new and _changed(obj, "deleted_at"):
+            people.add(obj.id)
+        elif isinstance(obj, Project) and obj not in session.new and _changed(obj, "deleted_at"):
+            projects.add(obj.id)
+    dispatches.discard(None)
+    if session.info.get("due_upkeep_off"):
+        return
+    if dispatches or people or projects:
+        refresh(session.connection(), dispatches, people, projects)
+
+
+_SOURCES = frozenset({Dispatch.__table__, Talk.__table__, Person.__table__, Project.__table__})
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _keep_due_talks_on_bulk_writes(state):
+    """A bulk INSERT, UPDATE or DELETE of dispatches, talks, people or projects run through
+    the session names no rows the flush could see: every due talk is written again after it
+    (rare: data loads and repairs), unless the session's info says `due_upkeep_off` (a loader
+    that rebuilds once at its end)."""
+    if not (state.is_insert or state.is_update or state.is_delete):
+        return None
+    if getattr(state.statement, "table", None) not in _SOURCES or state.session.info.get("due_upkeep_off"):
+        return None
+    result = state.invoke_statement()
+    refresh(state.session.connection(), None)
+    return result
+
+
+@click.group("due", help="The stored due talks.")
+def due_cli():
+    pass
+
+
+@due_cli.command("rebuild")
+@with_appcontext
+def rebuild_command():
+    """Write every due talk again from dispatches, talks, people and projects (after a bulk
+    load that bypassed the application, or to repair)."""
+    rebuild()
+    db.session.commit()
+    count = db.session.scalar(select(db.func.count()).select_from(DueTalk))
+    click.echo(f"{count} due talks written")
