@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 
 from flask import current_app
-from sqlalchemy import ColumnElement, Select, and_, exists, select, update
+from sqlalchemy import ColumnElement, Select, and_, select, update
 
 from tracker import access, clock
 from tracker.auth.models import User
@@ -58,7 +58,9 @@ def days() -> int:
 
 def has_account() -> ColumnElement:
     """Where-clause on Talk: the person talked with has an enabled account to answer with."""
-    return exists().where(User.person_id == Talk.person_id, User.enabled.is_(True), User.deleted_at.is_(None))
+    # IN over the few accounts tied to a person, not EXISTS per talk: the talks are many
+    return Talk.person_id.in_(select(User.person_id).where(
+        User.person_id.is_not(None), User.enabled.is_(True), User.deleted_at.is_(None)))
 
 
 def overdue(today: dt.date | None = None, after_days: int | None = None) -> ColumnElement:

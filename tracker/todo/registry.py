@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from flask import has_request_context
 from sqlalchemy import Select, select
 
+from tracker import clock
 from tracker.extensions import db
 from tracker.i18n import request_cache
 from tracker.todo import items
@@ -39,6 +40,7 @@ class Counted:
 def counted(user, today: dt.date | None = None) -> list[Counted]:
     """Every item that applies to the user, with its count (once a request)."""
     cache = request_cache("_todo") if has_request_context() else {}
+    today = today or clock.today()
     key = (getattr(user, "id", None), today)
     if key not in cache:
         ctx = Context(user, today)
