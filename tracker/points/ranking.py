@@ -1,18 +1,23 @@
 """A branch's or the bureau's table for a year: everyone's total, the ranking, the vanguard
-list. A fixed number of queries whatever the number of people or records (derive._counts)."""
+list. `ranked_page`/`ranked` read the tally (tracker.points.tally) and rank and page in the
+database; `table` derives everyone's points from the records (the tally's reference, and the
+tables' answer while an upgraded database awaits `flask points rebuild`)."""
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import or_, select
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import aliased
 
 from tracker import permissions as perm
 from tracker.branches.models import Membership
 from tracker.extensions import db
 from tracker.people.models import Person
-from tracker.points import derive
+from tracker.points import derive, tally
 from tracker.points.derive import Valuer
+from tracker.points.models import PointsTally
+from tracker.web import Page
 
 
 @dataclass
@@ -64,3 +69,69 @@ def table(user, year: int, valuer: Valuer, *, branch_id: int | None = None,
     for n, row in enumerate(rows):
         row.rank = rows[n - 1].rank if n and rows[n - 1].score == row.score else n + 1
     return rows
+
+
+# The table from the tally (tracker.points.tally): ranks, filters and paging in the database,
+# so a page costs its 50 rows, the count and the vanguard list, not a province's year.
+def _ranked(user, year: int, valuer: Valuer, branch_id: int | None, category_code: str | None):
+    """A select of (id, name, total, score, rank) of everyone in scope, best first."""
+    whole = aliased(PointsTally)
+    total = valuer.scheme.base_score + func.coalesce(whole.points, 0)
+    stmt = people(user, year, branch_id).outerjoin(
+        whole, and_(whole.year == year, whole.person_id == Person.id, whole.category == tally.TOTAL))
+    score = total
+    if category_code:
+        part = aliased(PointsTally)
+        stmt = stmt.outerjoin(part, and_(part.year == year, part.person_id == Person.id,
+                                         part.category == category_code))
+        score = func.coalesce(part.points, 0)
+    return (stmt.add_columns(total.label("total"), score.label("score"),
+                             func.rank().over(order_by=score.desc()).label("rank"))
+            .order_by(score.desc(), Person.name, Person.id))
+
+
+def _rows(year: int, valuer: Valuer, found) -> list[Row]:
+    """Rows with their category subtotals (one query for the rows shown)."""
+    found = list(found)
+    codes = {c.code: c.id for c in valuer.scheme.categories}
+    categories: dict[int, dict[int, int]] = {r.id: {} for r in found}
+    if found:
+        parts = select(PointsTally.person_id, PointsTally.category, PointsTally.points).where(
+            PointsTally.year == year, PointsTally.person_id.in_(list(categories)),
+            PointsTally.category != tally.TOTAL)
+        for person_id, code, points in db.session.execute(parts):
+            if code in codes:
+                categories[person_id][codes[code]] = points
+    threshold = valuer.scheme.threshold
+    return [Row(r.rank, r.id, r.name, categories[r.id], r.total, r.score, r.total >= threshold) for r in found]
+
+
+def ranked_page(user, year: int, valuer: Valuer, *, number: int, per_page: int, branch_id: int | None = None,
+                category_code: str | None = None) -> tuple[Page, list[Row]]:
+    """(the requested page of the table, the vanguard list): a fixed number of queries."""
+    scope = people(user, year, branch_id)
+    count = db.session.scalar(select(func.count()).select_from(scope.subquery()))
+    pages = max(1, -(-count // per_page))
+    number = min(max(number, 1), pages)
+    stmt = _ranked(user, year, valuer, branch_id, category_code)
+    found = db.session.execute(stmt.limit(per_page).offset((number - 1) * per_page))
+    page = Page(_rows(year, valuer, found), number, per_page, count)
+    return page, vanguard(user, year, valuer, branch_id)
+
+
+def vanguard(user, year: int, valuer: Valuer, branch_id: int | None = None) -> list[Row]:
+    """Everyone in scope at or above the threshold, best first (categories not filled in)."""
+    whole = aliased(PointsTally)
+    total = valuer.scheme.base_score + func.coalesce(whole.points, 0)
+    stmt = (people(user, year, branch_id)
+            .outerjoin(whole, and_(whole.year == year, whole.person_id == Person.id, whole.category == tally.TOTAL))
+            .add_columns(total.label("total"))
+            .where(total >= valuer.scheme.threshold)
+            .order_by(total.desc(), Person.name, Person.id))
+    return [Row(0, r.id, r.name, {}, r.total, r.total, True) for r in db.session.execute(stmt)]
+
+
+def ranked(user, year: int, valuer: Valuer, *, branch_id: int | None = None,
+           category_code: str | None = None) -> list[Row]:
+    """The whole table from the tally (the Excel export)."""
+    return _rows(year, valuer, db.session.execute(_ranked(user, year, valuer, branch_id, category_code)))
