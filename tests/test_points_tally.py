@@ -142,7 +142,7 @@ def test_ranks_are_shared_across_pages_and_filters_apply_in_the_database(
     valuer = derive.Valuer(schemes.governing(2026))
     everyone = ranking.table(secretary, 2026, valuer)
     mine = {r.person_id for r in everyone}
-    pages = [ranking.ranked_page(secretary, 2026, valuer, number=n, per_page=3)[0] for n in (1, 2, 3, 4)]
+    pages = [ranking.ranked_page(secretary, 2026, valuer, number=n, per_page=3) for n in (1, 2, 3, 4)]
     fast = [r for page in pages[:3] for r in page.items if r.person_id in mine]
     assert [(r.person_id, r.rank, r.total) for r in fast] == [
         (r.person_id, r.rank, r.total) for r in everyone if r.person_id in {f.person_id for f in fast}]
@@ -152,6 +152,15 @@ def test_ranks_are_shared_across_pages_and_filters_apply_in_the_database(
     role = ranking.ranked(secretary, 2026, valuer, branch_id=branch.id, category_code="role")
     assert [r.score for r in role] == [6, 4, 4, 2, 2]
     assert all(r.categories for r in role)
+    top = ranking.ranked_page(secretary, 2026, valuer, number=1, per_page=50, branch_id=branch.id,
+                              vanguard_only=True)
+    assert top.total == 0  # 86 is below 95
+    make_points_entry(people[4], "award", status="reviewed", occurrences=2)  # +10 → 96
+    top = ranking.ranked_page(secretary, 2026, valuer, number=1, per_page=50, branch_id=branch.id,
+                              vanguard_only=True)
+    assert [(r.person_id, r.total) for r in top.items] == [(people[4].id, 96)]
+    names, count = ranking.vanguard(secretary, 2026, valuer, branch.id, limit=1)
+    assert ([(r.person_id, r.total) for r in names], count) == ([(people[4].id, 96)], 1)
 
 
 def _add_people_and_records(make_person, make_branch, make_session, make_points_entry, n: int, day: int):

@@ -73,12 +73,15 @@ def table(user, year: int, valuer: Valuer, *, branch_id: int | None = None,
 
 # The table from the tally (tracker.points.tally): ranks, filters and paging in the database,
 # so a page costs its 50 rows, the count and the vanguard list, not a province's year.
-def _ranked(user, year: int, valuer: Valuer, branch_id: int | None, category_code: str | None):
+def _ranked(user, year: int, valuer: Valuer, branch_id: int | None, category_code: str | None,
+            vanguard_only: bool = False):
     """A select of (id, name, total, score, rank) of everyone in scope, best first."""
     whole = aliased(PointsTally)
     total = valuer.scheme.base_score + func.coalesce(whole.points, 0)
     stmt = people(user, year, branch_id).outerjoin(
         whole, and_(whole.year == year, whole.person_id == Person.id, whole.category == tally.TOTAL))
+    if vanguard_only:
+        stmt = stmt.where(total >= valuer.scheme.threshold)
     score = total
     if category_code:
         part = aliased(PointsTally)
@@ -107,28 +110,49 @@ def _rows(year: int, valuer: Valuer, found) -> list[Row]:
 
 
 def ranked_page(user, year: int, valuer: Valuer, *, number: int, per_page: int, branch_id: int | None = None,
-                category_code: str | None = None) -> tuple[Page, list[Row]]:
-    """(the requested page of the table, the vanguard list): a fixed number of queries."""
-    scope = people(user, year, branch_id)
-    count = db.session.scalar(select(func.count()).select_from(scope.subquery()))
-    pages = max(1, -(-count // per_page))
-    number = min(max(number, 1), pages)
-    stmt = _ranked(user, year, valuer, branch_id, category_code)
+                category_code: str | None = None, vanguard_only: bool = False) -> Page:
+    """The requested page of the table: a fixed number of queries, rows of that page only."""
+    count = _count(user, year, valuer, branch_id, vanguard_only)
+    number = min(max(number, 1), max(1, -(-count // per_page)))
+    stmt = _ranked(user, year, valuer, branch_id, category_code, vanguard_only)
     found = db.session.execute(stmt.limit(per_page).offset((number - 1) * per_page))
-    page = Page(_rows(year, valuer, found), number, per_page, count)
-    return page, vanguard(user, year, valuer, branch_id)
+    return Page(_rows(year, valuer, found), number, per_page, count)
 
 
-def vanguard(user, year: int, valuer: Valuer, branch_id: int | None = None) -> list[Row]:
-    """Everyone in scope at or above the threshold, best first (categories not filled in)."""
+def _at_vanguard(stmt, year: int, valuer: Valuer):
+    """`stmt` (people in scope) cut to those at or above the threshold, with their total. With
+    the usual base below the threshold only people with a tally row qualify, so the database
+    reads the range of the tally's ranking index above it rather than every person."""
     whole = aliased(PointsTally)
-    total = valuer.scheme.base_score + func.coalesce(whole.points, 0)
-    stmt = (people(user, year, branch_id)
-            .outerjoin(whole, and_(whole.year == year, whole.person_id == Person.id, whole.category == tally.TOTAL))
-            .add_columns(total.label("total"))
-            .where(total >= valuer.scheme.threshold)
-            .order_by(total.desc(), Person.name, Person.id))
-    return [Row(0, r.id, r.name, {}, r.total, r.total, True) for r in db.session.execute(stmt)]
+    base, threshold = valuer.scheme.base_score, valuer.scheme.threshold
+    on = and_(whole.year == year, whole.person_id == Person.id, whole.category == tally.TOTAL)
+    total = base + func.coalesce(whole.points, 0)
+    if base < threshold:  # ordered by the index's points, the same order as the total
+        return stmt.join(whole, and_(on, whole.points >= threshold - base)), base + whole.points
+    return stmt.outerjoin(whole, on).where(total >= threshold), total
+
+
+def _count(user, year: int, valuer: Valuer, branch_id: int | None, vanguard_only: bool) -> int:
+    if not vanguard_only:
+        return people_count(user, year, branch_id)
+    stmt, _ = _at_vanguard(people(user, year, branch_id).with_only_columns(Person.id), year, valuer)
+    return db.session.scalar(select(func.count()).select_from(stmt.subquery()))
+
+
+def people_count(user, year: int, branch_id: int | None = None) -> int:
+    return db.session.scalar(select(func.count()).select_from(people(user, year, branch_id).subquery()))
+
+
+def vanguard(user, year: int, valuer: Valuer, branch_id: int | None = None, *,
+             limit: int) -> tuple[list[Row], int]:
+    """(the first `limit` of those in scope at or above the threshold, best first; how many
+    there are): a province's vanguard post runs to a thousand names, so the table page shows
+    the first ones and links to all of them (`vanguard_only`)."""
+    stmt, total = _at_vanguard(people(user, year, branch_id), year, valuer)
+    stmt = stmt.add_columns(total.label("total")).order_by(total.desc(), Person.name, Person.id).limit(limit)
+    rows = [Row(0, r.id, r.name, {}, r.total, r.total, True) for r in db.session.execute(stmt)]
+    count = len(rows) if len(rows) < limit else _count(user, year, valuer, branch_id, True)
+    return rows, count
 
 
 def ranked(user, year: int, valuer: Valuer, *, branch_id: int | None = None,
