@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+import pytest
 from sqlalchemy import insert, select
 
 from tests.conftest import sign_in
@@ -187,5 +188,31 @@ def test_the_table_costs_a_pinned_number_of_queries_when_the_data_doubles(
     with count_queries() as counter:
         assert client.get("/points/?year=2026&category=role&page=1").status_code == 200
     counts.append(counter.count)
-    # sign-in, scheme, tally state, count, page, its categories, vanguard, branch options
-    assert counts == [counts[0]] * 3 and counts[0] == 8, counts
+    # sign-in, scheme, tally state, count, the page from the index (here too short: then the
+    # page ranking everyone; past the first page: the count of those above), its categories,
+    # vanguard, branch options
+    assert counts == [counts[0]] * 3 and counts[0] == 9, counts
+
+
+@pytest.mark.parametrize("per_page", [1, 2, 3, 5, 50])
+@pytest.mark.parametrize("category", [None, "role", "organisational_life"])
+def test_every_page_of_the_ranking_agrees_with_the_derivation(session, make_user, make_person, make_branch,
+                                                              make_session, make_points_entry, per_page, category):
+    """Pages above the base score come from the tally's index alone, the rest from ranking
+    everyone: each page, at every size, must be that slice of the derived table."""
+    people = [make_person(f"分页{n:02d}") for n in range(9)]
+    branch = make_branch(members=people)
+    for n, p in enumerate(people[:6]):
+        make_points_entry(p, "volunteering", status="reviewed", occurrences=1 + n % 3)  # 2, 4, 6 twice each
+    make_session(branch, status="reviewed", attendance=[(people[6], "absent", "无故"), (people[7], "present", "")])
+    secretary = make_user("secretary")
+    valuer = derive.Valuer(schemes.governing(2026))
+    code = next((c.id for c in valuer.scheme.categories if c.code == category), None)
+    expected = [(r.person_id, r.rank, r.total, r.score)
+                for r in ranking.table(secretary, 2026, valuer, branch_id=branch.id, category_id=code)]
+    pages = -(-len(expected) // per_page)
+    found = [(r.person_id, r.rank, r.total, r.score)
+             for n in range(1, pages + 1)
+             for r in ranking.ranked_page(secretary, 2026, valuer, number=n, per_page=per_page,
+                                          branch_id=branch.id, category_code=category).items]
+    assert found == expected

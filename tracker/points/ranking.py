@@ -114,9 +114,51 @@ def ranked_page(user, year: int, valuer: Valuer, *, number: int, per_page: int, 
     """The requested page of the table: a fixed number of queries, rows of that page only."""
     count = _count(user, year, valuer, branch_id, vanguard_only)
     number = min(max(number, 1), max(1, -(-count // per_page)))
-    stmt = _ranked(user, year, valuer, branch_id, category_code, vanguard_only)
-    found = db.session.execute(stmt.limit(per_page).offset((number - 1) * per_page))
+    offset = (number - 1) * per_page
+    found = None if vanguard_only else _above_base(user, year, valuer, branch_id, category_code, offset, per_page)
+    if found is None:  # the page reaches people at the base score or below: rank everyone
+        stmt = _ranked(user, year, valuer, branch_id, category_code, vanguard_only)
+        found = db.session.execute(stmt.limit(per_page).offset(offset)).all()
     return Page(_rows(year, valuer, found), number, per_page, count)
+
+
+class _Ranked:
+    def __init__(self, id, name, total, score, rank):
+        self.id, self.name, self.total, self.score, self.rank = id, name, total, score, rank
+
+
+def _above_base(user, year, valuer, branch_id, category_code, offset: int, limit: int) -> list | None:
+    """The page from the tally's ranking index alone when every row on it scores above the
+    base (points > 0 in the ranked row): those come first in the ranking, in the index's
+    order, so the database reads the page's rows instead of ranking everyone. None when the
+    page goes past them. A row's rank is its place, or the rank of the row before it when
+    the scores are equal; the first row's is one more than the people scoring higher."""
+    whole = aliased(PointsTally)
+    base = valuer.scheme.base_score
+    on = lambda alias, code: and_(alias.year == year, alias.person_id == Person.id,  # noqa: E731
+                                  alias.category == code)
+    key = aliased(PointsTally) if category_code else whole
+    stmt = people(user, year, branch_id).join(key, and_(on(key, category_code or tally.TOTAL), key.points > 0))
+    if category_code:
+        stmt = stmt.outerjoin(whole, on(whole, tally.TOTAL))
+    shift = 0 if category_code else base
+    stmt = stmt.add_columns((base + func.coalesce(whole.points, 0)).label("total"), key.points.label("points"))
+    found = db.session.execute(stmt.order_by(key.points.desc(), Person.name, Person.id)
+                               .limit(limit).offset(offset)).all()
+    if len(found) < limit:
+        return None
+    first = found[0].points
+    higher = 0
+    if offset:
+        above = people(user, year, branch_id).with_only_columns(Person.id).join(
+            key, and_(on(key, category_code or tally.TOTAL), key.points > first))
+        higher = db.session.scalar(select(func.count()).select_from(above.subquery()))
+    rows, rank = [], higher + 1
+    for n, r in enumerate(found):
+        if n and r.points != found[n - 1].points:
+            rank = offset + n + 1
+        rows.append(_Ranked(r.id, r.name, r.total, shift + r.points, rank))
+    return rows
 
 
 def _at_vanguard(stmt, year: int, valuer: Valuer):
