@@ -32,6 +32,8 @@ NOT_SOFT_DELETED = {
     "points_scheme": "versioned reference data: a new version is loaded, none is changed or removed",
     "points_category": "categories of a points scheme version, loaded with it and never changed",
     "points_item": "items of a points scheme version, loaded with it and never changed",
+    "points_tally": "derived from the records (tracker/points/tally.py): recounted rows replace the old",
+    "points_tally_status": "a flag that the tally awaits `flask points rebuild`, removed by it",
 }
 
 #: modules that delete rows on purpose, and why
@@ -40,6 +42,7 @@ DELETES_ON_PURPOSE = {
     "calendar/services.py": "a revoked calendar token is removed so it can never work again",
     "formkeep.py": "kept form input is removed once given back, so it lives no longer than needed",
     "auth/signins.py": "ended and timed-out sign-ins are removed at the user's next sign-in",
+    "points/tally.py": "the tally is derived: a recount replaces a person's rows of a year",
 }
 
 
