@@ -17,6 +17,7 @@ from tracker.dispatches.models import Dispatch
 from tracker.due.upkeep import rebuild as rebuild_due_talks
 from tracker.extensions import db
 from tracker.people.models import Person
+from tracker.points import tally
 from tracker.projects.models import IntegrityCheckpoint, Project
 from tracker.study.models import Attendance, StudySession
 from tracker.talks.models import Talk
@@ -241,6 +242,8 @@ def fill(params: Params) -> Filled:
     _reset_sequences()
     # the bulk inserts bypass the ORM, whose flushes keep the stored due talks
     rebuild_due_talks()
+    # bulk inserts pass by the ORM events that keep the points tally: count it once here
+    tally.rebuild(db.session)
     db.session.commit()
     # fresh statistics, so the query planner knows the tables are no longer empty
     db.session.execute(text("ANALYZE"))

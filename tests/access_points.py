@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 EVERYONE = {"viewer", "leader", "other_leader", "secretary", "admin"}
-#: cards of the world's member: everyone who sees every card, and the member's team leader
-CARD_READERS = {"viewer", "leader", "secretary", "admin"}
+#: cards of the world's member: everyone who sees every card, the member's team leader, and
+#: the member themselves (their own card and the manual items on it)
+CARD_READERS = {"viewer", "leader", "secretary", "admin", "member"}
+MEMBER = {"member"}
 OFFICE = {"secretary", "admin"}
 OFFICE_AND_LEADER = {"secretary", "admin", "leader"}
 ADMIN = {"admin"}
@@ -22,6 +24,10 @@ ROWS = {
     "points.submit": ("POST", "/points/entries/{points_entry}/submit", OFFICE_AND_LEADER),
     "points.review": ("GET", "/points/entries/{submitted_points_entry}/review", OFFICE),
     "points.reopen": ("GET", "/points/entries/{reviewed_points_entry}/reopen", OFFICE),
+    # a member's own points and claims (tests/test_points_claims.py reads their contents)
+    "points.mine": ("GET", "/points/mine", MEMBER),
+    "points.claim_new": ("GET", "/points/mine/claim", MEMBER),
+    "points.claim_edit": ("GET", "/points/mine/claims/{member_claim}/edit", MEMBER),
 }
 
 
@@ -32,4 +38,5 @@ def ids(world, getfixture) -> dict:
         "points_entry": make(member).id,
         "submitted_points_entry": make(member, status="submitted").id,
         "reviewed_points_entry": make(member, status="reviewed").id,
+        "member_claim": make(member, status="returned", author_id=world["users"]["member"].id).id,
     }

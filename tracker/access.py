@@ -303,7 +303,8 @@ def talks_with_contents(user, talk_ids) -> set[int]:
     return set(db.session.scalars(select(Talk.id).where(Talk.id.in_(ids), talk_contents(user))))
 
 
-# Points cards: everyone's for ALL; for a team leader their own and their team's ----------
+# Points cards: everyone's for ALL; for a team leader their own and their team's; for a
+# member (SELF) their own ------------------------------------------------------------------
 def points_people(user) -> ColumnElement | None:
     """A condition on person.id for the cards and tables this user may read; None: all.
     A team leader's team: people dispatched to a project they lead, and members of the
@@ -315,6 +316,8 @@ def points_people(user) -> ColumnElement | None:
     r = reach(user)
     if r == ALL:
         return None
+    if r == SELF:  # a member's own card (and the manual items on it)
+        return Person.id == user.person_id
     if r != TEAM or user.person_id is None:
         return false()
     team = select(Dispatch.person_id).where(

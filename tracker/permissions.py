@@ -241,6 +241,17 @@ def can_edit_points_entry(user, entry) -> bool:
     return entry.deleted_at is None and not entry.is_locked and can_enter_points(user, entry.person)
 
 
+def can_claim_points(user) -> bool:
+    """A member claims a manual item for themselves (reviewed like a leader's entry)."""
+    return is_member_only(user)
+
+
+def can_edit_claim(user, entry) -> bool:
+    """Their own claim, while a draft or returned: change it and send it again."""
+    return (can_claim_points(user) and entry.deleted_at is None and not entry.is_locked
+            and entry.author_id == user.id and entry.person_id == user.person_id)
+
+
 # Member accounts -----------------------------------------------------------------------
 def can_issue_member_accounts(user, branch) -> bool:
     """Accounts with activation codes for a whole branch: the office."""

@@ -33,6 +33,8 @@ NOT_SOFT_DELETED = {
     "points_category": "categories of a points scheme version, loaded with it and never changed",
     "points_item": "items of a points scheme version, loaded with it and never changed",
     "due_talk": "derived from dispatches and talks, written again whenever they change (tracker/due/upkeep.py)",
+    "points_tally": "derived from the records (tracker/points/tally.py): recounted rows replace the old",
+    "points_tally_status": "a flag that the tally awaits `flask points rebuild`, removed by it",
 }
 
 #: modules that delete rows on purpose, and why
@@ -42,6 +44,7 @@ DELETES_ON_PURPOSE = {
     "formkeep.py": "kept form input is removed once given back, so it lives no longer than needed",
     "auth/signins.py": "ended and timed-out sign-ins are removed at the user's next sign-in",
     "due/upkeep.py": "due_talk rows are derived data: a dispatch's rows are removed and written again",
+    "points/tally.py": "the tally is derived: a recount replaces a person's rows of a year",
 }
 
 

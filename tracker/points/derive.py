@@ -112,6 +112,10 @@ def _counts(year: int, valuer: Valuer, people) -> list[tuple[int, str, int]]:
         .where(_live_sessions(year), StudySession.speaker != "", only(Attendance.person_id))
         .group_by(Attendance.person_id, code)
     )
+    if isinstance(people, list | tuple):
+        # A few people (the tally's recount after a write): start from their sessions, or
+        # SQLite walks the year's sessions looking each speaker up by name.
+        spoke = spoke.where(StudySession.id.in_(select(Attendance.session_id).where(Attendance.person_id.in_(people))))
     code = _code_case(valuer, fixed("talk_held"), Talk.talk_type).label("code")
     held = (select(Talk.conducted_by_id, code, func.count())
             .where(_live_talks(year), only(Talk.conducted_by_id))

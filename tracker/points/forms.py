@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
-from wtforms import IntegerField, SelectField, TextAreaField
+from wtforms import IntegerField, SelectField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange
 
 from tracker.dates import DateField
@@ -21,3 +21,16 @@ class PointsEntryForm(RecordForm):
     reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=2000)])
     evidence = FileField(_l("Evidence (photo, PDF, Word or Excel file)"))
     model_fields = ("person_id", "item_code", "occurred_on", "occurrences", "reason")
+
+
+class ClaimForm(RecordForm):
+    """A member's own claim of a manual item: the same fields, the person being themselves."""
+
+    item_code = SelectField(_l("Points item"), choices=[])
+    occurred_on = DateField(_l("Date"), validators=[DataRequired(DATE_MESSAGE)])
+    occurrences = IntegerField(_l("Times"), default=1,
+                               validators=[DataRequired(), NumberRange(1, 100)])
+    reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=2000)])
+    evidence = FileField(_l("Evidence (photo, PDF, Word or Excel file)"))
+    submit = SubmitField(_l("Send for review"))
+    model_fields = ("item_code", "occurred_on", "occurrences", "reason")

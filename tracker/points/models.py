@@ -124,3 +124,35 @@ class PointsEntry(Reviewable, Tracked, Base):
 Index("ix_attendance_points", Attendance.session_id, Attendance.status, Attendance.person_id)
 Index("ix_talk_points_held", Talk.talk_date, Talk.status, Talk.deleted_at, Talk.talk_type, Talk.conducted_by_id)
 Index("ix_talk_points_talked", Talk.talk_date, Talk.status, Talk.deleted_at, Talk.talk_type, Talk.person_id)
+
+
+class PointsTally(Base):
+    """A person's points for a year per category of the governing scheme, and on the row of
+    category "" the sum of all categories (the card's total less the base score).
+
+    Kept in the same flush as every change to the records points come from
+    (tracker.points.tally); `flask points rebuild` makes it again from the records. Only the
+    tables and exports read it: a card is always derived from the records themselves."""
+
+    __tablename__ = "points_tally"
+    __table_args__ = (
+        # the ranking reads a year's totals (or one category's subtotals) in score order
+        Index("ix_points_tally_rank", "year", "category", "points", "person_id"),
+    )
+
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), primary_key=True)
+    #: a category code of the year's scheme; "" for the sum of every category
+    category: Mapped[str] = mapped_column(String(30), primary_key=True)
+    points: Mapped[int] = mapped_column(Integer)
+
+
+class PointsTallyStatus(Base):
+    """One row (id 1) when the tally may lack records written before it existed (a database
+    upgraded by migration 0021 with reviewed records in it): the tables then derive points
+    from the records until `flask points rebuild` deletes it. No row: the tally is whole."""
+
+    __tablename__ = "points_tally_status"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reason: Mapped[str] = mapped_column(String(200), default="")

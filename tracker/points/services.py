@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from tracker import clock, records
 from tracker.points import scheme as schemes
 from tracker.points.models import PointsEntry
+from tracker.review import services as review
 from tracker.study import uploads
 from tracker.study.storage import get_store
 
@@ -48,4 +49,19 @@ def update_entry(entry: PointsEntry, data: dict, upload, version: int | None) ->
         raise records.Invalid(None, _("This record is locked while it is in review. Reopen it to change it."))
     _validate(data)
     records.update(entry, {**data, **_evidence(upload)}, version)
+    return entry
+
+
+def claim(data: dict, upload, member) -> PointsEntry:
+    """A member's own claim: an entry for their person, sent for review at once (the review
+    is the same as for a leader's entry; only reviewed items count)."""
+    entry = create_entry({**data, "person_id": member.person_id}, upload, member)
+    review.submit(entry)
+    return entry
+
+
+def resend_claim(entry: PointsEntry, data: dict, upload, version: int | None) -> PointsEntry:
+    """A returned (or withdrawn) claim changed and sent for review again."""
+    update_entry(entry, {**data, "person_id": entry.person_id}, upload, version)
+    review.submit(entry)
     return entry

@@ -12,15 +12,20 @@ from tracker import permissions as perm
 from tracker.branches import queries as branch_queries
 from tracker.extensions import db
 from tracker.people.models import Person
-from tracker.points import cards, ranking
+from tracker.points import cards, ranking, tally
 from tracker.points import scheme as schemes
-from tracker.points.cli import load_scheme
+from tracker.points.cli import load_scheme, rebuild
 from tracker.points.derive import Valuer
 from tracker.web import Page, get_or_404, require
 
 bp = Blueprint("points", __name__, url_prefix="/points")
 bp.cli.add_command(load_scheme)
+bp.cli.add_command(rebuild)
+# the tally follows every ORM write from the moment the app has the points feature
+bp.record_once(lambda state: tally.install())
 ROWS_PER_PAGE = 50
+#: names of the vanguard list shown above the table (a link shows them all)
+VANGUARD_SHOWN = 50
 SOURCE_LABELS = {
     "session_present": _l("Present at a reviewed session"),
     "session_absent": _l("Absent without leave from a reviewed session"),
@@ -81,13 +86,24 @@ def table():
     if valuer is None:
         return render_template("points/table.html", year=year, valuer=None, locale=locale())
     branch_id, category = _table_args(year, valuer)
-    rows = ranking.table(current_user, year, valuer, branch_id=branch_id,
-                         category_id=category.id if category else None)
-    page = Page.of_list(rows, request.args.get("page", 1, type=int), ROWS_PER_PAGE)
+    number = min(max(request.args.get("page", 1, type=int), 1), 100_000)
+    vanguard_only = request.args.get("vanguard") == "1"
+    if tally.is_whole(db.session):
+        page = ranking.ranked_page(current_user, year, valuer, number=number, per_page=ROWS_PER_PAGE,
+                                   branch_id=branch_id, category_code=category.code if category else None,
+                                   vanguard_only=vanguard_only)
+        vanguard, vanguard_count = ranking.vanguard(current_user, year, valuer, branch_id, limit=VANGUARD_SHOWN)
+        people_count = page.total if not vanguard_only else ranking.people_count(current_user, year, branch_id)
+    else:  # an upgraded database before `flask points rebuild`: derived from the records
+        rows = ranking.table(current_user, year, valuer, branch_id=branch_id,
+                             category_id=category.id if category else None)
+        people_count, everyone = len(rows), [r for r in rows if r.vanguard]
+        vanguard, vanguard_count = everyone[:VANGUARD_SHOWN], len(everyone)
+        page = Page.of_list(everyone if vanguard_only else rows, number, ROWS_PER_PAGE)
     return render_template(
-        "points/table.html", year=year, valuer=valuer, locale=locale(), page=page,
-        vanguard=[r for r in rows if r.vanguard], category=category, branch_id=branch_id,
-        branches=branch_queries.filter_options(), people_count=len(rows),
+        "points/table.html", year=year, valuer=valuer, locale=locale(), page=page, vanguard_only=vanguard_only,
+        vanguard=vanguard, vanguard_count=vanguard_count, category=category, branch_id=branch_id,
+        branches=branch_queries.filter_options(), people_count=people_count,
         category_options=[(c.code, c.name(locale())) for c in valuer.scheme.categories])
 
 
@@ -102,12 +118,17 @@ def export():
     if valuer is None:
         abort(404)
     branch_id, category = _table_args(year, valuer)
-    rows = ranking.table(current_user, year, valuer, branch_id=branch_id,
-                         category_id=category.id if category else None)
+    if tally.is_whole(db.session):
+        rows = ranking.ranked(current_user, year, valuer, branch_id=branch_id,
+                              category_code=category.code if category else None)
+    else:
+        rows = ranking.table(current_user, year, valuer, branch_id=branch_id,
+                             category_id=category.id if category else None)
     data = excel.table_workbook(rows, valuer, year, locale())
     name = f"points_{year}.xlsx"
     return Response(data, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
-from tracker.points import entries  # noqa: E402,F401  (adds the entry pages to bp)
+# the entry pages and a member's own points pages, on this blueprint
+from tracker.points import claims, entries  # noqa: E402,F401
