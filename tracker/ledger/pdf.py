@@ -63,6 +63,7 @@ class LedgerPdf:
         self.layout = Layout(Fonts())
         #: attachment id -> (image XObject, width, height, turn) or None (its file is gone)
         self._pictures: dict[int, tuple | None] = {}
+        self._toc_lines: list | None = None
 
     # -- building blocks ----------------------------------------------------------------
     def heading(self, text: str, style: Style, before: float, after: float, align: str = "left") -> None:
@@ -160,7 +161,9 @@ class LedgerPdf:
 
     def toc_lines(self):
         """Each contents entry as (entry, lines, style, indent, room before)."""
-        laid = []
+        if self._toc_lines is not None:
+            return self._toc_lines
+        laid = self._toc_lines = []
         for e in self.contents:
             style = BOLD if e.level == 1 else BODY
             indent = 0.0 if e.level == 1 else 6 * MM

@@ -77,9 +77,13 @@ class Face:
             self._glyphs[char] = known
         return known
 
+    def advance(self, char: str) -> float:
+        """The character's advance, in thousandths of the font size."""
+        known = self._glyphs.get(char)
+        return (known or self.glyph(char))[1]
+
     def width(self, text: str, size: float) -> float:
-        glyph = self.glyph
-        return sum(glyph(c)[1] for c in text) * size / 1000
+        return sum(map(self.advance, text)) * size / 1000
 
     def subset(self, gids: set[int]) -> bytes:
         """The font file with only these glyphs (ids unchanged)."""
@@ -193,6 +197,14 @@ class Used:
     face: Face
     resource: str
     to_unicode: dict[int, str] = field(default_factory=dict)
+    #: character -> its glyph id as four hex digits
+    codes: dict[str, str] = field(default_factory=dict)
+
+    def code(self, char: str) -> str:
+        gid = self.face.glyph(char)[0]
+        self.to_unicode.setdefault(gid, char)
+        self.codes[char] = code = f"{gid:04x}"
+        return code
 
 
 class Fonts:
@@ -214,14 +226,8 @@ class Fonts:
         """`text` as a hex string of glyph ids, for a Tj operator."""
         self.resource(name)
         used = self.used[name]
-        glyph, seen = used.face.glyph, used.to_unicode
-        out = []
-        for char in text:
-            gid = glyph(char)[0]
-            if gid not in seen:
-                seen[gid] = char
-            out.append(f"{gid:04x}")
-        return "<" + "".join(out) + ">"
+        codes, code = used.codes, used.code
+        return "<" + "".join([codes.get(c) or code(c) for c in text]) + ">"
 
     def dictionary(self, pdf: pydyf.PDF) -> pydyf.Dictionary:
         """Add each face's subset to the PDF; the /Font resources naming them."""

@@ -84,9 +84,10 @@ def wrap(fonts: Fonts, text: str, style: Style, width: float) -> list[str]:
     face = fonts.face(style.face)
     extra = style.spacing * 1000
     limit = width * 1000 / style.size
+    advance = face.advance
 
     def units_width(s: str) -> float:
-        return sum(face.glyph(c)[1] + extra for c in s)
+        return sum(map(advance, s)) + extra * len(s)
 
     lines: list[str] = []
     for paragraph in text.split("\n"):
@@ -104,7 +105,7 @@ def wrap(fonts: Fonts, text: str, style: Style, width: float) -> list[str]:
                 lines.append(line.rstrip())
             line, used = "", 0.0
             for char in unit:  # longer than a line: broken anywhere (overflow-wrap)
-                cw = face.glyph(char)[1] + extra
+                cw = advance(char) + extra
                 if used + cw > limit and line:
                     lines.append(line)
                     line, used = "", 0.0
@@ -115,7 +116,7 @@ def wrap(fonts: Fonts, text: str, style: Style, width: float) -> list[str]:
 
 # Pages -------------------------------------------------------------------------------------
 def _num(value: float) -> str:
-    return f"{value:.2f}".rstrip("0").rstrip(".")
+    return f"{value:.2f}"
 
 
 class Layout:
