@@ -104,7 +104,7 @@ def test_long_text_wraps_and_a_record_longer_than_a_page_goes_on(client, ledger_
     theme = ledger_site["theme"]
     paragraph = "传达学习中央八项规定精神，结合审计项目实际逐条对照检查。" * 12
     theme.content = "\n".join(f"{n}、{paragraph}" for n in range(1, 9))
-    theme.topic = "Audit-discipline-" * 12 + "学习"
+    theme.topic = "Audit-discipline-" * 10 + "学习"
     session.flush()
     pages = squeezed_pages(pdf(client, branch_id=ledger_site["branch"].id))
     for n, text in enumerate(pages, 1):
@@ -113,7 +113,7 @@ def test_long_text_wraps_and_a_record_longer_than_a_page_goes_on(client, ledger_
     record = "".join(re.sub(r"—\d+—$", "", text) for text in pages[meeting[-1]:meeting[-1] + 3])
     assert all(f"{n}、" in record for n in range(1, 9))
     assert record.count("逐条对照检查") == 8 * 12  # nothing lost at a line or page break
-    assert ("Audit-discipline-" * 12 + "学习") in "".join(pages)
+    assert ("Audit-discipline-" * 10 + "学习") in "".join(pages)
     # the record took more than one page, and the sign-in sheet still starts its own
     following = pages[meeting[-1] + 1]
     assert not following.startswith("Signinsheet") and "逐条对照检查" in following
