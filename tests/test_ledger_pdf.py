@@ -160,3 +160,23 @@ def test_the_ledger_of_a_whole_busy_year_is_one_pdf(client, ledger_site, secreta
     assert len(numbers) == 85 and numbers == sorted(numbers)
     for n in numbers[:3] + numbers[-3:]:
         assert pages[n - 1].startswith("Meetingrecord")
+
+
+def test_without_the_chinese_fonts_the_pdf_is_refused_with_a_message(client, ledger_site, secretary,
+                                                                      monkeypatch, session):
+    from tracker.history.models import HistoryEntry
+    from tracker.ledger import pdffonts
+
+    def no_font(pattern):
+        raise pdffonts.FontMissing(f"no font for {pattern!r}")
+
+    pdffonts.face.cache_clear()
+    monkeypatch.setattr(pdffonts, "_locate", no_font)
+    try:
+        response = client.post("/ledger/pdf", data={"branch_id": ledger_site["branch"].id})
+    finally:
+        pdffonts.face.cache_clear()
+    assert response.status_code == 503
+    page = response.get_data(as_text=True)
+    assert "This server lacks the Chinese fonts a PDF needs" in page and "invalid-feedback" in page
+    assert session.query(HistoryEntry).filter_by(action="export").count() == 0
