@@ -6,7 +6,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 export FLASK_APP := wsgi
 
-.PHONY: run test lint security translations extract venv bench bench-instructions test-deploy
+.PHONY: run test lint security translations extract venv bench bench-instructions bench-ledger test-deploy
 
 $(BIN)/.installed: requirements.txt requirements-test.txt
 	$(PYTHON) -m venv $(VENV)
@@ -52,12 +52,17 @@ extract: venv
 # Benchmark at scale (needs wrk: apt-get install wrk). Set BENCH_DATABASE_URL to a PostgreSQL
 # database of its own to benchmark PostgreSQL too — the run empties that database, and refuses
 # to run on DATABASE_URL. bench-instructions: callgrind instructions per request (valgrind) on
-# the SQLite benchmark database the last `make bench` filled.
+# the SQLite benchmark database the last `make bench` filled. bench-ledger: the busiest
+# branch-year's ledger in every format, timed in process (wall and CPU), on that database
+# (BENCH_ARGS="--photos 3" adds photos; "--instructions" counts with callgrind).
 bench: venv translations
 	$(BIN)/python -m benchmarks.run $(BENCH_ARGS)
 
 bench-instructions: venv translations
 	DATABASE_URL=sqlite:///$(CURDIR)/instance/bench.sqlite3 $(BIN)/python -m benchmarks.instructions $(BENCH_ARGS)
+
+bench-ledger: venv translations
+	DATABASE_URL=sqlite:///$(CURDIR)/instance/bench.sqlite3 $(BIN)/python -m benchmarks.ledger $(BENCH_ARGS)
 
 # The deployment of deploy/ run for real (tests/deploy): nginx in front of two gunicorn app
 # servers over one PostgreSQL database of its own, Redis and one upload folder; a browser

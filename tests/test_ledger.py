@@ -369,6 +369,8 @@ def grow_ledger(ledger_site, make_person, make_project, make_branch, make_dispat
     ("POST", "/ledger/pdf?branch_id={b}"),
     ("GET", "/ledger/print"),
     ("POST", "/ledger/excel"),
+    ("POST", "/ledger/word"),
+    ("POST", "/ledger/pdf"),
 ])
 def test_ledger_query_count_does_not_grow_with_data(client, ledger_site, secretary, grow_ledger, count_queries,
                                                     method, url):

@@ -134,7 +134,7 @@ def load(instance_path: Path) -> dict:
         "LEDGER_MAX_RECORDS": _int("TRACKER_LEDGER_MAX_RECORDS", 3000),
         # Laying out a PDF costs about a tenth of a second per session or talk: above this
         # many the PDF is refused (the request would outlast the worker), the other formats not.
-        "LEDGER_PDF_MAX_RECORDS": _int("TRACKER_LEDGER_PDF_MAX_RECORDS", 80),
+        "LEDGER_PDF_MAX_RECORDS": _int("TRACKER_LEDGER_PDF_MAX_RECORDS", 1000),
         # Compliance rules (DESIGN.md, "What is due, and when").
         "RULES": {
             "pre_talk_days_before_departure": _int("RULE_PRE_TALK_DAYS", 0),

@@ -5,7 +5,7 @@ quarter, month or custom dates: the roster, the study sessions with their attend
 talks, and the compliance summary. Four outputs render the same content:
 
 - a print view (templates/ledger/print.html, static/ledger.css: A4, one record a page);
-- a PDF (`pdf.py`): the print view's own HTML laid out on the server by WeasyPrint;
+- a PDF (`pdf.py`): the print view's sections and layout, drawn on the server (`pdflayout.py`);
 - an Excel workbook (`excel.py`: roster, sessions, attendance, talks, compliance);
 - a Word document (`word.py`) whose meeting and talk records are bordered tables with label
   cells, as the bureau's Word templates lay out the paper forms (DESIGN.md, "Paper forms
@@ -27,7 +27,8 @@ branch on the day of the talk.
 
 Print view, Word and PDF give each meeting record its sign-in sheet and photos and open with
 a contents page (`sheets.py`); their pages are numbered. The PDF is refused above
-LEDGER_PDF_MAX_RECORDS records, which one request could not lay out in time.
+LEDGER_PDF_MAX_RECORDS records (1000 by default, four times the busiest branch-year of the
+benchmark), so that no request outlasts a worker.
 
 "All branches" means the branches the user may read whose active period (approval to
 dissolution) overlaps the chosen period; proposed branches owe nothing and have no records.

@@ -1,16 +1,18 @@
 """WordprocessingML written directly, for the Word ledger (word.py).
 
 python-docx's cell API (merge, cell lookup, style lookup by name) costs seconds for a year
-of records; elements built detached with lxml and appended cost a tenth of that. The result
-is the markup python-docx makes (tables with w:gridSpan, "Table Grid"), plus what it has no
+of records; elements built detached with lxml and appended cost a tenth of that, and tables
+written as markup text and parsed once by lxml a tenth again (a year's sign-in sheets are
+a hundred thousand elements). The result is the markup python-docx makes (tables with w:gridSpan, "Table Grid"), plus what it has no
 API for: fields (PAGE, PAGEREF), bookmarks, internal links and pictures in table cells.
 """
 from __future__ import annotations
 
 import functools
+import html
 import re
 
-from docx.oxml.ns import qn
+from docx.oxml.ns import nsmap, qn
 from lxml import etree
 
 TWIPS_PER_CM = 567
@@ -51,6 +53,13 @@ def runs(p, text, *, bold: bool = False, colour: str | None = None) -> None:
         t = el(r, "w:t")
         t.text = line
         t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+
+
+def runs_markup(text, *, bold: bool = False) -> str:
+    """What `runs` makes, as markup text."""
+    rpr = "<w:rPr><w:b/></w:rPr>" if bold else ""
+    return "".join(f'<w:r>{rpr}{"<w:br/>" if n else ""}<w:t xml:space="preserve">{html.escape(line, quote=False)}</w:t></w:r>'
+                   for n, line in enumerate(clean(text).split("\n")))
 
 
 def field(p, instruction: str, shown: str = "") -> None:
@@ -107,36 +116,36 @@ class Body:
         (content, is_label, span) triples filling the grid; content is text, or a function
         that fills the cell's paragraph. `tall` is a minimum row height in twips (or 0).
         A header row repeats on every page the table runs over."""
-        tbl = etree.Element(qn("w:tbl"))
-        pr = el(tbl, "w:tblPr")
-        el(pr, "w:tblStyle", val="TableGrid")
-        el(pr, "w:tblW", w=sum(widths), type="dxa")
-        el(pr, "w:tblLayout", type="fixed")
-        el(pr, "w:tblLook", val="04A0", firstRow=1, lastRow=0, firstColumn=1, lastColumn=0, noHBand=0, noVBand=1)
-        grid = el(tbl, "w:tblGrid")
-        for width in widths:
-            el(grid, "w:gridCol", w=width)
+        out = [f'<w:tbl xmlns:w="{nsmap["w"]}"><w:tblPr><w:tblStyle w:val="TableGrid"/>'
+               f'<w:tblW w:w="{sum(widths)}" w:type="dxa"/><w:tblLayout w:type="fixed"/>'
+               '<w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="1" w:lastColumn="0" '
+               'w:noHBand="0" w:noVBand="1"/></w:tblPr><w:tblGrid>']
+        out += [f'<w:gridCol w:w="{width}"/>' for width in widths]
+        out.append("</w:tblGrid>")
+        fillers, cell_number = {}, 0
         for n, (cells, tall) in enumerate(rows):
-            tr = el(tbl, "w:tr")
+            out.append("<w:tr>")
             if tall or (header and n == 0):
-                trpr = el(tr, "w:trPr")
-                if tall:
-                    el(trpr, "w:trHeight", val=tall, hRule="atLeast")
-                if header and n == 0:
-                    el(trpr, "w:tblHeader")
+                out.append("<w:trPr>" + (f'<w:trHeight w:val="{tall}" w:hRule="atLeast"/>' if tall else "")
+                           + ("<w:tblHeader/>" if header and n == 0 else "") + "</w:trPr>")
             column = 0
             for content, is_label, span in cells:
-                tc = el(tr, "w:tc")
-                tcpr = el(tc, "w:tcPr")
-                el(tcpr, "w:tcW", w=sum(widths[column:column + span]), type="dxa")
-                if span > 1:
-                    el(tcpr, "w:gridSpan", val=span)
-                if is_label:
-                    el(tcpr, "w:shd", val="clear", color="auto", fill=LABEL_SHADE)
-                p = el(tc, "w:p")
+                out.append(f'<w:tc><w:tcPr><w:tcW w:w="{sum(widths[column:column + span])}" w:type="dxa"/>'
+                           + (f'<w:gridSpan w:val="{span}"/>' if span > 1 else "")
+                           + (f'<w:shd w:val="clear" w:color="auto" w:fill="{LABEL_SHADE}"/>' if is_label else "")
+                           + "</w:tcPr><w:p>")
                 if callable(content):
-                    content(p)
+                    fillers[cell_number] = content
                 else:
-                    runs(p, content, bold=is_label)
+                    out.append(runs_markup(content, bold=is_label))
+                out.append("</w:p></w:tc>")
                 column += span
+                cell_number += 1
+            out.append("</w:tr>")
+        out.append("</w:tbl>")
+        tbl = etree.fromstring("".join(out))
+        if fillers:
+            paragraphs = tbl.findall(f"{_qname('w:tr')}/{_qname('w:tc')}/{_qname('w:p')}")
+            for number, fill in fillers.items():
+                fill(paragraphs[number])
         self.add(tbl)

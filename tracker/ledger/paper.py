@@ -12,8 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from flask import g
-from flask_babel import format_date, format_time, get_locale
-from flask_babel import gettext as _
+from flask_babel import format_date, format_time, get_locale, gettext
 from flask_babel import lazy_gettext as _l
 
 from tracker import vocab
@@ -39,12 +38,25 @@ class PaperForm:
     tall: set[str] = field(default_factory=set)
 
 
+def _(text: str, **variables) -> str:
+    """gettext, each text translated once a request: a year's ledger asks for the same few
+    labels thousands of times (twenty a record), and each lookup of Flask-Babel costs."""
+    texts = g.setdefault("ledger_texts", {})
+    translated = texts.get(text)
+    if translated is None:
+        translated = texts[text] = gettext(text)
+    return translated % variables if variables else translated
+
+
 def show(value, kind: str = "text") -> str:
     """A value as the print view and Word show it, in the user's language."""
     if value is None or value == "":
         return ""
     if kind == "date":
-        return format_date(value, "medium")
+        dates = g.setdefault("ledger_dates", {})
+        if value not in dates:
+            dates[value] = format_date(value, "medium")
+        return dates[value]
     if kind == "time":
         return value.strftime("%H:%M")
     return str(value)

@@ -16,11 +16,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask_babel import format_time
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from tracker import vocab
-from tracker.ledger.paper import Column, label, show
+from tracker.ledger.paper import Column, _, label, show
 from tracker.study.models import Attachment, Attendance, StudySession
 from tracker.study.services import members_on
 

@@ -14,6 +14,7 @@ from tracker.branches.models import Branch
 from tracker.extensions import db
 from tracker.ledger import excel, paper, pdf, queries, services, sheets, word
 from tracker.ledger.forms import LedgerForm
+from tracker.ledger.pdffonts import FontMissing
 from tracker.security.guards import MAX_ID
 from tracker.study import queries as study_queries
 from tracker.web import get_or_404, require
@@ -160,7 +161,14 @@ def _export(fmt: str):
     elif fmt == "pdf":
         if (too_many := _too_many_for_pdf(form, branch, ledgers)) is not None:
             return too_many
-        data = pdf.document(ledgers, **_print_context(form, branch, span, ledgers))
+        try:
+            data = pdf.document(ledgers, **_print_context(form, branch, span, ledgers))
+        except FontMissing:
+            current_app.logger.exception("ledger PDF: no CJK font (Debian: apt-get install fonts-noto-cjk)")
+            form.period.errors = [*form.period.errors, _(
+                "This server lacks the Chinese fonts a PDF needs; tell its administrator "
+                "(fonts-noto-cjk). Meanwhile, print the print view to PDF from the browser.")]
+            return render_template("ledger/index.html", form=form, branch=branch, valid=False), 503
     else:
         data = word.document(ledgers, title=_title(branch, span.label()), period=span.label(),
                              exported=format_datetime(clock.now(), "medium"), author=current_user.name)
