@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Column, ForeignKey, Index, String, Table, Text, UniqueConstraint
+from sqlalchemy import Column, ForeignKey, Index, String, Table, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.db import Base, Tracked
@@ -80,6 +80,12 @@ class Talk(Reviewable, Tracked, Base):
         # the earliest live talk of a type for a dispatch, which fulfils a due talk
         # (tracker/due/sql.py), read from the index alone
         Index("ix_talk_fulfils", "dispatch_id", "talk_type", "deleted_at", "talk_date", "id"),
+        # the to-do box counts each author's drafts and returned records on every page, and
+        # the talks whose subject disagreed; only answered talks are in it, so a planner never
+        # walks it for the unanswered (they are found through the few people with accounts)
+        Index("ix_talk_author", "author_id", "status", "deleted_at"),
+        Index("ix_talk_answered", "confirmation", sqlite_where=text("confirmation IS NOT NULL"),
+              postgresql_where=text("confirmation IS NOT NULL")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
