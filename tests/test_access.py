@@ -6,11 +6,19 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
+from types import SimpleNamespace
 
 import pytest
+from flask_sqlalchemy.session import _app_ctx_id
+from sqlalchemy.orm import scoped_session, sessionmaker
 
-from tests.conftest import TODAY, sign_in
+from tests.conftest import TODAY, Client, sign_in
+from tracker import clock
+from tracker.branches.models import Membership
+from tracker.extensions import db
 
+#: the test app's SERVER_NAME (tests/conftest.py): the session cookie's domain
+DOMAIN = "tracker.test"
 ROLES = ("anonymous", "viewer", "leader", "other_leader", "secretary", "admin", "member")
 EVERYONE = {"viewer", "leader", "other_leader", "secretary", "admin"}
 OFFICE = {"secretary", "admin"}
@@ -85,9 +93,74 @@ for _feature in FEATURES:
     TABLE.update(_feature.ROWS)
 
 
+# One world per module --------------------------------------------------------------------
+# The table asks ~900 questions of one unchanging world. It is built once, by the first test,
+# on a connection whose transaction spans the module (and is rolled back after it); each test
+# runs in a savepoint over it, rolled back at its end, so what a test's requests write never
+# reaches the next test. Each role signs in once, while the world is built; a test then
+# carries that role's session cookie instead of signing in again.
+class Shared:
+    connection = None
+    savepoint = None
+    world: dict | None = None
+
+
+@pytest.fixture(scope="module")
+def shared(app):
+    with app.app_context():
+        connection = db.engine.connect()
+    outer = connection.begin()
+    state = Shared()
+    state.connection = connection
+    try:
+        yield state
+    finally:
+        outer.rollback()
+        connection.close()
+
+
+@pytest.fixture(autouse=True)
+def session(app, shared):
+    """tests/conftest.py's `session`, on the module's connection, in a savepoint of its own."""
+    ctx = app.app_context()
+    ctx.push()
+    shared.savepoint = shared.connection.begin_nested()
+    original = db.session
+    db.session = scoped_session(
+        sessionmaker(bind=shared.connection, join_transaction_mode="create_savepoint"),
+        scopefunc=_app_ctx_id,
+    )
+    try:
+        yield db.session
+    finally:
+        db.session.remove()
+        db.session = original
+        if shared.savepoint.is_active:
+            shared.savepoint.rollback()
+        ctx.pop()
+
+
+def _keep(shared, session) -> None:
+    """What the test wrote so far outlives it: the savepoint is released and a new one begun."""
+    session.commit()
+    shared.savepoint.commit()
+    shared.savepoint = shared.connection.begin_nested()
+
+
 @pytest.fixture
-def world(request, make_person, make_project, make_branch, make_dispatch, make_user):
-    """One project led by `leader`, its active branch, a member, a dispatch; and a user per role."""
+def world(shared, request, app, session):
+    if shared.world is None:
+        shared.world = _build_world(request, app)
+        _keep(shared, session)
+    return shared.world
+
+
+def _build_world(request, app) -> dict:
+    """One project led by `leader`, its active branch, a member, a dispatch; a user per role,
+    signed in; the records of each feature module (its ids()); deleted records to restore."""
+    make_person, make_project = request.getfixturevalue("make_person"), request.getfixturevalue("make_project")
+    make_branch, make_dispatch = request.getfixturevalue("make_branch"), request.getfixturevalue("make_dispatch")
+    make_user = request.getfixturevalue("make_user")
     leader_person = make_person("组长")
     other_person = make_person("另一组长")
     member = make_person("组员")
@@ -123,7 +196,45 @@ def world(request, make_person, make_project, make_branch, make_dispatch, make_u
     }
     for feature in FEATURES:
         world["ids"].update(feature.ids(world, request.getfixturevalue))
-    return world
+    world["ids"].update(_deleted_records(world, make_person, make_project, make_branch, make_dispatch))
+    app.test_client_class = Client
+    return {
+        "ids": world["ids"],
+        "users": {role: SimpleNamespace(id=user.id, username=user.username) for role, user in users.items()},
+        "cookies": {role: _signed_in_cookie(app, user) for role, user in users.items()},
+    }
+
+
+def _deleted_records(world, make_person, make_project, make_branch, make_dispatch) -> dict:
+    """Records of the core types, deleted, for their restore rows (made after the feature
+    modules' records, which count the branch's members)."""
+    now = clock.now()
+    person = make_person("已删除的成员")
+    project = make_project(deleted_at=now)
+    branch = make_branch(deleted_at=now)
+    membership = Membership(branch_id=world["branch"].id, person_id=person.id, role="member",
+                            joined_on=TODAY - dt.timedelta(days=5), deleted_at=now)
+    dispatch = make_dispatch(person, world["project"], deleted_at=now)
+    db.session.add(membership)
+    db.session.flush()
+    return {"deleted_project": project.id, "deleted_branch": branch.id,
+            "deleted_membership": membership.id, "deleted_dispatch": dispatch.id}
+
+
+def _signed_in_cookie(app, user) -> tuple[str, str]:
+    """Sign `user` in once: their session cookie and the CSRF token that goes with it."""
+    client = app.test_client()
+    assert sign_in(client, user).status_code == 302
+    token = client.fetch_csrf()
+    return client.get_cookie("session", domain=DOMAIN).value, token
+
+
+def as_role(client, world, role: str) -> None:
+    """The client carries `role`'s sign-in (none for "anonymous")."""
+    if role == "anonymous":
+        return
+    cookie, client.csrf_token = world["cookies"][role]
+    client.set_cookie("session", cookie, domain=DOMAIN)
 
 
 def test_every_endpoint_has_a_decision(app):
@@ -137,8 +248,7 @@ def test_every_endpoint_has_a_decision(app):
 def test_access(client, world, endpoint, role):
     method, pattern, allowed = TABLE[endpoint]
     url = pattern.format(**world["ids"])
-    if role != "anonymous":
-        assert sign_in(client, world["users"][role]).status_code == 302
+    as_role(client, world, role)
     response = client.get(url) if method == "GET" else client.post(url, data={})
 
     if allowed == PUBLIC:
@@ -160,7 +270,7 @@ def test_read(client, world, what, role):
     """What each role finds on the pages of each record type (tests/access_reads.py)."""
     pattern, marker, sees, refused = READS[what]
     url, marker = pattern.format(**world["ids"]), marker.format(**world["ids"])
-    sign_in(client, world["users"][role])
+    as_role(client, world, role)
     response = client.get(url)
     if role in refused:
         assert response.status_code == 403
@@ -173,7 +283,7 @@ def test_read(client, world, what, role):
 @pytest.mark.parametrize("endpoint", sorted(e for e, row in TABLE.items() if row[0] == "POST" and row[2] != PUBLIC))
 def test_posts_without_csrf_are_refused(client, world, endpoint):
     _, pattern, _ = TABLE[endpoint]
-    sign_in(client, world["users"]["admin"])
+    as_role(client, world, "admin")
     client.csrf_token = False
     response = client.post(pattern.format(**world["ids"]), data={})
     assert response.status_code == 400
@@ -182,26 +292,25 @@ def test_posts_without_csrf_are_refused(client, world, endpoint):
 @pytest.mark.parametrize("endpoint", sorted(e for e, row in TABLE.items() if row[0] == "POST"))
 def test_post_only_endpoints_change_nothing_on_get(client, world, endpoint):
     _, pattern, _ = TABLE[endpoint]
-    sign_in(client, world["users"]["admin"])
+    as_role(client, world, "admin")
     assert client.get(pattern.format(**world["ids"])).status_code == 405
 
 
 def test_missing_records_are_404_before_permission(client, world):
-    sign_in(client, world["users"]["other_leader"])
+    as_role(client, world, "other_leader")
     assert client.get("/projects/999999/edit").status_code == 404
     assert client.get("/projects/999999").status_code == 404
 
 
 def test_deleted_records_are_hidden_except_from_admin(client, world, session):
-    from tracker import clock
     from tracker.people.models import Person
 
     person = session.get(Person, world["ids"]["person"])
     person.deleted_at = clock.now()
     session.flush()
-    sign_in(client, world["users"]["secretary"])
+    as_role(client, world, "secretary")
     assert client.get(f"/people/{person.id}").status_code == 404
-    sign_in(client, world["users"]["admin"])
+    as_role(client, world, "admin")
     assert client.get(f"/people/{person.id}").status_code == 200
 
 
