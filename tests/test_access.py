@@ -12,10 +12,15 @@ import pytest
 from flask_sqlalchemy.session import _app_ctx_id
 from sqlalchemy.orm import scoped_session, sessionmaker
 
+from tests.access_effects import Effect, Outcome, deleted, restored, status
 from tests.conftest import TODAY, Client, sign_in
 from tracker import clock
-from tracker.branches.models import Membership
+from tracker.auth.models import User
+from tracker.branches.models import Branch, Membership
+from tracker.dispatches.models import Dispatch
 from tracker.extensions import db
+from tracker.people.models import Person
+from tracker.projects.models import Project
 
 #: the test app's SERVER_NAME (tests/conftest.py): the session cookie's domain
 DOMAIN = "tracker.test"
@@ -48,14 +53,14 @@ TABLE: dict[str, tuple[str, str, object]] = {
     "people.create": ("GET", "/people/new", ALL_LEADERS),
     "people.edit": ("GET", "/people/{person}/edit", OFFICE),
     "people.delete": ("POST", "/people/{person}/delete", OFFICE),
-    "people.restore": ("POST", "/people/{person}/restore", ADMIN),
+    "people.restore": ("POST", "/people/{deleted_person}/restore", ADMIN),
     "projects.index": ("GET", "/projects/", EVERYONE),
     "projects.detail": ("GET", "/projects/{project}", EVERYONE),
     "projects.create": ("GET", "/projects/new", OFFICE),
     "projects.edit": ("GET", "/projects/{project}/edit", OFFICE_AND_LEADER),
     "projects.checkpoints": ("GET", "/projects/{project}/checkpoints", OFFICE_AND_LEADER),
     "projects.delete": ("POST", "/projects/{project}/delete", OFFICE),
-    "projects.restore": ("POST", "/projects/{project}/restore", ADMIN),
+    "projects.restore": ("POST", "/projects/{deleted_project}/restore", ADMIN),
     "branches.index": ("GET", "/branches/", EVERYONE),
     "branches.detail": ("GET", "/branches/{branch}", EVERYONE),
     "branches.create": ("GET", "/branches/new", ALL_LEADERS),
@@ -63,21 +68,55 @@ TABLE: dict[str, tuple[str, str, object]] = {
     "branches.approve": ("POST", "/branches/{proposed_branch}/approve", OFFICE),
     "branches.dissolve": ("GET", "/branches/{branch}/dissolve", OFFICE_AND_LEADER),
     "branches.delete": ("POST", "/branches/{branch}/delete", OFFICE),
-    "branches.restore": ("POST", "/branches/{branch}/restore", ADMIN),
+    "branches.restore": ("POST", "/branches/{deleted_branch}/restore", ADMIN),
     "branches.add_member": ("GET", "/branches/{branch}/members/new", OFFICE_AND_LEADER),
     "branches.edit_member": ("GET", "/branches/members/{membership}/edit", OFFICE_AND_LEADER),
     # The world's member has attendance at approved sessions and its dispatch approved talks
     # (tests/access_study.py, access_talks.py): only the office deletes those, with a reason.
     # A team leader deletes ones nothing depends on (tests/test_withdraw.py).
     "branches.delete_member": ("POST", "/branches/members/{membership}/delete", OFFICE),
-    "branches.restore_member": ("POST", "/branches/members/{membership}/restore", ADMIN),
+    "branches.restore_member": ("POST", "/branches/members/{deleted_membership}/restore", ADMIN),
     "dispatches.index": ("GET", "/dispatches/", EVERYONE),
     "dispatches.detail": ("GET", "/dispatches/{dispatch}", EVERYONE),
     "dispatches.create": ("GET", "/dispatches/new", ALL_LEADERS),
     "dispatches.edit": ("GET", "/dispatches/{dispatch}/edit", OFFICE_AND_LEADER),
     "dispatches.delete": ("POST", "/dispatches/{dispatch}/delete", OFFICE),
     "dispatches.to_branch": ("GET", "/dispatches/to-branch/{branch}", OFFICE_AND_LEADER),
-    "dispatches.restore": ("POST", "/dispatches/{dispatch}/restore", ADMIN),
+    "dispatches.restore": ("POST", "/dispatches/{deleted_dispatch}/restore", ADMIN),
+}
+
+
+def _in_chinese(o: Outcome) -> None:
+    page = o.client.get("/sign-in" if o.role == "anonymous" else "/account").get_data(as_text=True)
+    assert '<html lang="zh-CN">' in page
+    if o.user_id:  # kept on the account too
+        assert db.session.get(User, o.user_id).language == "zh"
+
+
+def _signed_out(o: Outcome) -> None:
+    """The sign-in is ended on the server: the cookie the role held before no longer works."""
+    if o.role != "anonymous":
+        as_role(o.client, o.world, o.role)
+    response = o.client.get("/account")
+    assert response.status_code == 302 and "/sign-in" in response.location
+
+
+#: endpoint -> what its POST does (tests/access_effects.py); feature modules add theirs
+EFFECTS: dict[str, Effect] = {
+    "auth.set_language": Effect(_in_chinese, data={"lang": "zh", "next": "/"}),
+    "auth.sign_out": Effect(_signed_out),
+    "people.delete": deleted(Person, "person"),
+    # the deleted person of tests/access_security.py (the deleted-records page restores it too)
+    "people.restore": restored(Person, "deleted_person"),
+    "projects.delete": deleted(Project, "project"),
+    "projects.restore": restored(Project, "deleted_project"),
+    "branches.approve": status(Branch, "proposed_branch", "proposed", "active"),
+    "branches.delete": deleted(Branch, "branch"),
+    "branches.restore": restored(Branch, "deleted_branch"),
+    "branches.delete_member": deleted(Membership, "membership"),
+    "branches.restore_member": restored(Membership, "deleted_membership"),
+    "dispatches.delete": deleted(Dispatch, "dispatch"),
+    "dispatches.restore": restored(Dispatch, "deleted_dispatch"),
 }
 
 #: Features add their endpoints in a module of their own, named here. Each module has
@@ -91,6 +130,7 @@ FEATURE_MODULES: list[str] = [
 FEATURES = [importlib.import_module(name) for name in FEATURE_MODULES]
 for _feature in FEATURES:
     TABLE.update(_feature.ROWS)
+    EFFECTS.update(getattr(_feature, "EFFECTS", {}))
 
 
 # One world per module --------------------------------------------------------------------
@@ -243,13 +283,23 @@ def test_every_endpoint_has_a_decision(app):
     assert set(TABLE) - endpoints == set(), "decisions for endpoints that no longer exist"
 
 
+def test_every_post_row_says_what_it_does():
+    posts = {endpoint for endpoint, row in TABLE.items() if row[0] == "POST"}
+    assert posts - set(EFFECTS) == set(), "POST rows without an effect (tests/access_effects.py)"
+    assert set(EFFECTS) - posts == set(), "effects of rows that are not POST rows"
+
+
 @pytest.mark.parametrize("endpoint", sorted(TABLE))
 @pytest.mark.parametrize("role", ROLES)
 def test_access(client, world, endpoint, role):
     method, pattern, allowed = TABLE[endpoint]
     url = pattern.format(**world["ids"])
     as_role(client, world, role)
-    response = client.get(url) if method == "GET" else client.post(url, data={})
+    may = allowed == PUBLIC or (role != "anonymous" and role in allowed)
+    effect, outcome = EFFECTS.get(endpoint), Outcome(world, role, client)
+    if effect:
+        effect.before(outcome)
+    response = client.get(url) if method == "GET" else client.post(url, data=dict(effect.data))
 
     if allowed == PUBLIC:
         assert response.status_code in (200, 302), response.status_code
@@ -258,7 +308,11 @@ def test_access(client, world, endpoint, role):
     elif role in allowed:
         assert response.status_code in (200, 302), (response.status_code, url)
     else:
-        assert response.status_code == 403, (response.status_code, url)
+        assert response.status_code == (effect.refused if effect else 403), (response.status_code, url)
+    if effect:
+        outcome.response = response
+        # allowed: the action happened; refused: nothing changed
+        (effect.after if may else effect.before)(outcome)
 
 
 READS = importlib.import_module("tests.access_reads").READS
@@ -285,8 +339,9 @@ def test_posts_without_csrf_are_refused(client, world, endpoint):
     _, pattern, _ = TABLE[endpoint]
     as_role(client, world, "admin")
     client.csrf_token = False
-    response = client.post(pattern.format(**world["ids"]), data={})
+    response = client.post(pattern.format(**world["ids"]), data=dict(EFFECTS[endpoint].data))
     assert response.status_code == 400
+    EFFECTS[endpoint].before(Outcome(world, "admin", client, response))  # nothing changed
 
 
 @pytest.mark.parametrize("endpoint", sorted(e for e, row in TABLE.items() if row[0] == "POST"))
