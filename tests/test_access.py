@@ -188,14 +188,19 @@ def _keep(shared, session) -> None:
 
 
 @pytest.fixture
-def world(shared, request, app, session):
+def world(request, app, session):
+    """This module's world, built once. Modules that import the fixture (tests/security/…)
+    get one of their own per test, without the sign-ins."""
+    if "shared" not in request.fixturenames:
+        return _build_world(request, app, signed_in=False)
+    shared = request.getfixturevalue("shared")
     if shared.world is None:
         shared.world = _build_world(request, app)
         _keep(shared, session)
     return shared.world
 
 
-def _build_world(request, app) -> dict:
+def _build_world(request, app, signed_in: bool = True) -> dict:
     """One project led by `leader`, its active branch, a member, a dispatch; a user per role,
     signed in; the records of each feature module (its ids()); deleted records to restore."""
     make_person, make_project = request.getfixturevalue("make_person"), request.getfixturevalue("make_project")
@@ -237,6 +242,8 @@ def _build_world(request, app) -> dict:
     for feature in FEATURES:
         world["ids"].update(feature.ids(world, request.getfixturevalue))
     world["ids"].update(_deleted_records(world, make_person, make_project, make_branch, make_dispatch))
+    if not signed_in:
+        return world
     app.test_client_class = Client
     return {
         "ids": world["ids"],
