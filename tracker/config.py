@@ -100,7 +100,7 @@ def load(instance_path: Path) -> dict:
         # How passwords are hashed: Werkzeug's scrypt, a memory-hard KDF. Not read from the
         # environment, so no deployment weakens it by a stray variable; the test suite's
         # app sets a cheap method, since hashing is slow on purpose.
-        "PASSWORD_HASH_METHOD": "scrypt",
+        "PASSWORD_HASH_METHOD": "scrypt",  # nosec B105 - the name of a KDF, not a password
         # Study session attachments (issue 3): how big one may be; files live in UPLOAD_FOLDER.
         "UPLOAD_MAX_BYTES": upload_max,
         # Pictures: the most pixels one may decode to, and all of one request together.
