@@ -1,6 +1,10 @@
 """Access decisions for the points cards, tables and manual points items."""
 from __future__ import annotations
 
+from tests.access_effects import deleted, restored, status
+from tracker import clock
+from tracker.points.models import PointsEntry
+
 EVERYONE = {"viewer", "leader", "other_leader", "secretary", "admin"}
 #: cards of the world's member: everyone who sees every card, the member's team leader, and
 #: the member themselves (their own card and the manual items on it)
@@ -20,7 +24,7 @@ ROWS = {
     "points.evidence": ("GET", "/points/entries/{points_entry}/evidence", CARD_READERS),
     "points.edit": ("GET", "/points/entries/{points_entry}/edit", OFFICE_AND_LEADER),
     "points.delete": ("POST", "/points/entries/{points_entry}/delete", OFFICE_AND_LEADER),
-    "points.restore": ("POST", "/points/entries/{points_entry}/restore", ADMIN),
+    "points.restore": ("POST", "/points/entries/{deleted_points_entry}/restore", ADMIN),
     "points.submit": ("POST", "/points/entries/{points_entry}/submit", OFFICE_AND_LEADER),
     "points.review": ("GET", "/points/entries/{submitted_points_entry}/review", OFFICE),
     "points.reopen": ("GET", "/points/entries/{reviewed_points_entry}/reopen", OFFICE),
@@ -28,6 +32,12 @@ ROWS = {
     "points.mine": ("GET", "/points/mine", MEMBER),
     "points.claim_new": ("GET", "/points/mine/claim", MEMBER),
     "points.claim_edit": ("GET", "/points/mine/claims/{member_claim}/edit", MEMBER),
+}
+
+EFFECTS = {
+    "points.delete": deleted(PointsEntry, "points_entry"),
+    "points.restore": restored(PointsEntry, "deleted_points_entry"),
+    "points.submit": status(PointsEntry, "points_entry", "draft", "submitted"),
 }
 
 
@@ -39,4 +49,5 @@ def ids(world, getfixture) -> dict:
         "submitted_points_entry": make(member, status="submitted").id,
         "reviewed_points_entry": make(member, status="reviewed").id,
         "member_claim": make(member, status="returned", author_id=world["users"]["member"].id).id,
+        "deleted_points_entry": make(member, deleted_at=clock.now()).id,
     }

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+from tests.access_effects import Effect
+from tracker.talks.models import Talk
+
 MEMBER = {"member"}
 #: whoever may edit the session: the office, and the team leader of the branch's project
 EDITORS = {"secretary", "admin", "leader"}
@@ -20,6 +23,19 @@ ROWS = {
     "selfsign.sign_in": ("GET", "/me/sign-in/{signin_ticket}", BRANCH_PEOPLE),
     "selfsign.signed": ("GET", "/me/sign-in/done/{signed_session}", MEMBER),
     "members.answer_talk": ("POST", "/me/talks/{answer_talk}/answer", MEMBER),
+}
+
+
+def _unanswered(o):
+    assert o.record(Talk, "answer_talk").confirmation is None
+
+
+def _confirmed(o):
+    assert o.record(Talk, "answer_talk").confirmation == "confirmed"
+
+
+EFFECTS = {
+    "members.answer_talk": Effect(_confirmed, _unanswered, {"comment": "属实", "confirm": "Confirm"}),
 }
 
 

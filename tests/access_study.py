@@ -4,9 +4,10 @@ Viewers, secretaries and admins read every session; a team leader reads and logs
 sessions of the branches of projects they lead ("other_leader" is refused)."""
 from __future__ import annotations
 
+from tests.access_effects import deleted, restored, status
 from tests.fixtures_study import png_bytes
 from tracker import clock
-from tracker.study.models import Attachment
+from tracker.study.models import Attachment, StudySession
 from tracker.study.storage import get_store
 
 READERS = {"viewer", "leader", "secretary", "admin"}
@@ -27,10 +28,19 @@ ROWS = {
     # only the author, here the team leader
     "study.withdraw": ("POST", "/study/{study_submitted}/withdraw", {"leader"}),
     "study.delete": ("POST", "/study/{study_draft}/delete", OFFICE_AND_LEADER),
-    "study.restore": ("POST", "/study/{study_draft}/restore", ADMIN),
+    "study.restore": ("POST", "/study/{study_deleted}/restore", ADMIN),
     "study.download": ("GET", "/study/attachments/{attachment}", READERS),
     "study.thumbnail": ("GET", "/study/attachments/{attachment}/thumbnail", READERS),
     "study.remove_attachment": ("POST", "/study/attachments/{attachment}/remove", OFFICE_AND_LEADER),
+}
+
+EFFECTS = {
+    "study.submit": status(StudySession, "study_draft", "draft", "submitted"),
+    "study.withdraw": status(StudySession, "study_submitted", "submitted", "draft"),
+    "study.delete": deleted(StudySession, "study_draft"),
+    "study.restore": restored(StudySession, "study_deleted"),
+    # taken off the session (the file stays in the store, named in the history)
+    "study.remove_attachment": deleted(Attachment, "attachment"),
 }
 
 
@@ -41,6 +51,7 @@ def ids(world, getfixture) -> dict:
     draft = make_session(branch)
     submitted = make_session(branch, status="submitted", author_id=world["users"]["leader"].id)
     reviewed = make_session(branch, status="reviewed")
+    gone = make_session(branch, deleted_at=clock.now())
     store = get_store()
     attachment = Attachment(
         session_id=draft.id, key=store.save(png_bytes(), ".png"), thumbnail_key=store.save(png_bytes((40, 30)), ".jpg"),
@@ -52,5 +63,6 @@ def ids(world, getfixture) -> dict:
         "study_draft": draft.id,
         "study_submitted": submitted.id,
         "study_reviewed": reviewed.id,
+        "study_deleted": gone.id,
         "attachment": attachment.id,
     }

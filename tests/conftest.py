@@ -33,6 +33,9 @@ pytest_plugins = [
 ]
 
 PASSWORD = "correct horse battery"
+#: the test app's password hashing: one PBKDF2 round instead of scrypt, whose cost is the
+#: point in production and most of a sign-in's time here (test_auth holds production to scrypt)
+CHEAP_HASH = "pbkdf2:sha256:1"
 #: a fixed "now" for every test: 2026-06-15 10:00 in Shanghai
 NOW = dt.datetime(2026, 6, 15, 2, 0, tzinfo=dt.UTC)
 TODAY = dt.date(2026, 6, 15)
@@ -68,6 +71,7 @@ def app(tmp_path_factory):
         "SECRET_KEY": "test-secret",
         "SERVER_NAME": "tracker.test",
         "UPLOAD_FOLDER": str(tmp_path_factory.mktemp("uploads")),
+        "PASSWORD_HASH_METHOD": CHEAP_HASH,
     })
     reset_schema(app)
     return app
@@ -219,10 +223,10 @@ def make_dispatch(session):
 
 @functools.cache
 def _password_hash() -> str:
-    """Hashing is slow on purpose; hash the test password once per run."""
+    """The test password, hashed once per run as the test app hashes passwords."""
     from werkzeug.security import generate_password_hash
 
-    return generate_password_hash(PASSWORD)
+    return generate_password_hash(PASSWORD, method=CHEAP_HASH)
 
 
 @pytest.fixture

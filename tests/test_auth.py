@@ -93,8 +93,33 @@ def test_disabling_a_user_ends_their_sign_ins(app, client, make_user, session):
     assert other.get("/").status_code == 302
 
 
-def test_passwords_are_stored_with_a_modern_kdf(make_user):
-    from werkzeug.security import generate_password_hash
+def test_passwords_are_stored_with_a_modern_kdf(tmp_path, monkeypatch):
+    """Production settings hash with scrypt, in set_password and in the sign-in's dummy
+    check; only the test app (tests/conftest.py) names a cheap method."""
+    import contextvars
 
-    assert generate_password_hash("x").startswith("scrypt:")
-    assert make_user("viewer").password_hash.startswith("scrypt:")
+    from tracker import config, create_app
+    from tracker.auth import signins
+    from tracker.auth.models import User, hash_password
+
+    monkeypatch.setenv("SECRET_KEY", "kdf-test")
+    assert config.load(tmp_path)["PASSWORD_HASH_METHOD"] == "scrypt"
+    production = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'kdf.sqlite3'}"})
+    with production.app_context():
+        user = User(username="kdf")
+        user.set_password("a long pass phrase")
+        assert user.password_hash.startswith("scrypt:")
+        assert user.check_password("a long pass phrase")
+        assert signins._dummy_hash().startswith("scrypt:")
+    # outside any app (the test's own app context is left behind in an empty context)
+    assert contextvars.Context().run(hash_password, "no app").startswith("scrypt:")
+
+
+def test_the_test_app_hashes_cheaply(app, make_user):
+    from tests.conftest import CHEAP_HASH
+    from tracker.auth.models import User
+
+    user = User(username="cheap")
+    user.set_password("a long pass phrase")
+    assert user.password_hash.startswith(CHEAP_HASH + "$")
+    assert make_user("viewer").password_hash.startswith(CHEAP_HASH + "$")

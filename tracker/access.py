@@ -107,36 +107,16 @@ def can_read_person(user, person) -> bool:
     return can_read(user)
 
 
-def readable_people(user, stmt: Select) -> Select:
-    from tracker.people.models import Person
-
-    if reach(user) == SELF:
-        return stmt.where(Person.id == user.person_id)
-    return _organisation(user, stmt)
-
-
 def can_read_project(user, project) -> bool:
     return can_read(user)
-
-
-def readable_projects(user, stmt: Select) -> Select:
-    return _organisation(user, stmt)
 
 
 def can_read_branch(user, branch) -> bool:
     return can_read(user)
 
 
-def readable_branches(user, stmt: Select) -> Select:
-    return _organisation(user, stmt)
-
-
 def can_read_dispatch(user, dispatch) -> bool:
     return can_read(user)
-
-
-def readable_dispatches(user, stmt: Select) -> Select:
-    return _organisation(user, stmt)
 
 
 # Study sessions, and what hangs on a branch's sessions (its ledger) ---------------------

@@ -97,6 +97,10 @@ def load(instance_path: Path) -> dict:
         # A sign-in ends after this long without a request, and this long after it began.
         "SIGN_IN_IDLE_MINUTES": _int("SIGN_IN_IDLE_MINUTES", 30),
         "SIGN_IN_MAX_HOURS": _int("SIGN_IN_MAX_HOURS", 12),
+        # How passwords are hashed: Werkzeug's scrypt, a memory-hard KDF. Not read from the
+        # environment, so no deployment weakens it by a stray variable; the test suite's
+        # app sets a cheap method, since hashing is slow on purpose.
+        "PASSWORD_HASH_METHOD": "scrypt",  # nosec B105 - the name of a KDF, not a password
         # Study session attachments (issue 3): how big one may be; files live in UPLOAD_FOLDER.
         "UPLOAD_MAX_BYTES": upload_max,
         # Pictures: the most pixels one may decode to, and all of one request together.

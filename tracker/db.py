@@ -57,10 +57,6 @@ class Tracked:
     #: bumped on every update; an edit form carries the version it was opened at
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
 
-    @property
-    def is_deleted(self) -> bool:
-        return self.deleted_at is not None
-
     @declared_attr.directive
     def __mapper_args__(cls) -> dict:
         # SQLAlchemy checks the version in every UPDATE, so two writers racing

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from flask import current_app, has_app_context
 from flask_login import UserMixin
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -9,6 +10,18 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from tracker.db import Base, Tracked
 from tracker.people.models import Person
+
+#: Werkzeug's scrypt, a memory-hard KDF: the method unless the app's config names another
+KDF = "scrypt"
+
+
+def hash_method() -> str:
+    """The app's PASSWORD_HASH_METHOD (only the test suite sets a cheap one), else scrypt."""
+    return current_app.config.get("PASSWORD_HASH_METHOD", KDF) if has_app_context() else KDF
+
+
+def hash_password(password: str) -> str:
+    return generate_password_hash(password, method=hash_method())
 
 
 class User(UserMixin, Tracked, Base):
@@ -46,8 +59,7 @@ class User(UserMixin, Tracked, Base):
         return bool(self.roles & set(roles))
 
     def set_password(self, password: str) -> None:
-        # Werkzeug's default is scrypt, a memory-hard KDF.
-        self.password_hash = generate_password_hash(password)
+        self.password_hash = hash_password(password)
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)

@@ -18,7 +18,7 @@ from sqlalchemy import delete, or_, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from tracker import clock
-from tracker.auth.models import SignIn, User
+from tracker.auth.models import SignIn, User, hash_method
 from tracker.extensions import db
 
 SESSION_KEY = "sign_in"
@@ -38,11 +38,15 @@ def _limits() -> tuple[dt.timedelta, dt.timedelta]:
             dt.timedelta(hours=config["SIGN_IN_MAX_HOURS"]))
 
 
-@functools.cache
 def _dummy_hash() -> str:
     """A hash made like every stored one, checked for unknown or disabled users so that
     answering them costs the same KDF run as a wrong password of a real user."""
-    return generate_password_hash(secrets.token_urlsafe(16))
+    return _dummy_hash_by(hash_method())
+
+
+@functools.cache
+def _dummy_hash_by(method: str) -> str:
+    return generate_password_hash(secrets.token_urlsafe(16), method=method)
 
 
 def verify(username: str, password: str) -> User | None:

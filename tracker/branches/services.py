@@ -74,11 +74,6 @@ def _today() -> dt.date:
     return clock.today()
 
 
-def current_members(branch: Branch, day: dt.date | None = None) -> list[Membership]:
-    day = day or _today()
-    return [m for m in branch.memberships if m.deleted_at is None and m.current_on(day)]
-
-
 def secretary(branch: Branch) -> Membership | None:
     for m in branch.memberships:
         if m.deleted_at is None and m.role == "secretary" and m.left_on is None:

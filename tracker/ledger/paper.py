@@ -7,7 +7,6 @@ value ("date", "time", "int" or "text") and the print view and Word how to show 
 """
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -210,10 +209,6 @@ ROSTER = [
 ]
 
 
-def _month(d) -> str:
-    return f"{d.year}-{d.month:02d}"
-
-
 def _held_days(d) -> str:
     return join(show(h.day, "date") for h in d.held)
 
@@ -295,7 +290,3 @@ def compliance_tables(book) -> list[tuple[str, list[Column], list]]:
 
 def title(branch_name: str, period: str) -> str:
     return _("%(branch)s — ledger, %(period)s", branch=branch_name, period=period)
-
-
-def today_text(day: dt.date) -> str:
-    return show(day, "date")

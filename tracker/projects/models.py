@@ -29,10 +29,6 @@ class Project(Tracked, Base):
         back_populates="project", order_by="IntegrityCheckpoint.id"
     )
 
-    @property
-    def duration_days(self) -> int:
-        return (self.end_date - self.start_date).days + 1
-
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
 

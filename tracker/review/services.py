@@ -21,10 +21,6 @@ STEPS = {
 }
 
 
-def can_step(obj, step: str) -> bool:
-    return obj.status in STEPS[step][0]
-
-
 def _step(obj, step: str, comment: str = "", version: int | None = None) -> None:
     records.check_version(obj, version)
     starts, target = STEPS[step]
