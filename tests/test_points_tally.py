@@ -190,9 +190,8 @@ def test_the_table_costs_a_pinned_number_of_queries_when_the_data_doubles(
     counts.append(counter.count)
     # sign-in, scheme, tally state, count, the page from the index (here too short: then the
     # page ranking everyone; past the first page: the count of those above), its categories,
-    # vanguard, branch options; the navigation's to-do count (one query of every SELECT
-    # count, three of the study rules)
-    assert counts == [counts[0]] * 3 and counts[0] == 9 + 4, counts
+    # vanguard, branch options; the navigation's to-do count (one query)
+    assert counts == [counts[0]] * 3 and counts[0] == 9 + 1, counts
 
 
 @pytest.mark.parametrize("per_page", [1, 2, 3, 5, 50])

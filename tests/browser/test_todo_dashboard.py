@@ -87,6 +87,11 @@ def _sign_in(page, base: str, username: str) -> None:
     page.wait_for_url(base + "/")
 
 
+#: the box's entries the navigation's count leaves out (tracker/todo/registry.NOT_IN_BADGE)
+NOT_IN_BADGE = ["todo-overdue_talks", "todo-overdue_checkpoints", "todo-team_talks_due",
+                "todo-branches_missing_sessions", "todo-talks_unconfirmed"]
+
+
 def _fits(page) -> None:
     assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth"), \
         "sideways scrolling"
@@ -118,7 +123,13 @@ def test_team_leader_sees_overdue_talks_and_the_returned_session(browser, seeded
     expect(box.locator("#todo-team_talks_due .todo-count")).to_have_text("3")
     _fits(page)
 
-    total = sum(int(n) for n in box.locator(".todo-count").all_inner_texts())
+    # the navigation counts what waits for the leader's own hand (here the returned session),
+    # not the due items the box also lists
+    total = page.evaluate("""() => [...document.querySelectorAll('#todo li.todo-entry')]
+        .filter(li => !NOT_IN_BADGE.includes(li.id))
+        .reduce((n, li) => n + Number(li.querySelector('.todo-count').textContent), 0)"""
+                          .replace("NOT_IN_BADGE", str(NOT_IN_BADGE)))
+    assert total >= 1
     if size == "phone":  # beside the collapsed menu, one tap from the box
         expect(page.locator("#nav-todo-phone")).to_have_text(str(total))
     _open_menu_on_a_phone(page, size)

@@ -23,6 +23,8 @@ class StudySession(Reviewable, Tracked, Base):
         Index("ix_study_session_live_branch", "deleted_at", "branch_id"),
         # the to-do box counts each author's drafts and returned records on every page
         Index("ix_study_session_author", "author_id", "status", "deleted_at"),
+        # ...and the records waiting for review, from the index alone
+        Index("ix_study_session_waiting", "status", "deleted_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -84,6 +84,7 @@ class Talk(Reviewable, Tracked, Base):
         # the talks whose subject disagreed; only answered talks are in it, so a planner never
         # walks it for the unanswered (they are found through the few people with accounts)
         Index("ix_talk_author", "author_id", "status", "deleted_at"),
+        Index("ix_talk_waiting", "status", "deleted_at"),
         Index("ix_talk_answered", "confirmation", sqlite_where=text("confirmation IS NOT NULL"),
               postgresql_where=text("confirmation IS NOT NULL")),
     )

@@ -30,33 +30,55 @@ ITEMS = (
     items.branches_missing_sessions,
 )
 
+#: in the box, not in the navigation's count on every page (see `badge`): the due items,
+#: counted over all dispatches, projects and branches, and the talks not yet confirmed (a
+#: date range over all talks, which a planner without statistics may walk)
+NOT_IN_BADGE = frozenset({
+    items.overdue_talks, items.overdue_checkpoints, items.team_talks_due, items.branches_missing_sessions,
+    items.talks_unconfirmed,
+})
+
 
 @dataclass
 class Counted:
     entry: Entry
     n: int
+    #: counted in the navigation's badge
+    in_badge: bool = True
 
 
-def counted(user, today: dt.date | None = None) -> list[Counted]:
-    """Every item that applies to the user, with its count (once a request)."""
+def counted(user, today: dt.date | None = None, *, personal_only: bool = False) -> list[Counted]:
+    """Every item that applies to the user, with its count (once a request). With
+    `personal_only`, only the items the badge counts (all but NOT_IN_BADGE), taken from the
+    whole box when it was already counted in this request."""
     cache = request_cache("_todo") if has_request_context() else {}
     today = today or clock.today()
-    key = (getattr(user, "id", None), today)
+    whole = (getattr(user, "id", None), today, False)
+    if whole in cache:
+        found = cache[whole]
+        return [c for c in found if c.in_badge] if personal_only else found
+    key = (getattr(user, "id", None), today, personal_only)
     if key not in cache:
         ctx = Context(user, today)
-        entries = [e for item in ITEMS if (e := item(ctx)) is not None]
-        in_sql = [e for e in entries if isinstance(e.count, Select)]
+        made = [(e, item not in NOT_IN_BADGE) for item in ITEMS
+                if not (personal_only and item in NOT_IN_BADGE) and (e := item(ctx)) is not None]
+        in_sql = [e for e, _ in made if isinstance(e.count, Select)]
         numbers: dict[str, int] = {}
         if in_sql:
             row = db.session.execute(select(*(e.count.scalar_subquery().label(e.key) for e in in_sql))).one()
             numbers = dict(zip((e.key for e in in_sql), row, strict=True))
-        cache[key] = [Counted(e, numbers[e.key] if e.key in numbers else e.count()) for e in entries]
+        cache[key] = [Counted(e, numbers[e.key] if e.key in numbers else e.count(), badge)
+                      for e, badge in made]
     return cache[key]
 
 
 def badge(user, today: dt.date | None = None) -> int:
-    """The number the navigation shows: everything in the user's box."""
-    return sum(c.n for c in counted(user, today))
+    """The number the navigation shows on every page: what waits for the user's own hand
+    (records returned to them, their drafts, records waiting for their review, talks whose
+    subject disagreed), read in one query that indexes answer alone. The due items and the
+    talks not yet confirmed are in the box and on the dashboard: counting them over all the
+    data on every page would cost each page more than the page itself."""
+    return sum(c.n for c in counted(user, today, personal_only=True))
 
 
 def box(user, today: dt.date | None = None) -> list[tuple[Counted, list[Row]]]:
