@@ -84,13 +84,12 @@ def fixed_clock():
     clock.fix(None)
 
 
-@pytest.fixture(autouse=True)
-def session(app):
-    """Everything a test writes, requests included, is rolled back at its end."""
+@contextmanager
+def session_on(app, connection):
+    """db.session bound to `connection` in an app context: whatever the test and its requests
+    commit becomes a savepoint of the connection's transaction, which the caller ends."""
     ctx = app.app_context()
     ctx.push()
-    connection = db.engine.connect()
-    outer = connection.begin()
     original = db.session
     db.session = scoped_session(
         sessionmaker(bind=connection, join_transaction_mode="create_savepoint"),
@@ -101,9 +100,21 @@ def session(app):
     finally:
         db.session.remove()
         db.session = original
+        ctx.pop()
+
+
+@pytest.fixture(autouse=True)
+def session(app):
+    """Everything a test writes, requests included, is rolled back at its end."""
+    with app.app_context():
+        connection = db.engine.connect()
+    outer = connection.begin()
+    try:
+        with session_on(app, connection) as bound:
+            yield bound
+    finally:
         outer.rollback()
         connection.close()
-        ctx.pop()
 
 
 class Client(FlaskClient):

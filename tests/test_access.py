@@ -9,11 +9,9 @@ import importlib
 from types import SimpleNamespace
 
 import pytest
-from flask_sqlalchemy.session import _app_ctx_id
-from sqlalchemy.orm import scoped_session, sessionmaker
 
 from tests.access_effects import Effect, Outcome, deleted, restored, status
-from tests.conftest import TODAY, Client, sign_in
+from tests.conftest import TODAY, Client, session_on, sign_in
 from tracker import clock
 from tracker.auth.models import User
 from tracker.branches.models import Branch, Membership
@@ -162,22 +160,13 @@ def shared(app):
 @pytest.fixture(autouse=True)
 def session(app, shared):
     """tests/conftest.py's `session`, on the module's connection, in a savepoint of its own."""
-    ctx = app.app_context()
-    ctx.push()
     shared.savepoint = shared.connection.begin_nested()
-    original = db.session
-    db.session = scoped_session(
-        sessionmaker(bind=shared.connection, join_transaction_mode="create_savepoint"),
-        scopefunc=_app_ctx_id,
-    )
     try:
-        yield db.session
+        with session_on(app, shared.connection) as bound:
+            yield bound
     finally:
-        db.session.remove()
-        db.session = original
         if shared.savepoint.is_active:
             shared.savepoint.rollback()
-        ctx.pop()
 
 
 def _keep(shared, session) -> None:

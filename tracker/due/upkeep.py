@@ -95,6 +95,8 @@ def _drop_rows_of_removed_dispatches(session, _context, _instances) -> None:
 
 @event.listens_for(Session, "after_flush")
 def _keep_due_talks(session, _context) -> None:
+    if session.info.get("due_upkeep_off"):
+        return
     dispatches, people, projects = set(), set(), set()
     for obj in (*session.new, *session.dirty, *session.deleted):
         if isinstance(obj, Dispatch):
@@ -107,8 +109,6 @@ def _keep_due_talks(session, _context) -> None:
         elif isinstance(obj, Project) and obj not in session.new and _changed(obj, "deleted_at"):
             projects.add(obj.id)
     dispatches.discard(None)
-    if session.info.get("due_upkeep_off"):
-        return
     if dispatches or people or projects:
         refresh(session.connection(), dispatches, people, projects)
 
