@@ -51,3 +51,16 @@ def test_migrated_rows_get_their_keys(session, make_person):
     person = make_person("欧阳明")
     row = session.execute(select(Person.name_pinyin, Person.name_search).where(Person.id == person.id)).one()
     assert tuple(row) == (pinyin.sort_key("欧阳明"), pinyin.search_key("欧阳明"))
+
+
+def test_a_search_longer_than_any_name_is_cut_not_refused_by_sqlite(client, make_user, make_person):
+    """SQLite refuses LIKE patterns past 50,000 bytes: the pinyin match is cut like the name
+    match, so a pasted wall of letters finds nothing instead of failing."""
+    from tests.conftest import sign_in
+
+    make_person("林芳")
+    sign_in(client, make_user("secretary"))
+    for path in ("/people/", "/dispatches/"):
+        response = client.get(path, query_string={"q": "l" * 100_000})
+        assert response.status_code == 200, path
+        assert "林芳" not in response.get_data(as_text=True).split("<main", 1)[-1]

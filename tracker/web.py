@@ -100,11 +100,14 @@ def select_options(values: Iterable[tuple], chosen: str | None) -> Markup:
     return Markup(html)  # noqa: S704  # nosec B704
 
 
+#: No stored text is longer than a few hundred characters, and SQLite refuses LIKE patterns
+#: past 50,000 bytes: a search is cut to a length no stored text reaches.
+SEARCH_LIMIT = 1000
+
+
 def like(text: str) -> str:
     """A LIKE pattern matching `text` anywhere, with LIKE's wildcards taken literally."""
-    # No stored text is longer than a few hundred characters, and SQLite refuses LIKE
-    # patterns past 50,000 bytes: cut a search to a length no stored text reaches.
-    text = text[:1000]
+    text = text[:SEARCH_LIMIT]
     escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
 

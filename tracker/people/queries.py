@@ -4,7 +4,7 @@ from sqlalchemy import ColumnElement, Select, or_, select
 
 from tracker import vocab
 from tracker.people.models import Person
-from tracker.web import like
+from tracker.web import SEARCH_LIMIT, like
 
 
 def name_matches(q: str) -> ColumnElement[bool]:
@@ -12,7 +12,7 @@ def name_matches(q: str) -> ColumnElement[bool]:
     its spelling ("linf")."""
     typed = q.strip()
     found = Person.name.like(like(typed), escape="\\")
-    spelled = typed.replace(" ", "").lower()
+    spelled = typed.replace(" ", "").lower()[:SEARCH_LIMIT]
     if spelled.isascii() and spelled.isalpha():
         found = or_(found, Person.name_search.like(f"{spelled}%"), Person.name_search.like(f"% {spelled}%"))
     return found
