@@ -7,8 +7,8 @@ from sqlalchemy import select
 
 from tests.conftest import TODAY
 from tracker.branches.models import Branch, Membership
+from tracker.dispatches import rules
 from tracker.dispatches.models import Dispatch
-from tracker.projects import rules
 
 
 def branch_form(project_ids, **kw):

@@ -285,7 +285,7 @@ def test_the_branch_page_lists_the_talks_still_to_hold(client, scene, make_talk)
 
 
 def test_the_branch_page_shows_the_newest_talks_and_links_to_all(client, scene, make_talk):
-    from tracker.talks.panels import BRANCH_TALKS
+    from tracker.due.panels import BRANCH_TALKS
 
     for n in range(BRANCH_TALKS + 1):
         make_talk(scene["member"], scene["leader"], talk_type="integrity_reminder", dispatch=scene["dispatch"],

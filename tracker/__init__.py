@@ -45,6 +45,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     init_auth(app)
     _register_blueprints(app)
+    _register_panels(app)
     _register_commands(app)
     return app
 
@@ -72,6 +73,17 @@ def _register_blueprints(app: Flask) -> None:
     for bp in (home, auth, accounts, people, projects, branches, dispatches, study, talks, due, calendar,
                ledger, points, members, selfsign, trash, health, todo):
         app.register_blueprint(bp)
+
+
+def _register_panels(app: Flask) -> None:
+    """What the pages of lower features show of the features above them (tracker/panels.py)."""
+    from tracker.branches import panels as branches
+    from tracker.dispatches import panels as dispatches
+    from tracker.due import panels as due
+    from tracker.study import panels as study
+
+    for feature in (branches, dispatches, study, due):
+        feature.register(app)
 
 
 def _register_commands(app: Flask) -> None:

@@ -9,9 +9,8 @@ from flask_babel import gettext as _
 from sqlalchemy.orm.exc import StaleDataError
 
 from tracker import records
-from tracker.auth.forms import EmptyForm
 from tracker.extensions import db
-from tracker.forms import DeleteForm
+from tracker.forms import DeleteForm, EmptyForm
 from tracker.history.services import jsonable
 
 

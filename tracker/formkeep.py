@@ -17,7 +17,7 @@ import json
 from functools import wraps
 from urllib.parse import urlsplit
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
@@ -26,7 +26,6 @@ from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.datastructures import MultiDict
 
 from tracker import clock
-from tracker.auth.signins import timed_out_user_id
 from tracker.db import Base
 from tracker.extensions import db, login_manager
 
@@ -67,6 +66,12 @@ def _same_site() -> bool:
         if value := request.headers.get(header):
             return urlsplit(value).netloc == request.host
     return True
+
+
+def timed_out_user_id() -> int | None:
+    """The user whose sign-in ran out on this request (not one who signed out), as
+    tracker.auth.signins marks it."""
+    return g.get("timed_out_user_id")
 
 
 def _owner() -> int | None:

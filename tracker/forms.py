@@ -14,6 +14,15 @@ from wtforms import (
 from wtforms.validators import Length, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+#: the message of a date field left empty or unreadable
+DATE_MESSAGE = _l("Enter a date as YYYY-MM-DD.")
+
+
+class EmptyForm(FlaskForm):
+    """For POST-only buttons (sign out, delete, restore), so they carry CSRF."""
+
+    submit = SubmitField()
+
 
 class RecordForm(FlaskForm):
     """A form that edits a record: it carries the version it was opened at."""

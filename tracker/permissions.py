@@ -258,11 +258,17 @@ def can_issue_member_accounts(user, branch) -> bool:
     return is_office(user) and branch.deleted_at is None
 
 
+#: a record is answered once it is written down for review (tracker.talks.confirmation)
+ANSWERABLE = ("submitted", "reviewed")
+
+
 def can_answer_talk(user, talk) -> bool:
     """Confirm the record of a talk, or disagree with it: the person talked with, once."""
-    from tracker.talks.confirmation import can_answer
-
-    return can_answer(user, talk)
+    return (
+        bool(user and user.is_authenticated) and user.person_id is not None
+        and talk.deleted_at is None and talk.person_id == user.person_id
+        and talk.status in ANSWERABLE and talk.confirmation is None
+    )
 
 
 # Signing in to a session with its code (tracker/selfsign) --------------------------------

@@ -23,9 +23,3 @@ class PasswordChangeForm(FlaskForm):
         validators=[DataRequired(), EqualTo("new", message=_l("The two passwords differ."))],
     )
     submit = SubmitField(_l("Save"))
-
-
-class EmptyForm(FlaskForm):
-    """For POST-only buttons (sign out, delete, restore), so they carry CSRF."""
-
-    submit = SubmitField()

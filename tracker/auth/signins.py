@@ -121,8 +121,3 @@ def load(user_id: int, epoch: int) -> User | None:
                            execution_options={"synchronize_session": False})
         db.session.commit()
     return user
-
-
-def timed_out_user_id() -> int | None:
-    """The user whose sign-in ran out on this request (not one who signed out)."""
-    return g.get("timed_out_user_id")

@@ -9,9 +9,11 @@ from sqlalchemy import update
 
 from tracker import clock
 from tracker.auth import signins
-from tracker.auth.forms import EmptyForm, PasswordChangeForm, SignInForm
+from tracker.auth.forms import PasswordChangeForm, SignInForm
 from tracker.auth.models import User
+from tracker.errors import _render
 from tracker.extensions import db
+from tracker.forms import EmptyForm
 from tracker.history.services import record
 from tracker.i18n import LANGUAGES
 from tracker.security.throttle import sign_in_limits
@@ -57,6 +59,17 @@ def sign_in():
         return redirect(safe_next(form.next.data))
     status = 400 if form.is_submitted() else 200
     return render_template("auth/sign_in.html", form=form), status
+
+
+@bp.errorhandler(429)
+def too_many(_exc):
+    """Too many failed sign-ins (tracker.security.throttle): the sign-in form again, saying so."""
+    if request.endpoint == "auth.sign_in":
+        form = SignInForm(formdata=None, username=request.form.get("username", "")[:64],
+                          next=request.form.get("next", ""))
+        form.password.errors = [_("Too many failed sign-ins. Please wait a few minutes and try again.")]
+        return render_template("auth/sign_in.html", form=form), 429
+    return _render(429)
 
 
 @bp.route("/sign-out", methods=["POST"])

@@ -4,8 +4,7 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from tracker import vocab
 from tracker.dates import DateField
-from tracker.forms import DateOrder, IdSelectField, MultiCheckboxField, RecordForm
-from tracker.projects.forms import DATE_MESSAGE
+from tracker.forms import DATE_MESSAGE, DateOrder, IdSelectField, MultiCheckboxField, RecordForm
 
 
 class BranchForm(RecordForm):

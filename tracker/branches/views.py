@@ -9,18 +9,17 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from tracker import clock, records, vocab
 from tracker import permissions as perm
-from tracker.auth.forms import EmptyForm
 from tracker.branches import services
 from tracker.branches.forms import BranchForm, DissolveForm, MembershipForm
 from tracker.branches.models import Branch, Membership, branch_project
 from tracker.extensions import db
 from tracker.flows import delete_page, form_page, restore_page
+from tracker.forms import EmptyForm
 from tracker.history.models import HistoryEntry
+from tracker.panels import for_page
 from tracker.people import queries as people_queries
 from tracker.projects import queries as project_queries
 from tracker.projects.models import Project
-from tracker.study import views as study_views
-from tracker.talks import panels as talk_panels
 from tracker.web import get_or_404, like, paginate, require
 
 bp = Blueprint("branches", __name__, url_prefix="/branches")
@@ -93,11 +92,9 @@ def detail(branch_id: int):
         )).order_by(HistoryEntry.at.desc(), HistoryEntry.id.desc())
     ).all()
     today = clock.today()
-    may_read_sessions = perm.can_read_branch_sessions(current_user, branch)
     # Markup: the panels are a template that Jinja rendered with autoescaping on.
     panels = Markup(render_template(  # noqa: S704  # nosec B704
-        "branches/_panels.html", branch=branch, talk_panel=talk_panels.for_branch(branch),
-        study=study_views.branch_panel(branch) if may_read_sessions else None,
+        "branches/_panels.html", branch=branch, **for_page("branch", branch),  # study, talk_panel
     ))
     return render_template(
         "branches/detail.html",

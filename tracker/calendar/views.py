@@ -7,9 +7,9 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from tracker.auth.forms import EmptyForm
 from tracker.calendar import feed, services
 from tracker.extensions import db
+from tracker.forms import EmptyForm
 
 bp = Blueprint("calendar", __name__)
 

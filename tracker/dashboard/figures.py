@@ -2,7 +2,7 @@
 
 Nothing here re-states a compliance rule: due states come from `tracker.due.due_items`,
 the study rules from `tracker.study.rules.for_branches`, "needs a branch" from
-`tracker.projects.rules.branch_needed`, and what counts as a held session from
+`tracker.dispatches.rules.branch_needed`, and what counts as a held session from
 `tracker.study.rules.COUNTED`. This module only selects, counts and groups.
 
 Scope: admins, secretaries and viewers see everything; anyone else (a team leader) sees
@@ -22,13 +22,13 @@ from sqlalchemy import and_, case, extract, func, or_, select
 from tracker import access, clock, vocab
 from tracker.branches.models import Branch
 from tracker.dashboard.periods import Period
+from tracker.dispatches import rules as dispatch_rules
 from tracker.due import ACTION_STATES, TALK_KINDS, DueFilters, DueItem, due_items, state_of
 from tracker.due.engine import due_statement
 from tracker.extensions import db
 from tracker.i18n import colon
 from tracker.months import add_months
 from tracker.people.models import Person
-from tracker.projects import rules as project_rules
 from tracker.projects.models import Project
 from tracker.study import rules as study_rules
 from tracker.study.models import Attendance, StudySession
@@ -389,7 +389,7 @@ def projects_needing_branch(scope: Scope, period: Period) -> list:
     )
     if not scope.sees_all:
         stmt = stmt.where(Project.id.in_(access.projects_led_by(scope.leader_person_id)))
-    needed = project_rules.branch_needed(list(db.session.scalars(stmt)))
+    needed = dispatch_rules.branch_needed(list(db.session.scalars(stmt)))
     if not needed:
         return []
     return db.session.execute(

@@ -3,8 +3,7 @@ from wtforms import BooleanField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from tracker.dates import DateField
-from tracker.forms import DateOrder, IdSelectField, RecordForm
-from tracker.projects.forms import DATE_MESSAGE
+from tracker.forms import DATE_MESSAGE, DateOrder, IdSelectField, RecordForm
 
 
 class DispatchForm(RecordForm):

@@ -11,11 +11,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from tracker import records
-from tracker.auth.forms import EmptyForm
 from tracker.branches import services as branch_services
 from tracker.branches.models import Branch
 from tracker.dispatches.models import Dispatch
 from tracker.extensions import db
+from tracker.forms import EmptyForm
 
 
 @dataclass

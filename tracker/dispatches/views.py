@@ -5,8 +5,8 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from tracker import panels, records
 from tracker import permissions as perm
-from tracker import records
 from tracker.branches.models import Branch
 from tracker.dispatches import services
 from tracker.dispatches import to_branch as to_branch_page
@@ -19,7 +19,6 @@ from tracker.people import queries as people_queries
 from tracker.people.models import Person
 from tracker.projects import queries as project_queries
 from tracker.projects.models import Project
-from tracker.talks import panels as talk_panels
 from tracker.web import get_or_404, paginate, require
 
 bp = Blueprint("dispatches", __name__, url_prefix="/dispatches")
@@ -75,7 +74,7 @@ def detail(dispatch_id: int):
     require(perm.can_read(current_user))
     history = db.session.scalars(entries_for(dispatch)).all()
     return render_template("dispatches/detail.html", dispatch=dispatch, history=history,
-                           talk_panel=talk_panels.for_dispatch(dispatch))
+                           **panels.for_page("dispatch", dispatch))  # talk_panel
 
 
 @bp.route("/new", methods=["GET", "POST"])

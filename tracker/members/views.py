@@ -7,9 +7,9 @@ from flask_login import current_user, login_required
 
 from tracker import access
 from tracker import permissions as perm
-from tracker.auth.forms import EmptyForm
 from tracker.branches.models import Branch
 from tracker.extensions import db
+from tracker.forms import EmptyForm
 from tracker.members import accounts, queries
 from tracker.members.forms import ActivationForm, TalkAnswerForm
 from tracker.study.models import StudySession

@@ -2,20 +2,15 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
+from tracker import panels
 from tracker import permissions as perm
-from tracker.branches.models import Membership
-from tracker.dispatches.models import Dispatch
 from tracker.extensions import db
 from tracker.flows import delete_page, form_page, restore_page
 from tracker.history.services import entries_for
 from tracker.people import queries, services
 from tracker.people.forms import PersonForm
 from tracker.people.models import Person
-from tracker.study import views as study_views
-from tracker.talks import panels as talk_panels
 from tracker.web import get_or_404, paginate, require
 
 bp = Blueprint("people", __name__, url_prefix="/people")
@@ -35,27 +30,12 @@ def index():
 def detail(person_id: int):
     person = get_or_404(Person, person_id, allow_deleted=True)
     require(perm.can_read(current_user))
-    dispatches = db.session.scalars(
-        select(Dispatch)
-        .where(Dispatch.person_id == person.id, Dispatch.deleted_at.is_(None))
-        .options(selectinload(Dispatch.project))
-        .order_by(Dispatch.departure_date.desc())
-    ).all()
-    memberships = db.session.scalars(
-        select(Membership)
-        .where(Membership.person_id == person.id, Membership.deleted_at.is_(None))
-        .options(selectinload(Membership.branch))
-        .order_by(Membership.joined_on.desc())
-    ).all()
     history = db.session.scalars(entries_for(person)).all()
     return render_template(
         "people/detail.html",
         person=person,
-        dispatches=dispatches,
-        memberships=memberships,
         history=history,
-        study=study_views.person_panel(person),
-        talk_panel=talk_panels.for_person(person),
+        **panels.for_page("person", person),  # dispatches, memberships, study, talk_panel
     )
 
 

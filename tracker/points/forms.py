@@ -6,8 +6,7 @@ from wtforms import IntegerField, SelectField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange
 
 from tracker.dates import DateField
-from tracker.forms import IdSelectField, RecordForm
-from tracker.projects.forms import DATE_MESSAGE
+from tracker.forms import DATE_MESSAGE, IdSelectField, RecordForm
 
 
 class PointsEntryForm(RecordForm):

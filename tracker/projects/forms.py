@@ -4,9 +4,7 @@ from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from tracker import vocab
 from tracker.dates import DateField
-from tracker.forms import DateOrder, IdSelectField, RecordForm
-
-DATE_MESSAGE = _l("Enter a date as YYYY-MM-DD.")
+from tracker.forms import DATE_MESSAGE, DateOrder, IdSelectField, RecordForm
 
 
 class ProjectForm(RecordForm):

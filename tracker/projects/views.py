@@ -2,21 +2,16 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
+from tracker import panels, vocab
 from tracker import permissions as perm
-from tracker import vocab
-from tracker.branches.models import Branch, branch_project
-from tracker.dispatches.models import Dispatch
 from tracker.extensions import db
 from tracker.flows import delete_page, form_page, restore_page
 from tracker.history.services import entries_for
 from tracker.people import queries as people_queries
-from tracker.projects import queries, rules, services
+from tracker.projects import queries, services
 from tracker.projects.forms import CheckpointsForm, ProjectForm
 from tracker.projects.models import Project
-from tracker.talks import panels as talk_panels
 from tracker.web import get_or_404, paginate, require
 
 bp = Blueprint("projects", __name__, url_prefix="/projects")
@@ -36,8 +31,8 @@ def index():
     page = paginate(queries.projects(
         request.args, include_deleted=deleted, leader_person_id=current_user.person_id
     ))
-    needed = rules.branch_needed([p.id for p in page.items])
-    return render_template("projects/index.html", page=page, needed=needed, deleted=deleted)
+    return render_template("projects/index.html", page=page, deleted=deleted,
+                           **panels.for_page("project list", page.items))  # needed
 
 
 @bp.get("/<int:project_id>")
@@ -45,28 +40,13 @@ def index():
 def detail(project_id: int):
     project = get_or_404(Project, project_id, allow_deleted=True)
     require(perm.can_read(current_user))
-    dispatches = db.session.scalars(
-        select(Dispatch)
-        .where(Dispatch.project_id == project.id, Dispatch.deleted_at.is_(None))
-        .options(selectinload(Dispatch.person))
-        .order_by(Dispatch.departure_date, Dispatch.id)
-    ).all()
-    branches = db.session.scalars(
-        select(Branch)
-        .join(branch_project, branch_project.c.branch_id == Branch.id)
-        .where(branch_project.c.project_id == project.id, Branch.deleted_at.is_(None))
-        .order_by(Branch.approval_date.desc())
-    ).all()
     checkpoints = services.checkpoints_by_kind(project)
     return render_template(
         "projects/detail.html",
         project=project,
-        dispatches=dispatches,
-        branches=branches,
         checkpoints=checkpoints,
-        talk_panel=talk_panels.for_project(project),
-        branch_needed=project.id in rules.branch_needed([project.id]),
         history=db.session.scalars(entries_for(project)).all(),
+        **panels.for_page("project", project),  # dispatches, branch_needed, branches, talk_panel
     )
 
 

@@ -7,8 +7,8 @@ from flask_login import current_user
 
 from tracker import permissions as perm
 from tracker import records
-from tracker.auth.forms import EmptyForm
 from tracker.extensions import db
+from tracker.forms import EmptyForm
 from tracker.review import services
 from tracker.review.forms import ReopenForm, ReviewForm
 

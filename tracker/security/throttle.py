@@ -8,8 +8,7 @@ memory in each process (Flask-Limiter's in-memory fallback) and the app keeps wo
 """
 from __future__ import annotations
 
-from flask import Flask, current_app, render_template, request
-from flask_babel import gettext as _
+from flask import Flask, current_app, request
 from flask_limiter.util import get_remote_address
 
 from tracker.extensions import limiter
@@ -54,17 +53,6 @@ def init_app(app: Flask) -> None:
     config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
     if config["RATELIMIT_STORAGE_URI"].startswith(("redis://", "rediss://")):
         config.setdefault("RATELIMIT_STORAGE_OPTIONS", REDIS_OPTIONS)
+    # A refused sign-in gets the sign-in form back (tracker.auth.views); any other 429 the
+    # error page of tracker.errors.
     limiter.init_app(app)
-
-    @app.errorhandler(429)
-    def too_many(_exc):
-        if request.endpoint == "auth.sign_in":
-            from tracker.auth.forms import SignInForm
-
-            form = SignInForm(formdata=None, username=request.form.get("username", "")[:64],
-                              next=request.form.get("next", ""))
-            form.password.errors = [_("Too many failed sign-ins. Please wait a few minutes and try again.")]
-            return render_template("auth/sign_in.html", form=form), 429
-        from tracker.errors import _render
-
-        return _render(429)

@@ -10,9 +10,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from tracker import permissions as perm
-from tracker.auth.forms import EmptyForm
 from tracker.branches.models import Branch, Membership
 from tracker.extensions import db
+from tracker.forms import EmptyForm
 from tracker.selfsign import codes, services
 from tracker.study.models import StudySession
 from tracker.web import require

@@ -17,8 +17,7 @@ from wtforms.validators import DataRequired, Length, ValidationError
 
 from tracker import clock, vocab
 from tracker.dates import DateField
-from tracker.forms import IdSelectField, RecordForm
-from tracker.projects.forms import DATE_MESSAGE
+from tracker.forms import DATE_MESSAGE, IdSelectField, RecordForm
 from tracker.study import uploads
 
 

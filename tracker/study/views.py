@@ -14,15 +14,14 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
-from werkzeug.datastructures import MultiDict
 
 from tracker import clock, formkeep, records, vocab
 from tracker import permissions as perm
-from tracker.auth.forms import EmptyForm
 from tracker.branches.models import Branch, Membership
 from tracker.dates import parse_day
 from tracker.extensions import db
 from tracker.flows import confirmed_delete_page, form_page, restore_page
+from tracker.forms import EmptyForm
 from tracker.history.services import entries_for
 from tracker.review import flows as review_flows
 from tracker.review import services as review_services
@@ -292,27 +291,6 @@ def remove_attachment(attachment_id: int):
     db.session.commit()
     flash(_("The file was removed from the session."), "info")
     return redirect(url_for("study.edit", session_id=a.session_id))
-
-
-# Panels on other features' pages ---------------------------------------------------------
-def branch_panel(branch: Branch) -> dict:
-    """What the branch page shows of its sessions, to those who may read them
-    (perm.can_read_branch_sessions): the rules month by month, recent sessions."""
-    from tracker.study import rules
-
-    compliance = rules.for_branches([branch.id]).get(branch.id)
-    # the list page's query: attendance counted in SQL, not loaded row by row
-    recent = db.session.execute(queries.sessions(MultiDict({"branch_id": branch.id}), current_user)
-                                .limit(10)).all()
-    to_log = compliance.to_log(clock.today()) if compliance else None
-    return {"compliance": compliance, "recent": recent, "to_log": to_log}
-
-
-def person_panel(person) -> dict:
-    rows = db.session.scalars(queries.attended_by(person.id, current_user)).all()
-    present, expected = queries.attendance_rate(rows)
-    return {"rows": rows, "present": present, "expected": expected}
-
 
 
 @bp.record_once

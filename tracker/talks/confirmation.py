@@ -1,7 +1,7 @@
 """The person talked with confirms the record of their talk (确认), or disagrees with it.
 
-- `can_answer` (asked through tracker.permissions): the talk's own subject, once the record
-  is submitted (a draft may still change), and only once.
+- who may answer is `tracker.permissions.can_answer_talk`: the talk's own subject, once the
+  record is submitted (a draft may still change), and only once.
 - `answer` writes the answer with a plain UPDATE, like the other bookkeeping beside a record
   (a sign-in, a language choice): the secretary's open edit form does not turn stale, and
   nothing of what the secretary wrote changes. The answer goes into the talk's history.
@@ -20,18 +20,8 @@ from tracker import access, clock
 from tracker.auth.models import User
 from tracker.extensions import db
 from tracker.history.services import record
+from tracker.permissions import ANSWERABLE
 from tracker.talks.models import Talk
-
-#: a record is answered once it is written down for review
-ANSWERABLE = ("submitted", "reviewed")
-
-
-def can_answer(user, talk: Talk) -> bool:
-    return (
-        bool(user and user.is_authenticated) and user.person_id is not None
-        and talk.deleted_at is None and talk.person_id == user.person_id
-        and talk.status in ANSWERABLE and talk.confirmation is None
-    )
 
 
 def answer(talk: Talk, user, confirmation: str, comment: str) -> dt.datetime | None:

@@ -7,8 +7,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from tracker import vocab
 from tracker.dates import DateField
-from tracker.forms import DateOrder, IdSelectField, RecordForm
-from tracker.projects.forms import DATE_MESSAGE
+from tracker.forms import DATE_MESSAGE, DateOrder, IdSelectField, RecordForm
 
 #: talk types that show the integrity checklist
 CHECKLIST_TYPES = ("pre_dispatch", "integrity_reminder")

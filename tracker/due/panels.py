@@ -1,7 +1,9 @@
-"""What the dispatch, person, project and branch pages show about talks and due items.
-Each returns template variables; every one costs a fixed number of queries."""
+"""What the dispatch, person, project and branch pages show about talks and due items
+(registered in tracker.panels). Each returns template variables; every one costs a fixed
+number of queries."""
 from __future__ import annotations
 
+from tracker import panels
 from tracker.due import CHECKPOINT_KINDS, OPEN_STATES, TALK_KINDS, DueFilters, due_items
 from tracker.extensions import db
 from tracker.talks import queries
@@ -48,3 +50,10 @@ def for_branch(branch) -> dict:
             queries.talks_of(branch_project_ids=[p.id for p in branch.projects]).limit(BRANCH_TALKS)
         ).all(),
     }
+
+
+def register(app) -> None:
+    panels.register(app, "person", lambda person: {"talk_panel": for_person(person)})
+    panels.register(app, "project", lambda project: {"talk_panel": for_project(project)})
+    panels.register(app, "branch", lambda branch: {"talk_panel": for_branch(branch)})
+    panels.register(app, "dispatch", lambda dispatch: {"talk_panel": for_dispatch(dispatch)})

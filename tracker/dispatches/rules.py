@@ -1,5 +1,7 @@
 """The "branch needed" rule (DESIGN.md): a project of at least N days with at least M full
-party members dispatched should have a temporary branch."""
+party members dispatched should have a temporary branch. It reads dispatches and the
+branches serving a project, so it sits here, above both (the projects list and page get it
+through tracker.panels)."""
 from __future__ import annotations
 
 from flask import current_app
