@@ -1,9 +1,11 @@
 """Reads of temporary branches shared by several pages."""
 from __future__ import annotations
 
-from sqlalchemy import select
+from collections.abc import Collection
 
-from tracker.branches.models import Branch
+from sqlalchemy import Select, select
+
+from tracker.branches.models import Branch, branch_project
 from tracker.extensions import db
 
 
@@ -12,3 +14,19 @@ def filter_options() -> list[tuple[int, str]]:
     return [tuple(row) for row in db.session.execute(
         select(Branch.id, Branch.name).where(Branch.deleted_at.is_(None)).order_by(Branch.name, Branch.id)
     )]
+
+
+# Which branch serves which project: the link table is the branches' own, and the features
+# above ask these rather than query it.
+def _matching(column, ids: int | Collection[int] | Select):
+    return column == ids if isinstance(ids, int) else column.in_(ids)
+
+
+def projects_served_by(branch_ids: int | Collection[int] | Select) -> Select:
+    """The ids of the projects a branch (an id) or branches (ids, or a select of ids) serve."""
+    return select(branch_project.c.project_id).where(_matching(branch_project.c.branch_id, branch_ids))
+
+
+def branches_serving(project_ids: int | Collection[int] | Select) -> Select:
+    """The ids of the branches serving a project (an id) or projects (ids, or a select)."""
+    return select(branch_project.c.branch_id).where(_matching(branch_project.c.project_id, project_ids))

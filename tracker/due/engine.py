@@ -27,6 +27,7 @@ from sqlalchemy.orm import aliased
 from sqlalchemy.sql.expression import ColumnElement
 
 from tracker import access, clock, vocab
+from tracker.branches import queries as branch_queries
 from tracker.branches.models import Branch, branch_project
 from tracker.dispatches.models import Dispatch
 from tracker.due import sql as due_sql
@@ -303,7 +304,7 @@ def _project_id_conditions(project_id, filters: DueFilters) -> list:
         conditions.append(project_id == filters.project_id)
     if filters.branch_id is not None:
         conditions.append(project_id.in_(
-            select(branch_project.c.project_id).where(branch_project.c.branch_id == filters.branch_id)
+            branch_queries.projects_served_by(filters.branch_id)
         ))
     return conditions
 

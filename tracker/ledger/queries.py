@@ -11,6 +11,7 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from tracker import access, clock, vocab
+from tracker.branches import queries as branch_queries
 from tracker.branches.models import Branch, Membership, branch_project
 from tracker.dispatches.models import Dispatch
 from tracker.due import DueFilters, DueItem, due_items
@@ -65,7 +66,7 @@ def record_count(branch_ids: list[int], span: Span, statuses: tuple[str, ...]) -
         StudySession.status.in_(statuses), StudySession.held_on.between(span.first, span.last),
     ))
     talks = db.session.scalar(select(func.count(Talk.id)).join(Dispatch, Dispatch.id == Talk.dispatch_id).where(
-        Dispatch.project_id.in_(select(branch_project.c.project_id).where(branch_project.c.branch_id.in_(branch_ids))),
+        Dispatch.project_id.in_(branch_queries.projects_served_by(branch_ids)),
         Talk.deleted_at.is_(None), Talk.status.in_(statuses), Talk.talk_date.between(span.first, span.last),
     ))
     return sessions + talks

@@ -7,7 +7,7 @@ from sqlalchemy import Select, and_, or_, select
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from tracker import access, vocab
-from tracker.branches.models import branch_project
+from tracker.branches import queries as branch_queries
 from tracker.dispatches.models import Dispatch
 from tracker.people.models import Person
 from tracker.people.queries import name_matches
@@ -29,7 +29,7 @@ def of_branch(branch_id: int):
     """Condition: the talk belongs to a dispatch on a project this temporary branch serves."""
     return Talk.dispatch_id.in_(
         select(Dispatch.id).where(Dispatch.project_id.in_(
-            select(branch_project.c.project_id).where(branch_project.c.branch_id == branch_id)
+            branch_queries.projects_served_by(branch_id)
         ))
     )
 

@@ -10,7 +10,8 @@ from sqlalchemy import or_, select
 
 from tracker import clock, records, vocab
 from tracker.auth.models import User
-from tracker.branches.models import Branch, Membership, branch_project
+from tracker.branches import queries as branch_queries
+from tracker.branches.models import Branch, Membership
 from tracker.dispatches.models import Dispatch
 from tracker.extensions import db
 from tracker.talks.models import IntegrityItem, IntegrityListVersion, Talk
@@ -51,7 +52,7 @@ def is_branch_officer(person_id: int, day: dt.date, talked_with_id: int, dispatc
     member_of = [Membership.branch_id.in_(own_branches)]
     if dispatch is not None:
         member_of.append(Membership.branch_id.in_(
-            select(branch_project.c.branch_id).where(branch_project.c.project_id == dispatch.project_id)
+            branch_queries.branches_serving(dispatch.project_id)
         ))
     found = db.session.scalar(
         select(Membership.id)
