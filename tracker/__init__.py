@@ -1,4 +1,8 @@
-"""Temporary Branch Tracker: the application factory."""
+"""Temporary Branch Tracker: the application factory.
+
+It imports inside its functions, the one place that does: every `import tracker.x` runs this
+module first, so features imported here at module level would import themselves in a cycle.
+"""
 from __future__ import annotations
 
 from pathlib import Path

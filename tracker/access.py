@@ -14,13 +14,23 @@ Every rule starts from the user's reach (`reach`):
   they were the subject of (with contents) and their own due items; nothing of other
   people, and none of the organisation's lists, dashboard, ledger or calendar.
 - NONE — signed out, or an account without a reading role.
- This module is the core of `tracker.permissions`
-(which re-exports it, so templates keep asking `perm.…`); it is separate because its rules
-are queries, imported lazily from the features so that every feature may import it.
+
+This module is the core of `tracker.permissions` (which re-exports it, so templates keep
+asking `perm.…`); it is separate because its rules are queries over the features' tables.
+It sits in the core, below every feature, and reads the features' models (the schema) but
+nothing else of theirs (tests/test_layers.py), so every feature may import it.
 """
 from __future__ import annotations
 
 from sqlalchemy import ColumnElement, Select, exists, false, or_, select, true
+
+from tracker.branches.models import Branch, Membership, branch_project
+from tracker.dispatches.models import Dispatch
+from tracker.extensions import db
+from tracker.people.models import Person
+from tracker.projects.models import Project
+from tracker.study.models import Attendance, StudySession
+from tracker.talks.models import Talk
 
 ALL, TEAM, SELF, NONE = "all", "team", "self", "none"
 
@@ -68,8 +78,6 @@ def leads(user, project) -> bool:
 
 def projects_led_by(person_id: int | None) -> Select:
     """Ids of the (not deleted) projects this person leads: `leads` in SQL."""
-    from tracker.projects.models import Project
-
     return select(Project.id).where(
         Project.team_leader_id == (person_id or -1), Project.deleted_at.is_(None)
     )
@@ -81,8 +89,6 @@ def led_projects(user) -> Select:
 
 def led_branches(user) -> Select:
     """Ids of the branches serving a project this user leads."""
-    from tracker.branches.models import branch_project
-
     return select(branch_project.c.branch_id).where(branch_project.c.project_id.in_(led_projects(user)))
 
 
@@ -135,8 +141,6 @@ def can_read_session_files(user, session) -> bool:
 def member_on(person_id: int | None, branch_id, day) -> ColumnElement:
     """Where-clause: this person belonged to the branch on that day (joined, not yet left).
     `branch_id` and `day` may be columns (a correlated test) or values."""
-    from tracker.branches.models import Membership
-
     return exists().where(
         Membership.person_id == (person_id or -1), Membership.branch_id == branch_id,
         Membership.deleted_at.is_(None), Membership.joined_on <= day,
@@ -166,8 +170,6 @@ def session_branches(user) -> ColumnElement | None:
 
 
 def readable_sessions(user, stmt: Select) -> Select:
-    from tracker.study.models import StudySession
-
     if reach(user) == SELF:
         return stmt.where(StudySession.deleted_at.is_(None),
                           member_on(user.person_id, StudySession.branch_id, StudySession.held_on))
@@ -177,15 +179,11 @@ def readable_sessions(user, stmt: Select) -> Select:
 
 def readable_attendance(user, stmt: Select) -> Select:
     """A statement over Attendance: a member reads only their own."""
-    from tracker.study.models import Attendance
-
     return stmt.where(Attendance.person_id == user.person_id) if reach(user) == SELF else stmt
 
 
 def readable_ledger_branches(user, stmt: Select) -> Select:
     """A statement over Branch cut to the branches whose ledger the user may print."""
-    from tracker.branches.models import Branch
-
     ids = session_branches(user)
     return stmt if ids is None else stmt.where(Branch.id.in_(ids))
 
@@ -222,8 +220,6 @@ def can_read_talk(user, talk) -> bool:
 
 
 def readable_talks(user, stmt: Select) -> Select:
-    from tracker.talks.models import Talk
-
     if reach(user) == SELF:
         return stmt.where(Talk.person_id == user.person_id, Talk.deleted_at.is_(None))
     return _organisation(user, stmt)
@@ -233,9 +229,6 @@ def talk_contents(user) -> ColumnElement:
     """Where-clause on Talk: the talks whose contents the user may read — the office's all;
     the talks the user conducted or recorded in the tracker; for a team leader, talks with a
     person dispatched to a project they lead."""
-    from tracker.dispatches.models import Dispatch
-    from tracker.talks.models import Talk
-
     if is_office(user):
         return true()
     if reach(user) == NONE:
@@ -264,17 +257,12 @@ def can_read_talk_contents(user, talk) -> bool:
         return True
     if not user.has_role("team-leader"):
         return False
-    from tracker.extensions import db
-    from tracker.talks.models import Talk
 
     return bool(db.session.scalar(select(exists().where(Talk.id == talk.id, talk_contents(user)))))
 
 
 def talks_with_contents(user, talk_ids) -> set[int]:
     """Of these talk ids, those whose contents the user may read (one query)."""
-    from tracker.extensions import db
-    from tracker.talks.models import Talk
-
     ids = sorted(set(talk_ids))
     if not ids:
         return set()
@@ -289,10 +277,6 @@ def points_people(user) -> ColumnElement | None:
     """A condition on person.id for the cards and tables this user may read; None: all.
     A team leader's team: people dispatched to a project they lead, and members of the
     branches serving those projects."""
-    from tracker.branches.models import Membership
-    from tracker.dispatches.models import Dispatch
-    from tracker.people.models import Person
-
     r = reach(user)
     if r == ALL:
         return None
@@ -308,9 +292,6 @@ def points_people(user) -> ColumnElement | None:
 
 
 def can_read_points_card(user, person) -> bool:
-    from tracker.extensions import db
-    from tracker.people.models import Person
-
     condition = points_people(user)
     if condition is None:
         return True

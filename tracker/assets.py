@@ -27,6 +27,8 @@ from flask import Flask
 from flask_compress import Compress
 from whitenoise import WhiteNoise
 
+from tracker.security.headers import HEADERS
+
 #: what Bootstrap-Flask ships that the pages load, served as /static/bootstrap/…
 BOOTSTRAP_FILES = ("css/bootstrap.min.css", "js/bootstrap.min.js")  # the JS: the phone menu's collapse
 #: files worth compressing (images and fonts in formats that are compressed already are not)
@@ -103,8 +105,6 @@ def _sources(app: Flask) -> list[tuple[str, Path]]:
 
 
 def _headers(headers, path: str, url: str) -> None:
-    from tracker.security.headers import HEADERS
-
     for name, value in HEADERS.items():
         headers.setdefault(name, value)
     if not HASHED.search(url):

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from tracker import vocab
 from tracker.auth import passwords
 from tracker.auth.models import User
+from tracker.demo import SIGN_INS, load
 from tracker.extensions import db
 
 user_cli = AppGroup("user", help="Manage user accounts.")
@@ -43,8 +44,6 @@ def create_user(username: str, roles: tuple[str, ...], password_stdin: bool, dis
 @demo_cli.command("load")
 def load_demo():
     """Load the demo data set, unless the database already holds it."""
-    from tracker.demo import SIGN_INS, load
-
     created = load()
     click.echo("demo data loaded." if created else "demo data already present; nothing changed.")
     click.echo("Demo sign-ins:")

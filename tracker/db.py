@@ -6,6 +6,8 @@ import datetime as dt
 from sqlalchemy import DateTime, Integer, MetaData, TypeDecorator, func
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column, registry
 
+from tracker import clock
+
 # A naming convention makes constraint names predictable, so Alembic's batch
 # mode can alter them on SQLite and the same migrations run on PostgreSQL.
 NAMING_CONVENTION = {
@@ -42,8 +44,6 @@ class Base(DeclarativeBase):
 
 
 def _utcnow() -> dt.datetime:
-    from tracker import clock
-
     return clock.now()
 
 

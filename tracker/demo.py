@@ -12,6 +12,9 @@ from tracker.dispatches.models import Dispatch
 from tracker.extensions import db
 from tracker.people.models import Person
 from tracker.projects.models import IntegrityCheckpoint, Project
+from tracker.study.models import Attendance, StudySession
+from tracker.talks.models import Talk
+from tracker.talks.services import current_integrity_version
 
 #: (username, password, roles, display name, person name or None)
 SIGN_INS = [
@@ -135,10 +138,6 @@ def load() -> list[str] | None:
 def _sessions_and_talks(people: dict, branch: Branch, projects: list[Project]) -> None:
     """A reviewed committee meeting and theme party day, a submitted branch meeting and party
     lesson, a draft; talks with some missing, and a heart-to-heart talk."""
-    from tracker.study.models import Attendance, StudySession
-    from tracker.talks.models import Talk
-    from tracker.talks.services import current_integrity_version
-
     members = ["王磊", "林芳", "黄丽", "郑浩", "李明"]
     committee = ["王磊", "林芳", "郑浩", "李明"]
     plans = [

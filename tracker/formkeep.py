@@ -27,6 +27,7 @@ from werkzeug.datastructures import MultiDict
 
 from tracker import clock
 from tracker.db import Base
+from tracker.errors import MESSAGES
 from tracker.extensions import db, login_manager
 
 #: how long a kept form waits for its owner to sign in again
@@ -158,7 +159,6 @@ def init_blueprint(bp) -> None:
         view = current_app.view_functions.get(request.endpoint)
         if request.method == "POST" and getattr(view, "keeps_form", False) and _same_site():
             return _kept_and_redirect()
-        from tracker.errors import MESSAGES
 
         title, text = MESSAGES[400]
         return render_template("error.html", code=400, title=title, text=text), 400

@@ -14,6 +14,8 @@ from wtforms import (
 from wtforms.validators import Length, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from tracker.security.guards import MAX_ID
+
 #: the message of a date field left empty or unreadable
 DATE_MESSAGE = _l("Enter a date as YYYY-MM-DD.")
 
@@ -77,8 +79,6 @@ class IdSelectField(SelectField):
 def _int_or_none(value):
     """An id, or None for anything no record can have (not a number, or past the database's
     integer range — comparing those would fail in the database rather than find nothing)."""
-    from tracker.security.guards import MAX_ID
-
     if value in (None, "", "None"):
         return None
     try:

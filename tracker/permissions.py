@@ -7,6 +7,8 @@ branches, memberships and dispatches; account management is admin only.
 """
 from __future__ import annotations
 
+from tracker import records
+
 # Who may READ what (predicates and query filters, the team rule) lives in tracker.access;
 # re-exported here so views and templates ask one module.
 from tracker.access import (  # noqa: F401
@@ -87,8 +89,6 @@ def can_delete_branch(user, branch) -> bool:
 def may_withdraw(user, obj) -> bool:
     """A record that submitted or reviewed records depend on (tracker.records) is deleted
     by the office only, with a reason; a team leader may delete it only when nothing does."""
-    from tracker import records
-
     return is_office(user) or not records.approved_dependents(obj)
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 from flask import Flask
 from flask_babel import lazy_gettext as _l
 
+from tracker.auth import signins
 from tracker.extensions import login_manager
 
 
@@ -11,8 +12,6 @@ def init_app(app: Flask) -> None:
     login_manager.login_view = "auth.sign_in"
     login_manager.login_message = _l("Please sign in to see this page.")
     login_manager.login_message_category = "warning"
-
-    from tracker.auth import signins
 
     @login_manager.user_loader
     def load_user(token: str):

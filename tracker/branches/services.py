@@ -7,7 +7,7 @@ import datetime as dt
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from tracker import records
+from tracker import clock, records
 from tracker.branches.models import Branch, Membership, branch_project
 from tracker.extensions import db
 from tracker.history.services import record
@@ -69,8 +69,6 @@ def update_branch(branch, data, projects, secretary_id, version) -> Branch:
 
 
 def _today() -> dt.date:
-    from tracker import clock
-
     return clock.today()
 
 

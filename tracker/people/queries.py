@@ -3,6 +3,7 @@ from __future__ import annotations
 from sqlalchemy import ColumnElement, Select, or_, select
 
 from tracker import vocab
+from tracker.extensions import db
 from tracker.people.models import Person
 from tracker.web import SEARCH_LIMIT, like
 
@@ -43,8 +44,6 @@ def choices() -> Select:
 def choice_list() -> list[tuple]:
     """Choices for a person select: a blank entry, then everyone not deleted, in pinyin order;
     each option carries the name's pinyin, for the type-to-filter box (static/picker.js)."""
-    from tracker.extensions import db
-
     return [("", "—")] + [
         (row.id, row.name, {"data-pinyin": row.name_search}) for row in db.session.execute(choices())
     ]

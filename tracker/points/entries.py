@@ -17,6 +17,7 @@ from tracker.points.models import PointsEntry
 from tracker.points.services import create_entry, update_entry
 from tracker.points.views import bp, locale
 from tracker.review import flows as review_flows
+from tracker.study.storage import get_store
 from tracker.web import get_or_404, require
 
 
@@ -88,8 +89,6 @@ def edit(points_entry_id: int):
 @bp.get("/entries/<int:points_entry_id>/evidence")
 @login_required
 def evidence(points_entry_id: int):
-    from tracker.study.storage import get_store
-
     entry = get_or_404(PointsEntry, points_entry_id)
     require(perm.can_read_points_card(current_user, entry.person))
     if not entry.evidence_key:

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from tracker.people.models import Person
 from tracker.points import derive
+from tracker.points import scheme as schemes
 from tracker.points.models import PointsEntry, PointsScheme, PointsTally, PointsTallyStatus
 from tracker.study.models import Attendance, StudySession
 from tracker.talks.models import Talk
@@ -148,8 +149,6 @@ def derived(year: int) -> list[dict]:
 
 
 def _valuer(year: int) -> derive.Valuer | None:
-    from tracker.points import scheme as schemes
-
     governing = schemes.governing(year)
     return derive.Valuer(governing) if governing else None
 

@@ -111,7 +111,6 @@ def table():
 @login_required
 def export():
     require(perm.can_read(current_user))
-    from tracker.points import excel
 
     year = chosen_year()
     valuer = valuer_for(year)
@@ -131,4 +130,4 @@ def export():
 
 
 # the entry pages and a member's own points pages, on this blueprint
-from tracker.points import claims, entries  # noqa: E402,F401
+from tracker.points import claims, entries, excel  # noqa: E402,F401

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from sqlalchemy import Select, or_, select
 
-from tracker import vocab
+from tracker import permissions, vocab
 from tracker.extensions import db
 from tracker.people.models import Person
 from tracker.projects.models import Project
@@ -56,9 +56,6 @@ def filter_options(leader_person_id: int | None = None) -> list[tuple[int, str]]
 
 def choice_list(user) -> list[tuple[int, str]]:
     """Projects the user may attach things to: all for the office, else those they lead."""
-    from tracker import permissions
-    from tracker.extensions import db
-
     stmt = choices()
     if not permissions.is_office(user):
         stmt = stmt.where(Project.team_leader_id == (user.person_id or -1))

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from flask import Flask
 
+from tracker.security import guards, headers, history_guard, throttle
+
 
 def init_app(app: Flask) -> None:
-    from tracker.security import guards, headers, history_guard, throttle
-
     history_guard.install()
     guards.init_app(app)
     headers.init_app(app)

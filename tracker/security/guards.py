@@ -7,6 +7,9 @@ from flask.wrappers import Request
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.routing import IntegerConverter
 
+from tracker.errors import _render
+from tracker.extensions import db
+
 #: the largest id a 32-bit signed INTEGER column holds (PostgreSQL's `integer`)
 MAX_ID = 2**31 - 1
 
@@ -82,8 +85,5 @@ def init_app(app: Flask) -> None:
     def lost_race(_exc):
         # Two saves of one record passed the form's version check at the same moment;
         # the database's version check stopped the second. Nothing of it was written.
-        from tracker.errors import _render
-        from tracker.extensions import db
-
         db.session.rollback()
         return _render(409)

@@ -20,6 +20,8 @@ from pathlib import Path, PurePosixPath
 import click
 from flask import current_app
 
+from tracker.db import Base
+
 APP_ID = "temporary-branch-tracker"
 FORMAT = 2
 MANIFEST = "manifest.json"
@@ -145,8 +147,6 @@ def unpack(archive: Path, into: Path, dialect: str) -> dict:
 
 
 def _counts(tables: set[str], count) -> dict[str, int]:
-    from tracker.db import Base
-
     missing = CORE_TABLES - tables
     if missing:
         raise BackupError(f"not a database of this application: no {', '.join(sorted(missing))}")

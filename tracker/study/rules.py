@@ -37,11 +37,14 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from tracker import months
+from tracker import clock, months, vocab
+from tracker.branches.models import Branch
 
 # The one due-state function of the tracker; due.rules is pure and imports nothing of ours.
 from tracker.due.rules import state_of
+from tracker.extensions import db
 from tracker.months import add_months, month_end
+from tracker.study.models import StudySession
 
 COUNTED = ("submitted", "reviewed")
 
@@ -158,8 +161,6 @@ def caption(rule: Rule, applicable: bool = True) -> str:
     """"Committee meeting, every month", "Party lesson, 2 every quarter", or "…: not applicable"."""
     from flask_babel import gettext as _
 
-    from tracker import vocab
-
     kind = vocab.label(vocab.SESSION_TYPES, rule.session_type)
     if not applicable:
         return _("%(type)s: not applicable to this branch", type=kind)
@@ -231,11 +232,6 @@ def for_branches(branch_ids: Iterable[int], today: dt.date | None = None,
     """{branch id: Compliance} for many branches in two queries (dashboard, ledger, branch page)."""
     from flask import current_app
     from sqlalchemy import select
-
-    from tracker import clock
-    from tracker.branches.models import Branch
-    from tracker.extensions import db
-    from tracker.study.models import StudySession
 
     ids = list(set(branch_ids))
     if not ids:

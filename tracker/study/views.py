@@ -19,17 +19,20 @@ from tracker import clock, formkeep, records, vocab
 from tracker import permissions as perm
 from tracker.branches.models import Branch, Membership
 from tracker.dates import parse_day
+from tracker.errors import _render
 from tracker.extensions import db
 from tracker.flows import confirmed_delete_page, form_page, restore_page
 from tracker.forms import EmptyForm
 from tracker.history.services import entries_for
 from tracker.review import flows as review_flows
 from tracker.review import services as review_services
+from tracker.review.models import STATUSES
 from tracker.study import dependents, queries, services  # noqa: F401  (dependents registers itself)
 from tracker.study.forms import StudySessionForm, attendance_rows
 from tracker.study.models import Attachment, Attendance, StudySession
+from tracker.study.rules import caption, period_label
 from tracker.study.storage import get_store
-from tracker.study.uploads import visible_text
+from tracker.study.uploads import limit_pixels, visible_text
 from tracker.web import get_or_404, paginate, require
 
 bp = Blueprint("study", __name__, url_prefix="/study")
@@ -39,7 +42,6 @@ formkeep.init_blueprint(bp)
 @bp.errorhandler(413)
 def too_large(e):
     if request.mimetype != "multipart/form-data":  # text only: the general page says it
-        from tracker.errors import _render
 
         return _render(413)
     mb = request.max_content_length // (1024 * 1024) if request.max_content_length else 0
@@ -295,10 +297,6 @@ def remove_attachment(attachment_id: int):
 
 @bp.record_once
 def _template_globals(state):
-    from tracker.review.models import STATUSES
-    from tracker.study.rules import caption, period_label
-    from tracker.study.uploads import limit_pixels
-
     state.app.jinja_env.globals["review_statuses"] = STATUSES
     state.app.jinja_env.globals["rule_caption"] = caption
     state.app.jinja_env.globals["period_label"] = period_label

@@ -14,6 +14,7 @@ from tracker.history.services import entries_for
 from tracker.people import queries as people_queries
 from tracker.projects import queries as project_queries
 from tracker.review import flows as review_flows
+from tracker.review.models import STATUSES
 from tracker.talks import dependents, queries, services  # noqa: F401  (dependents registers)
 from tracker.talks.cli import add_integrity_list
 from tracker.talks.forms import CHECKLIST_TYPES, TalkForm
@@ -205,6 +206,4 @@ def _talks_per_version() -> dict[int, int]:
 
 @bp.record_once
 def _template_globals(state) -> None:
-    from tracker.review.models import STATUSES
-
     state.app.jinja_env.globals.setdefault("review_statuses", STATUSES)

@@ -8,6 +8,8 @@ have their own home page (tracker/members) and no box.
 """
 from flask import Blueprint
 
+from tracker.todo.registry import badge
+
 bp = Blueprint("todo", __name__)
 
 
@@ -15,7 +17,5 @@ bp = Blueprint("todo", __name__)
 def todo_badge() -> int:
     """The navigation's count of the signed-in user's to-do items."""
     from flask_login import current_user
-
-    from tracker.todo.registry import badge
 
     return badge(current_user)
