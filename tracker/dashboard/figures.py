@@ -16,7 +16,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
 from zoneinfo import ZoneInfo
 
-from flask import current_app
+from flask import current_app, has_request_context
 from sqlalchemy import and_, case, extract, func, or_, select
 
 from tracker import access, clock, vocab
@@ -25,7 +25,7 @@ from tracker.dashboard.periods import Period
 from tracker.due import ACTION_STATES, TALK_KINDS, DueFilters, DueItem, due_items, state_of
 from tracker.due.engine import due_statement
 from tracker.extensions import db
-from tracker.i18n import colon
+from tracker.i18n import colon, request_cache
 from tracker.months import add_months
 from tracker.people.models import Person
 from tracker.projects import rules as project_rules
@@ -50,6 +50,26 @@ class Scope:
     @property
     def leader_person_id(self) -> int | None:
         return None if self.sees_all else access.due_leader(self.user)
+
+    @property
+    def key(self) -> tuple:
+        return getattr(self.user, "id", None), self.sees_all, self.branch_id
+
+
+def once_a_request(compute):
+    """`compute(scope, *args)` computed once a request for the same scope and arguments: the
+    home page's to-do box and its dashboard show the same figures (the headline's open
+    items, the study rules' gaps, the review queue). Nothing is kept past the request."""
+    def figure(scope: Scope, *args, **kwargs):
+        if not has_request_context():
+            return compute(scope, *args, **kwargs)
+        known = request_cache("_dashboard_figures")
+        key = (compute.__name__, scope.key, *args, *sorted(kwargs.items()))
+        if key not in known:
+            known[key] = compute(scope, *args, **kwargs)
+        return known[key]
+    figure.__name__, figure.__doc__ = compute.__name__, compute.__doc__
+    return figure
 
 
 def _sessions_in_scope(stmt, scope: Scope):
@@ -134,6 +154,7 @@ class OpenFigures:
         return (self.today - item.due_on).days
 
 
+@once_a_request
 def open_figures(scope: Scope, today: dt.date | None = None) -> OpenFigures:
     """Overdue and due-soon talks and checkpoints, whenever they were due (three queries).
 
@@ -153,13 +174,8 @@ def open_figures(scope: Scope, today: dt.date | None = None) -> OpenFigures:
     ):
         counts[(_what(talk), state)] += n
         earliest[(_what(talk), state)] = first
-    overdue = due_statement(replace(filters, states=frozenset({"overdue"})), today=today)
-    newest_first = select(overdue).order_by(
-        overdue.c.due_on.desc(), overdue.c.kind_order, overdue.c.project_code, overdue.c.person_name,
-        func.coalesce(overdue.c.dispatch_id, 0),
-    ).limit(LIST_LIMIT)
-    fields = len(DueItem._fields) - 1  # all but `branches`, as the engine reads them
-    overdue_items = [DueItem(*row[:fields]) for row in db.session.execute(newest_first)]
+    overdue_items = due_items(replace(filters, states=frozenset({"overdue"})), today=today, limit=LIST_LIMIT,
+                              newest_first=True)
     soon = due_items(replace(filters, states=frozenset({"due_soon"})), today=today, limit=LIST_LIMIT)
     return OpenFigures(today, counts, earliest, overdue_items, soon)
 
@@ -219,6 +235,7 @@ def waiting_talks(scope: Scope):
     return stmt, since
 
 
+@once_a_request
 def review_queue(scope: Scope, today: dt.date | None = None) -> ReviewQueue:
     """Submitted sessions and talks, oldest first (four queries)."""
     today = today or clock.today()
@@ -289,14 +306,17 @@ def _branches_in_scope(scope: Scope):
     return stmt
 
 
+@once_a_request
 def study_gaps(scope: Scope, period: Period, today: dt.date | None = None) -> list[BranchGaps]:
-    """Branches active in the period that miss a session some rule requires (3 queries)."""
+    """Branches active in the period that miss a session some rule requires (3 queries): the
+    rules judge only the months and quarters overlapping the period, from their sessions."""
     stmt = _branches_in_scope(scope).where(
         Branch.status != "proposed", Branch.approval_date <= period.last,
         or_(Branch.dissolved_on.is_(None), Branch.dissolved_on >= period.first),
     ).order_by(Branch.name, Branch.id)
     branches = db.session.execute(stmt).all()
-    compliance = study_rules.for_branches([b.id for b in branches], today=today)
+    compliance = study_rules.for_branches([b.id for b in branches], today=today,
+                                          within=(period.first, period.last))
     out = []
     for b in branches:
         c = compliance.get(b.id)

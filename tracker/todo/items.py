@@ -136,12 +136,20 @@ def _due_count(ctx: Context, filters: DueFilters):
     return select(func.count()).select_from(due_statement(filters, today=ctx.today, columns=("state",)))
 
 
+def _overdue_count(ctx: Context, what: str, filters: DueFilters):
+    """Overdue items over all the data: for whoever sees everything, the number the
+    dashboard's headline counts anyway (once a request, figures.open_figures); else a SELECT."""
+    if not ctx.scope.sees_all:
+        return _due_count(ctx, filters)
+    return lambda: figures.open_figures(ctx.scope, ctx.today).count(what, "overdue")
+
+
 def overdue_talks(ctx: Context) -> Entry | None:
     if not ctx.reviews:
         return None
     filters = DueFilters(kinds=frozenset(TALK_KINDS), states=frozenset({"overdue"}))
     return Entry("overdue_talks", _("Overdue talks"), url_for("due.talks", state="overdue", what="talks"),
-                 _due_count(ctx, filters), warn=True)
+                 _overdue_count(ctx, "talks", filters), warn=True)
 
 
 def overdue_checkpoints(ctx: Context) -> Entry | None:
@@ -149,7 +157,8 @@ def overdue_checkpoints(ctx: Context) -> Entry | None:
         return None
     filters = DueFilters(kinds=frozenset(CHECKPOINT_KINDS), states=frozenset({"overdue"}))
     return Entry("overdue_checkpoints", _("Overdue integrity checkpoints"),
-                 url_for("due.talks", state="overdue", what="checkpoints"), _due_count(ctx, filters), warn=True)
+                 url_for("due.talks", state="overdue", what="checkpoints"),
+                 _overdue_count(ctx, "checkpoints", filters), warn=True)
 
 
 def team_talks_due(ctx: Context) -> Entry | None:
