@@ -240,6 +240,9 @@ def due_day_counts(filters: DueFilters | None = None, *, today: dt.date | None =
                 stmt = stmt.join(Person, Person.id == DueTalk.person_id)
             if filters.states is not None:
                 stmt = stmt.where(state.in_(sorted(filters.states)))
+                if filters.states <= OPEN_STATES:
+                    # only the open rows: a range of the index on (kind, done_lag, base_on)
+                    stmt = stmt.where(DueTalk.done_lag.is_(None))
             arms.append(stmt)
     if not filters.talks_only:
         for kind in CHECKPOINT_KINDS:
