@@ -23,7 +23,7 @@ from tracker import access, clock, vocab
 from tracker.branches.models import Branch
 from tracker.dashboard.periods import Period
 from tracker.due import ACTION_STATES, TALK_KINDS, DueFilters, DueItem, due_items, state_of
-from tracker.due.engine import due_day_counts, due_statement
+from tracker.due.engine import due_state_counts, due_statement
 from tracker.extensions import db
 from tracker.i18n import colon, request_cache
 from tracker.months import add_months
@@ -167,11 +167,10 @@ def open_figures(scope: Scope, today: dt.date | None = None) -> OpenFigures:
                          states=ACTION_STATES)
     counts: Counter = Counter()
     earliest: dict[tuple[str, str], dt.date] = {}
-    # per due day (a few hundred rows): a talk's is grouped on its indexed date, not computed a row
-    for kind, state, day, n in due_day_counts(filters, today=today):
+    for kind, state, n, first in due_state_counts(filters, today=today):
         key = (_what(kind in TALK_KINDS), state)
         counts[key] += n
-        earliest[key] = min(day, earliest.get(key, day))
+        earliest[key] = min(first, earliest.get(key, first))
     overdue_items = due_items(replace(filters, states=frozenset({"overdue"})), today=today, limit=LIST_LIMIT,
                               newest_first=True)
     soon = due_items(replace(filters, states=frozenset({"due_soon"})), today=today, limit=LIST_LIMIT)
