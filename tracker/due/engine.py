@@ -241,8 +241,7 @@ def due_day_counts(filters: DueFilters | None = None, *, today: dt.date | None =
             if filters.states is not None:
                 stmt = stmt.where(state.in_(sorted(filters.states)))
                 if filters.states <= OPEN_STATES:
-                    # only the open rows: a range of the index on (kind, done_lag, base_on)
-                    stmt = stmt.where(DueTalk.done_lag.is_(None))
+                    stmt = stmt.where(*_open_talk_conditions(kind, filters.states, today, rules))
             arms.append(stmt)
     if not filters.talks_only:
         for kind in CHECKPOINT_KINDS:
@@ -280,7 +279,7 @@ def due_state_counts(filters: DueFilters | None = None, *, today: dt.date | None
             if filters.states is not None:
                 stmt = stmt.where(state.in_(sorted(filters.states)))
                 if filters.states <= OPEN_STATES:
-                    stmt = stmt.where(DueTalk.done_lag.is_(None))
+                    stmt = stmt.where(*_open_talk_conditions(kind, filters.states, today, rules))
             arms.append(stmt)
     if not filters.talks_only:
         for kind in CHECKPOINT_KINDS:
@@ -405,7 +404,7 @@ def _talk_select(kind: str, filters: DueFilters, today: dt.date, rules: dict,
     if "talk_status" in wanted:
         stmt = stmt.outerjoin(Talk, Talk.id == due.talk_id)
     if filters.states is not None and filters.states <= OPEN_STATES:
-        stmt = stmt.where(due.done_lag.is_(None))
+        stmt = stmt.where(*_open_talk_conditions(kind, filters.states, today, rules))
     elif filters.states is not None and not filters.states & OPEN_STATES:
         stmt = stmt.where(due.done_lag.is_not(None))
     return stmt
@@ -420,6 +419,25 @@ def _talk_state(kind: str, today: dt.date, rules: dict) -> ColumnElement:
                   else_=literal_column("'done_late'"))
     return due_sql.state(DueTalk.base_on, DueTalk.done_lag, today, rules["due_soon_days"], opens_on,
                          shifted=(DueTalk.base_on, shift), closed=closed)
+
+
+def _open_talk_conditions(kind: str, states: frozenset[str], today: dt.date, rules: dict) -> list:
+    """For open states only: the rows not yet held, and the range of the date the due day counts
+    from that these states allow (rules.state_of read backwards), so the index on (kind,
+    done_lag, base_on) is read over that range only — the newest overdue talks are found
+    without walking every talk due later."""
+    _, shift = due_sql.talk_due_shift(kind, rules)
+    overdue_below = today - dt.timedelta(days=shift)
+    soon_up_to = today + dt.timedelta(days=rules["due_soon_days"] - shift)
+    if kind == "post_talk":  # due soon from its return on (opens_on = base_on)
+        soon_up_to = max(soon_up_to, today)
+    conditions = [DueTalk.done_lag.is_(None)]
+    if "not_yet_due" not in states:
+        conditions.append(DueTalk.base_on < overdue_below if "due_soon" not in states
+                          else DueTalk.base_on <= soon_up_to)
+    if "overdue" not in states:
+        conditions.append(DueTalk.base_on >= overdue_below)
+    return conditions
 
 
 def _talk_conditions(kind: str, filters: DueFilters, rules: dict) -> list:
