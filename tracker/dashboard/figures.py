@@ -373,21 +373,29 @@ class AttendanceRow:
 
 
 def attendance(scope: Scope, period: Period) -> list[AttendanceRow]:
-    """Present / expected per branch over its counted sessions held in the period (1 query)."""
-    stmt = (
-        select(StudySession.branch_id, Branch.name,
-               func.count(func.distinct(StudySession.id)).label("sessions"),
-               func.count(Attendance.id).label("expected"),
-               func.count(case((Attendance.status == "present", 1))).label("present"))
-        .join(Branch, Branch.id == StudySession.branch_id)
-        .outerjoin(Attendance, Attendance.session_id == StudySession.id)
+    """Present / expected per branch over its counted sessions held in the period (1 query).
+
+    Each session's attendance is counted by a subquery on the index (session_id, status):
+    joined instead, PostgreSQL hashes the whole attendance table for a month's sessions."""
+    def counted(*conditions):
+        return (select(func.count()).select_from(Attendance)
+                .where(Attendance.session_id == StudySession.id, *conditions).scalar_subquery())
+
+    sessions = _sessions_in_scope(
+        select(StudySession.branch_id, counted().label("expected"),
+               counted(Attendance.status == "present").label("present"))
         .where(StudySession.deleted_at.is_(None), StudySession.status.in_(study_rules.COUNTED),
-               StudySession.held_on >= period.first, StudySession.held_on <= period.last)
-        .group_by(StudySession.branch_id, Branch.name)
-        .order_by(Branch.name, StudySession.branch_id)
+               StudySession.held_on >= period.first, StudySession.held_on <= period.last),
+        scope,
+    ).subquery("sessions")
+    stmt = (
+        select(sessions.c.branch_id, Branch.name, func.count().label("sessions"),
+               func.sum(sessions.c.expected).label("expected"), func.sum(sessions.c.present).label("present"))
+        .join(Branch, Branch.id == sessions.c.branch_id)
+        .group_by(sessions.c.branch_id, Branch.name)
+        .order_by(Branch.name, sessions.c.branch_id)
     )
-    stmt = _sessions_in_scope(stmt, scope)
-    return [AttendanceRow(r.branch_id, r.name, r.sessions, r.present, r.expected)
+    return [AttendanceRow(r.branch_id, r.name, r.sessions, int(r.present), int(r.expected))
             for r in db.session.execute(stmt)]
 
 
