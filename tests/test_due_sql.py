@@ -13,7 +13,7 @@ from tests.conftest import NOW, TODAY
 from tracker import vocab
 from tracker.dispatches.models import Dispatch
 from tracker.due import DueFilters, due_items
-from tracker.due.engine import due_counts, due_day_counts
+from tracker.due.engine import due_counts, due_day_counts, due_state_counts
 from tracker.due.rules import CHECKPOINT_KINDS, TALK_KINDS, checkpoint_due_dates, state_of, talk_due_dates
 from tracker.projects.models import IntegrityCheckpoint, Project
 from tracker.talks.models import Talk
@@ -141,5 +141,20 @@ def test_the_database_answers_as_the_rules_do(session, make_person, projects_dat
         # paging in the database gives the same rows, page by page
         pages = [due_items(filters, today=today, rules=rules, limit=4, offset=n) for n in range(0, len(got), 4)]
         assert [i for page in pages for i in page] == got
+        # ... and from the latest due day down (the dashboard's newest overdue)
+        newest = due_items(filters, today=today, rules=rules, newest_first=True)
+        assert sorted(newest, key=repr) == sorted(got, key=repr)
+        assert [i.due_on for i in newest] == sorted((i.due_on for i in got), reverse=True)
+        pages = [due_items(filters, today=today, rules=rules, limit=3, offset=n, newest_first=True)
+                 for n in range(0, len(got), 3)]
+        assert [i for page in pages for i in page] == newest
+        # counted per kind and state with the earliest due day (the dashboard's headline)
+        summary = {}
+        for i in in_state:
+            n, first = summary.get((i[0], i[4]), (0, i[3]))
+            summary[(i[0], i[4])] = (n + 1, min(first, i[3]))
+        got_states = due_state_counts(filters, today=today, rules=rules)
+        assert {(k, s): (n, first) for k, s, n, first in got_states} == summary
+        assert len(got_states) == len(summary)
     finally:
         nested.rollback()

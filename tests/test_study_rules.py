@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tracker.study.rules import Held, Period, Rule, compliance, dues
 
@@ -126,3 +128,39 @@ def test_compliance_reads_the_settings_and_lists_what_is_missing():
     assert [d.first for d in result.missing] == [D(2026, 5, 1)]
     assert [d.first for d in result.due_soon] == [D(2026, 6, 1)]
     assert compliance(None, [], D(2026, 6, 5), rules).all == []
+
+
+# Judged only within some days (the dashboard's period): the same months and quarters, with
+# the same states, as when every month since the branch began is judged; and `for_branches`,
+# reading only the sessions of those quarters, agrees with the whole reading.
+
+START = D(2025, 1, 1)
+days_st = st.integers(0, 800).map(lambda n: START + dt.timedelta(days=n))
+rules_st = st.lists(st.builds(Rule, st.sampled_from(["theme_party_day", "party_lesson", "branch_meeting"]),
+                              st.sampled_from([1, 3]), st.integers(1, 2), st.integers(0, 31)),
+                    min_size=1, max_size=3, unique_by=lambda r: r.session_type)
+
+
+def _overlapping(found, first, last):
+    return [d for d in found if d.first <= last and d.last >= first]
+
+
+@settings(max_examples=200, deadline=None)
+@given(rules=rules_st, start=days_st, length=st.one_of(st.none(), st.integers(0, 500)),
+       held=st.lists(st.tuples(days_st, st.sampled_from(["theme_party_day", "party_lesson", "branch_meeting"])),
+                     max_size=30),
+       today=days_st, first=days_st, span=st.integers(0, 400))
+def test_judging_within_some_days_is_judging_everything_then_keeping_those(rules, start, length, held, today,
+                                                                         first, span):
+    period = Period(start, None if length is None else start + dt.timedelta(days=length))
+    sessions = [Held(day, kind) for day, kind in held]
+    last = first + dt.timedelta(days=span)
+    for rule in rules:
+        everything = dues(rule, period, sessions, today)
+        assert dues(rule, period, sessions, today, within=(first, last)) == _overlapping(everything, first, last)
+        # fed only the sessions of the quarters around those days, as for_branches reads them
+        q_first = D(first.year, first.month - (first.month - 1) % 3, 1)
+        q_last = D(last.year, last.month - (last.month - 1) % 3, 1)
+        q_end = D(q_last.year + (q_last.month + 2) // 12, (q_last.month + 2) % 12 + 1, 1) - dt.timedelta(days=1)
+        read = [s for s in sessions if q_first <= s.day <= q_end]
+        assert dues(rule, period, read, today, within=(first, last)) == _overlapping(everything, first, last)

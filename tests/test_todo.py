@@ -174,3 +174,34 @@ def test_an_item_is_one_function_and_one_line(app, site, monkeypatch, count_quer
         assert [c.entry.key for c in registry.counted(site["leader"])][-1] == "site_people"
     assert after == before + 3  # 王磊, 林芳, 郑浩
     assert counter.count == 1  # as many as without it: its count joins the others'
+
+
+def test_the_home_page_computes_the_figures_the_box_shares_with_the_dashboard_once(
+        client, site, make_person, make_dispatch, make_session, monkeypatch):
+    from tracker.dashboard import figures
+    from tracker.due import engine
+
+    make_session(site["branch"], status="submitted", submitted_at=dt.datetime(2026, 5, 20, tzinfo=dt.UTC))
+    for n in range(2):
+        make_dispatch(make_person(f"逾期{n}"), site["project"], departure_date=D(2026, 3, 1 + n))
+    calls = {"due_state_counts": 0, "for_branches": 0}
+
+    def counting(name, function):
+        def counted(*args, **kwargs):
+            calls[name] += 1
+            return function(*args, **kwargs)
+        return counted
+
+    monkeypatch.setattr(figures, "due_state_counts", counting("due_state_counts", engine.due_state_counts))
+    monkeypatch.setattr(figures.study_rules, "for_branches",
+                        counting("for_branches", figures.study_rules.for_branches))
+    sign_in(client, site["secretary"])
+    page = client.get("/").get_data(as_text=True)  # this month, every branch: the box's cut
+    assert calls == {"due_state_counts": 1, "for_branches": 1}
+    # the box's numbers are the headline's
+    assert re.search(r'todo-count">2<', entry(page, "overdue_talks"))
+    assert re.search(r'id="fig-talks-overdue">\s*<div class="card-body py-2"><div class="fs-3 fw-bold[^"]*">2<', page)
+    # another period: the dashboard's study gaps for the year, the box's for this month; the
+    # open figures, whatever the period, once
+    client.get("/?period=year")
+    assert calls["for_branches"] == 3 and calls["due_state_counts"] == 2

@@ -16,17 +16,17 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
 from zoneinfo import ZoneInfo
 
-from flask import current_app
-from sqlalchemy import and_, case, extract, func, or_, select
+from flask import current_app, has_request_context
+from sqlalchemy import and_, case, extract, func, literal_column, or_, select
 
 from tracker import access, clock, vocab
 from tracker.branches.models import Branch
 from tracker.dashboard.periods import Period
 from tracker.dispatches import rules as dispatch_rules
 from tracker.due import ACTION_STATES, TALK_KINDS, DueFilters, DueItem, due_items, state_of
-from tracker.due.engine import due_statement
+from tracker.due.engine import due_state_counts, due_statement
 from tracker.extensions import db
-from tracker.i18n import colon
+from tracker.i18n import colon, request_cache
 from tracker.months import add_months
 from tracker.people.models import Person
 from tracker.projects.models import Project
@@ -50,6 +50,26 @@ class Scope:
     @property
     def leader_person_id(self) -> int | None:
         return None if self.sees_all else access.due_leader(self.user)
+
+    @property
+    def key(self) -> tuple:
+        return getattr(self.user, "id", None), self.sees_all, self.branch_id
+
+
+def once_a_request(compute):
+    """`compute(scope, *args)` computed once a request for the same scope and arguments: the
+    home page's to-do box and its dashboard show the same figures (the headline's open
+    items, the study rules' gaps, the review queue). Nothing is kept past the request."""
+    def figure(scope: Scope, *args, **kwargs):
+        if not has_request_context():
+            return compute(scope, *args, **kwargs)
+        known = request_cache("_dashboard_figures")
+        key = (compute.__name__, scope.key, *args, *sorted(kwargs.items()))
+        if key not in known:
+            known[key] = compute(scope, *args, **kwargs)
+        return known[key]
+    figure.__name__, figure.__doc__ = compute.__name__, compute.__doc__
+    return figure
 
 
 def _sessions_in_scope(stmt, scope: Scope):
@@ -134,8 +154,9 @@ class OpenFigures:
         return (self.today - item.due_on).days
 
 
+@once_a_request
 def open_figures(scope: Scope, today: dt.date | None = None) -> OpenFigures:
-    """Overdue and due-soon talks and checkpoints, whenever they were due (three queries).
+    """Overdue and due-soon talks and checkpoints, whenever they were due (five queries).
 
     The overdue list is ordered most recently due first: an item that became overdue today
     heads the list instead of queueing behind every older one, where a cap of ten would hide
@@ -144,22 +165,14 @@ def open_figures(scope: Scope, today: dt.date | None = None) -> OpenFigures:
     today = today or clock.today()
     filters = DueFilters(branch_id=scope.branch_id, leader_person_id=scope.leader_person_id,
                          states=ACTION_STATES)
-    found = due_statement(filters, today=today, columns=("kind", "state", "due_on"))
-    is_talk = found.c.kind.in_(TALK_KINDS)
     counts: Counter = Counter()
     earliest: dict[tuple[str, str], dt.date] = {}
-    for talk, state, n, first in db.session.execute(
-        select(is_talk, found.c.state, func.count(), func.min(found.c.due_on)).group_by(is_talk, found.c.state)
-    ):
-        counts[(_what(talk), state)] += n
-        earliest[(_what(talk), state)] = first
-    overdue = due_statement(replace(filters, states=frozenset({"overdue"})), today=today)
-    newest_first = select(overdue).order_by(
-        overdue.c.due_on.desc(), overdue.c.kind_order, overdue.c.project_code, overdue.c.person_name,
-        func.coalesce(overdue.c.dispatch_id, 0),
-    ).limit(LIST_LIMIT)
-    fields = len(DueItem._fields) - 1  # all but `branches`, as the engine reads them
-    overdue_items = [DueItem(*row[:fields]) for row in db.session.execute(newest_first)]
+    for kind, state, n, first in due_state_counts(filters, today=today):
+        key = (_what(kind in TALK_KINDS), state)
+        counts[key] += n
+        earliest[key] = min(first, earliest.get(key, first))
+    overdue_items = due_items(replace(filters, states=frozenset({"overdue"})), today=today, limit=LIST_LIMIT,
+                              newest_first=True)
     soon = due_items(replace(filters, states=frozenset({"due_soon"})), today=today, limit=LIST_LIMIT)
     return OpenFigures(today, counts, earliest, overdue_items, soon)
 
@@ -178,6 +191,8 @@ class Waiting:
     waited_days: int
     #: review deadline (since + RULES["review_within_days"]) as a due state
     state: str
+    #: the moment it waits since, as stored
+    at: dt.datetime | None = None
 
 
 @dataclass
@@ -188,6 +203,9 @@ class ReviewQueue:
     talks_late: int = 0
     oldest: list[Waiting] = field(default_factory=list)
     within_days: int = 14
+    #: the oldest sessions and the oldest talks, each at most LIST_LIMIT (the to-do box's lists)
+    oldest_sessions: list[Waiting] = field(default_factory=list)
+    oldest_talks: list[Waiting] = field(default_factory=list)
 
     @property
     def total(self) -> int:
@@ -203,15 +221,20 @@ def _local_midnight_utc(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time.min, tzinfo=tz).astimezone(dt.UTC)
 
 
+#: written into the statement, not bound: the partial indexes of the waiting records
+#: (ix_*_waiting_since, WHERE status = 'submitted') serve only a query that names it
+SUBMITTED = literal_column("'submitted'")
+
+
 def waiting_sessions(scope: Scope):
     since = func.coalesce(StudySession.submitted_at, StudySession.updated_at)
-    stmt = select(StudySession).where(StudySession.deleted_at.is_(None), StudySession.status == "submitted")
+    stmt = select(StudySession).where(StudySession.deleted_at.is_(None), StudySession.status == SUBMITTED)
     return _sessions_in_scope(stmt, scope), since
 
 
 def waiting_talks(scope: Scope):
     since = func.coalesce(Talk.submitted_at, Talk.updated_at)
-    stmt = select(Talk).where(Talk.deleted_at.is_(None), Talk.status == "submitted")
+    stmt = select(Talk).where(Talk.deleted_at.is_(None), Talk.status == SUBMITTED)
     if not scope.sees_all:
         stmt = stmt.where(talk_queries.of_team_led_by(scope.leader_person_id))
     if scope.branch_id is not None:
@@ -219,6 +242,14 @@ def waiting_talks(scope: Scope):
     return stmt, since
 
 
+def _oldest(stmt, model, since):
+    """The ids of the LIST_LIMIT oldest records of `stmt` and since when they wait, found in
+    the index on (status, deleted_at, submitted_at, updated_at, id) before anything is joined."""
+    return (stmt.with_only_columns(model.id, since.label("since"))
+            .order_by(since, model.id).limit(LIST_LIMIT).subquery("oldest"))
+
+
+@once_a_request
 def review_queue(scope: Scope, today: dt.date | None = None) -> ReviewQueue:
     """Submitted sessions and talks, oldest first (four queries)."""
     today = today or clock.today()
@@ -227,43 +258,48 @@ def review_queue(scope: Scope, today: dt.date | None = None) -> ReviewQueue:
     # waiting longer than the rule allows: submitted before the day `within` days ago
     cutoff = _local_midnight_utc(today - dt.timedelta(days=within))
     queue = ReviewQueue(within_days=within)
-    waiting: list[Waiting] = []
     tz = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
 
-    def add(kind, day, title, where, record_id, moment):
+    def waiting(kind, day, title, where, record_id, moment) -> Waiting:
         since_day = moment.astimezone(tz).date()
-        waiting.append(Waiting(
+        return Waiting(
             kind, record_id, title, where, day, since_day, (today - since_day).days,
-            state_of(since_day + dt.timedelta(days=within), None, today, rules["due_soon_days"]),
-        ))
+            state_of(since_day + dt.timedelta(days=within), None, today, rules["due_soon_days"]), moment,
+        )
 
     stmt, since = waiting_sessions(scope)
     queue.sessions, queue.sessions_late = db.session.execute(
         stmt.with_only_columns(func.count(StudySession.id), func.count(case((since < cutoff, 1))))
     ).one()
+    oldest = _oldest(stmt, StudySession, since)
     rows = db.session.execute(
-        stmt.with_only_columns(StudySession.id, StudySession.session_type, StudySession.topic,
-                               StudySession.held_on, Branch.name, since.label("since"))
+        select(StudySession.id, StudySession.session_type, StudySession.topic, StudySession.held_on,
+               Branch.name, oldest.c.since)
+        .join(oldest, oldest.c.id == StudySession.id)
         .join(Branch, Branch.id == StudySession.branch_id)
-        .order_by(since, StudySession.id).limit(LIST_LIMIT)
+        .order_by(oldest.c.since, StudySession.id)
     )
-    for r in rows:
-        add("session", r.held_on, f"{vocab.label(vocab.SESSION_TYPES, r.session_type)}{colon()}{r.topic}",
-            r.name, r.id, r.since)
+    queue.oldest_sessions = [
+        waiting("session", r.held_on, f"{vocab.label(vocab.SESSION_TYPES, r.session_type)}{colon()}{r.topic}",
+                r.name, r.id, r.since) for r in rows]
 
     stmt, since = waiting_talks(scope)
     queue.talks, queue.talks_late = db.session.execute(
         stmt.with_only_columns(func.count(Talk.id), func.count(case((since < cutoff, 1))))
     ).one()
+    oldest = _oldest(stmt, Talk, since)
     rows = db.session.execute(
-        stmt.with_only_columns(Talk.id, Talk.talk_type, Talk.talk_date, Person.name, since.label("since"))
+        select(Talk.id, Talk.talk_type, Talk.talk_date, Person.name, oldest.c.since)
+        .join(oldest, oldest.c.id == Talk.id)
         .join(Person, Person.id == Talk.person_id)
-        .order_by(since, Talk.id).limit(LIST_LIMIT)
+        .order_by(oldest.c.since, Talk.id)
     )
-    for r in rows:
-        add("talk", r.talk_date, f"{vocab.label(vocab.TALK_TYPES, r.talk_type)}{colon()}{r.name}", r.name, r.id, r.since)
+    queue.oldest_talks = [
+        waiting("talk", r.talk_date, f"{vocab.label(vocab.TALK_TYPES, r.talk_type)}{colon()}{r.name}",
+                r.name, r.id, r.since) for r in rows]
 
-    queue.oldest = sorted(waiting, key=lambda w: (w.since, w.kind, w.id))[:LIST_LIMIT]
+    queue.oldest = sorted(queue.oldest_sessions + queue.oldest_talks,
+                          key=lambda w: (w.since, w.kind, w.id))[:LIST_LIMIT]
     return queue
 
 
@@ -289,14 +325,17 @@ def _branches_in_scope(scope: Scope):
     return stmt
 
 
+@once_a_request
 def study_gaps(scope: Scope, period: Period, today: dt.date | None = None) -> list[BranchGaps]:
-    """Branches active in the period that miss a session some rule requires (3 queries)."""
+    """Branches active in the period that miss a session some rule requires (3 queries): the
+    rules judge only the months and quarters overlapping the period, from their sessions."""
     stmt = _branches_in_scope(scope).where(
         Branch.status != "proposed", Branch.approval_date <= period.last,
         or_(Branch.dissolved_on.is_(None), Branch.dissolved_on >= period.first),
     ).order_by(Branch.name, Branch.id)
     branches = db.session.execute(stmt).all()
-    compliance = study_rules.for_branches([b.id for b in branches], today=today)
+    compliance = study_rules.for_branches([b.id for b in branches], today=today,
+                                          within=(period.first, period.last))
     out = []
     for b in branches:
         c = compliance.get(b.id)
@@ -334,21 +373,29 @@ class AttendanceRow:
 
 
 def attendance(scope: Scope, period: Period) -> list[AttendanceRow]:
-    """Present / expected per branch over its counted sessions held in the period (1 query)."""
-    stmt = (
-        select(StudySession.branch_id, Branch.name,
-               func.count(func.distinct(StudySession.id)).label("sessions"),
-               func.count(Attendance.id).label("expected"),
-               func.count(case((Attendance.status == "present", 1))).label("present"))
-        .join(Branch, Branch.id == StudySession.branch_id)
-        .outerjoin(Attendance, Attendance.session_id == StudySession.id)
+    """Present / expected per branch over its counted sessions held in the period (1 query).
+
+    Each session's attendance is counted by a subquery on the index (session_id, status):
+    joined instead, PostgreSQL hashes the whole attendance table for a month's sessions."""
+    def counted(*conditions):
+        return (select(func.count()).select_from(Attendance)
+                .where(Attendance.session_id == StudySession.id, *conditions).scalar_subquery())
+
+    sessions = _sessions_in_scope(
+        select(StudySession.branch_id, counted().label("expected"),
+               counted(Attendance.status == "present").label("present"))
         .where(StudySession.deleted_at.is_(None), StudySession.status.in_(study_rules.COUNTED),
-               StudySession.held_on >= period.first, StudySession.held_on <= period.last)
-        .group_by(StudySession.branch_id, Branch.name)
-        .order_by(Branch.name, StudySession.branch_id)
+               StudySession.held_on >= period.first, StudySession.held_on <= period.last),
+        scope,
+    ).subquery("sessions")
+    stmt = (
+        select(sessions.c.branch_id, Branch.name, func.count().label("sessions"),
+               func.sum(sessions.c.expected).label("expected"), func.sum(sessions.c.present).label("present"))
+        .join(Branch, Branch.id == sessions.c.branch_id)
+        .group_by(sessions.c.branch_id, Branch.name)
+        .order_by(Branch.name, sessions.c.branch_id)
     )
-    stmt = _sessions_in_scope(stmt, scope)
-    return [AttendanceRow(r.branch_id, r.name, r.sessions, r.present, r.expected)
+    return [AttendanceRow(r.branch_id, r.name, r.sessions, int(r.present), int(r.expected))
             for r in db.session.execute(stmt)]
 
 

@@ -23,7 +23,6 @@ from typing import NamedTuple
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Date, Integer, String, and_, case, cast, func, literal_column, null, select, union_all
-from sqlalchemy.orm import aliased
 from sqlalchemy.sql.expression import ColumnElement
 
 from tracker import access, clock, vocab
@@ -117,22 +116,23 @@ class DueItem(NamedTuple):
 
 def due_items(filters: DueFilters | None = None, *, today: dt.date | None = None,
               rules: dict | None = None, with_branches: bool = False,
-              limit: int | None = None, offset: int = 0, overdue_first: bool = False) -> list[DueItem]:
+              limit: int | None = None, offset: int = 0, overdue_first: bool = False,
+              newest_first: bool = False) -> list[DueItem]:
     """Due items matching `filters`, earliest due first (the database filters, sorts and,
     with `limit`/`offset`, pages them); `with_branches` fills each item's `branches`
     (one query more), for pages that show or group by them; `overdue_first`: overdue items
-    before the others (what to act on first).
+    before the others (what to act on first); `newest_first`: the latest due first.
 
     A page (`limit`) is found in two steps, so that its cost follows its rows and not all the
     items that match: the due days of the first offset + limit items of each kind, read in
     the order of an index, give the page's span of due days; then only the items due in that
-    span are read in full and sorted."""
+    span are read in full and sorted. `newest_first`: the same from the latest due day down."""
     filters = filters or DueFilters()
     today = today or clock.today()
     rules = rules or current_app.config["RULES"]
     skip = 0
     if limit is not None and not overdue_first:
-        window = _page_window(filters, today, rules, limit, offset)
+        window = _page_window(filters, today, rules, limit, offset, newest_first)
         if window is None:
             return []
         filters, skip = window
@@ -141,6 +141,8 @@ def due_items(filters: DueFilters | None = None, *, today: dt.date | None = None
     if found is None:
         return []
     order = _order(found)
+    if newest_first:
+        order[0] = found.c.due_on.desc()
     if overdue_first:
         order.insert(0, found.c.state != "overdue")
     stmt = select(found).order_by(*order)
@@ -154,7 +156,7 @@ def due_items(filters: DueFilters | None = None, *, today: dt.date | None = None
 
 
 def _page_window(filters: DueFilters, today: dt.date, rules: dict, limit: int,
-                 offset: int) -> tuple[DueFilters, int] | None:
+                 offset: int, newest_first: bool = False) -> tuple[DueFilters, int] | None:
     """(the filters narrowed to the due days of the page's items, how many items due on the
     page's first day come before the page), or None when the page is past the last item.
 
@@ -170,7 +172,8 @@ def _page_window(filters: DueFilters, today: dt.date, rules: dict, limit: int,
             stmt = _talk_select(kind, filters, today, rules, ("due_on",))
             if filters.states is not None:
                 stmt = stmt.where(_talk_state(kind, today, rules).in_(sorted(filters.states)))
-            arms.append(stmt.order_by(DueTalk.base_on).limit(wanted))
+            arms.append(stmt.order_by(DueTalk.base_on.desc() if newest_first else DueTalk.base_on)
+                        .limit(wanted))
     if not filters.talks_only:
         for kind in CHECKPOINT_KINDS:
             if kind in filters.kinds:
@@ -178,16 +181,18 @@ def _page_window(filters: DueFilters, today: dt.date, rules: dict, limit: int,
                 stmt = select(part.c.due_on)
                 if filters.states is not None:
                     stmt = stmt.where(part.c.state.in_(sorted(filters.states)))
-                arms.append(stmt.order_by(part.c.due_on).limit(wanted))
+                arms.append(stmt.order_by(part.c.due_on.desc() if newest_first else part.c.due_on)
+                            .limit(wanted))
     if not arms:
         return None
     keyed = [select(arm.subquery().c.due_on) for arm in arms]
-    days = sorted(db.session.scalars(keyed[0] if len(keyed) == 1 else union_all(*keyed)))
+    days = sorted(db.session.scalars(keyed[0] if len(keyed) == 1 else union_all(*keyed)),
+                  reverse=newest_first)
     page = days[offset:wanted]
     if not page:
         return None
-    first, last = page[0], page[-1]
-    before = sum(1 for day in days if day < first)
+    first, last = min(page), max(page)
+    before = sum(1 for day in days if (day > last if newest_first else day < first))
     narrowed = replace(filters, due_from=max(first, filters.due_from or first),
                        due_to=min(last, filters.due_to or last))
     return narrowed, offset - before
@@ -236,6 +241,8 @@ def due_day_counts(filters: DueFilters | None = None, *, today: dt.date | None =
                 stmt = stmt.join(Person, Person.id == DueTalk.person_id)
             if filters.states is not None:
                 stmt = stmt.where(state.in_(sorted(filters.states)))
+                if filters.states <= OPEN_STATES:
+                    stmt = stmt.where(*_open_talk_conditions(kind, filters.states, today, rules))
             arms.append(stmt)
     if not filters.talks_only:
         for kind in CHECKPOINT_KINDS:
@@ -250,6 +257,44 @@ def due_day_counts(filters: DueFilters | None = None, *, today: dt.date | None =
         return []
     rows = db.session.execute(arms[0] if len(arms) == 1 else union_all(*arms))
     return [(kind, state, day + dt.timedelta(days=shifts.get(kind, 0)), n) for kind, state, day, n in rows]
+
+
+def due_state_counts(filters: DueFilters | None = None, *, today: dt.date | None = None,
+                     rules: dict | None = None) -> list[tuple[str, str, int, dt.date]]:
+    """[(kind, state, how many, the earliest due day)] of the items matching `filters`, one
+    query of a few rows: what a headline of open items needs. A stored talk kind is counted on
+    its indexed columns (its earliest due day is its earliest date moved by the rule's days)."""
+    filters = filters or DueFilters()
+    today = today or clock.today()
+    rules = rules or current_app.config["RULES"]
+    arms, shifts = [], {}
+    for kind in TALK_KINDS:
+        if kind in filters.kinds:
+            _, shifts[kind] = due_sql.talk_due_shift(kind, rules)
+            state = _talk_state(kind, today, rules)
+            stmt = (select(literal_column(f"'{kind}'", String).label("kind"), state.label("state"),
+                           func.count().label("n"), func.min(DueTalk.base_on).label("day"))
+                    .where(*_talk_conditions(kind, filters, rules)).group_by(state))
+            if filters.person_name:
+                stmt = stmt.join(Person, Person.id == DueTalk.person_id)
+            if filters.states is not None:
+                stmt = stmt.where(state.in_(sorted(filters.states)))
+                if filters.states <= OPEN_STATES:
+                    stmt = stmt.where(*_open_talk_conditions(kind, filters.states, today, rules))
+            arms.append(stmt)
+    if not filters.talks_only:
+        for kind in CHECKPOINT_KINDS:
+            if kind in filters.kinds:
+                part = _checkpoint_select(kind, filters, today, rules, ("kind", "due_on", "state")).subquery()
+                stmt = (select(part.c.kind, part.c.state, func.count().label("n"), func.min(part.c.due_on))
+                        .group_by(part.c.kind, part.c.state))
+                if filters.states is not None:
+                    stmt = stmt.where(part.c.state.in_(sorted(filters.states)))
+                arms.append(stmt)
+    if not arms:
+        return []
+    rows = db.session.execute(arms[0] if len(arms) == 1 else union_all(*arms))
+    return [(kind, state, n, day + dt.timedelta(days=shifts.get(kind, 0))) for kind, state, n, day in rows]
 
 
 def due_statement(filters: DueFilters, *, today: dt.date | None = None, rules: dict | None = None,
@@ -360,7 +405,7 @@ def _talk_select(kind: str, filters: DueFilters, today: dt.date, rules: dict,
     if "talk_status" in wanted:
         stmt = stmt.outerjoin(Talk, Talk.id == due.talk_id)
     if filters.states is not None and filters.states <= OPEN_STATES:
-        stmt = stmt.where(due.done_lag.is_(None))
+        stmt = stmt.where(*_open_talk_conditions(kind, filters.states, today, rules))
     elif filters.states is not None and not filters.states & OPEN_STATES:
         stmt = stmt.where(due.done_lag.is_not(None))
     return stmt
@@ -375,6 +420,25 @@ def _talk_state(kind: str, today: dt.date, rules: dict) -> ColumnElement:
                   else_=literal_column("'done_late'"))
     return due_sql.state(DueTalk.base_on, DueTalk.done_lag, today, rules["due_soon_days"], opens_on,
                          shifted=(DueTalk.base_on, shift), closed=closed)
+
+
+def _open_talk_conditions(kind: str, states: frozenset[str], today: dt.date, rules: dict) -> list:
+    """For open states only: the rows not yet held, and the range of the date the due day counts
+    from that these states allow (rules.state_of read backwards), so the index on (kind,
+    done_lag, base_on) is read over that range only — the newest overdue talks are found
+    without walking every talk due later."""
+    _, shift = due_sql.talk_due_shift(kind, rules)
+    overdue_below = today - dt.timedelta(days=shift)
+    soon_up_to = today + dt.timedelta(days=rules["due_soon_days"] - shift)
+    if kind == "post_talk":  # due soon from its return on (opens_on = base_on)
+        soon_up_to = max(soon_up_to, today)
+    conditions = [DueTalk.done_lag.is_(None)]
+    if "not_yet_due" not in states:
+        conditions.append(DueTalk.base_on < overdue_below if "due_soon" not in states
+                          else DueTalk.base_on <= soon_up_to)
+    if "overdue" not in states:
+        conditions.append(DueTalk.base_on >= overdue_below)
+    return conditions
 
 
 def _talk_conditions(kind: str, filters: DueFilters, rules: dict) -> list:
@@ -419,17 +483,19 @@ def _talk_counts(kind: str, filters: DueFilters, today: dt.date, rules: dict) ->
 def _checkpoint_select(kind: str, filters: DueFilters, today: dt.date, rules: dict,
                        columns: tuple[str, ...] | None = None):
     """One row per live project selected by `filters`, for the checkpoint `kind`."""
-    done = aliased(IntegrityCheckpoint)
+    # the table itself, not an alias: each kind is its own SELECT of the union, and an alias
+    # costs more to build than the rest of the select
+    done = IntegrityCheckpoint.__table__
     due_on = due_sql.checkpoint_due_on(kind, Project.start_date, Project.end_date, rules)
     stmt = (
         select(*_pick(
             columns,
             literal_column(f"'{kind}'", String).label("kind"),
             due_on.label("due_on"),
-            due_sql.state(due_on, done.done_on, today, rules["due_soon_days"]).label("state"),
+            due_sql.state(due_on, done.c.done_on, today, rules["due_soon_days"]).label("state"),
             Project.id.label("project_id"), Project.code.label("project_code"),
             Project.name.label("project_name"),
-            done.done_on.label("done_on"),
+            done.c.done_on.label("done_on"),
             _none(Integer).label("dispatch_id"), _none(Integer).label("person_id"),
             literal_column("''", String).label("person_name"),
             _none(Date).label("departure_date"), _none(Date).label("return_date"),
@@ -438,7 +504,7 @@ def _checkpoint_select(kind: str, filters: DueFilters, today: dt.date, rules: di
             literal_column(str(_ORDER[kind]), Integer).label("kind_order"),
         ))
         .select_from(Project)
-        .outerjoin(done, and_(done.project_id == Project.id, done.kind == kind))
+        .outerjoin(done, and_(done.c.project_id == Project.id, done.c.kind == kind))
         .where(*_project_conditions(filters))
     )
     if filters.due_from is not None:

@@ -183,14 +183,24 @@ def table(settings: Mapping) -> tuple[Rule, ...]:
     return tuple(Rule(kind, **spec) for kind, spec in settings.get("sessions", {}).items())
 
 
+def _period_start(day: dt.date, step: int) -> dt.date:
+    """The first day of the month (quarter, step 3) holding `day`."""
+    return dt.date(day.year, day.month - (day.month - 1) % step, 1)
+
+
 def dues(rule: Rule, period: Period, sessions: Iterable[Held], today: dt.date,
-         soon_days: int = 7) -> list[Due]:
-    """The months (quarters) of one rule from the branch's start up to today's period."""
+         soon_days: int = 7, within: tuple[dt.date, dt.date] | None = None) -> list[Due]:
+    """The months (quarters) of one rule from the branch's start up to today's period; with
+    `within` (first, last), only those that overlap these days (each month or quarter is
+    judged on its own sessions, so the others need not be walked)."""
     step = rule.every_months
     matching = sorted((s for s in sessions if s.session_type == rule.session_type), key=lambda s: s.day)
-    first = dt.date(period.start.year, period.start.month - (period.start.month - 1) % step, 1)
+    first = _period_start(period.start, step)
+    if within is not None:
+        first = max(first, _period_start(within[0], step))
     out = []
-    while first <= today and (period.end is None or first <= period.end):
+    while (first <= today and (period.end is None or first <= period.end)
+           and (within is None or first <= within[1])):
         last = month_end(add_months(first, step - 1))
         window = period.clip(first, last)
         if window is not None:
@@ -205,8 +215,10 @@ def dues(rule: Rule, period: Period, sessions: Iterable[Held], today: dt.date,
 
 
 def compliance(period: Period | None, sessions: Iterable[Held], today: dt.date,
-               settings: Mapping, not_applicable: Iterable[str] = ()) -> Compliance:
-    """Every rule of the table for one branch, with the settings of config RULES."""
+               settings: Mapping, not_applicable: Iterable[str] = (),
+               within: tuple[dt.date, dt.date] | None = None) -> Compliance:
+    """Every rule of the table for one branch, with the settings of config RULES (only the
+    months and quarters overlapping `within` when given: see `dues`)."""
     rules = table(settings)
     skipped = frozenset(not_applicable)
     marked = tuple(r.session_type for r in rules if r.session_type in skipped)
@@ -215,7 +227,8 @@ def compliance(period: Period | None, sessions: Iterable[Held], today: dt.date,
     sessions = list(sessions)
     soon = settings.get("due_soon_days", 7)
     return Compliance(
-        {r.session_type: dues(r, period, sessions, today, soon) for r in rules if r.session_type not in skipped},
+        {r.session_type: dues(r, period, sessions, today, soon, within)
+         for r in rules if r.session_type not in skipped},
         rules, marked,
     )
 
@@ -228,8 +241,13 @@ def period_of(branch) -> Period | None:
 
 
 def for_branches(branch_ids: Iterable[int], today: dt.date | None = None,
-                 rules: dict | None = None) -> dict[int, Compliance]:
-    """{branch id: Compliance} for many branches in two queries (dashboard, ledger, branch page)."""
+                 rules: dict | None = None,
+                 within: tuple[dt.date, dt.date] | None = None) -> dict[int, Compliance]:
+    """{branch id: Compliance} for many branches in two queries (dashboard, ledger, branch page).
+
+    `within` (first, last): only the months and quarters overlapping these days, judged on the
+    sessions held in them, which are all that is read (the dashboard's period: its cost
+    follows the period, not every session since each branch began)."""
     from flask import current_app
     from sqlalchemy import select
 
@@ -244,16 +262,18 @@ def for_branches(branch_ids: Iterable[int], today: dt.date | None = None,
         .where(Branch.id.in_(ids))
     ).all()
     held: dict[int, list[Held]] = {i: [] for i in ids}
-    rows = db.session.execute(
-        select(StudySession.branch_id, StudySession.held_on, StudySession.session_type, StudySession.id)
-        .where(
-            StudySession.branch_id.in_(ids),
-            StudySession.deleted_at.is_(None),
-            StudySession.status.in_(COUNTED),
-            StudySession.session_type.in_([r.session_type for r in table(rules)]),
-        )
+    stmt = select(StudySession.branch_id, StudySession.held_on, StudySession.session_type, StudySession.id).where(
+        StudySession.branch_id.in_(ids),
+        StudySession.deleted_at.is_(None),
+        StudySession.status.in_(COUNTED),
+        StudySession.session_type.in_([r.session_type for r in table(rules)]),
     )
+    if within is not None:
+        # every month or quarter overlapping `within` lies inside these quarters
+        stmt = stmt.where(StudySession.held_on >= _period_start(within[0], 3),
+                          StudySession.held_on <= month_end(add_months(_period_start(within[1], 3), 2)))
+    rows = db.session.execute(stmt)
     for row in rows:
         held[row.branch_id].append(Held(row.held_on, row.session_type, row.id))
-    return {b.id: compliance(period_of(b), held[b.id], today, rules, (b.not_applicable or "").split())
+    return {b.id: compliance(period_of(b), held[b.id], today, rules, (b.not_applicable or "").split(), within)
             for b in branches}

@@ -85,6 +85,11 @@ class Talk(Reviewable, Tracked, Base):
         # walks it for the unanswered (they are found through the few people with accounts)
         Index("ix_talk_author", "author_id", "status", "deleted_at"),
         Index("ix_talk_waiting", "status", "deleted_at"),
+        # the dashboard's review queue: the oldest waiting and those waiting too long, read
+        # from the index alone (since = coalesce(submitted_at, updated_at)); partial, for the
+        # queries that name the status as a literal (tracker/dashboard/figures.py)
+        Index("ix_talk_waiting_since", "status", "deleted_at", "submitted_at", "updated_at", "id",
+              sqlite_where=text("status = 'submitted'"), postgresql_where=text("status = 'submitted'")),
         Index("ix_talk_answered", "confirmation", sqlite_where=text("confirmation IS NOT NULL"),
               postgresql_where=text("confirmation IS NOT NULL")),
     )

@@ -100,16 +100,13 @@ def _waited(ctx: Context, since: dt.datetime) -> str:
 def sessions_waiting(ctx: Context) -> Entry | None:
     if not ctx.reviews:
         return None
-    stmt, since = figures.waiting_sessions(ctx.scope)
+    stmt, _since = figures.waiting_sessions(ctx.scope)
 
     def rows() -> list[Row]:
-        found = (stmt.with_only_columns(StudySession.id, StudySession.session_type, StudySession.topic,
-                                        Branch.name, since.label("since"))
-                 .join(Branch, Branch.id == StudySession.branch_id)
-                 .order_by(since, StudySession.id).limit(ROW_LIMIT))
-        return [Row(f"{vocab.label(vocab.SESSION_TYPES, r.session_type)}{colon()}{r.topic} · {r.name}",
-                    url_for("study.review", session_id=r.id), _waited(ctx, r.since))
-                for r in db.session.execute(found)]
+        # the dashboard's review queue, read once a request for both
+        oldest = figures.review_queue(ctx.scope, ctx.today).oldest_sessions[:ROW_LIMIT]
+        return [Row(f"{w.title} · {w.where}", url_for("study.review", session_id=w.id), _waited(ctx, w.at))
+                for w in oldest]
     return Entry("sessions_waiting", _("Study sessions waiting for your review"),
                  url_for("study.index", status="submitted"),
                  stmt.with_only_columns(func.count(StudySession.id)), rows)
@@ -118,15 +115,11 @@ def sessions_waiting(ctx: Context) -> Entry | None:
 def talks_waiting(ctx: Context) -> Entry | None:
     if not ctx.reviews:
         return None
-    stmt, since = figures.waiting_talks(ctx.scope)
+    stmt, _since = figures.waiting_talks(ctx.scope)
 
     def rows() -> list[Row]:
-        found = (stmt.with_only_columns(Talk.id, Talk.talk_type, Person.name, since.label("since"))
-                 .join(Person, Person.id == Talk.person_id)
-                 .order_by(since, Talk.id).limit(ROW_LIMIT))
-        return [Row(f"{vocab.label(vocab.TALK_TYPES, r.talk_type)}{colon()}{r.name}",
-                    url_for("talks.detail", talk_id=r.id), _waited(ctx, r.since))
-                for r in db.session.execute(found)]
+        oldest = figures.review_queue(ctx.scope, ctx.today).oldest_talks[:ROW_LIMIT]
+        return [Row(w.title, url_for("talks.detail", talk_id=w.id), _waited(ctx, w.at)) for w in oldest]
     return Entry("talks_waiting", _("Talks waiting for your review"), url_for("talks.index", status="submitted"),
                  stmt.with_only_columns(func.count(Talk.id)), rows)
 
@@ -136,12 +129,20 @@ def _due_count(ctx: Context, filters: DueFilters):
     return select(func.count()).select_from(due_statement(filters, today=ctx.today, columns=("state",)))
 
 
+def _overdue_count(ctx: Context, what: str, filters: DueFilters):
+    """Overdue items over all the data: for whoever sees everything, the number the
+    dashboard's headline counts anyway (once a request, figures.open_figures); else a SELECT."""
+    if not ctx.scope.sees_all:
+        return _due_count(ctx, filters)
+    return lambda: figures.open_figures(ctx.scope, ctx.today).count(what, "overdue")
+
+
 def overdue_talks(ctx: Context) -> Entry | None:
     if not ctx.reviews:
         return None
     filters = DueFilters(kinds=frozenset(TALK_KINDS), states=frozenset({"overdue"}))
     return Entry("overdue_talks", _("Overdue talks"), url_for("due.talks", state="overdue", what="talks"),
-                 _due_count(ctx, filters), warn=True)
+                 _overdue_count(ctx, "talks", filters), warn=True)
 
 
 def overdue_checkpoints(ctx: Context) -> Entry | None:
@@ -149,7 +150,8 @@ def overdue_checkpoints(ctx: Context) -> Entry | None:
         return None
     filters = DueFilters(kinds=frozenset(CHECKPOINT_KINDS), states=frozenset({"overdue"}))
     return Entry("overdue_checkpoints", _("Overdue integrity checkpoints"),
-                 url_for("due.talks", state="overdue", what="checkpoints"), _due_count(ctx, filters), warn=True)
+                 url_for("due.talks", state="overdue", what="checkpoints"),
+                 _overdue_count(ctx, "checkpoints", filters), warn=True)
 
 
 def team_talks_due(ctx: Context) -> Entry | None:
