@@ -45,6 +45,8 @@ PAGES = [
     ("sessions list", "/study/", 0.5, 150),
     ("talks list", "/talks/", 0.5, 150),
     ("points table", "/points/", 0.5, 150),
+    ("points page 2", "/points/?page=2", 0.5, 150),
+    ("points by category", "/points/?category=role", 0.5, 150),
 ]
 #: the reference page should reach at least this share of the bare page
 REFERENCE_TARGET = 0.5

@@ -11,6 +11,7 @@ from sqlalchemy import insert, select
 
 from tests.conftest import sign_in
 from tracker import records
+from tracker.branches.models import Membership
 from tracker.points import derive, ranking, tally
 from tracker.points import scheme as schemes
 from tracker.points.models import PointsTally, PointsTallyStatus
@@ -164,34 +165,109 @@ def test_ranks_are_shared_across_pages_and_filters_apply_in_the_database(
     assert ([(r.person_id, r.total) for r in names], count) == ([(people[4].id, 96)], 1)
 
 
-def _add_people_and_records(make_person, make_branch, make_session, make_points_entry, n: int, day: int):
+def _add_people_and_records(make_person, make_branch, make_session, make_points_entry, n: int, day: int,
+                            branch=None, session=None):
+    """n people in a new branch (every other one in `branch` too), each giving a lesson there,
+    with awards and volunteering: two in three at the vanguard post."""
     people = [make_person() for _ in range(n)]
-    branch = make_branch(members=people)
-    for d in range(day, day + n):
-        make_session(branch, held_on=dt.date(2026, 5, d), status="reviewed", session_type="party_lesson",
-                     speaker=people[d - day].name)
-    for p in people:
-        make_points_entry(p, "award", status="reviewed")
+    new = make_branch(members=people)
+    if branch is not None:
+        for p in people[::2]:
+            session.add(Membership(branch=branch, person=p, role="member", joined_on=branch.approval_date))
+        session.flush()
+    for n, p in enumerate(people):
+        make_session(new, held_on=dt.date(2026, 1, 1) + dt.timedelta(days=day + n), status="reviewed",
+                     session_type="party_lesson", speaker=p.name)
+        make_points_entry(p, "award", status="reviewed", occurrences=2)
+        if n % 3:
+            make_points_entry(p, "volunteering", status="reviewed", occurrences=3)
+    return new
 
 
+#: (URL, vanguard names listed at most, queries): the bureau's table, filtered, and past the
+#: first page (five rows a page in these tests). Every one: the sign-in, the scheme, the
+#: tally's state, the table's counts (one query), the page's rows, their categories, the
+#: branch options and the navigation's to-do count; past the first page from the index, the
+#: count of those scoring higher than its first row; a vanguard post that fits, its names.
+TABLE_URLS = [
+    ("/points/?year=2026", 0, 8),
+    ("/points/?year=2026&page=2", 0, 8),
+    ("/points/?year=2026&category=role&page=2", 0, 8),
+    ("/points/?year=2026&category=organisational_life&page=2", 0, 8),  # nobody above the base: ranks everyone
+    ("/points/?year=2026&branch_id={branch}", 50, 9),
+    ("/points/?year=2026&branch_id={branch}&category=role&page=2", 50, 9),
+    ("/points/?year=2026&vanguard=1&page=2", 0, 8),
+]
+
+
+@pytest.mark.parametrize(("url", "shown", "queries"), TABLE_URLS)
 def test_the_table_costs_a_pinned_number_of_queries_when_the_data_doubles(
-        client, session, make_user, make_person, make_branch, make_session, make_points_entry, count_queries):
-    _add_people_and_records(make_person, make_branch, make_session, make_points_entry, 6, 1)
+        client, session, monkeypatch, make_user, make_person, make_branch, make_session, make_points_entry,
+        count_queries, url, shown, queries):
+    from tracker.points import views
+
+    monkeypatch.setattr(views, "ROWS_PER_PAGE", 5)
+    monkeypatch.setattr(views, "VANGUARD_SHOWN", shown)
+    branch = _add_people_and_records(make_person, make_branch, make_session, make_points_entry, 12, 0)
     sign_in(client, make_user("secretary"))
-    client.get("/points/?year=2026")
+    url = url.format(branch=branch.id)
+    client.get(url)
     counts = []
-    for day in (7, 13):  # twice the people, sessions and entries, then three times
+    for day in (12, 24):  # twice the people, sessions and entries, then three times
         with count_queries() as counter:
-            assert client.get("/points/?year=2026&category=role&page=1").status_code == 200
+            assert client.get(url).status_code == 200
         counts.append(counter.count)
-        _add_people_and_records(make_person, make_branch, make_session, make_points_entry, 6, day)
+        _add_people_and_records(make_person, make_branch, make_session, make_points_entry, 12, day,
+                                branch=branch, session=session)
     with count_queries() as counter:
-        assert client.get("/points/?year=2026&category=role&page=1").status_code == 200
+        page = client.get(url).get_data(as_text=True)
     counts.append(counter.count)
-    # sign-in, scheme, tally state, count, the page from the index (here too short: then the
-    # page ranking everyone; past the first page: the count of those above), its categories,
-    # vanguard, branch options; the navigation's to-do count (one query)
-    assert counts == [counts[0]] * 3 and counts[0] == 9 + 1, counts
+    assert counts == [queries] * 3, (counts, counter.statements)
+    number = int(url.partition("page=")[2] or 1)
+    assert f"Page {number} of" in page and ('id="vanguard-names"' in page) == bool(shown)
+
+
+def test_the_vanguard_post_is_listed_when_it_fits_and_counted_when_not(
+        client, session, monkeypatch, make_user, make_person, make_branch, make_points_entry):
+    from tracker.points import views
+
+    people = [make_person(f"先锋{n}") for n in range(3)]
+    make_branch(members=people)
+    for p in people:  # 80 + 10 + 6 = 96
+        make_points_entry(p, "award", status="reviewed", occurrences=2)
+        make_points_entry(p, "volunteering", status="reviewed", occurrences=3)
+    sign_in(client, make_user("secretary"))
+    page = client.get("/points/?year=2026").get_data(as_text=True)
+    names = page[page.index('id="vanguard-names"'):].split("</p>")[0]
+    assert all(f"先锋{n}</a>（96）" in names for n in range(3))
+    monkeypatch.setattr(views, "VANGUARD_SHOWN", 2)
+    page = client.get("/points/?year=2026").get_data(as_text=True)
+    assert 'id="vanguard-names"' not in page and "vanguard=1" in page
+    assert "3 / 3" in page  # counted all the same
+    listed = client.get("/points/?year=2026&vanguard=1").get_data(as_text=True)
+    assert all(f"先锋{n}" in listed for n in range(3))
+
+
+@pytest.mark.parametrize("per_page", [1, 2, 4])
+def test_every_page_of_the_vanguard_post_agrees_with_the_derivation(session, make_user, make_person, make_branch,
+                                                                    make_session, make_points_entry, per_page):
+    people = [make_person(f"先锋页{n}") for n in range(7)]
+    branch = make_branch(members=people)
+    # everyone present at a lesson (+1), given by the first (+3); awards (+10) and volunteering
+    for p, volunteering in zip(people[:6], (3, 3, 3, 3, 2, 1), strict=True):
+        make_points_entry(p, "award", status="reviewed", occurrences=2)
+        make_points_entry(p, "volunteering", status="reviewed", occurrences=volunteering)
+    make_session(branch, status="reviewed", session_type="party_lesson", speaker=people[0].name)
+    secretary = make_user("secretary")
+    valuer = derive.Valuer(schemes.governing(2026))
+    expected = [(r.person_id, r.rank, r.total) for r in ranking.table(secretary, 2026, valuer, branch_id=branch.id)
+                if r.vanguard]
+    assert [(rank, total) for _, rank, total in expected] == [(1, 100), (2, 97), (2, 97), (2, 97), (5, 95)]
+    found = [(r.person_id, r.rank, r.total)
+             for n in range(1, -(-len(expected) // per_page) + 1)
+             for r in ranking.ranked_page(secretary, 2026, valuer, number=n, per_page=per_page,
+                                          branch_id=branch.id, vanguard_only=True).items]
+    assert found == expected
 
 
 @pytest.mark.parametrize("per_page", [1, 2, 3, 5, 50])

@@ -95,3 +95,18 @@ def test_secretary_reads_the_table_and_a_card_in_chinese(page, live_server, poin
     page.emulate_media(media="screen")
     lesson.get_by_role("link", name="党课1").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("党课1")
+
+
+def test_the_card_prints_in_english_too(page, live_server, points_people):
+    base = live_server["url"]
+    sign_in(page, base, "secretary")
+    page.get_by_role("button", name="English").click()
+    page.goto(f"{base}/points/people/{points_people['lin']}?year={points_people['year']}")
+    expect(page.locator("#points-total")).to_contain_text("Total: 97 points")
+    expect(page.locator("#vanguard")).to_have_text("Vanguard post")
+    expect(page.get_by_role("heading", name="Playing one's part")).to_be_visible()
+    page.emulate_media(media="print")
+    expect(page.locator("nav.navbar")).to_be_hidden()
+    expect(page.locator("#year")).to_be_hidden()
+    expect(page.locator("#points-total")).to_be_visible()
+    page.screenshot(path=str(ARTIFACTS / "points_card_print_en.png"), full_page=True)

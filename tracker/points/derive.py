@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from sqlalchemy import String, and_, case, cast, func, null, select, true, union_all
 
@@ -28,18 +29,29 @@ class Valuer:
 
     def __init__(self, scheme: PointsScheme):
         self.scheme = scheme
-        #: code -> (points, yearly cap, category id), plain values for the bureau-wide loops
-        self.values = {i.code: (i.points, i.yearly_cap, i.category_id) for i in scheme.items}
-        self.by_key: dict[tuple[str, str], PointsItem] = {}
-        for item in scheme.items:
+
+    # Built on first use: the tables read the tally and never touch the scheme's items.
+    @cached_property
+    def values(self) -> dict[str, tuple[int, int | None, int]]:
+        """code -> (points, yearly cap, category id), plain values for the bureau-wide loops"""
+        return {i.code: (i.points, i.yearly_cap, i.category_id) for i in self.scheme.items}
+
+    @cached_property
+    def by_key(self) -> dict[tuple[str, str], PointsItem]:
+        found: dict[tuple[str, str], PointsItem] = {}
+        for item in self.scheme.items:
             if item.source == "manual":
-                self.by_key[("manual", item.code)] = item
+                found[("manual", item.code)] = item
                 continue
             known = vocab.TALK_TYPES if item.source.startswith("talk") else vocab.SESSION_TYPES
             for kind in item.types or tuple(known):
-                self.by_key[(item.source, kind)] = item
-        #: (source, kind) -> item code
-        self.codes = {key: item.code for key, item in self.by_key.items()}
+                found[(item.source, kind)] = item
+        return found
+
+    @cached_property
+    def codes(self) -> dict[tuple[str, str], str]:
+        """(source, kind) -> item code"""
+        return {key: item.code for key, item in self.by_key.items()}
 
     def item(self, source: str, kind: str) -> PointsItem | None:
         return self.by_key.get((source, kind))

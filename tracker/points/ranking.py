@@ -19,6 +19,11 @@ from tracker.points.derive import Valuer
 from tracker.points.models import PointsTally
 from tracker.web import Page
 
+# The tally's row of a person's whole card and of one category, joined to Person. Made once:
+# a new alias per query costs more Python than the query's SQL; each query joins each once.
+WHOLE = aliased(PointsTally, name="whole")
+PART = aliased(PointsTally, name="part")
+
 
 @dataclass
 class Row:
@@ -76,7 +81,7 @@ def table(user, year: int, valuer: Valuer, *, branch_id: int | None = None,
 def _ranked(user, year: int, valuer: Valuer, branch_id: int | None, category_code: str | None,
             vanguard_only: bool = False):
     """A select of (id, name, total, score, rank) of everyone in scope, best first."""
-    whole = aliased(PointsTally)
+    whole = WHOLE
     total = valuer.scheme.base_score + func.coalesce(whole.points, 0)
     stmt = people(user, year, branch_id).outerjoin(
         whole, and_(whole.year == year, whole.person_id == Person.id, whole.category == tally.TOTAL))
@@ -84,7 +89,7 @@ def _ranked(user, year: int, valuer: Valuer, branch_id: int | None, category_cod
         stmt = stmt.where(total >= valuer.scheme.threshold)
     score = total
     if category_code:
-        part = aliased(PointsTally)
+        part = PART
         stmt = stmt.outerjoin(part, and_(part.year == year, part.person_id == Person.id,
                                          part.category == category_code))
         score = func.coalesce(part.points, 0)
@@ -109,63 +114,96 @@ def _rows(year: int, valuer: Valuer, found) -> list[Row]:
     return [Row(r.rank, r.id, r.name, categories[r.id], r.total, r.score, r.total >= threshold) for r in found]
 
 
+@dataclass
+class Counts:
+    #: the table's rows: the party members in scope
+    people: int
+    #: those at or above the vanguard threshold
+    vanguard: int
+    #: those whose ranked score (total, or one category) is above the base — the first rows of
+    #: the ranking, read in order from the tally's ranking index — counted up to a bound
+    #: (None: not counted)
+    above_base: int | None = None
+
+
+def counts(user, year: int, valuer: Valuer, branch_id: int | None = None, category_code: str | None = None,
+           *, above_base_up_to: int = 0) -> Counts:
+    """The table's counts in one query. Those above the base are counted only up to the end
+    of the page asked for (a page past the first): whether the page lies in the index's range
+    costs the rows up to that page, not the whole range."""
+    scope = people(user, year, branch_id).with_only_columns(Person.id)
+    at_vanguard, _ = _at_vanguard(scope, year, valuer)
+    counted = [scope, at_vanguard]
+    if above_base_up_to:
+        key = PART
+        counted.append(scope.join(key, and_(key.year == year, key.person_id == Person.id,
+                                            key.category == (category_code or tally.TOTAL), key.points > 0))
+                       .limit(above_base_up_to))
+    found = db.session.execute(select(*(select(func.count()).select_from(s.subquery()).scalar_subquery()
+                                        for s in counted))).one()
+    return Counts(*found)
+
+
+def above_base_bound(number: int, per_page: int, vanguard_only: bool) -> int:
+    """How far to count those above the base for this page: not for the first page (its query
+    says when it falls short) nor for the vanguard post (all of them are above the base)."""
+    return number * per_page if number > 1 and not vanguard_only else 0
+
+
 def ranked_page(user, year: int, valuer: Valuer, *, number: int, per_page: int, branch_id: int | None = None,
-                category_code: str | None = None, vanguard_only: bool = False) -> Page:
-    """The requested page of the table: a fixed number of queries, rows of that page only."""
-    count = _count(user, year, valuer, branch_id, vanguard_only)
+                category_code: str | None = None, vanguard_only: bool = False,
+                counted: Counts | None = None) -> Page:
+    """The requested page of the table: a fixed number of queries, rows of that page only.
+    `counted`: the table's counts when the caller has them (`counts(…, above_base_up_to=
+    above_base_bound(…))`)."""
+    bound = above_base_bound(number, per_page, vanguard_only)
+    if counted is None or (bound and counted.above_base is None):
+        counted = counts(user, year, valuer, branch_id, category_code, above_base_up_to=bound)
+    count = counted.vanguard if vanguard_only else counted.people
     number = min(max(number, 1), max(1, -(-count // per_page)))
     offset = (number - 1) * per_page
-    found = None if vanguard_only else _above_base(user, year, valuer, branch_id, category_code, offset, per_page)
-    if found is None:  # the page reaches people at the base score or below: rank everyone
+    wanted = min(per_page, count - offset)
+    # The vanguard post ranked by total is the top of the whole ranking (with the usual base
+    # below the threshold), so it pages from the index like the rows above the base.
+    from_index = not vanguard_only or (not category_code and valuer.scheme.base_score < valuer.scheme.threshold)
+    above = counted.vanguard if vanguard_only else counted.above_base
+    found = None
+    if from_index and (offset + wanted <= above if above is not None else offset == 0):
+        found = _above_base(user, year, valuer, branch_id, category_code, offset, wanted)
+    if found is None or len(found) < wanted:  # the page reaches the base score or below: rank everyone
         stmt = _ranked(user, year, valuer, branch_id, category_code, vanguard_only)
         found = db.session.execute(stmt.limit(per_page).offset(offset)).all()
     return Page(_rows(year, valuer, found), number, per_page, count)
 
 
-class _Ranked:
-    def __init__(self, id, name, total, score, rank):
-        self.id, self.name, self.total, self.score, self.rank = id, name, total, score, rank
-
-
-def _above_base(user, year, valuer, branch_id, category_code, offset: int, limit: int) -> list | None:
-    """The page from the tally's ranking index alone when every row on it scores above the
-    base (points > 0 in the ranked row): those come first in the ranking, in the index's
-    order, so the database reads the page's rows instead of ranking everyone. None when the
-    page goes past them. A row's rank is its place, or the rank of the row before it when
-    the scores are equal; the first row's is one more than the people scoring higher."""
-    whole = aliased(PointsTally)
+def _above_base(user, year, valuer, branch_id, category_code, offset: int, limit: int) -> list:
+    """A page whose rows all score above the base (points > 0 in the ranked row), from the
+    tally's ranking index alone: those come first in the ranking, in the index's order, so
+    the database reads the rows up to the page's end instead of ranking everyone. Ranked
+    among those rows, a row has its rank in the whole table: everyone scoring higher comes
+    before it."""
+    whole = WHOLE
     base = valuer.scheme.base_score
     on = lambda alias, code: and_(alias.year == year, alias.person_id == Person.id,  # noqa: E731
                                   alias.category == code)
-    key = aliased(PointsTally) if category_code else whole
+    key = PART if category_code else whole
     stmt = people(user, year, branch_id).join(key, and_(on(key, category_code or tally.TOTAL), key.points > 0))
     if category_code:
         stmt = stmt.outerjoin(whole, on(whole, tally.TOTAL))
     shift = 0 if category_code else base
-    stmt = stmt.add_columns((base + func.coalesce(whole.points, 0)).label("total"), key.points.label("points"))
-    found = db.session.execute(stmt.order_by(key.points.desc(), Person.name, Person.id)
-                               .limit(limit).offset(offset)).all()
-    if len(found) < limit:
-        return None
-    first = found[0].points
-    higher = 0
-    if offset:
-        above = people(user, year, branch_id).with_only_columns(Person.id).join(
-            key, and_(on(key, category_code or tally.TOTAL), key.points > first))
-        higher = db.session.scalar(select(func.count()).select_from(above.subquery()))
-    rows, rank = [], higher + 1
-    for n, r in enumerate(found):
-        if n and r.points != found[n - 1].points:
-            rank = offset + n + 1
-        rows.append(_Ranked(r.id, r.name, r.total, shift + r.points, rank))
-    return rows
+    top = (stmt.add_columns((base + func.coalesce(whole.points, 0)).label("total"), key.points.label("points"))
+           .order_by(key.points.desc(), Person.name, Person.id).limit(offset + limit).subquery())
+    ranked = (select(top.c.id, top.c.name, top.c.total, (shift + top.c.points).label("score"),
+                     func.rank().over(order_by=top.c.points.desc()).label("rank"))
+              .order_by(top.c.points.desc(), top.c.name, top.c.id).limit(limit).offset(offset))
+    return db.session.execute(ranked).all()
 
 
 def _at_vanguard(stmt, year: int, valuer: Valuer):
     """`stmt` (people in scope) cut to those at or above the threshold, with their total. With
     the usual base below the threshold only people with a tally row qualify, so the database
     reads the range of the tally's ranking index above it rather than every person."""
-    whole = aliased(PointsTally)
+    whole = WHOLE
     base, threshold = valuer.scheme.base_score, valuer.scheme.threshold
     on = and_(whole.year == year, whole.person_id == Person.id, whole.category == tally.TOTAL)
     total = base + func.coalesce(whole.points, 0)
@@ -174,27 +212,20 @@ def _at_vanguard(stmt, year: int, valuer: Valuer):
     return stmt.outerjoin(whole, on).where(total >= threshold), total
 
 
-def _count(user, year: int, valuer: Valuer, branch_id: int | None, vanguard_only: bool) -> int:
-    if not vanguard_only:
-        return people_count(user, year, branch_id)
-    stmt, _ = _at_vanguard(people(user, year, branch_id).with_only_columns(Person.id), year, valuer)
-    return db.session.scalar(select(func.count()).select_from(stmt.subquery()))
-
-
-def people_count(user, year: int, branch_id: int | None = None) -> int:
-    return db.session.scalar(select(func.count()).select_from(people(user, year, branch_id).subquery()))
-
-
 def vanguard(user, year: int, valuer: Valuer, branch_id: int | None = None, *,
-             limit: int) -> tuple[list[Row], int]:
-    """(the first `limit` of those in scope at or above the threshold, best first; how many
-    there are): a province's vanguard post runs to a thousand names, so the table page shows
-    the first ones and links to all of them (`vanguard_only`)."""
+             limit: int, count: int | None = None) -> tuple[list[Row], int]:
+    """(those in scope at or above the threshold, best first, when there are at most `limit`
+    of them — else none; how many there are). A branch's vanguard post fits above its table;
+    a province's runs to a thousand names, which the table filtered to them (`vanguard_only`)
+    pages like any other, so the page only counts them."""
+    if count is not None and count > limit:
+        return [], count
     stmt, total = _at_vanguard(people(user, year, branch_id), year, valuer)
-    stmt = stmt.add_columns(total.label("total")).order_by(total.desc(), Person.name, Person.id).limit(limit)
+    stmt = stmt.add_columns(total.label("total")).order_by(total.desc(), Person.name, Person.id).limit(limit + 1)
     rows = [Row(0, r.id, r.name, {}, r.total, r.total, True) for r in db.session.execute(stmt)]
-    count = len(rows) if len(rows) < limit else _count(user, year, valuer, branch_id, True)
-    return rows, count
+    if count is None:
+        count = len(rows) if len(rows) <= limit else counts(user, year, valuer, branch_id).vanguard
+    return (rows if len(rows) <= limit else []), count
 
 
 def ranked(user, year: int, valuer: Valuer, *, branch_id: int | None = None,

@@ -137,15 +137,16 @@ def load_file(path: str | Path) -> PointsScheme:
     return scheme
 
 
-def governing(year: int) -> PointsScheme | None:
-    """The version that governs the cards of `year` (see tracker.points for why one per year)."""
+def governing(year: int, *, items: bool = True) -> PointsScheme | None:
+    """The version that governs the cards of `year` (see tracker.points for why one per year).
+    The tables, which read the tally, need its categories only (`items=False`): the items
+    would multiply the rows read, and load on first use if anything asks for them."""
     newest = (select(PointsScheme.id).where(PointsScheme.effective_from <= dt.date(year, 1, 1))
               .order_by(PointsScheme.effective_from.desc(), PointsScheme.id.desc()).limit(1).scalar_subquery())
     # one query: the version with its categories and items (a few dozen rows)
+    loads = (joinedload(PointsScheme.categories), *((joinedload(PointsScheme.items),) if items else ()))
     return db.session.scalars(
-        select(PointsScheme)
-        .options(joinedload(PointsScheme.categories), joinedload(PointsScheme.items))
-        .where(PointsScheme.id == newest)
+        select(PointsScheme).options(*loads).where(PointsScheme.id == newest)
     ).unique().one_or_none()
 
 

@@ -24,7 +24,8 @@ bp.cli.add_command(rebuild)
 # the tally follows every ORM write from the moment the app has the points feature
 bp.record_once(lambda state: tally.install())
 ROWS_PER_PAGE = 50
-#: names of the vanguard list shown above the table (a link shows them all)
+#: the most names of the vanguard post listed above the table; more are only counted, and
+#: the table filtered to them (`vanguard=1`) lists them all
 VANGUARD_SHOWN = 50
 SOURCE_LABELS = {
     "session_present": _l("Present at a reviewed session"),
@@ -41,8 +42,8 @@ def chosen_year() -> int:
     return year if year and 2000 <= year <= 2100 else clock.today().year
 
 
-def valuer_for(year: int) -> Valuer | None:
-    governing = schemes.governing(year)
+def valuer_for(year: int, *, items: bool = True) -> Valuer | None:
+    governing = schemes.governing(year, items=items)
     return Valuer(governing) if governing else None
 
 
@@ -82,23 +83,28 @@ def _table_args(year: int, valuer: Valuer):
 def table():
     require(perm.can_read(current_user))
     year = chosen_year()
-    valuer = valuer_for(year)
+    valuer = valuer_for(year, items=False)
     if valuer is None:
         return render_template("points/table.html", year=year, valuer=None, locale=locale())
     branch_id, category = _table_args(year, valuer)
     number = min(max(request.args.get("page", 1, type=int), 1), 100_000)
     vanguard_only = request.args.get("vanguard") == "1"
     if tally.is_whole(db.session):
+        code = category.code if category else None
+        counted = ranking.counts(current_user, year, valuer, branch_id, code,
+                                 above_base_up_to=ranking.above_base_bound(number, ROWS_PER_PAGE, vanguard_only))
         page = ranking.ranked_page(current_user, year, valuer, number=number, per_page=ROWS_PER_PAGE,
-                                   branch_id=branch_id, category_code=category.code if category else None,
-                                   vanguard_only=vanguard_only)
-        vanguard, vanguard_count = ranking.vanguard(current_user, year, valuer, branch_id, limit=VANGUARD_SHOWN)
-        people_count = page.total if not vanguard_only else ranking.people_count(current_user, year, branch_id)
+                                   branch_id=branch_id, category_code=code, vanguard_only=vanguard_only,
+                                   counted=counted)
+        vanguard, vanguard_count = ranking.vanguard(current_user, year, valuer, branch_id, limit=VANGUARD_SHOWN,
+                                                    count=counted.vanguard)
+        people_count = counted.people
     else:  # an upgraded database before `flask points rebuild`: derived from the records
         rows = ranking.table(current_user, year, valuer, branch_id=branch_id,
                              category_id=category.id if category else None)
         people_count, everyone = len(rows), [r for r in rows if r.vanguard]
-        vanguard, vanguard_count = everyone[:VANGUARD_SHOWN], len(everyone)
+        vanguard_count = len(everyone)
+        vanguard = everyone if vanguard_count <= VANGUARD_SHOWN else []
         page = Page.of_list(everyone if vanguard_only else rows, number, ROWS_PER_PAGE)
     return render_template(
         "points/table.html", year=year, valuer=valuer, locale=locale(), page=page, vanguard_only=vanguard_only,
@@ -113,7 +119,7 @@ def export():
     require(perm.can_read(current_user))
 
     year = chosen_year()
-    valuer = valuer_for(year)
+    valuer = valuer_for(year, items=False)
     if valuer is None:
         abort(404)
     branch_id, category = _table_args(year, valuer)
