@@ -14,8 +14,8 @@ from tests.conftest import sign_in
 from tests.fixtures_ledger import document_text, open_document, open_workbook
 from tests.test_ledger import by_header, export
 from tracker.dashboard import figures
-from tracker.dashboard.periods import Period
 from tracker.history.models import HistoryEntry
+from tracker.periods import Period
 
 D = dt.date
 Q2 = Period("quarter", D(2026, 4, 1), D(2026, 6, 30))

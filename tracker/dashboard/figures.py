@@ -21,13 +21,13 @@ from sqlalchemy import and_, case, extract, func, or_, select
 
 from tracker import access, clock, vocab
 from tracker.branches.models import Branch
-from tracker.dashboard.periods import Period
 from tracker.due import ACTION_STATES, TALK_KINDS, DueFilters, DueItem, due_items, state_of
 from tracker.due.engine import due_statement
 from tracker.extensions import db
 from tracker.i18n import colon
 from tracker.months import add_months
 from tracker.people.models import Person
+from tracker.periods import Period
 from tracker.projects import rules as project_rules
 from tracker.projects.models import Project
 from tracker.study import rules as study_rules

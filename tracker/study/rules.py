@@ -42,6 +42,7 @@ from tracker import months
 # The one due-state function of the tracker; due.rules is pure and imports nothing of ours.
 from tracker.due.rules import state_of
 from tracker.months import add_months, month_end
+from tracker.periods import Period, active
 
 COUNTED = ("submitted", "reviewed")
 
@@ -70,19 +71,6 @@ class Held:
 
 
 @dataclass(frozen=True)
-class Period:
-    """When a branch is active: from `start` to `end` (inclusive; None while active)."""
-
-    start: dt.date
-    end: dt.date | None = None
-
-    def clip(self, first: dt.date, last: dt.date) -> tuple[dt.date, dt.date] | None:
-        lo = max(first, self.start)
-        hi = min(last, self.end) if self.end else last
-        return (lo, hi) if lo <= hi else None
-
-
-@dataclass(frozen=True)
 class Due:
     """One month's or quarter's obligation of one session type, and its state on `today`."""
 
@@ -104,7 +92,7 @@ class Due:
 
     @property
     def quarter(self) -> int:
-        return (self.first.month - 1) // 3 + 1
+        return months.quarter_of(self.first)
 
     @property
     def last(self) -> dt.date:
@@ -187,13 +175,13 @@ def dues(rule: Rule, period: Period, sessions: Iterable[Held], today: dt.date,
     """The months (quarters) of one rule from the branch's start up to today's period."""
     step = rule.every_months
     matching = sorted((s for s in sessions if s.session_type == rule.session_type), key=lambda s: s.day)
-    first = dt.date(period.start.year, period.start.month - (period.start.month - 1) % step, 1)
+    first = months.period_start(period.first, step)
     out = []
-    while first <= today and (period.end is None or first <= period.end):
+    while first <= today and first <= period.last:
         last = month_end(add_months(first, step - 1))
         window = period.clip(first, last)
         if window is not None:
-            usual = min(last.replace(day=1) + dt.timedelta(days=rule.due_day - 1), last) if rule.due_day else last
+            usual = months.day_in_month(last, rule.due_day) if rule.due_day else last
             due = usual if window[0] <= usual <= window[1] else window[1]
             held = [s for s in matching if window[0] <= s.day <= window[1]]
             done_on = held[rule.required - 1].day if len(held) >= rule.required else None
@@ -223,7 +211,7 @@ def period_of(branch) -> Period | None:
     """The active period of a branch (model or row with status, approval_date, dissolved_on)."""
     if branch.status == "proposed" or getattr(branch, "deleted_at", None) is not None:
         return None
-    return Period(branch.approval_date, branch.dissolved_on)
+    return active(branch.approval_date, branch.dissolved_on)
 
 
 def for_branches(branch_ids: Iterable[int], today: dt.date | None = None,
