@@ -15,9 +15,12 @@ from tracker.extensions import db
 from tracker.history import display as history_display
 
 
-def get_or_404(model, record_id: int, *, allow_deleted: bool = False):
-    """The record, or 404; a deleted one only where the caller allows it."""
-    record = db.session.get(model, record_id)
+def get_or_404(model, record_id: int, *, allow_deleted: bool = False, options: Iterable = ()):
+    """The record, or 404; a deleted one only where the caller allows it (and the user may
+    undelete). `options` load what the page shows with it, in the same query."""
+    options = tuple(options)
+    record = (db.session.scalar(select(model).where(model.id == record_id).options(*options)) if options
+              else db.session.get(model, record_id))
     if record is None:
         abort(404)
     if getattr(record, "deleted_at", None) is not None and not (

@@ -78,12 +78,8 @@ def index():
 @bp.get("/<int:branch_id>")
 @login_required
 def detail(branch_id: int):
-    branch = db.session.scalar(
-        select(Branch).where(Branch.id == branch_id)
-        .options(selectinload(Branch.projects), selectinload(Branch.memberships).joinedload(Membership.person))
-    )
-    if branch is None or (branch.deleted_at and not perm.can_restore(current_user)):
-        abort(404)
+    branch = get_or_404(Branch, branch_id, allow_deleted=True, options=(
+        selectinload(Branch.projects), selectinload(Branch.memberships).joinedload(Membership.person)))
     require(perm.can_read(current_user))
     member_ids = [m.id for m in branch.memberships]
     history = db.session.scalars(

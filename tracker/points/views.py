@@ -10,6 +10,7 @@ from flask_login import current_user, login_required
 from tracker import clock
 from tracker import permissions as perm
 from tracker.branches import queries as branch_queries
+from tracker.dates import parse_year
 from tracker.extensions import db
 from tracker.people.models import Person
 from tracker.points import cards, ranking, tally
@@ -37,8 +38,7 @@ SOURCE_LABELS = {
 
 
 def chosen_year() -> int:
-    year = request.args.get("year", type=int)
-    return year if year and 2000 <= year <= 2100 else clock.today().year
+    return parse_year(request.args.get("year")) or clock.today().year
 
 
 def valuer_for(year: int) -> Valuer | None:
