@@ -26,6 +26,6 @@ class PasswordChangeForm(FlaskForm):
 
 
 class EmptyForm(FlaskForm):
-    """For POST-only buttons (sign out, delete, restore), so they carry CSRF."""
+    """For POST-only buttons (sign out, delete, undelete), so they carry CSRF."""
 
     submit = SubmitField()

@@ -22,10 +22,10 @@ from tracker.auth.forms import EmptyForm
 from tracker.branches.models import Branch, Membership
 from tracker.dates import parse_day
 from tracker.extensions import db
-from tracker.flows import confirmed_delete_page, form_page, restore_page
 from tracker.history.services import entries_for
-from tracker.review import flows as review_flows
+from tracker.record_pages import confirmed_delete_page, form_page, undelete_page
 from tracker.review import services as review_services
+from tracker.review import step_pages
 from tracker.study import dependents, queries, services  # noqa: F401  (dependents registers itself)
 from tracker.study.forms import StudySessionForm, attendance_rows
 from tracker.study.models import Attachment, Attendance, StudySession
@@ -115,7 +115,7 @@ def index():
 @formkeep.keeps_form
 def create():
     require(perm.can_log_any_session(current_user))
-    kept = formkeep.restore() if request.method == "GET" else None
+    kept = formkeep.refill() if request.method == "GET" else None
     form = _form(kept)
     form.branch_id.choices = [("", "—")] + [
         (row.id, row.name) for row in db.session.execute(queries.branch_choices(current_user, for_logging=True))
@@ -177,7 +177,7 @@ def detail(session_id: int):
 def edit(session_id: int):
     study_session = _load(session_id)
     require(perm.can_edit_session(current_user, study_session))
-    kept = formkeep.restore() if request.method == "GET" else None
+    kept = formkeep.refill() if request.method == "GET" else None
     form = _form(kept, study_session)
     del form.branch_id
     posted = request.form if request.method == "POST" else kept
@@ -193,7 +193,7 @@ def edit(session_id: int):
 def submit(session_id: int):
     study_session = _load(session_id)
     require(perm.can_edit_session(current_user, study_session))
-    return review_flows.submit_page(study_session, url_for("study.detail", session_id=study_session.id))
+    return step_pages.submit_page(study_session, url_for("study.detail", session_id=study_session.id))
 
 
 @bp.route("/<int:session_id>/review", methods=["GET", "POST"])
@@ -201,7 +201,7 @@ def submit(session_id: int):
 def review(session_id: int):
     study_session = _load(session_id)
     require(perm.can_review_record(current_user, study_session))
-    return review_flows.decide_page(study_session, "study/review.html",
+    return step_pages.decide_page(study_session, "study/review.html",
                                     url_for("study.detail", session_id=study_session.id), study_session=study_session)
 
 
@@ -210,7 +210,7 @@ def review(session_id: int):
 def reopen(session_id: int):
     study_session = _load(session_id)
     require(perm.can_reopen_record(current_user, study_session))
-    return review_flows.reopen_page(study_session, "study/reopen.html",
+    return step_pages.reopen_page(study_session, "study/reopen.html",
                                     url_for("study.detail", session_id=study_session.id), study_session=study_session)
 
 
@@ -228,15 +228,15 @@ def delete(session_id: int):
 def withdraw(session_id: int):
     study_session = _load(session_id)
     require(perm.can_withdraw_record(current_user, study_session))
-    return review_flows.withdraw_page(study_session, url_for("study.detail", session_id=study_session.id))
+    return step_pages.withdraw_page(study_session, url_for("study.detail", session_id=study_session.id))
 
 
-@bp.post("/<int:session_id>/restore")
+@bp.post("/<int:session_id>/undelete")
 @login_required
-def restore(session_id: int):
+def undelete(session_id: int):
     study_session = _load(session_id, allow_deleted=True)
     require(perm.can_restore(current_user))
-    return restore_page(study_session, url_for("study.detail", session_id=study_session.id))
+    return undelete_page(study_session, url_for("study.detail", session_id=study_session.id))
 
 
 # Attachments --------------------------------------------------------------------------
