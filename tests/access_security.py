@@ -1,4 +1,4 @@
-"""Access rows for the deleted-records page (issue 6)."""
+"""Access rows for the deleted-records page."""
 from __future__ import annotations
 
 from tests.access_effects import undeleted

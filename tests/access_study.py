@@ -1,4 +1,4 @@
-"""Access decisions for the study session endpoints (issue 3).
+"""Access decisions for the study session endpoints.
 
 Viewers, secretaries and admins read every session; a team leader reads and logs only the
 sessions of the branches of projects they lead ("other_leader" is refused)."""

@@ -1,4 +1,4 @@
-"""Access decisions for talks, the "Talks due" list and calendar feeds (issue 4)."""
+"""Access decisions for talks, the "Talks due" list and calendar feeds."""
 from __future__ import annotations
 
 from tests.access_effects import Effect, deleted, status, undeleted

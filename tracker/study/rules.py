@@ -40,7 +40,7 @@ from dataclasses import dataclass, field
 from tracker import months
 
 # The one due-state function of the tracker; due.rules is pure and imports nothing of ours.
-from tracker.due.rules import state_of
+from tracker.due.rules import OPEN_STATES, state_of
 from tracker.months import add_months, month_end
 from tracker.periods import Period, active
 
@@ -106,10 +106,6 @@ class Due:
             return f"{self.year} Q{self.quarter}"
         return f"{self.year}-{self.month:02d}"
 
-    @property
-    def is_met(self) -> bool:
-        return self.state in ("done", "done_late")
-
 
 @dataclass(frozen=True)
 class Compliance:
@@ -138,7 +134,7 @@ class Compliance:
     def to_log(self, today: dt.date) -> str | None:
         """The session type a session held today would count for and is still owed: the
         open obligation of the current month or quarter that falls due first."""
-        owed = [d for d in self.all if not d.is_met and d.first <= today <= d.last]
+        owed = [d for d in self.all if d.state in OPEN_STATES and d.first <= today <= d.last]
         return min(owed, key=lambda d: (d.due, d.every_months)).session_type if owed else None
 
 

@@ -138,7 +138,7 @@ def delete(talk_id: int):
     require(perm.can_edit_talk(current_user, talk))
     back = url_for("dispatches.detail", dispatch_id=talk.dispatch_id) if talk.dispatch_id else url_for("talks.index")
     return confirmed_delete_page(talk, back, url_for("talks.detail", talk_id=talk.id),
-                                 f"{services.talk_type_label(talk.talk_type)} · {talk.person.name}")
+                                 f"{vocab.label(vocab.TALK_TYPES, talk.talk_type)} · {talk.person.name}")
 
 
 @bp.post("/<int:talk_id>/withdraw")
