@@ -54,7 +54,7 @@ class Page:
         return cls(items[(number - 1) * per_page: number * per_page], number, per_page, len(items))
 
 
-def _page_number() -> int:
+def page_number() -> int:
     # a page number beyond any real list would overflow the database's OFFSET
     return min(max(request.args.get("page", 1, type=int), 1), 100_000)
 
@@ -62,7 +62,7 @@ def _page_number() -> int:
 def paginate(stmt: Select) -> Page:
     """The requested page of `stmt`'s records, and how many there are: both asked of the
     database (the count reads the indexes of the list's filters)."""
-    number, per_page = _page_number(), current_app.config["PAGE_SIZE"]
+    number, per_page = page_number(), current_app.config["PAGE_SIZE"]
     total = db.session.scalar(count_of(stmt))
     page = stmt.limit(per_page).offset((number - 1) * per_page)
     # records (one entity selected) or plain rows (columns selected)

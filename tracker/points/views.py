@@ -17,7 +17,7 @@ from tracker.points import cards, ranking, tally
 from tracker.points import scheme as schemes
 from tracker.points.cli import load_scheme, rebuild
 from tracker.points.derive import Valuer
-from tracker.web import Page, get_or_404, require
+from tracker.web import Page, get_or_404, page_number, require
 
 bp = Blueprint("points", __name__, url_prefix="/points")
 bp.cli.add_command(load_scheme)
@@ -86,7 +86,7 @@ def table():
     if valuer is None:
         return render_template("points/table.html", year=year, valuer=None, locale=locale())
     branch_id, category = _table_args(year, valuer)
-    number = min(max(request.args.get("page", 1, type=int), 1), 100_000)
+    number = page_number()
     vanguard_only = request.args.get("vanguard") == "1"
     if tally.is_whole(db.session):
         page = ranking.ranked_page(current_user, year, valuer, number=number, per_page=ROWS_PER_PAGE,
