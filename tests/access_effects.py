@@ -60,7 +60,7 @@ def deleted(model, key: str) -> Effect:
     return Effect(after, before, CONFIRMED)
 
 
-def restored(model, key: str, refused: int = 404) -> Effect:
+def undeleted(model, key: str, refused: int = 404) -> Effect:
     """A deleted record is restored. Refused with 404 by default: a deleted record is hidden
     from everyone but an admin (tracker.web.get_or_404), who alone restores."""
     def before(o):

@@ -1,4 +1,4 @@
-"""Access decisions for the ledger (issue 5).
+"""Access decisions for the ledger.
 
 Whoever may read a branch's sessions may print and export its ledger: viewers, secretaries
 and admins every branch, a team leader the branches of projects they lead ("other_leader"

@@ -1,7 +1,7 @@
 """Access decisions for the points cards, tables and manual points items."""
 from __future__ import annotations
 
-from tests.access_effects import deleted, restored, status
+from tests.access_effects import deleted, status, undeleted
 from tracker import clock
 from tracker.points.models import PointsEntry
 
@@ -24,7 +24,7 @@ ROWS = {
     "points.evidence": ("GET", "/points/entries/{points_entry}/evidence", CARD_READERS),
     "points.edit": ("GET", "/points/entries/{points_entry}/edit", OFFICE_AND_LEADER),
     "points.delete": ("POST", "/points/entries/{points_entry}/delete", OFFICE_AND_LEADER),
-    "points.restore": ("POST", "/points/entries/{deleted_points_entry}/restore", ADMIN),
+    "points.undelete": ("POST", "/points/entries/{deleted_points_entry}/undelete", ADMIN),
     "points.submit": ("POST", "/points/entries/{points_entry}/submit", OFFICE_AND_LEADER),
     "points.review": ("GET", "/points/entries/{submitted_points_entry}/review", OFFICE),
     "points.reopen": ("GET", "/points/entries/{reviewed_points_entry}/reopen", OFFICE),
@@ -36,7 +36,7 @@ ROWS = {
 
 EFFECTS = {
     "points.delete": deleted(PointsEntry, "points_entry"),
-    "points.restore": restored(PointsEntry, "deleted_points_entry"),
+    "points.undelete": undeleted(PointsEntry, "deleted_points_entry"),
     "points.submit": status(PointsEntry, "points_entry", "draft", "submitted"),
 }
 

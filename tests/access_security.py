@@ -1,7 +1,7 @@
-"""Access rows for the deleted-records page (issue 6)."""
+"""Access rows for the deleted-records page."""
 from __future__ import annotations
 
-from tests.access_effects import restored
+from tests.access_effects import undeleted
 from tracker import clock
 from tracker.people.models import Person
 
@@ -9,11 +9,11 @@ ADMIN = {"admin"}  # as in tests/test_access.py, which imports this module
 
 ROWS = {
     "trash.index": ("GET", "/admin/deleted/", ADMIN),
-    "trash.restore": ("POST", "/admin/deleted/person/{deleted_person}/restore", ADMIN),
+    "trash.undelete": ("POST", "/admin/deleted/person/{deleted_person}/undelete", ADMIN),
 }
 
 #: the deleted-records page is the admin's: others are refused before any record is looked up
-EFFECTS = {"trash.restore": restored(Person, "deleted_person", refused=403)}
+EFFECTS = {"trash.undelete": undeleted(Person, "deleted_person", refused=403)}
 
 
 def ids(world, getfixture) -> dict:

@@ -1,10 +1,10 @@
-"""Access decisions for the study session endpoints (issue 3).
+"""Access decisions for the study session endpoints.
 
 Viewers, secretaries and admins read every session; a team leader reads and logs only the
 sessions of the branches of projects they lead ("other_leader" is refused)."""
 from __future__ import annotations
 
-from tests.access_effects import deleted, restored, status
+from tests.access_effects import deleted, status, undeleted
 from tests.fixtures_study import png_bytes
 from tracker import clock
 from tracker.study.models import Attachment, StudySession
@@ -28,7 +28,7 @@ ROWS = {
     # only the author, here the team leader
     "study.withdraw": ("POST", "/study/{study_submitted}/withdraw", {"leader"}),
     "study.delete": ("POST", "/study/{study_draft}/delete", OFFICE_AND_LEADER),
-    "study.restore": ("POST", "/study/{study_deleted}/restore", ADMIN),
+    "study.undelete": ("POST", "/study/{study_deleted}/undelete", ADMIN),
     "study.download": ("GET", "/study/attachments/{attachment}", READERS),
     "study.thumbnail": ("GET", "/study/attachments/{attachment}/thumbnail", READERS),
     "study.remove_attachment": ("POST", "/study/attachments/{attachment}/remove", OFFICE_AND_LEADER),
@@ -38,7 +38,7 @@ EFFECTS = {
     "study.submit": status(StudySession, "study_draft", "draft", "submitted"),
     "study.withdraw": status(StudySession, "study_submitted", "submitted", "draft"),
     "study.delete": deleted(StudySession, "study_draft"),
-    "study.restore": restored(StudySession, "study_deleted"),
+    "study.undelete": undeleted(StudySession, "study_deleted"),
     # taken off the session (the file stays in the store, named in the history)
     "study.remove_attachment": deleted(Attachment, "attachment"),
 }

@@ -1,7 +1,7 @@
-"""Access decisions for talks, the "Talks due" list and calendar feeds (issue 4)."""
+"""Access decisions for talks, the "Talks due" list and calendar feeds."""
 from __future__ import annotations
 
-from tests.access_effects import Effect, deleted, restored, status
+from tests.access_effects import Effect, deleted, status, undeleted
 from tracker import clock
 from tracker.calendar.services import feed_of, token_hash
 from tracker.extensions import db
@@ -23,7 +23,7 @@ ROWS = {
     "talks.edit": ("GET", "/talks/{talk}/edit", OFFICE_AND_LEADER),
     "talks.withdraw": ("POST", "/talks/{submitted_talk}/withdraw", {"leader"}),  # the author only
     "talks.delete": ("POST", "/talks/{talk}/delete", OFFICE_AND_LEADER),
-    "talks.restore": ("POST", "/talks/{deleted_talk}/restore", ADMIN),
+    "talks.undelete": ("POST", "/talks/{deleted_talk}/undelete", ADMIN),
     "talks.submit": ("POST", "/talks/{talk}/submit", OFFICE_AND_LEADER),
     "talks.review": ("GET", "/talks/{submitted_talk}/review", OFFICE),
     "talks.reopen": ("GET", "/talks/{reviewed_talk}/reopen", OFFICE),
@@ -59,7 +59,7 @@ def _has_no_feed(o) -> None:
 EFFECTS = {
     "talks.withdraw": status(Talk, "submitted_talk", "submitted", "draft"),
     "talks.delete": deleted(Talk, "talk"),
-    "talks.restore": restored(Talk, "deleted_talk"),
+    "talks.undelete": undeleted(Talk, "deleted_talk"),
     "talks.submit": status(Talk, "talk", "draft", "submitted"),
     "calendar.enable": Effect(_has_a_new_feed, _has_its_first_feed),
     "calendar.revoke": Effect(_has_no_feed, _has_its_first_feed),

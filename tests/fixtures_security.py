@@ -1,4 +1,4 @@
-"""Fixtures of the trust tests (issue 6) that every test needs."""
+"""Fixtures of the trust tests that every test needs."""
 from __future__ import annotations
 
 import pytest

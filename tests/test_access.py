@@ -10,7 +10,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from tests.access_effects import Effect, Outcome, deleted, restored, status
+from tests.access_effects import Effect, Outcome, deleted, status, undeleted
 from tests.conftest import TODAY, Client, session_on, sign_in
 from tracker import clock
 from tracker.auth.models import User
@@ -51,14 +51,14 @@ TABLE: dict[str, tuple[str, str, object]] = {
     "people.create": ("GET", "/people/new", ALL_LEADERS),
     "people.edit": ("GET", "/people/{person}/edit", OFFICE),
     "people.delete": ("POST", "/people/{person}/delete", OFFICE),
-    "people.restore": ("POST", "/people/{deleted_person}/restore", ADMIN),
+    "people.undelete": ("POST", "/people/{deleted_person}/undelete", ADMIN),
     "projects.index": ("GET", "/projects/", EVERYONE),
     "projects.detail": ("GET", "/projects/{project}", EVERYONE),
     "projects.create": ("GET", "/projects/new", OFFICE),
     "projects.edit": ("GET", "/projects/{project}/edit", OFFICE_AND_LEADER),
     "projects.checkpoints": ("GET", "/projects/{project}/checkpoints", OFFICE_AND_LEADER),
     "projects.delete": ("POST", "/projects/{project}/delete", OFFICE),
-    "projects.restore": ("POST", "/projects/{deleted_project}/restore", ADMIN),
+    "projects.undelete": ("POST", "/projects/{deleted_project}/undelete", ADMIN),
     "branches.index": ("GET", "/branches/", EVERYONE),
     "branches.detail": ("GET", "/branches/{branch}", EVERYONE),
     "branches.create": ("GET", "/branches/new", ALL_LEADERS),
@@ -66,21 +66,21 @@ TABLE: dict[str, tuple[str, str, object]] = {
     "branches.approve": ("POST", "/branches/{proposed_branch}/approve", OFFICE),
     "branches.dissolve": ("GET", "/branches/{branch}/dissolve", OFFICE_AND_LEADER),
     "branches.delete": ("POST", "/branches/{branch}/delete", OFFICE),
-    "branches.restore": ("POST", "/branches/{deleted_branch}/restore", ADMIN),
+    "branches.undelete": ("POST", "/branches/{deleted_branch}/undelete", ADMIN),
     "branches.add_member": ("GET", "/branches/{branch}/members/new", OFFICE_AND_LEADER),
     "branches.edit_member": ("GET", "/branches/members/{membership}/edit", OFFICE_AND_LEADER),
     # The world's member has attendance at approved sessions and its dispatch approved talks
     # (tests/access_study.py, access_talks.py): only the office deletes those, with a reason.
     # A team leader deletes ones nothing depends on (tests/test_withdraw.py).
     "branches.delete_member": ("POST", "/branches/members/{membership}/delete", OFFICE),
-    "branches.restore_member": ("POST", "/branches/members/{deleted_membership}/restore", ADMIN),
+    "branches.undelete_member": ("POST", "/branches/members/{deleted_membership}/undelete", ADMIN),
     "dispatches.index": ("GET", "/dispatches/", EVERYONE),
     "dispatches.detail": ("GET", "/dispatches/{dispatch}", EVERYONE),
     "dispatches.create": ("GET", "/dispatches/new", ALL_LEADERS),
     "dispatches.edit": ("GET", "/dispatches/{dispatch}/edit", OFFICE_AND_LEADER),
     "dispatches.delete": ("POST", "/dispatches/{dispatch}/delete", OFFICE),
     "dispatches.to_branch": ("GET", "/dispatches/to-branch/{branch}", OFFICE_AND_LEADER),
-    "dispatches.restore": ("POST", "/dispatches/{deleted_dispatch}/restore", ADMIN),
+    "dispatches.undelete": ("POST", "/dispatches/{deleted_dispatch}/undelete", ADMIN),
 }
 
 
@@ -105,16 +105,16 @@ EFFECTS: dict[str, Effect] = {
     "auth.sign_out": Effect(_signed_out),
     "people.delete": deleted(Person, "person"),
     # the deleted person of tests/access_security.py (the deleted-records page restores it too)
-    "people.restore": restored(Person, "deleted_person"),
+    "people.undelete": undeleted(Person, "deleted_person"),
     "projects.delete": deleted(Project, "project"),
-    "projects.restore": restored(Project, "deleted_project"),
+    "projects.undelete": undeleted(Project, "deleted_project"),
     "branches.approve": status(Branch, "proposed_branch", "proposed", "active"),
     "branches.delete": deleted(Branch, "branch"),
-    "branches.restore": restored(Branch, "deleted_branch"),
+    "branches.undelete": undeleted(Branch, "deleted_branch"),
     "branches.delete_member": deleted(Membership, "membership"),
-    "branches.restore_member": restored(Membership, "deleted_membership"),
+    "branches.undelete_member": undeleted(Membership, "deleted_membership"),
     "dispatches.delete": deleted(Dispatch, "dispatch"),
-    "dispatches.restore": restored(Dispatch, "deleted_dispatch"),
+    "dispatches.undelete": undeleted(Dispatch, "deleted_dispatch"),
 }
 
 #: Features add their endpoints in a module of their own, named here. Each module has

@@ -10,7 +10,8 @@ from sqlalchemy import select
 
 from tests.conftest import TODAY, sign_in
 from tracker.calendar.models import CalendarFeed
-from tracker.calendar.services import month_days, token_hash
+from tracker.calendar.services import token_hash
+from tracker.months import month_days
 
 days = dt.timedelta
 

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from tracker.dashboard import figures
-from tracker.dashboard.periods import Period, current
+from tracker.periods import Period, current
 from tracker.projects.models import IntegrityCheckpoint
 
 D = dt.date

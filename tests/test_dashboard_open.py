@@ -1,4 +1,4 @@
-"""The dashboard's headline counts what is open now, whatever its due date (issue 13): the
+"""The dashboard's headline counts what is open now, whatever its due date: the
 secretary saw 3 overdue talks while 11 were, a team leader 0 while his project had 3. Lists
 that stop at a cap say how many more there are, and link to them; a newly overdue item heads
 its list. Today is 2026-06-15; the period is June."""

@@ -8,7 +8,8 @@ import datetime as dt
 import pytest
 
 from tracker.config import session_rule, session_rules
-from tracker.study.rules import Held, Period, Rule, caption, compliance, dues, table
+from tracker.periods import active
+from tracker.study.rules import Held, Rule, caption, compliance, dues, table
 
 D = dt.date
 TYPES = ["branch_meeting", "committee_meeting", "party_group_meeting", "party_lesson", "theme_party_day"]
@@ -42,55 +43,55 @@ def test_the_default_table(defaults):
 
 @pytest.mark.parametrize(("kind", "period", "held", "today", "expected"), [
     # Committee meeting, monthly, due on the month's last day; another type does not count.
-    ("committee_meeting", Period(D(2026, 4, 1)),
+    ("committee_meeting", active(D(2026, 4, 1)),
      [Held(D(2026, 4, 30), "committee_meeting"), Held(D(2026, 5, 2), "party_group_meeting")], D(2026, 6, 15), [
         ("2026-04", "2026-04-30", "done"),
         ("2026-05", "2026-05-31", "overdue"),
         ("2026-06", "2026-06-30", "not_yet_due"),
     ]),
     # Committee meeting held in the next month: the missed month stays missed.
-    ("committee_meeting", Period(D(2026, 5, 1)), [Held(D(2026, 6, 1), "committee_meeting")], D(2026, 6, 25), [
+    ("committee_meeting", active(D(2026, 5, 1)), [Held(D(2026, 6, 1), "committee_meeting")], D(2026, 6, 25), [
         ("2026-05", "2026-05-31", "overdue"),
         ("2026-06", "2026-06-30", "done"),
     ]),
     # Party group meeting, a branch active part of two months: approved 05-20, dissolved 06-10.
-    ("party_group_meeting", Period(D(2026, 5, 20), D(2026, 6, 10)),
+    ("party_group_meeting", active(D(2026, 5, 20), D(2026, 6, 10)),
      [Held(D(2026, 6, 3), "party_group_meeting")], D(2026, 6, 15), [
         ("2026-05", "2026-05-31", "overdue"),
         ("2026-06", "2026-06-10", "done"),
     ]),
     # Party group meeting due within the week: due soon.
-    ("party_group_meeting", Period(D(2026, 6, 1)), [], D(2026, 6, 24), [("2026-06", "2026-06-30", "due_soon")]),
+    ("party_group_meeting", active(D(2026, 6, 1)), [], D(2026, 6, 24), [("2026-06", "2026-06-30", "due_soon")]),
     # Branch meeting, quarterly: approved 03-15 still owes Q1 by 03-31; 1 April counts for Q2.
-    ("branch_meeting", Period(D(2026, 3, 15)), [Held(D(2026, 4, 1), "branch_meeting")], D(2026, 6, 15), [
+    ("branch_meeting", active(D(2026, 3, 15)), [Held(D(2026, 4, 1), "branch_meeting")], D(2026, 6, 15), [
         ("2026 Q1", "2026-03-31", "overdue"),
         ("2026 Q2", "2026-06-30", "done"),
     ]),
     # Branch meeting after the quarter's end, a branch dissolved mid-quarter (05-15).
-    ("branch_meeting", Period(D(2026, 1, 5), D(2026, 5, 15)),
+    ("branch_meeting", active(D(2026, 1, 5), D(2026, 5, 15)),
      [Held(D(2026, 3, 31), "branch_meeting"), Held(D(2026, 5, 16), "branch_meeting")], D(2026, 9, 1), [
         ("2026 Q1", "2026-03-31", "done"),
         ("2026 Q2", "2026-05-15", "overdue"),  # held the day after dissolution: not the branch's
     ]),
     # Branch meeting over a year edge: Q4 of 2025, then Q1 of 2026.
-    ("branch_meeting", Period(D(2025, 11, 1)), [Held(D(2025, 12, 31), "branch_meeting")], D(2026, 2, 1), [
+    ("branch_meeting", active(D(2025, 11, 1)), [Held(D(2025, 12, 31), "branch_meeting")], D(2026, 2, 1), [
         ("2025 Q4", "2025-12-31", "done"),
         ("2026 Q1", "2026-03-31", "not_yet_due"),
     ]),
     # Party lesson, quarterly; a micro party lesson does not replace it.
-    ("party_lesson", Period(D(2026, 4, 1)), [Held(D(2026, 5, 1), "micro_party_lesson")], D(2026, 7, 5), [
+    ("party_lesson", active(D(2026, 4, 1)), [Held(D(2026, 5, 1), "micro_party_lesson")], D(2026, 7, 5), [
         ("2026 Q2", "2026-06-30", "overdue"),
         ("2026 Q3", "2026-09-30", "not_yet_due"),
     ]),
     # Theme party day, monthly on the 10th; held on the 11th is late.
-    ("theme_party_day", Period(D(2026, 3, 1)),
+    ("theme_party_day", active(D(2026, 3, 1)),
      [Held(D(2026, 3, 10), "theme_party_day"), Held(D(2026, 4, 11), "theme_party_day")], D(2026, 5, 20), [
         ("2026-03", "2026-03-10", "done"),
         ("2026-04", "2026-04-10", "done_late"),
         ("2026-05", "2026-05-10", "overdue"),
     ]),
     # Theme party day, a branch approved after the 10th owes that month's by its end.
-    ("theme_party_day", Period(D(2026, 1, 20)), [], D(2026, 2, 1), [
+    ("theme_party_day", active(D(2026, 1, 20)), [], D(2026, 2, 1), [
         ("2026-01", "2026-01-31", "overdue"),
         ("2026-02", "2026-02-10", "not_yet_due"),
     ]),
@@ -112,11 +113,11 @@ def test_each_type_by_its_default_rule(defaults, kind, period, held, today, expe
 ])
 def test_count_and_due_day_settings(rule, held, today, expected):
     sessions = [Held(day, rule.session_type) for day in held]
-    assert states(dues(rule, Period(D(2026, 2, 1) if rule.due_day == 31 else D(2026, 6, 1)), sessions, today)) == expected
+    assert states(dues(rule, active(D(2026, 2, 1) if rule.due_day == 31 else D(2026, 6, 1)), sessions, today)) == expected
 
 
 def test_every_type_is_judged_and_a_type_not_applicable_owes_nothing(defaults):
-    period, today = Period(D(2026, 4, 1)), D(2026, 6, 15)
+    period, today = active(D(2026, 4, 1)), D(2026, 6, 15)
     held = [Held(D(2026, 4, 8), "theme_party_day"), Held(D(2026, 4, 20), "committee_meeting")]
     full = compliance(period, held, today, defaults)
     assert list(full.by_type) == TYPES
@@ -192,6 +193,6 @@ def test_months_and_quarters_as_people_write_them(app, lang, rule, first, expect
 
     from tracker.study.rules import period_label
 
-    (due,) = dues(rule, Period(first), [], first)
+    (due,) = dues(rule, active(first), [], first)
     with app.test_request_context(), force_locale(lang):
         assert period_label(due) == expected

@@ -14,8 +14,8 @@ from tests.conftest import sign_in
 from tests.fixtures_ledger import document_text, open_document, open_workbook
 from tests.test_ledger import by_header, export
 from tracker.dashboard import figures
-from tracker.dashboard.periods import Period
 from tracker.history.models import HistoryEntry
+from tracker.periods import Period
 
 D = dt.date
 Q2 = Period("quarter", D(2026, 4, 1), D(2026, 6, 30))
@@ -147,8 +147,8 @@ def test_branch_page_has_a_table_per_type(client, world):
     page = client.get(f"/branches/{world.b2.id}").get_data(as_text=True)
     assert re.search(r'id="rules-not-applicable">本支部不适用：.*?党小组会', page, re.S)
     assert "支委会，每月一次" in page and "支部党员大会，每季度一次" in page
-    assert re.search(r'data-period="2026 Q2"><td>2026年第二季度</td>', page)
-    assert re.search(r'data-period="2026-05"><td>2026年5月</td>', page)
+    assert re.search(r'data-period="2026 Q2">\s*<td>2026年第二季度</td>', page)
+    assert re.search(r'data-period="2026-05">\s*<td>2026年5月</td>', page)
 
 
 # Ledger ------------------------------------------------------------------------------

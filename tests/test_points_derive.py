@@ -68,7 +68,7 @@ def expected_points(model: dict, person: int, year: int = 2026) -> int:
 SESSION_TYPES = st.sampled_from(["theme_party_day", "party_lesson", "micro_party_lesson", "branch_meeting",
                                  "group_study"])
 ATTENDANCE = st.sampled_from(["present", "leave", "absent"])
-STEPS = st.sampled_from(["submit", "approve", "return", "reopen", "delete", "restore", "edit"])
+STEPS = st.sampled_from(["submit", "approve", "return", "reopen", "delete", "undelete", "edit"])
 operation = st.one_of(
     st.tuples(st.just("session"), SESSION_TYPES, st.integers(0, 2), ATTENDANCE, ATTENDANCE, st.integers(0, 20)),
     st.tuples(st.just("talk"), st.sampled_from(["pre_dispatch", "integrity_reminder", "other"]), st.booleans()),
@@ -150,8 +150,8 @@ def _apply(op, objs, model, people, branch):
             if step == "delete":
                 records.soft_delete(obj)
                 entry["deleted"] = True
-            elif step == "restore":
-                records.restore(obj)
+            elif step == "undelete":
+                records.undelete(obj)
                 entry["deleted"] = False
             elif step == "edit":
                 if kind_of != "sessions" or obj.deleted_at is not None:

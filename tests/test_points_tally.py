@@ -35,7 +35,7 @@ def derived(session) -> set[tuple]:
             for y in tally.counted_years(session) for r in tally.derived(y)}
 
 
-def test_review_return_delete_and_restore_move_the_tally(session, make_person, make_branch, make_session):
+def test_review_return_delete_and_undelete_move_the_tally(session, make_person, make_branch, make_session):
     a = make_person("计数甲")
     branch = make_branch(members=[a])
     s = make_session(branch, status="reviewed", session_type="party_lesson", speaker="计数甲",
@@ -49,7 +49,7 @@ def test_review_return_delete_and_restore_move_the_tally(session, make_person, m
     records.soft_delete(s)
     session.flush()
     assert a.id not in totals(session)
-    records.restore(s)
+    records.undelete(s)
     session.flush()
     assert totals(session)[a.id] == 4
     assert whole_tally(session) == derived(session)

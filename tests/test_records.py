@@ -108,7 +108,7 @@ def test_edit_after_someone_else_changed_it_is_a_conflict(client, signed_in, mak
     assert session.get(Person, person.id).post == "科长"
 
 
-def test_soft_delete_hides_and_admin_restores(client, signed_in, make_person, make_user, session):
+def test_soft_delete_hides_and_admin_undeletes(client, signed_in, make_person, make_user, session):
     from tests.conftest import sign_in
 
     person = make_person("郑浩")
@@ -121,7 +121,7 @@ def test_soft_delete_hides_and_admin_restores(client, signed_in, make_person, ma
 
     sign_in(client, make_user("admin"))
     assert "郑浩" in client.get("/people/?deleted=1").get_data(as_text=True)
-    assert client.post(f"/people/{person.id}/restore").status_code == 302
+    assert client.post(f"/people/{person.id}/undelete").status_code == 302
     assert "郑浩" in client.get("/people/").get_data(as_text=True)
     actions = session.scalars(select(HistoryEntry.action).where(
         HistoryEntry.record_type == "person", HistoryEntry.record_id == person.id).order_by(HistoryEntry.id)).all()

@@ -325,7 +325,7 @@ def test_logging_from_the_branch_page_preselects_the_type_owed_now(client, site,
     assert chosen != "theme_party_day" and f"session_type={chosen}" in href
 
 
-def test_delete_and_restore(client, site, make_session, make_user, session):
+def test_delete_and_undelete(client, site, make_session, make_user, session):
     study = make_session(site["branch"])
     ask = client.post(f"/study/{study.id}/delete")  # first it asks, without needing a script
     assert ask.status_code == 200 and "Delete 学习党章?" in ask.get_data(as_text=True)
@@ -333,5 +333,5 @@ def test_delete_and_restore(client, site, make_session, make_user, session):
     assert client.post(f"/study/{study.id}/delete", data={"confirmed": "yes"}).status_code == 302
     assert client.get(f"/study/{study.id}").status_code == 404
     sign_in(client, make_user("admin"))
-    assert client.post(f"/study/{study.id}/restore").status_code == 302
+    assert client.post(f"/study/{study.id}/undelete").status_code == 302
     assert study.deleted_at is None

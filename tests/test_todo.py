@@ -1,4 +1,4 @@
-"""The to-do box on the home page and its count in the navigation (issue 13). Today is
+"""The to-do box on the home page and its count in the navigation. Today is
 2026-06-15; the default rules."""
 from __future__ import annotations
 

@@ -84,7 +84,7 @@ def load(instance_path: Path) -> dict:
         "SESSION_COOKIE_SAMESITE": "Lax",
         "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the sign-in
         "PAGE_SIZE": _int("TRACKER_PAGE_SIZE", 25),
-        # Trust (issue 6): HTTPS adds HSTS and Secure cookies; uploads live under one folder.
+        # Trust: HTTPS adds HSTS and Secure cookies; uploads live under one folder.
         "HTTPS": os.environ.get("TRACKER_HTTPS") == "1",
         "PROXY_FIX_X_FOR": _int("TRACKER_PROXIES", 0),  # reverse proxies in front of the app
         "UPLOAD_FOLDER": os.environ.get("UPLOAD_FOLDER", str(instance_path / "uploads")),
@@ -101,7 +101,7 @@ def load(instance_path: Path) -> dict:
         # environment, so no deployment weakens it by a stray variable; the test suite's
         # app sets a cheap method, since hashing is slow on purpose.
         "PASSWORD_HASH_METHOD": "scrypt",  # nosec B105 - the name of a KDF, not a password
-        # Study session attachments (issue 3): how big one may be; files live in UPLOAD_FOLDER.
+        # Study session attachments: how big one may be; files live in UPLOAD_FOLDER.
         "UPLOAD_MAX_BYTES": upload_max,
         # Pictures: the most pixels one may decode to, and all of one request together.
         # Pictures are decoded one at a time at up to 8 bytes a pixel (RGBA, and the copy
@@ -134,7 +134,7 @@ def load(instance_path: Path) -> dict:
         "BACKUP_KEY": os.environ.get("BACKUP_KEY", ""),
         "BACKUP_FOLDER": os.environ.get("BACKUP_FOLDER", str(instance_path / "backups")),
         "RESTORE_MAX_BYTES": _int("RESTORE_MAX_GB", 50) * 1024**3,
-        # The "all branches" ledger is refused above this many sessions and talks (issue 5).
+        # The "all branches" ledger is refused above this many sessions and talks.
         "LEDGER_MAX_RECORDS": _int("TRACKER_LEDGER_MAX_RECORDS", 3000),
         # Laying out a PDF costs about a tenth of a second per session or talk: above this
         # many the PDF is refused (the request would outlast the worker), the other formats not.

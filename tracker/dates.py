@@ -45,6 +45,13 @@ def parse_month(text: str | None) -> dt.date | None:
     return parse_day(f"{(text or '').strip()}-01") if len((text or "").strip()) == 7 else None
 
 
+def parse_year(text: str | None) -> int | None:
+    """'2026' -> 2026; None when empty, not a year, or out of range."""
+    text = (text or "").strip()
+    day = parse_day(f"{text}-01-01") if len(text) == 4 and text.isdigit() else None
+    return day.year if day else None
+
+
 IGNORED = _l("A date outside the range the tracker holds was ignored: give a date between "
              "%(first)s and %(last)s.", first=MIN_DATE.isoformat(), last=MAX_DATE.isoformat())
 

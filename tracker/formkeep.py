@@ -109,7 +109,7 @@ def keep() -> bool:
     return True
 
 
-def restore() -> MultiDict | None:
+def refill() -> MultiDict | None:
     """The fields this user kept for this form, once; None when there are none."""
     if not current_user.is_authenticated:
         return None

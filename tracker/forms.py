@@ -50,7 +50,7 @@ class RecordForm(FlaskForm):
 
 class DeleteForm(FlaskForm):
     """A delete button's POST; the reason is asked for when approved records depend on the
-    record (tracker.flows.delete_page)."""
+    record (tracker.record_pages.delete_page)."""
 
     reason = TextAreaField(_l("Reason"), validators=[Length(max=500)])
 

@@ -1,7 +1,7 @@
 """Every permission decision, in one place. Views ask these; templates ask the same
 ones (as `perm.…`) to decide which buttons to show.
 
-Rules (issue 2): viewers read everything and change nothing; secretaries and admins
+Rules: viewers read everything and change nothing; secretaries and admins
 edit everything; team leaders edit the projects they lead and those projects'
 branches, memberships and dispatches; account management is admin only.
 """
@@ -192,7 +192,7 @@ def can_edit_session(user, session) -> bool:
 
 
 
-# Talks and what is due (issue 4) -----------------------------------------------------
+# Talks and what is due -----------------------------------------------------
 def can_record_talk(user, dispatch=None) -> bool:
     """Secretaries and admins record any talk; a team leader those of the team they lead."""
     if dispatch is None:
@@ -215,14 +215,14 @@ def can_submit_talk(user, talk) -> bool:
     return can_edit_talk(user, talk)
 
 
-# Ledger (issue 5) --------------------------------------------------------------------
+# Ledger --------------------------------------------------------------------
 # The ledger prints and exports a branch's sessions and talks, so whoever may read the
 # branch's sessions may export it: viewers, secretaries and admins every branch, a team
 # leader the branches of the projects they lead.
 def can_export_ledger(user, branch) -> bool:
     return can_read_ledger(user, branch)
 
-# The review dashboard (issue 5) shows everything to those who `sees_everything`, else the
+# The review dashboard shows everything to those who `sees_everything`, else the
 # user's own projects and the branches serving them.
 
 

@@ -1,5 +1,5 @@
 """The write path every record shares: create, update with a version check, soft delete,
-restore, each recorded in history. Services of the features build on these; views commit."""
+undelete, each recorded in history. Services of the features build on these; views commit."""
 from __future__ import annotations
 
 from sqlalchemy import event, inspect
@@ -95,10 +95,11 @@ def approved_dependents(obj) -> list[tuple[str, int]]:
     return [(label, n) for count in _DEPENDENTS.get(obj.__tablename__, ()) for label, n in count(obj) if n]
 
 
-def restore(obj) -> None:
+def undelete(obj) -> None:
     if obj.deleted_at is not None:
         obj.deleted_at = None
         db.session.flush()
+        # history rows keep the action's stored name, shown as "restored"
         record(obj, "restore")
 
 

@@ -66,7 +66,7 @@ CHECKPOINT_KINDS = {
 }
 
 
-# Talks and what is due (issue 4) ------------------------------------------------------
+# Talks and what is due ------------------------------------------------------
 TALK_TYPES = {
     "pre_dispatch": _l("Pre-dispatch talk"),
     "post_dispatch": _l("Post-dispatch talk"),
@@ -114,7 +114,7 @@ def label(values: dict, code: str | None) -> str:
         known[key] = str(values.get(code, code or ""))
     return known[key]
 
-# Study sessions (issue 3) -------------------------------------------------------------
+# Study sessions -------------------------------------------------------------
 SESSION_TYPES = {
     "theme_party_day": _l("Theme party day"),
     "party_lesson": _l("Party lesson"),

@@ -15,9 +15,12 @@ from tracker.extensions import db
 from tracker.history import display as history_display
 
 
-def get_or_404(model, record_id: int, *, allow_deleted: bool = False):
-    """The record, or 404; a deleted one only where the caller allows it."""
-    record = db.session.get(model, record_id)
+def get_or_404(model, record_id: int, *, allow_deleted: bool = False, options: Iterable = ()):
+    """The record, or 404; a deleted one only where the caller allows it (and the user may
+    undelete). `options` load what the page shows with it, in the same query."""
+    options = tuple(options)
+    record = (db.session.scalar(select(model).where(model.id == record_id).options(*options)) if options
+              else db.session.get(model, record_id))
     if record is None:
         abort(404)
     if getattr(record, "deleted_at", None) is not None and not (
@@ -51,7 +54,7 @@ class Page:
         return cls(items[(number - 1) * per_page: number * per_page], number, per_page, len(items))
 
 
-def _page_number() -> int:
+def page_number() -> int:
     # a page number beyond any real list would overflow the database's OFFSET
     return min(max(request.args.get("page", 1, type=int), 1), 100_000)
 
@@ -59,7 +62,7 @@ def _page_number() -> int:
 def paginate(stmt: Select) -> Page:
     """The requested page of `stmt`'s records, and how many there are: both asked of the
     database (the count reads the indexes of the list's filters)."""
-    number, per_page = _page_number(), current_app.config["PAGE_SIZE"]
+    number, per_page = page_number(), current_app.config["PAGE_SIZE"]
     total = db.session.scalar(count_of(stmt))
     page = stmt.limit(per_page).offset((number - 1) * per_page)
     # records (one entity selected) or plain rows (columns selected)

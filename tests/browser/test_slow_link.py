@@ -23,7 +23,7 @@ pytestmark = pytest.mark.browser
 
 SLOW = {"offline": False, "latency": 400, "downloadThroughput": 500_000 / 8,
         "uploadThroughput": 250_000 / 8}
-#: The issue's targets are held with this margin: the machine running the tests is shared
+#: The slow-link targets are held with this margin: the machine running the tests is shared
 #: and busy, and the figures drift by a fifth between runs (measured ones are in the README).
 MARGIN = 1.3
 STATIC = re.compile(r"/static/.+\.(css|js|woff2?|ttf|otf)(\?|$)")

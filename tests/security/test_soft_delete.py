@@ -93,7 +93,7 @@ def test_the_orm_refuses_to_delete_history(session, make_person):
         session.execute(delete(HistoryEntry).where(HistoryEntry.id > 0))
 
 
-def test_admin_lists_and_restores_deleted_records_of_every_type(client, world_deleted):
+def test_admin_lists_and_undeletes_deleted_records_of_every_type(client, world_deleted):
     admin = world_deleted["admin"]
     sign_in(client, admin)
     page = client.get("/admin/deleted/").get_data(as_text=True)
@@ -101,7 +101,7 @@ def test_admin_lists_and_restores_deleted_records_of_every_type(client, world_de
         assert text in page, text
     person = world_deleted["person"]
     assert f'href="/people/{person.id}"' in page  # the record's own page, where it has one
-    response = client.post(f"/admin/deleted/person/{person.id}/restore")
+    response = client.post(f"/admin/deleted/person/{person.id}/undelete")
     assert response.status_code == 302
     assert person.deleted_at is None
     actions = [e.action for e in world_deleted["session"].scalars(
@@ -112,10 +112,10 @@ def test_admin_lists_and_restores_deleted_records_of_every_type(client, world_de
 
 def test_restoring_an_unknown_type_or_a_live_record(client, world_deleted, make_person):
     sign_in(client, world_deleted["admin"])
-    assert client.post("/admin/deleted/history_entry/1/restore").status_code == 404
-    assert client.post("/admin/deleted/nonsense/1/restore").status_code == 404
+    assert client.post("/admin/deleted/history_entry/1/undelete").status_code == 404
+    assert client.post("/admin/deleted/nonsense/1/undelete").status_code == 404
     live = make_person()
-    assert client.post(f"/admin/deleted/person/{live.id}/restore").status_code == 302  # nothing to do
+    assert client.post(f"/admin/deleted/person/{live.id}/undelete").status_code == 302  # nothing to do
 
 
 def test_deleted_records_page_costs_the_same_for_many_rows(client, world_deleted, make_person, session, count_queries):

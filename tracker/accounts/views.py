@@ -10,9 +10,9 @@ from tracker.accounts import services
 from tracker.accounts.forms import AccountForm
 from tracker.auth.models import User
 from tracker.extensions import db
-from tracker.flows import form_page
 from tracker.history.services import entries_for
 from tracker.people import queries as people_queries
+from tracker.record_pages import form_page
 from tracker.web import get_or_404, like, paginate, require
 
 bp = Blueprint("accounts", __name__, url_prefix="/accounts")

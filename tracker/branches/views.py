@@ -13,13 +13,13 @@ from tracker.branches import services
 from tracker.branches.forms import BranchForm, DissolveForm, MembershipForm
 from tracker.branches.models import Branch, Membership, branch_project
 from tracker.extensions import db
-from tracker.flows import delete_page, form_page, restore_page
 from tracker.forms import EmptyForm
 from tracker.history.models import HistoryEntry
 from tracker.panels import for_page
 from tracker.people import queries as people_queries
 from tracker.projects import queries as project_queries
 from tracker.projects.models import Project
+from tracker.record_pages import delete_page, form_page, undelete_page
 from tracker.web import get_or_404, like, paginate, require
 
 bp = Blueprint("branches", __name__, url_prefix="/branches")
@@ -77,12 +77,8 @@ def index():
 @bp.get("/<int:branch_id>")
 @login_required
 def detail(branch_id: int):
-    branch = db.session.scalar(
-        select(Branch).where(Branch.id == branch_id)
-        .options(selectinload(Branch.projects), selectinload(Branch.memberships).joinedload(Membership.person))
-    )
-    if branch is None or (branch.deleted_at and not perm.can_restore(current_user)):
-        abort(404)
+    branch = get_or_404(Branch, branch_id, allow_deleted=True, options=(
+        selectinload(Branch.projects), selectinload(Branch.memberships).joinedload(Membership.person)))
     require(perm.can_read(current_user))
     member_ids = [m.id for m in branch.memberships]
     history = db.session.scalars(
@@ -183,12 +179,12 @@ def delete(branch_id: int):
     return delete_page(branch, url_for("branches.index"))
 
 
-@bp.post("/<int:branch_id>/restore")
+@bp.post("/<int:branch_id>/undelete")
 @login_required
-def restore(branch_id: int):
+def undelete(branch_id: int):
     branch = get_or_404(Branch, branch_id, allow_deleted=True)
     require(perm.can_restore(current_user))
-    return restore_page(branch, url_for("branches.detail", branch_id=branch.id))
+    return undelete_page(branch, url_for("branches.detail", branch_id=branch.id))
 
 
 # Members ------------------------------------------------------------------------------
@@ -240,9 +236,9 @@ def delete_member(membership_id: int):
     return delete_page(membership, url_for("branches.detail", branch_id=membership.branch_id))
 
 
-@bp.post("/members/<int:membership_id>/restore")
+@bp.post("/members/<int:membership_id>/undelete")
 @login_required
-def restore_member(membership_id: int):
+def undelete_member(membership_id: int):
     membership = get_or_404(Membership, membership_id, allow_deleted=True)
     require(perm.can_restore(current_user))
-    return restore_page(membership, url_for("branches.detail", branch_id=membership.branch_id))
+    return undelete_page(membership, url_for("branches.detail", branch_id=membership.branch_id))

@@ -25,6 +25,7 @@ from tracker.calendar.models import CalendarFeed
 from tracker.due import CHECKPOINT_KINDS, OPEN_STATES, TALK_KINDS, DueFilters, DueItem, due_items
 from tracker.extensions import db
 from tracker.history.services import record
+from tracker.months import month_days
 from tracker.talks.services import OFFICER_ROLES
 
 
@@ -136,18 +137,3 @@ def theme_days(user) -> list[tuple[dt.date, Branch]]:
         for day in month_days(start, end, day_of_month):
             days[(day, branch.id)] = branch
     return sorted(((day, b) for (day, _), b in days.items()), key=lambda x: (x[0], x[1].name))
-
-
-def month_days(start: dt.date, end: dt.date, day_of_month: int) -> list[dt.date]:
-    """Day `day_of_month` (clamped to short months) of every month, within start..end."""
-    import calendar
-
-    result = []
-    year, month = start.year, start.month
-    while (year, month) <= (end.year, end.month):
-        last = calendar.monthrange(year, month)[1]
-        day = dt.date(year, month, min(day_of_month, last))
-        if start <= day <= end:
-            result.append(day)
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-    return result

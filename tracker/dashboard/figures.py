@@ -21,7 +21,6 @@ from sqlalchemy import and_, case, extract, func, literal_column, or_, select
 
 from tracker import access, clock, vocab
 from tracker.branches.models import Branch
-from tracker.dashboard.periods import Period
 from tracker.dispatches import rules as dispatch_rules
 from tracker.due import ACTION_STATES, TALK_KINDS, DueFilters, DueItem, due_items, state_of
 from tracker.due.engine import due_state_counts, due_statement
@@ -29,6 +28,7 @@ from tracker.extensions import db
 from tracker.i18n import colon, request_cache
 from tracker.months import add_months
 from tracker.people.models import Person
+from tracker.periods import Period
 from tracker.projects.models import Project
 from tracker.study import rules as study_rules
 from tracker.study.models import Attendance, StudySession

@@ -9,9 +9,9 @@ from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import select
 
-from tracker import access, clock, vocab
+from tracker import access, clock, periods, vocab
 from tracker import permissions as perm
-from tracker.dashboard import charts, figures, periods
+from tracker.dashboard import charts, figures
 from tracker.extensions import db
 from tracker.months import add_months
 from tracker.projects.models import Project

@@ -16,7 +16,7 @@ class Dispatch(Tracked, Base):
     __tablename__ = "dispatch"
     __table_args__ = (
         # a project's live dispatches and their people from the index alone: the projects
-        # list counts each project's full party members for the branch-needed rule (issue 5)
+        # list counts each project's full party members for the branch-needed rule
         Index("ix_dispatch_project_live_person", "project_id", "deleted_at", "person_id"),
     )
 
@@ -24,7 +24,7 @@ class Dispatch(Tracked, Base):
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
     # looked up through ix_dispatch_project_live_person, which starts with it
     project_id: Mapped[int] = mapped_column(ForeignKey("project.id"))
-    #: indexed: the due engine narrows dispatches by a period of due dates (issue 5)
+    #: indexed: the due engine narrows dispatches by a period of due dates
     departure_date: Mapped[dt.date] = mapped_column(index=True)
     return_date: Mapped[dt.date] = mapped_column(index=True)
     note: Mapped[str] = mapped_column(String(500), default="")

@@ -13,12 +13,12 @@ from tracker.dispatches import to_branch as to_branch_page
 from tracker.dispatches.forms import DispatchForm
 from tracker.dispatches.models import Dispatch
 from tracker.extensions import db
-from tracker.flows import delete_page, form_page, restore_page
 from tracker.history.services import entries_for
 from tracker.people import queries as people_queries
 from tracker.people.models import Person
 from tracker.projects import queries as project_queries
 from tracker.projects.models import Project
+from tracker.record_pages import delete_page, form_page, undelete_page
 from tracker.web import get_or_404, paginate, require
 
 bp = Blueprint("dispatches", __name__, url_prefix="/dispatches")
@@ -116,12 +116,12 @@ def delete(dispatch_id: int):
     return delete_page(dispatch, url_for("projects.detail", project_id=dispatch.project_id))
 
 
-@bp.post("/<int:dispatch_id>/restore")
+@bp.post("/<int:dispatch_id>/undelete")
 @login_required
-def restore(dispatch_id: int):
+def undelete(dispatch_id: int):
     dispatch = get_or_404(Dispatch, dispatch_id, allow_deleted=True)
     require(perm.can_restore(current_user))
-    return restore_page(dispatch, url_for("dispatches.detail", dispatch_id=dispatch.id))
+    return undelete_page(dispatch, url_for("dispatches.detail", dispatch_id=dispatch.id))
 
 
 @bp.route("/to-branch/<int:branch_id>", methods=["GET", "POST"])

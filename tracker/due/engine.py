@@ -326,14 +326,10 @@ def _order(found) -> list:
             func.coalesce(found.c.dispatch_id, 0)]
 
 
-def scoped_projects(filters: DueFilters) -> list:
+def _scope_conditions(project_id, filters: DueFilters) -> list:
     """Which projects' items a reader gets: the one place the due items are cut to the user
     (`leader_person_id`: a team leader's own projects; `project_ids`: e.g. the projects of
     the branches a user is an officer of)."""
-    return _scope_conditions(Project.id, filters)
-
-
-def _scope_conditions(project_id, filters: DueFilters) -> list:
     conditions = []
     if filters.project_ids is not None:
         conditions.append(project_id.in_(sorted(filters.project_ids) or [-1]))

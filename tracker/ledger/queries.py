@@ -17,7 +17,7 @@ from tracker.dispatches.models import Dispatch
 from tracker.due import DueFilters, DueItem, due_items
 from tracker.extensions import db
 from tracker.ledger import withdrawn
-from tracker.ledger.forms import Span
+from tracker.periods import Period
 from tracker.study import rules
 from tracker.study.models import Attendance, StudySession
 from tracker.talks.models import Talk
@@ -43,7 +43,7 @@ class BranchLedger:
     withdrawn: list[withdrawn.Withdrawn] = field(default_factory=list)
 
 
-def branches_for(user, span: Span) -> list[int]:
+def branches_for(user, span: Period) -> list[int]:
     """Ids of the branches in an "all branches" ledger (see the package docstring)."""
     stmt = select(Branch.id).where(
         Branch.deleted_at.is_(None),
@@ -54,7 +54,7 @@ def branches_for(user, span: Span) -> list[int]:
     return list(db.session.scalars(access.readable_ledger_branches(user, stmt)))
 
 
-def record_count(branch_ids: list[int], span: Span, statuses: tuple[str, ...]) -> int:
+def record_count(branch_ids: list[int], span: Period, statuses: tuple[str, ...]) -> int:
     """Sessions and talks an "all branches" ledger would hold, to refuse one too big to build
     in a request. Talks are counted by the branches' projects (a close, cheap estimate)."""
     from sqlalchemy import func
@@ -95,7 +95,7 @@ class SealedTalk:
         return getattr(self._talk, name)
 
 
-def load(branch_ids: list[int], span: Span, statuses: tuple[str, ...], *, reader) -> list[BranchLedger]:
+def load(branch_ids: list[int], span: Period, statuses: tuple[str, ...], *, reader) -> list[BranchLedger]:
     """The ledgers of these branches for the period, in the order of branch names; the
     talks whose contents `reader` may not read come as SealedTalk."""
     branches = db.session.scalars(
@@ -122,7 +122,7 @@ def load(branch_ids: list[int], span: Span, statuses: tuple[str, ...], *, reader
     return list(ledgers.values())
 
 
-def _roster(branch: Branch, span: Span) -> list[Membership]:
+def _roster(branch: Branch, span: Period) -> list[Membership]:
     members = [
         m for m in branch.memberships
         if m.deleted_at is None and m.joined_on <= span.last and (m.left_on is None or m.left_on >= span.first)
@@ -130,7 +130,7 @@ def _roster(branch: Branch, span: Span) -> list[Membership]:
     return sorted(members, key=lambda m: (ROLE_ORDER.get(m.role, 9), m.joined_on, m.person.name, m.id))
 
 
-def _sessions(ids: list[int], span: Span, statuses) -> list[StudySession]:
+def _sessions(ids: list[int], span: Period, statuses) -> list[StudySession]:
     return db.session.scalars(
         select(StudySession)
         .where(
@@ -153,7 +153,7 @@ def _talk_options():
     )
 
 
-def _talks(ids: list[int], span: Span, statuses) -> list[tuple[int, Talk]]:
+def _talks(ids: list[int], span: Period, statuses) -> list[tuple[int, Talk]]:
     """(branch id, talk) pairs: dispatch talks of the branches' projects, and talks without
     a dispatch with someone who was a member of the branch that day."""
     common = (
@@ -187,11 +187,11 @@ def _talks(ids: list[int], span: Span, statuses) -> list[tuple[int, Talk]]:
     return pairs
 
 
-def _overlaps(first: dt.date, last: dt.date, span: Span) -> bool:
+def _overlaps(first: dt.date, last: dt.date, span: Period) -> bool:
     return first <= span.last and last >= span.first
 
 
-def _add_compliance(ledgers: dict[int, BranchLedger], span: Span) -> None:
+def _add_compliance(ledgers: dict[int, BranchLedger], span: Period) -> None:
     """Study rules from tracker.study.rules, talk and checkpoint states from tracker.due."""
     today = clock.today()
     config = current_app.config["RULES"]

@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 from tracker.history import services as history
-from tracker.ledger.forms import Span
+from tracker.periods import Period
 
 
-def record_export(fmt: str, span: Span, statuses: tuple[str, ...], *, branch=None, user=None,
+def record_export(fmt: str, span: Period, statuses: tuple[str, ...], *, branch=None, user=None,
                   branch_count: int = 0) -> None:
     """"X exported the ledger": against the branch, or for all branches against the account."""
     changes = {

@@ -6,11 +6,11 @@ from flask_login import current_user, login_required
 from tracker import panels
 from tracker import permissions as perm
 from tracker.extensions import db
-from tracker.flows import delete_page, form_page, restore_page
 from tracker.history.services import entries_for
 from tracker.people import queries, services
 from tracker.people.forms import PersonForm
 from tracker.people.models import Person
+from tracker.record_pages import delete_page, form_page, undelete_page
 from tracker.web import get_or_404, paginate, require
 
 bp = Blueprint("people", __name__, url_prefix="/people")
@@ -75,9 +75,9 @@ def delete(person_id: int):
     return delete_page(person, url_for("people.index"))
 
 
-@bp.post("/<int:person_id>/restore")
+@bp.post("/<int:person_id>/undelete")
 @login_required
-def restore(person_id: int):
+def undelete(person_id: int):
     person = get_or_404(Person, person_id, allow_deleted=True)
     require(perm.can_restore(current_user))
-    return restore_page(person, url_for("people.detail", person_id=person.id))
+    return undelete_page(person, url_for("people.detail", person_id=person.id))

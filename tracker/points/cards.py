@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from flask import url_for
 from sqlalchemy import and_, select
 from sqlalchemy.orm import aliased
 
@@ -26,6 +27,15 @@ class Line:
     record_id: int
     text: str
     occurrences: int = 1
+
+    #: the page of each kind of record a line comes from
+    _PAGES = {"session": ("study.detail", "session_id"), "talk": ("talks.detail", "talk_id"),
+              "entry": ("points.detail", "points_entry_id")}
+
+    @property
+    def url(self) -> str:
+        endpoint, key = self._PAGES[self.kind]
+        return url_for(endpoint, **{key: self.record_id})
 
 
 @dataclass

@@ -11,13 +11,13 @@ from sqlalchemy import select
 from tracker import clock
 from tracker import permissions as perm
 from tracker.extensions import db
-from tracker.flows import form_page
 from tracker.points import cards
 from tracker.points import scheme as schemes
 from tracker.points.forms import ClaimForm
 from tracker.points.models import PointsEntry
 from tracker.points.services import claim, resend_claim
 from tracker.points.views import bp, chosen_year, locale, valuer_for
+from tracker.record_pages import form_page
 from tracker.web import get_or_404, require
 
 #: a phone page lists the latest few

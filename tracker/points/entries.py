@@ -1,4 +1,4 @@
-"""Manual points items: record with evidence, edit, submit, review, reopen, delete, restore."""
+"""Manual points items: record with evidence, edit, submit, review, reopen, delete, undelete."""
 from __future__ import annotations
 
 from flask import abort, render_template, request, url_for
@@ -8,7 +8,6 @@ from sqlalchemy import select
 from tracker import clock
 from tracker import permissions as perm
 from tracker.extensions import db
-from tracker.flows import delete_page, form_page, restore_page
 from tracker.history.services import entries_for
 from tracker.people.models import Person
 from tracker.points import scheme as schemes
@@ -16,7 +15,8 @@ from tracker.points.forms import PointsEntryForm
 from tracker.points.models import PointsEntry
 from tracker.points.services import create_entry, update_entry
 from tracker.points.views import bp, locale
-from tracker.review import flows as review_flows
+from tracker.record_pages import delete_page, form_page, undelete_page
+from tracker.review import step_pages
 from tracker.study.storage import get_store
 from tracker.web import get_or_404, require
 
@@ -113,12 +113,12 @@ def delete(points_entry_id: int):
     return delete_page(entry, url_for("points.card", person_id=entry.person_id, year=entry.occurred_on.year))
 
 
-@bp.post("/entries/<int:points_entry_id>/restore")
+@bp.post("/entries/<int:points_entry_id>/undelete")
 @login_required
-def restore(points_entry_id: int):
+def undelete(points_entry_id: int):
     entry = get_or_404(PointsEntry, points_entry_id, allow_deleted=True)
     require(perm.can_restore(current_user))
-    return restore_page(entry, _detail_url(entry))
+    return undelete_page(entry, _detail_url(entry))
 
 
 @bp.post("/entries/<int:points_entry_id>/submit")
@@ -126,7 +126,7 @@ def restore(points_entry_id: int):
 def submit(points_entry_id: int):
     entry = get_or_404(PointsEntry, points_entry_id)
     require(perm.can_edit_points_entry(current_user, entry))
-    return review_flows.submit_page(entry, _detail_url(entry))
+    return step_pages.submit_page(entry, _detail_url(entry))
 
 
 @bp.route("/entries/<int:points_entry_id>/review", methods=["GET", "POST"])
@@ -134,7 +134,7 @@ def submit(points_entry_id: int):
 def review(points_entry_id: int):
     entry = get_or_404(PointsEntry, points_entry_id)
     require(perm.can_review_record(current_user, entry))
-    return review_flows.decide_page(entry, "points/entry_review.html", _detail_url(entry), locale=locale())
+    return step_pages.decide_page(entry, "points/entry_review.html", _detail_url(entry), locale=locale())
 
 
 @bp.route("/entries/<int:points_entry_id>/reopen", methods=["GET", "POST"])
@@ -142,5 +142,5 @@ def review(points_entry_id: int):
 def reopen(points_entry_id: int):
     entry = get_or_404(PointsEntry, points_entry_id)
     require(perm.can_reopen_record(current_user, entry))
-    return review_flows.reopen_page(entry, "points/entry_review.html", _detail_url(entry),
+    return step_pages.reopen_page(entry, "points/entry_review.html", _detail_url(entry),
                                     locale=locale(), reopening=True)

@@ -7,8 +7,6 @@ card as it stands.
 """
 from __future__ import annotations
 
-import datetime as dt
-
 from flask import has_request_context, request
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -16,6 +14,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 from tracker import clock
+from tracker.dates import parse_day, parse_year
 from tracker.points import derive
 from tracker.points import scheme as schemes
 from tracker.points.excel import header, row_values
@@ -23,13 +22,9 @@ from tracker.points.excel import header, row_values
 
 def ledger_year() -> int:
     if has_request_context():
-        if request.values.get("period") == "custom":
-            try:
-                return dt.date.fromisoformat(request.values.get("date_to", "")).year
-            except ValueError:
-                pass
-        year = request.values.get("year", type=int)
-        if year and 2000 <= year <= 2100:
+        if request.values.get("period") == "custom" and (last := parse_day(request.values.get("date_to"))):
+            return last.year
+        if year := parse_year(request.values.get("year")):
             return year
     return clock.today().year
 

@@ -10,13 +10,14 @@ from flask_login import current_user, login_required
 from tracker import clock
 from tracker import permissions as perm
 from tracker.branches import queries as branch_queries
+from tracker.dates import parse_year
 from tracker.extensions import db
 from tracker.people.models import Person
 from tracker.points import cards, ranking, tally
 from tracker.points import scheme as schemes
 from tracker.points.cli import load_scheme, rebuild
 from tracker.points.derive import Valuer
-from tracker.web import Page, get_or_404, require
+from tracker.web import Page, get_or_404, page_number, require
 
 bp = Blueprint("points", __name__, url_prefix="/points")
 bp.cli.add_command(load_scheme)
@@ -38,8 +39,7 @@ SOURCE_LABELS = {
 
 
 def chosen_year() -> int:
-    year = request.args.get("year", type=int)
-    return year if year and 2000 <= year <= 2100 else clock.today().year
+    return parse_year(request.args.get("year")) or clock.today().year
 
 
 def valuer_for(year: int, *, items: bool = True) -> Valuer | None:
@@ -87,7 +87,7 @@ def table():
     if valuer is None:
         return render_template("points/table.html", year=year, valuer=None, locale=locale())
     branch_id, category = _table_args(year, valuer)
-    number = min(max(request.args.get("page", 1, type=int), 1), 100_000)
+    number = page_number()
     vanguard_only = request.args.get("vanguard") == "1"
     if tally.is_whole(db.session):
         code = category.code if category else None

@@ -6,12 +6,12 @@ from flask_login import current_user, login_required
 from tracker import panels, vocab
 from tracker import permissions as perm
 from tracker.extensions import db
-from tracker.flows import delete_page, form_page, restore_page
 from tracker.history.services import entries_for
 from tracker.people import queries as people_queries
 from tracker.projects import queries, services
 from tracker.projects.forms import CheckpointsForm, ProjectForm
 from tracker.projects.models import Project
+from tracker.record_pages import delete_page, form_page, undelete_page
 from tracker.web import get_or_404, paginate, require
 
 bp = Blueprint("projects", __name__, url_prefix="/projects")
@@ -109,9 +109,9 @@ def delete(project_id: int):
     return delete_page(project, url_for("projects.index"))
 
 
-@bp.post("/<int:project_id>/restore")
+@bp.post("/<int:project_id>/undelete")
 @login_required
-def restore(project_id: int):
+def undelete(project_id: int):
     project = get_or_404(Project, project_id, allow_deleted=True)
     require(perm.can_restore(current_user))
-    return restore_page(project, url_for("projects.detail", project_id=project.id))
+    return undelete_page(project, url_for("projects.detail", project_id=project.id))

@@ -1,5 +1,5 @@
 """Trust: response headers, sign-in throttling, input guards, the deleted-records page,
-backup and restore (issue 6). `init_app` runs before the blueprints are registered, so the
+backup and restore. `init_app` runs before the blueprints are registered, so the
 bounded `int` converter applies to every route of every feature."""
 from __future__ import annotations
 

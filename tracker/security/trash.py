@@ -1,4 +1,4 @@
-"""The admin's page of deleted records, across every record type, with a restore button.
+"""The admin's page of deleted records, across every record type, with an undelete button.
 
 Record types are found from the models, not listed: every mapped class with the Tracked
 mixin (soft delete) appears here, including those added by features later.
@@ -13,8 +13,8 @@ from sqlalchemy.orm import joinedload
 from tracker import permissions as perm
 from tracker.db import Base, Tracked
 from tracker.extensions import db
-from tracker.flows import restore_page
 from tracker.history.models import HistoryEntry
+from tracker.record_pages import undelete_page
 from tracker.web import get_or_404, require
 
 bp = Blueprint("trash", __name__, url_prefix="/admin/deleted")
@@ -92,9 +92,9 @@ def _deleters(groups) -> dict[tuple[str, int], HistoryEntry]:
     return {(e.record_type, e.record_id): e for e in entries}
 
 
-@bp.post("/<record_type>/<int:record_id>/restore")
+@bp.post("/<record_type>/<int:record_id>/undelete")
 @login_required
-def restore(record_type: str, record_id: int):
+def undelete(record_type: str, record_id: int):
     # The permission does not depend on the record; asking first keeps non-admins from
     # learning which deleted records exist (they would see 404 vs 403).
     require(perm.can_restore(current_user))
@@ -102,4 +102,4 @@ def restore(record_type: str, record_id: int):
     if model is None:
         abort(404)
     obj = get_or_404(model, record_id, allow_deleted=True)
-    return restore_page(obj, url_for("trash.index"))
+    return undelete_page(obj, url_for("trash.index"))

@@ -94,7 +94,7 @@
     }
     offer.hidden = false;
     offerOpen = true;
-    $("draft-restore").addEventListener("click", function () {
+    $("draft-refill").addEventListener("click", function () {
       apply(draft, form);
       offerOpen = false;
       offer.hidden = true;

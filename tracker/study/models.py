@@ -97,6 +97,11 @@ class Attendance(Base):
     session: Mapped[StudySession] = relationship(back_populates="attendance")
     person: Mapped[Person] = relationship()
 
+    @property
+    def self_sign_differs(self) -> bool:
+        """The member signed in with the code, but the team leader's entry says otherwise."""
+        return self.self_signed_at is not None and self.status != "present"
+
 
 class Attachment(Base):
     """A photo or document of a session; the bytes live in the attachment store under `key`."""

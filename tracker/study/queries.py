@@ -1,8 +1,6 @@
 """Reads of study sessions. Each returns a select() that loads what its page shows."""
 from __future__ import annotations
 
-import datetime as dt
-
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import joinedload
 
@@ -10,6 +8,7 @@ from tracker import access, vocab
 from tracker import permissions as perm
 from tracker.branches.models import Branch
 from tracker.dates import parse_day, parse_month
+from tracker.months import add_months
 from tracker.review.models import STATUSES
 from tracker.study.models import Attachment, Attendance, StudySession
 from tracker.study.rules import COUNTED
@@ -71,8 +70,7 @@ def sessions(args, user) -> Select:
     if held_to := parse_day(args.get("held_to")):
         stmt = stmt.where(StudySession.held_on <= held_to)
     if first := parse_month(args.get("month")):
-        nxt = dt.date(first.year + first.month // 12, first.month % 12 + 1, 1)
-        stmt = stmt.where(StudySession.held_on >= first, StudySession.held_on < nxt)
+        stmt = stmt.where(StudySession.held_on >= first, StudySession.held_on < add_months(first, 1))
     return stmt.order_by(StudySession.held_on.desc(), StudySession.start_time.desc(), StudySession.id.desc())
 
 

@@ -41,9 +41,10 @@ from tracker import clock, months, vocab
 from tracker.branches.models import Branch
 
 # The one due-state function of the tracker; due.rules is pure and imports nothing of ours.
-from tracker.due.rules import state_of
+from tracker.due.rules import OPEN_STATES, state_of
 from tracker.extensions import db
 from tracker.months import add_months, month_end
+from tracker.periods import Period, active
 from tracker.study.models import StudySession
 
 COUNTED = ("submitted", "reviewed")
@@ -73,19 +74,6 @@ class Held:
 
 
 @dataclass(frozen=True)
-class Period:
-    """When a branch is active: from `start` to `end` (inclusive; None while active)."""
-
-    start: dt.date
-    end: dt.date | None = None
-
-    def clip(self, first: dt.date, last: dt.date) -> tuple[dt.date, dt.date] | None:
-        lo = max(first, self.start)
-        hi = min(last, self.end) if self.end else last
-        return (lo, hi) if lo <= hi else None
-
-
-@dataclass(frozen=True)
 class Due:
     """One month's or quarter's obligation of one session type, and its state on `today`."""
 
@@ -107,7 +95,7 @@ class Due:
 
     @property
     def quarter(self) -> int:
-        return (self.first.month - 1) // 3 + 1
+        return months.quarter_of(self.first)
 
     @property
     def last(self) -> dt.date:
@@ -120,10 +108,6 @@ class Due:
         if self.every_months == 3:
             return f"{self.year} Q{self.quarter}"
         return f"{self.year}-{self.month:02d}"
-
-    @property
-    def is_met(self) -> bool:
-        return self.state in ("done", "done_late")
 
 
 @dataclass(frozen=True)
@@ -153,7 +137,7 @@ class Compliance:
     def to_log(self, today: dt.date) -> str | None:
         """The session type a session held today would count for and is still owed: the
         open obligation of the current month or quarter that falls due first."""
-        owed = [d for d in self.all if not d.is_met and d.first <= today <= d.last]
+        owed = [d for d in self.all if d.state in OPEN_STATES and d.first <= today <= d.last]
         return min(owed, key=lambda d: (d.due, d.every_months)).session_type if owed else None
 
 
@@ -183,11 +167,6 @@ def table(settings: Mapping) -> tuple[Rule, ...]:
     return tuple(Rule(kind, **spec) for kind, spec in settings.get("sessions", {}).items())
 
 
-def _period_start(day: dt.date, step: int) -> dt.date:
-    """The first day of the month (quarter, step 3) holding `day`."""
-    return dt.date(day.year, day.month - (day.month - 1) % step, 1)
-
-
 def dues(rule: Rule, period: Period, sessions: Iterable[Held], today: dt.date,
          soon_days: int = 7, within: tuple[dt.date, dt.date] | None = None) -> list[Due]:
     """The months (quarters) of one rule from the branch's start up to today's period; with
@@ -195,16 +174,15 @@ def dues(rule: Rule, period: Period, sessions: Iterable[Held], today: dt.date,
     judged on its own sessions, so the others need not be walked)."""
     step = rule.every_months
     matching = sorted((s for s in sessions if s.session_type == rule.session_type), key=lambda s: s.day)
-    first = _period_start(period.start, step)
+    first = months.period_start(period.first, step)
     if within is not None:
-        first = max(first, _period_start(within[0], step))
+        first = max(first, months.period_start(within[0], step))
     out = []
-    while (first <= today and (period.end is None or first <= period.end)
-           and (within is None or first <= within[1])):
+    while first <= today and first <= period.last and (within is None or first <= within[1]):
         last = month_end(add_months(first, step - 1))
         window = period.clip(first, last)
         if window is not None:
-            usual = min(last.replace(day=1) + dt.timedelta(days=rule.due_day - 1), last) if rule.due_day else last
+            usual = months.day_in_month(last, rule.due_day) if rule.due_day else last
             due = usual if window[0] <= usual <= window[1] else window[1]
             held = [s for s in matching if window[0] <= s.day <= window[1]]
             done_on = held[rule.required - 1].day if len(held) >= rule.required else None
@@ -237,7 +215,7 @@ def period_of(branch) -> Period | None:
     """The active period of a branch (model or row with status, approval_date, dissolved_on)."""
     if branch.status == "proposed" or getattr(branch, "deleted_at", None) is not None:
         return None
-    return Period(branch.approval_date, branch.dissolved_on)
+    return active(branch.approval_date, branch.dissolved_on)
 
 
 def for_branches(branch_ids: Iterable[int], today: dt.date | None = None,
@@ -270,8 +248,8 @@ def for_branches(branch_ids: Iterable[int], today: dt.date | None = None,
     )
     if within is not None:
         # every month or quarter overlapping `within` lies inside these quarters
-        stmt = stmt.where(StudySession.held_on >= _period_start(within[0], 3),
-                          StudySession.held_on <= month_end(add_months(_period_start(within[1], 3), 2)))
+        stmt = stmt.where(StudySession.held_on >= months.period_start(within[0], 3),
+                          StudySession.held_on <= month_end(add_months(months.period_start(within[1], 3), 2)))
     rows = db.session.execute(stmt)
     for row in rows:
         held[row.branch_id].append(Held(row.held_on, row.session_type, row.id))

@@ -58,31 +58,31 @@ def _summary(rows) -> list[str]:
     return [f"{name}: {status}" + (f" ({reason})" if reason else "") for name, status, reason in rows]
 
 
-def _set_attendance(session: StudySession, rows) -> dict:
+def _set_attendance(study_session: StudySession, rows) -> dict:
     """Make the attendance match the rows; {"attendance": (before, after)} if it changed."""
-    before = _summary((a.person.name, a.status, a.reason) for a in session.attendance)
-    by_person = {a.person_id: a for a in session.attendance}
+    before = _summary((a.person.name, a.status, a.reason) for a in study_session.attendance)
+    by_person = {a.person_id: a for a in study_session.attendance}
     wanted = {row.person_id for row in rows}
-    for a in list(session.attendance):
+    for a in list(study_session.attendance):
         if a.person_id not in wanted:
-            session.attendance.remove(a)
+            study_session.attendance.remove(a)
     for row in rows:
         a = by_person.get(row.person_id)
         reason = row.reason if row.status != "present" else ""
         if a is None:
-            session.attendance.append(Attendance(person_id=row.person_id, status=row.status, reason=reason))
+            study_session.attendance.append(Attendance(person_id=row.person_id, status=row.status, reason=reason))
         else:
             a.status, a.reason = row.status, reason
     after = _summary((row.name, row.status, row.reason if row.status != "present" else "") for row in rows)
     return {"attendance": (before, after)} if before != after else {}
 
 
-def _attach(session: StudySession, files) -> None:
+def _attach(study_session: StudySession, files) -> None:
     store = get_store()
     for f in files:
         suffix = "." + f.filename.rsplit(".", 1)[-1]
         attachment = Attachment(
-            session_id=session.id,
+            session_id=study_session.id,
             key=store.save(f.data, suffix),
             thumbnail_key=store.save(f.thumbnail, ".jpg") if f.thumbnail else None,
             filename=f.filename,
@@ -93,39 +93,39 @@ def _attach(session: StudySession, files) -> None:
         )
         db.session.add(attachment)
         db.session.flush()
-        record(session, "update", {"attachment": (None, f.filename)})
+        record(study_session, "update", {"attachment": (None, f.filename)})
 
 
 def create_session(branch: Branch, data: dict, rows, files=()) -> StudySession:
     check_branch_day(branch, data["held_on"])
-    session = records.create(StudySession, {
+    study_session = records.create(StudySession, {
         **data, "branch_id": branch.id,
         "author_id": current_user.id if current_user.is_authenticated else None,
     })
-    if changes := _set_attendance(session, rows):
+    if changes := _set_attendance(study_session, rows):
         db.session.flush()
-        record(session, "update", changes)
-    _attach(session, files)
-    return session
+        record(study_session, "update", changes)
+    _attach(study_session, files)
+    return study_session
 
 
-def update_session(session: StudySession, data: dict, rows, version: int | None, files=()) -> StudySession:
-    records.check_version(session, version)
-    if session.is_locked:
+def update_session(study_session: StudySession, data: dict, rows, version: int | None, files=()) -> StudySession:
+    records.check_version(study_session, version)
+    if study_session.is_locked:
         raise records.Invalid(None, _("This session is locked while it is under review or reviewed."))
-    check_branch_day(session.branch, data["held_on"])
-    extra = _set_attendance(session, rows)
-    records.update(session, data, version, extra=extra)
-    _attach(session, files)
-    return session
+    check_branch_day(study_session.branch, data["held_on"])
+    extra = _set_attendance(study_session, rows)
+    records.update(study_session, data, version, extra=extra)
+    _attach(study_session, files)
+    return study_session
 
 
 def remove_attachment(attachment: Attachment) -> None:
     """Take the file off the session. The bytes stay in the store, named in the history."""
-    session = attachment.session
-    if session.is_locked:
+    study_session = attachment.session
+    if study_session.is_locked:
         raise records.Invalid(None, _("This session is locked while it is under review or reviewed."))
     attachment.deleted_at = clock.now()
-    session.updated_at = clock.now()
+    study_session.updated_at = clock.now()
     db.session.flush()
-    record(session, "update", {"attachment": (attachment.filename, None)})
+    record(study_session, "update", {"attachment": (attachment.filename, None)})

@@ -21,11 +21,11 @@ from tracker.branches.models import Branch, Membership
 from tracker.dates import parse_day
 from tracker.errors import _render
 from tracker.extensions import db
-from tracker.flows import confirmed_delete_page, form_page, restore_page
 from tracker.forms import EmptyForm
 from tracker.history.services import entries_for
-from tracker.review import flows as review_flows
+from tracker.record_pages import confirmed_delete_page, form_page, undelete_page
 from tracker.review import services as review_services
+from tracker.review import step_pages
 from tracker.review.models import STATUSES
 from tracker.study import dependents, queries, services  # noqa: F401  (dependents registers itself)
 from tracker.study.forms import StudySessionForm, attendance_rows
@@ -76,11 +76,11 @@ def _form(kept, obj=None):
     return StudySessionForm(obj=obj if request.method == "GET" else None)
 
 
-def _finish(session: StudySession, form: StudySessionForm) -> StudySession:
+def _finish(study_session: StudySession, form: StudySessionForm) -> StudySession:
     if form.submit_review.data:
-        review_services.submit(session)
+        review_services.submit(study_session)
         flash(_("Submitted for review."), "success")
-    return session
+    return study_session
 
 
 def _page(form, branch, obj=None):
@@ -116,7 +116,7 @@ def index():
 @formkeep.keeps_form
 def create():
     require(perm.can_log_any_session(current_user))
-    kept = formkeep.restore() if request.method == "GET" else None
+    kept = formkeep.refill() if request.method == "GET" else None
     form = _form(kept)
     form.branch_id.choices = [("", "—")] + [
         (row.id, row.name) for row in db.session.execute(queries.branch_choices(current_user, for_logging=True))
@@ -147,9 +147,9 @@ def roster():
     day = parse_day(request.args.get("held_on")) or clock.today()
     saved = None
     if session_id := request.args.get("session_id", type=int):
-        session = _load(session_id)
-        require(perm.can_edit_session(current_user, session) and session.branch_id == branch.id)
-        saved = {a.person_id: (a.status, a.reason) for a in session.attendance}
+        study_session = _load(session_id)
+        require(perm.can_edit_session(current_user, study_session) and study_session.branch_id == branch.id)
+        saved = {a.person_id: (a.status, a.reason) for a in study_session.attendance}
     rows = attendance_rows(services.members_on(branch, day), request.args, saved)
     return render_template("study/_attendance.html", rows=rows, branch=branch,
                            off=services.members_off(branch, day))
@@ -158,90 +158,86 @@ def roster():
 @bp.get("/<int:session_id>")
 @login_required
 def detail(session_id: int):
-    session = db.session.scalar(
-        select(StudySession).where(StudySession.id == session_id).options(
-            joinedload(StudySession.branch),
-            selectinload(StudySession.attendance).joinedload(Attendance.person),
-            selectinload(StudySession.attachments),
-            joinedload(StudySession.author),
-            joinedload(StudySession.reviewed_by),
-        )
-    )
-    if session is None or (session.deleted_at and not perm.can_restore(current_user)):
-        abort(404)
-    require(perm.can_read_session(current_user, session))
+    study_session = get_or_404(StudySession, session_id, allow_deleted=True, options=(
+        joinedload(StudySession.branch),
+        selectinload(StudySession.attendance).joinedload(Attendance.person),
+        selectinload(StudySession.attachments),
+        joinedload(StudySession.author),
+        joinedload(StudySession.reviewed_by),
+    ))
+    require(perm.can_read_session(current_user, study_session))
     if perm.is_member_only(current_user):
         # the full page lists everyone's attendance; a member reads their own only
-        return redirect(url_for("members.session", session_id=session.id))
-    history = db.session.scalars(entries_for(session)).all()
-    return render_template("study/detail.html", session=session, history=history)
+        return redirect(url_for("members.session", session_id=study_session.id))
+    history = db.session.scalars(entries_for(study_session)).all()
+    return render_template("study/detail.html", study_session=study_session, history=history)
 
 
 @bp.route("/<int:session_id>/edit", methods=["GET", "POST"])
 @formkeep.keeps_form
 def edit(session_id: int):
-    session = _load(session_id)
-    require(perm.can_edit_session(current_user, session))
-    kept = formkeep.restore() if request.method == "GET" else None
-    form = _form(kept, session)
+    study_session = _load(session_id)
+    require(perm.can_edit_session(current_user, study_session))
+    kept = formkeep.refill() if request.method == "GET" else None
+    form = _form(kept, study_session)
     del form.branch_id
     posted = request.form if request.method == "POST" else kept
-    saved = {a.person_id: (a.status, a.reason) for a in session.attendance}
-    form.rows = _rows(form, session.branch, posted, saved)
+    saved = {a.person_id: (a.status, a.reason) for a in study_session.attendance}
+    form.rows = _rows(form, study_session.branch, posted, saved)
     # members who signed themselves in with the code: shown beside the leader's choice
-    form.self_signed = {a.person_id: a.self_signed_at for a in session.attendance if a.self_signed_at}
-    return _page(form, session.branch, obj=session)
+    form.self_signed = {a.person_id: a.self_signed_at for a in study_session.attendance if a.self_signed_at}
+    return _page(form, study_session.branch, obj=study_session)
 
 
 @bp.post("/<int:session_id>/submit")
 @login_required
 def submit(session_id: int):
-    session = _load(session_id)
-    require(perm.can_edit_session(current_user, session))
-    return review_flows.submit_page(session, url_for("study.detail", session_id=session.id))
+    study_session = _load(session_id)
+    require(perm.can_edit_session(current_user, study_session))
+    return step_pages.submit_page(study_session, url_for("study.detail", session_id=study_session.id))
 
 
 @bp.route("/<int:session_id>/review", methods=["GET", "POST"])
 @login_required
 def review(session_id: int):
-    session = _load(session_id)
-    require(perm.can_review_record(current_user, session))
-    return review_flows.decide_page(session, "study/review.html",
-                                    url_for("study.detail", session_id=session.id), session=session)
+    study_session = _load(session_id)
+    require(perm.can_review_record(current_user, study_session))
+    return step_pages.decide_page(study_session, "study/review.html",
+                                    url_for("study.detail", session_id=study_session.id), study_session=study_session)
 
 
 @bp.route("/<int:session_id>/reopen", methods=["GET", "POST"])
 @login_required
 def reopen(session_id: int):
-    session = _load(session_id)
-    require(perm.can_reopen_record(current_user, session))
-    return review_flows.reopen_page(session, "study/reopen.html",
-                                    url_for("study.detail", session_id=session.id), session=session)
+    study_session = _load(session_id)
+    require(perm.can_reopen_record(current_user, study_session))
+    return step_pages.reopen_page(study_session, "study/reopen.html",
+                                    url_for("study.detail", session_id=study_session.id), study_session=study_session)
 
 
 @bp.post("/<int:session_id>/delete")
 @login_required
 def delete(session_id: int):
-    session = _load(session_id)
-    require(perm.can_edit_session(current_user, session))
-    return confirmed_delete_page(session, url_for("study.index"),
-                                 url_for("study.detail", session_id=session.id), session.topic)
+    study_session = _load(session_id)
+    require(perm.can_edit_session(current_user, study_session))
+    return confirmed_delete_page(study_session, url_for("study.index"),
+                                 url_for("study.detail", session_id=study_session.id), study_session.topic)
 
 
 @bp.post("/<int:session_id>/withdraw")
 @login_required
 def withdraw(session_id: int):
-    session = _load(session_id)
-    require(perm.can_withdraw_record(current_user, session))
-    return review_flows.withdraw_page(session, url_for("study.detail", session_id=session.id))
+    study_session = _load(session_id)
+    require(perm.can_withdraw_record(current_user, study_session))
+    return step_pages.withdraw_page(study_session, url_for("study.detail", session_id=study_session.id))
 
 
-@bp.post("/<int:session_id>/restore")
+@bp.post("/<int:session_id>/undelete")
 @login_required
-def restore(session_id: int):
-    session = _load(session_id, allow_deleted=True)
+def undelete(session_id: int):
+    study_session = _load(session_id, allow_deleted=True)
     require(perm.can_restore(current_user))
-    return restore_page(session, url_for("study.detail", session_id=session.id))
+    return undelete_page(study_session, url_for("study.detail", session_id=study_session.id))
 
 
 # Attachments --------------------------------------------------------------------------

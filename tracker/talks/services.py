@@ -8,7 +8,7 @@ from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy import or_, select
 
-from tracker import clock, records, vocab
+from tracker import clock, records
 from tracker.auth.models import User
 from tracker.branches import queries as branch_queries
 from tracker.branches.models import Branch, Membership
@@ -143,7 +143,3 @@ def update_talk(talk: Talk, data: dict, item_ids: list[int], version: int | None
     _validate(data, item_ids, talk.integrity_version_id)
     records.update(talk, {**data, "integrity_items": _items(item_ids)}, version)
     return talk
-
-
-def talk_type_label(code: str) -> str:
-    return vocab.label(vocab.TALK_TYPES, code)

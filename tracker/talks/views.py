@@ -9,11 +9,11 @@ from tracker import permissions as perm
 from tracker.branches import queries as branch_queries
 from tracker.dispatches.models import Dispatch
 from tracker.extensions import db
-from tracker.flows import confirmed_delete_page, form_page, restore_page
 from tracker.history.services import entries_for
 from tracker.people import queries as people_queries
 from tracker.projects import queries as project_queries
-from tracker.review import flows as review_flows
+from tracker.record_pages import confirmed_delete_page, form_page, undelete_page
+from tracker.review import step_pages
 from tracker.review.models import STATUSES
 from tracker.talks import dependents, queries, services  # noqa: F401  (dependents registers)
 from tracker.talks.cli import add_integrity_list
@@ -139,7 +139,7 @@ def delete(talk_id: int):
     require(perm.can_edit_talk(current_user, talk))
     back = url_for("dispatches.detail", dispatch_id=talk.dispatch_id) if talk.dispatch_id else url_for("talks.index")
     return confirmed_delete_page(talk, back, url_for("talks.detail", talk_id=talk.id),
-                                 f"{services.talk_type_label(talk.talk_type)} · {talk.person.name}")
+                                 f"{vocab.label(vocab.TALK_TYPES, talk.talk_type)} · {talk.person.name}")
 
 
 @bp.post("/<int:talk_id>/withdraw")
@@ -147,15 +147,15 @@ def delete(talk_id: int):
 def withdraw(talk_id: int):
     talk = get_or_404(Talk, talk_id)
     require(perm.can_withdraw_record(current_user, talk))
-    return review_flows.withdraw_page(talk, url_for("talks.detail", talk_id=talk.id))
+    return step_pages.withdraw_page(talk, url_for("talks.detail", talk_id=talk.id))
 
 
-@bp.post("/<int:talk_id>/restore")
+@bp.post("/<int:talk_id>/undelete")
 @login_required
-def restore(talk_id: int):
+def undelete(talk_id: int):
     talk = get_or_404(Talk, talk_id, allow_deleted=True)
     require(perm.can_restore(current_user))
-    return restore_page(talk, url_for("talks.detail", talk_id=talk.id))
+    return undelete_page(talk, url_for("talks.detail", talk_id=talk.id))
 
 
 @bp.post("/<int:talk_id>/submit")
@@ -163,7 +163,7 @@ def restore(talk_id: int):
 def submit(talk_id: int):
     talk = get_or_404(Talk, talk_id)
     require(perm.can_submit_talk(current_user, talk))
-    return review_flows.submit_page(talk, url_for("talks.detail", talk_id=talk.id))
+    return step_pages.submit_page(talk, url_for("talks.detail", talk_id=talk.id))
 
 
 @bp.route("/<int:talk_id>/review", methods=["GET", "POST"])
@@ -171,7 +171,7 @@ def submit(talk_id: int):
 def review(talk_id: int):
     talk = get_or_404(Talk, talk_id)
     require(perm.can_review_record(current_user, talk))
-    return review_flows.decide_page(talk, "talks/review.html", url_for("talks.detail", talk_id=talk.id),
+    return step_pages.decide_page(talk, "talks/review.html", url_for("talks.detail", talk_id=talk.id),
                                     checklist=queries.checklist(talk.integrity_version),
                                     covered={i.id for i in talk.integrity_items})
 
@@ -181,7 +181,7 @@ def review(talk_id: int):
 def reopen(talk_id: int):
     talk = get_or_404(Talk, talk_id)
     require(perm.can_reopen_record(current_user, talk))
-    return review_flows.reopen_page(talk, "talks/reopen.html", url_for("talks.detail", talk_id=talk.id))
+    return step_pages.reopen_page(talk, "talks/reopen.html", url_for("talks.detail", talk_id=talk.id))
 
 
 @bp.get("/integrity-lists")

@@ -15,9 +15,9 @@ from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from tracker import access, vocab
+from tracker import access, periods, vocab
 from tracker.branches.models import Branch
-from tracker.dashboard import figures, periods
+from tracker.dashboard import figures
 from tracker.due import ACTION_STATES, CHECKPOINT_KINDS, TALK_KINDS, DueFilters
 from tracker.due.engine import due_statement
 from tracker.extensions import db

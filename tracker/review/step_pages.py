@@ -1,4 +1,4 @@
-"""Review steps as request flows, so each reviewable feature needs only thin views."""
+"""The review steps as pages (submit, withdraw, decide, reopen), so each reviewable feature needs only thin views."""
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template

@@ -1,5 +1,5 @@
-"""The request flows every record page shares: show a form, save it or answer with the
-form again (400 for bad input, 409 for a conflict), and POST-only delete and restore."""
+"""The pages every record shares: show a form, save it or answer with the
+form again (400 for bad input, 409 for a conflict), and POST-only delete and undelete."""
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -119,10 +119,10 @@ def _flashed() -> bool:
     return bool(session.get("_flashes"))
 
 
-def restore_page(obj, success_url: str):
+def undelete_page(obj, success_url: str):
     if not EmptyForm().validate_on_submit():
         abort(400)
-    records.restore(obj)
+    records.undelete(obj)
     db.session.commit()
     flash(_("Restored."), "success")
     return redirect(success_url)
