@@ -1,10 +1,11 @@
 """Reads of temporary branches shared by several pages."""
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 
-from tracker.branches.models import Branch
+from tracker.branches.models import Branch, branch_project
 from tracker.extensions import db
+from tracker.web import like
 
 
 def filter_options() -> list[tuple[int, str]]:
@@ -12,3 +13,22 @@ def filter_options() -> list[tuple[int, str]]:
     return [tuple(row) for row in db.session.execute(
         select(Branch.id, Branch.name).where(Branch.deleted_at.is_(None)).order_by(Branch.name, Branch.id)
     )]
+
+
+def named(text: str) -> Select:
+    """Ids of the live branches whose name contains `text`: a list's branch filter, a search
+    field rather than an option for each of hundreds of branches."""
+    return select(Branch.id).where(Branch.deleted_at.is_(None),
+                                   Branch.name.like(like(text.strip()), escape="\\"))
+
+
+def projects_of_named(text: str) -> Select:
+    """Ids of the projects served by the branches whose name contains `text`."""
+    return select(branch_project.c.project_id).where(branch_project.c.branch_id.in_(named(text)))
+
+
+def name_of(branch_id: int | None) -> str | None:
+    """A branch's name, what a filter by its id (a link's) shows; None when none."""
+    if branch_id is None:
+        return None
+    return db.session.scalar(select(Branch.name).where(Branch.id == branch_id))

@@ -27,6 +27,7 @@ from sqlalchemy.orm import aliased
 from sqlalchemy.sql.expression import ColumnElement
 
 from tracker import access, clock, vocab
+from tracker.branches import queries as branch_queries
 from tracker.branches.models import Branch, branch_project
 from tracker.dispatches.models import Dispatch
 from tracker.due import sql as due_sql
@@ -35,6 +36,7 @@ from tracker.due.rules import CHECKPOINT_KINDS, OPEN_STATES, TALK_KINDS
 from tracker.extensions import db
 from tracker.people.models import Person
 from tracker.people.queries import name_matches
+from tracker.projects import queries as project_queries
 from tracker.projects.models import IntegrityCheckpoint, Project
 from tracker.talks.models import Talk
 
@@ -62,6 +64,10 @@ class DueFilters:
     project_id: int | None = None
     #: projects served by this temporary branch
     branch_id: int | None = None
+    #: projects whose code or name contains this text
+    project_name: str | None = None
+    #: projects served by the branches whose name contains this text
+    branch_name: str | None = None
     #: only these projects (e.g. those whose branch a user is secretary of)
     project_ids: frozenset[int] | None = None
     #: only projects this person leads (a team leader's own team)
@@ -305,6 +311,10 @@ def _project_id_conditions(project_id, filters: DueFilters) -> list:
         conditions.append(project_id.in_(
             select(branch_project.c.project_id).where(branch_project.c.branch_id == filters.branch_id)
         ))
+    if filters.project_name:
+        conditions.append(project_id.in_(project_queries.named(filters.project_name)))
+    if filters.branch_name:
+        conditions.append(project_id.in_(branch_queries.projects_of_named(filters.branch_name)))
     return conditions
 
 

@@ -7,10 +7,12 @@ from sqlalchemy import Select, and_, or_, select
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from tracker import access, vocab
+from tracker.branches import queries as branch_queries
 from tracker.branches.models import branch_project
 from tracker.dispatches.models import Dispatch
 from tracker.people.models import Person
 from tracker.people.queries import name_matches
+from tracker.projects import queries as project_queries
 from tracker.projects.models import Project
 from tracker.review.models import STATUSES
 from tracker.talks import confirmation
@@ -37,7 +39,8 @@ def of_branch(branch_id: int):
 def talks(args, *, include_deleted: bool = False, leader_person_id: int | None = None, user=None) -> Select:
     """Talks matching the list filters: q (name talked with, or words of the key points,
     concerns and follow-up of the talks whose contents `user` may read), talk_type, status,
-    project_id, branch_id (dispatches on the projects the branch serves), person_id, mine,
+    project_id, project (code or name), branch_id (dispatches on the projects the branch serves),
+    branch (name), person_id, mine,
     author ("me": written by `user`), confirmation (tracker.talks.confirmation.FILTERS)."""
     stmt = (
         select(Talk)
@@ -64,8 +67,14 @@ def talks(args, *, include_deleted: bool = False, leader_person_id: int | None =
         stmt = stmt.where(Talk.status == status)
     if project_id := args.get("project_id", type=int):
         stmt = stmt.where(Talk.dispatch_id.in_(select(Dispatch.id).where(Dispatch.project_id == project_id)))
+    if project := (args.get("project") or "").strip():
+        stmt = stmt.where(Talk.dispatch_id.in_(
+            select(Dispatch.id).where(Dispatch.project_id.in_(project_queries.named(project)))))
     if branch_id := args.get("branch_id", type=int):
         stmt = stmt.where(of_branch(branch_id))
+    if branch := (args.get("branch") or "").strip():
+        stmt = stmt.where(Talk.dispatch_id.in_(
+            select(Dispatch.id).where(Dispatch.project_id.in_(branch_queries.projects_of_named(branch)))))
     if person_id := args.get("person_id", type=int):
         stmt = stmt.where(Talk.person_id == person_id)
     if args.get("mine") == "1":
