@@ -4,7 +4,7 @@ import datetime as dt
 
 from flask_babel import get_locale
 from sqlalchemy import Select, and_, or_, select
-from sqlalchemy.orm import aliased, joinedload, selectinload
+from sqlalchemy.orm import aliased, selectinload
 
 from tracker import access, vocab
 from tracker.branches import queries as branch_queries
@@ -41,15 +41,10 @@ def talks(args, *, include_deleted: bool = False, leader_person_id: int | None =
     concerns and follow-up of the talks whose contents `user` may read), talk_type, status,
     project_id, project (code or name), branch_id (dispatches on the projects the branch serves),
     branch (name), person_id, mine,
-    author ("me": written by `user`), confirmation (tracker.talks.confirmation.FILTERS)."""
-    stmt = (
-        select(Talk)
-        .options(
-            joinedload(Talk.person), joinedload(Talk.conducted_by),
-            joinedload(Talk.dispatch).joinedload(Dispatch.project),
-        )
-        .where(Talk.deleted_at.is_not(None) if include_deleted else Talk.deleted_at.is_(None))
-    )
+    author ("me": written by `user`), confirmation (tracker.talks.confirmation.FILTERS).
+
+    Selects the ids only, what counting needs; `listed` adds what a row shows."""
+    stmt = select(Talk.id).where(Talk.deleted_at.is_not(None) if include_deleted else Talk.deleted_at.is_(None))
     # Join people only to search their names: counting the list then reads one index
     # instead of looking up the person of each of tens of thousands of talks.
     if q := (args.get("q") or "").strip():
@@ -84,6 +79,24 @@ def talks(args, *, include_deleted: bool = False, leader_person_id: int | None =
     if (answer := args.get("confirmation")) in confirmation.FILTERS:
         stmt = stmt.where(confirmation.FILTERS[answer]())
     return stmt.order_by(Talk.talk_date.desc(), Talk.id.desc())
+
+
+def listed(found: Select) -> Select:
+    """The talks that `found` (talks()) selects, as plain rows with the names and project
+    code a list row shows, not records with their people, dispatch and project loaded."""
+    talked_with, conductor = aliased(Person), aliased(Person)
+    return (
+        found.with_only_columns(
+            Talk.id, Talk.talk_date, Talk.talk_type, Talk.person_id, Talk.status, Talk.confirmation,
+            talked_with.name.label("person_name"), conductor.name.label("conducted_by_name"),
+            Dispatch.project_id, Project.code.label("project_code"),
+            maintain_column_froms=True,
+        )
+        .join(talked_with, talked_with.id == Talk.person_id)
+        .join(conductor, conductor.id == Talk.conducted_by_id)
+        .outerjoin(Dispatch, Dispatch.id == Talk.dispatch_id)
+        .outerjoin(Project, Project.id == Dispatch.project_id)
+    )
 
 
 def talks_of(*, dispatch_id: int | None = None, person_id: int | None = None,
