@@ -206,18 +206,45 @@ def due_counts(filters: DueFilters | None = None, *, today: dt.date | None = Non
     filters = replace(filters or DueFilters(), states=None)
     today = today or clock.today()
     rules = rules or current_app.config["RULES"]
-    parts = [part for kind in TALK_KINDS if kind in filters.kinds
-             for part in _talk_counts(kind, filters, today, rules)]
+    every_talk = _every_talk(filters)
+    talk_parts = [part for kind in TALK_KINDS if kind in filters.kinds
+                  for part in _talk_counts(kind, filters, today, rules, done=not every_talk)]
+    if every_talk:
+        # Every due talk is asked for: those done on time are what the other states leave of
+        # the whole table, which the database counts without reading each row (SQLite counts
+        # a b-tree page by page), rather than counting most of the table row by row.
+        talk_parts.append(select(func.count().label("n"), literal_column(f"'{_EVERY}'", String).label("state"))
+                          .select_from(DueTalk))
+    parts = [part.add_columns(literal_column("1", Integer).label("talk")) for part in talk_parts]
     if not filters.talks_only:
-        parts += [select(func.count().label("n"), found.c.state).group_by(found.c.state)
+        parts += [select(func.count().label("n"), found.c.state, literal_column("0", Integer).label("talk"))
+                  .group_by(found.c.state)
                   for found in [_checkpoint_select(kind, filters, today, rules, ("state",)).subquery()
                                 for kind in CHECKPOINT_KINDS if kind in filters.kinds]]
-    if parts:
-        found = union_all(*parts).subquery("counted")
-        for state, n in db.session.execute(select(found.c.state, func.sum(found.c[0]))
-                                           .group_by(found.c.state)):
-            counts[state] = n or 0
+    if not parts:
+        return counts
+    every, talks_in_other_states = 0, 0
+    for n, state, talk in db.session.execute(parts[0] if len(parts) == 1 else union_all(*parts)):
+        if state == _EVERY:
+            every = n
+            continue
+        counts[state] += n
+        talks_in_other_states += n if talk else 0
+    if every_talk:
+        counts["done"] += every - talks_in_other_states
     return counts
+
+
+#: the pseudo-state of the count of every stored due talk (due_counts)
+_EVERY = "every"
+
+
+def _every_talk(filters: DueFilters) -> bool:
+    """Whether `filters` ask for every stored due talk: both kinds and no other condition."""
+    return set(TALK_KINDS) <= filters.kinds and not filters.person_name and all(
+        getattr(filters, name) is None for name in (
+            "dispatch_id", "person_id", "project_id", "branch_id", "project_ids", "leader_person_id",
+            "due_from", "due_to", "project_name", "branch_name"))
 
 
 def due_day_counts(filters: DueFilters | None = None, *, today: dt.date | None = None,
@@ -404,10 +431,10 @@ def _talk_conditions(kind: str, filters: DueFilters, rules: dict) -> list:
     return conditions
 
 
-def _talk_counts(kind: str, filters: DueFilters, today: dt.date, rules: dict) -> list:
-    """(state, n) selects of the talk `kind`: done and done late counted over ranges of the
-    index on (kind, done_lag), the few open ones by state; nothing sorted or grouped by a
-    computed value but the open rows."""
+def _talk_counts(kind: str, filters: DueFilters, today: dt.date, rules: dict, *, done: bool = True) -> list:
+    """(n, state) selects of the talk `kind`: done (unless `done` is False) and done late
+    counted over ranges of the index on (kind, done_lag), the few open ones by state; nothing
+    sorted or grouped by a computed value but the open rows."""
     due = DueTalk
     _, shift = due_sql.talk_due_shift(kind, rules)
     conditions = _talk_conditions(kind, filters, rules)
@@ -417,8 +444,8 @@ def _talk_counts(kind: str, filters: DueFilters, today: dt.date, rules: dict) ->
     lag = due_sql._int(shift)
     state = _talk_state(kind, today, rules)
     return [
-        counted.add_columns(literal_column("'done'", String).label("state"))
-        .where(*conditions, due.done_lag <= lag),
+        *([counted.add_columns(literal_column("'done'", String).label("state"))
+           .where(*conditions, due.done_lag <= lag)] if done else []),
         counted.add_columns(literal_column("'done_late'", String).label("state"))
         .where(*conditions, due.done_lag > lag),
         counted.add_columns(state.label("state")).where(*conditions, due.done_lag.is_(None)).group_by(state),
