@@ -19,7 +19,7 @@ def named(text: str) -> Select:
     """Ids of the live branches whose name contains `text`: a list's branch filter, a search
     field rather than an option for each of hundreds of branches."""
     return select(Branch.id).where(Branch.deleted_at.is_(None),
-                                   Branch.name.like(like(text.strip()), escape="\\"))
+                                   Branch.name.ilike(like(text.strip()), escape="\\"))
 
 
 def projects_of_named(text: str) -> Select:

@@ -17,6 +17,8 @@ What counts as done:
 from __future__ import annotations
 
 import datetime as dt
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, replace
 from typing import NamedTuple
 
@@ -142,15 +144,21 @@ def due_items(filters: DueFilters | None = None, *, today: dt.date | None = None
             return []
         filters, skip = window
         offset = 0
-    found = due_statement(filters, today=today, rules=rules)
-    if found is None:
+
+    def build():
+        found = due_statement(filters, today=today, rules=rules)
+        if found is None:
+            return None
+        order = _order(found)
+        if overdue_first:
+            order.insert(0, found.c.state != "overdue")
+        stmt = select(found).order_by(*order)
+        return stmt if limit is None else stmt.limit(limit).offset(offset + skip)
+
+    stmt = built_statement(("items", filters, today, _rules_key(rules), overdue_first, limit, offset + skip),
+                           build)
+    if stmt is None:
         return []
-    order = _order(found)
-    if overdue_first:
-        order.insert(0, found.c.state != "overdue")
-    stmt = select(found).order_by(*order)
-    if limit is not None:
-        stmt = stmt.limit(limit).offset(offset + skip)
     items = [DueItem(*row[:_FIELDS]) for row in db.session.execute(stmt)]
     if with_branches:
         branches = _branches_of({i.project_id for i in items})
@@ -169,6 +177,24 @@ def _page_window(filters: DueFilters, today: dt.date, rules: dict, limit: int,
     wanted = offset + limit
     if wanted <= 0:
         return None
+    stmt = built_statement(("window", filters, today, _rules_key(rules), wanted),
+                           lambda: _page_window_statement(filters, today, rules, wanted))
+    if stmt is None:
+        return None
+    days = sorted(db.session.scalars(stmt))
+    page = days[offset:wanted]
+    if not page:
+        return None
+    first, last = page[0], page[-1]
+    before = sum(1 for day in days if day < first)
+    narrowed = replace(filters, due_from=max(first, filters.due_from or first),
+                       due_to=min(last, filters.due_to or last))
+    return narrowed, offset - before
+
+
+def _page_window_statement(filters: DueFilters, today: dt.date, rules: dict, wanted: int):
+    """The due days of the first `wanted` items of each kind, unsorted; None when no kind is
+    left to look at."""
     arms = []
     for kind in TALK_KINDS:
         if kind in filters.kinds:
@@ -187,15 +213,36 @@ def _page_window(filters: DueFilters, today: dt.date, rules: dict, limit: int,
     if not arms:
         return None
     keyed = [select(arm.subquery().c.due_on) for arm in arms]
-    days = sorted(db.session.scalars(keyed[0] if len(keyed) == 1 else union_all(*keyed)))
-    page = days[offset:wanted]
-    if not page:
-        return None
-    first, last = page[0], page[-1]
-    before = sum(1 for day in days if day < first)
-    narrowed = replace(filters, due_from=max(first, filters.due_from or first),
-                       due_to=min(last, filters.due_to or last))
-    return narrowed, offset - before
+    return keyed[0] if len(keyed) == 1 else union_all(*keyed)
+
+
+#: Built statements of the due items by what they are built from (filters, today, rules,
+#: page): building one (unions of a part per kind, each with its state expression) costs
+#: the database's own work on a page many times over. A statement holds no data — every
+#: request reads the tables — so it is right in every worker whatever is written; at most
+#: _BUILT_MAX are kept (a few tens of KB each), the least recently used dropped.
+_BUILT: OrderedDict = OrderedDict()
+_BUILT_MAX = 256
+_BUILT_LOCK = threading.Lock()
+
+
+def built_statement(key: tuple, build):
+    """The statement `build()` makes for `key`, built once while it stays among the recent."""
+    with _BUILT_LOCK:
+        if key in _BUILT:
+            _BUILT.move_to_end(key)
+            return _BUILT[key]
+    stmt = build()
+    with _BUILT_LOCK:
+        _BUILT[key] = stmt
+        while len(_BUILT) > _BUILT_MAX:
+            _BUILT.popitem(last=False)
+    return stmt
+
+
+def _rules_key(rules: dict) -> str:
+    """The rules as part of a key (they hold dicts, which do not hash)."""
+    return repr(sorted(rules.items()))
 
 
 def due_counts(filters: DueFilters | None = None, *, today: dt.date | None = None,
@@ -207,6 +254,25 @@ def due_counts(filters: DueFilters | None = None, *, today: dt.date | None = Non
     today = today or clock.today()
     rules = rules or current_app.config["RULES"]
     every_talk = _every_talk(filters)
+    stmt = built_statement(("counts", filters, today, _rules_key(rules)),
+                           lambda: _counts_statement(filters, today, rules, every_talk))
+    if stmt is None:
+        return counts
+    every, talks_in_other_states = 0, 0
+    for n, state, talk in db.session.execute(stmt):
+        if state == _EVERY:
+            every = n
+            continue
+        counts[state] += n
+        talks_in_other_states += n if talk else 0
+    if every_talk:
+        counts["done"] += every - talks_in_other_states
+    return counts
+
+
+def _counts_statement(filters: DueFilters, today: dt.date, rules: dict, every_talk: bool):
+    """(n, state, 1 for talks, 0 for checkpoints) rows counting the items of `filters` by
+    state (see due_counts); None when no kind is left to count."""
     talk_parts = [part for kind in TALK_KINDS if kind in filters.kinds
                   for part in _talk_counts(kind, filters, today, rules, done=not every_talk)]
     if every_talk:
@@ -222,17 +288,8 @@ def due_counts(filters: DueFilters | None = None, *, today: dt.date | None = Non
                   for found in [_checkpoint_select(kind, filters, today, rules, ("state",)).subquery()
                                 for kind in CHECKPOINT_KINDS if kind in filters.kinds]]
     if not parts:
-        return counts
-    every, talks_in_other_states = 0, 0
-    for n, state, talk in db.session.execute(parts[0] if len(parts) == 1 else union_all(*parts)):
-        if state == _EVERY:
-            every = n
-            continue
-        counts[state] += n
-        talks_in_other_states += n if talk else 0
-    if every_talk:
-        counts["done"] += every - talks_in_other_states
-    return counts
+        return None
+    return parts[0] if len(parts) == 1 else union_all(*parts)
 
 
 #: the pseudo-state of the count of every stored due talk (due_counts)

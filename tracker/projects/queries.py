@@ -51,7 +51,7 @@ def named(text: str) -> Select:
     pattern = like(text.strip())
     return select(Project.id).where(
         Project.deleted_at.is_(None),
-        or_(Project.code.like(pattern, escape="\\"), Project.name.like(pattern, escape="\\")),
+        or_(Project.code.ilike(pattern, escape="\\"), Project.name.ilike(pattern, escape="\\")),
     )
 
 
