@@ -490,9 +490,10 @@ def _talk_conditions(kind: str, filters: DueFilters, rules: dict) -> list:
 
 
 def _talk_counts(kind: str, filters: DueFilters, today: dt.date, rules: dict, *, done: bool = True) -> list:
-    """(n, state) selects of the talk `kind`: done (unless `done` is False) and done late
-    counted over ranges of the index on (kind, done_lag), the few open ones by state; nothing
-    sorted or grouped by a computed value but the open rows."""
+    """(n, state) selects of the talk `kind`, each a count over one range of the index on
+    (kind, done_lag, base_on): done (unless `done` is False) and done late by how late the
+    talk was held; open ones by their date, as _talk_state tells them apart (nothing computed,
+    sorted or grouped for each row)."""
     due = DueTalk
     _, shift = due_sql.talk_due_shift(kind, rules)
     conditions = _talk_conditions(kind, filters, rules)
@@ -500,13 +501,23 @@ def _talk_counts(kind: str, filters: DueFilters, today: dt.date, rules: dict, *,
     if filters.person_name:
         counted = counted.join(Person, Person.id == due.person_id)
     lag = due_sql._int(shift)
-    state = _talk_state(kind, today, rules)
+    # _talk_state of an open talk: overdue before this day; due soon up to the next (a
+    # post-dispatch talk also once its dispatch is back: its date is the return)
+    overdue_before = today - dt.timedelta(days=shift)
+    soon_until = today + dt.timedelta(days=rules["due_soon_days"] - shift)
+    if kind == "post_talk":
+        soon_until = max(soon_until, today)
+    open_ones = [*conditions, due.done_lag.is_(None)]
+
+    def part(state: str, *where):
+        return counted.add_columns(literal_column(f"'{state}'", String).label("state")).where(*where)
+
     return [
-        *([counted.add_columns(literal_column("'done'", String).label("state"))
-           .where(*conditions, due.done_lag <= lag)] if done else []),
-        counted.add_columns(literal_column("'done_late'", String).label("state"))
-        .where(*conditions, due.done_lag > lag),
-        counted.add_columns(state.label("state")).where(*conditions, due.done_lag.is_(None)).group_by(state),
+        *([part("done", *conditions, due.done_lag <= lag)] if done else []),
+        part("done_late", *conditions, due.done_lag > lag),
+        part("overdue", *open_ones, due.base_on < overdue_before),
+        part("due_soon", *open_ones, due.base_on >= overdue_before, due.base_on <= soon_until),
+        part("not_yet_due", *open_ones, due.base_on > soon_until),
     ]
 
 
