@@ -63,15 +63,6 @@ def label_of(project_id: int | None) -> str | None:
     return f"{row.code} {row.name}" if row else None
 
 
-def filter_options(leader_person_id: int | None = None) -> list[tuple[int, str]]:
-    """The options of a list's project filter: every project, or those a team leader leads,
-    as (id, "code name")."""
-    stmt = choices()
-    if leader_person_id is not None:
-        stmt = stmt.where(Project.team_leader_id == leader_person_id)
-    return [(r.id, f"{r.code} {r.name}") for r in db.session.execute(stmt)]
-
-
 def choice_list(user) -> list[tuple[int, str]]:
     """Projects the user may attach things to: all for the office, else those they lead."""
     from tracker import permissions
