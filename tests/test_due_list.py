@@ -117,3 +117,18 @@ def test_detail_pages_cost_the_same_queries_for_more_talks(client, signed_in, tw
     with count_queries() as many:
         assert client.get(url).status_code == 200
     assert many.count == few.count
+
+
+def test_the_same_page_asked_again_after_a_write_shows_the_write(client, signed_in, two_teams, make_person,
+                                                                 make_dispatch, make_talk):
+    """Its statements are built once and kept (tracker.due.engine.built_statement); what they
+    read is read again on every request."""
+    signed_in("secretary")
+    assert "Overdue: <strong>1</strong>" in client.get("/due/").get_data(as_text=True)
+    late = make_dispatch(make_person("又迟到"), two_teams["mine"], departure_date=TODAY - days(5),
+                         return_date=TODAY + days(50))
+    page = client.get("/due/").get_data(as_text=True)
+    assert "Overdue: <strong>2</strong>" in page and "又迟到" in table(page)
+    make_talk(late.person, two_teams["leader"], dispatch=late)
+    page = client.get("/due/").get_data(as_text=True)
+    assert "Overdue: <strong>1</strong>" in page and "又迟到" not in table(page)

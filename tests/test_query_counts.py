@@ -22,6 +22,11 @@ def grow(make_person, make_project, make_branch, make_dispatch):
     "/projects/?q=审计&status=in_progress", "/people/?q=人员",
     "/due/", "/due/?state=all&what=all", "/due/?state=open&what=checkpoints&page=2", "/talks/", "/study/",
     "/due/?state=done", "/due/?person=%E4%BA%BA%E5%91%98",
+    # projects and branches searched by code or name, or named by a link's id
+    "/due/?state=all&project=P-&branch=%E6%94%AF%E9%83%A8", "/due/?what=all&project_id=1&branch_id=1",
+    "/talks/?project=P-&branch=%E6%94%AF%E9%83%A8", "/talks/?project_id=1&branch_id=1",
+    "/dispatches/?project=P-", "/dispatches/?project_id=1&q=%E4%BA%BA%E5%91%98",
+    "/study/?branch=%E6%94%AF%E9%83%A8", "/study/?branch_id=1",
 ])
 def test_list_pages_do_not_grow_with_rows(client, signed_in, grow, count_queries, url):
     signed_in("admin")

@@ -7,6 +7,7 @@ from sqlalchemy import Select, select
 
 from tracker.branches.models import Branch, branch_project
 from tracker.extensions import db
+from tracker.web import like
 
 
 def filter_options() -> list[tuple[int, str]]:
@@ -30,3 +31,22 @@ def projects_served_by(branch_ids: int | Collection[int] | Select) -> Select:
 def branches_serving(project_ids: int | Collection[int] | Select) -> Select:
     """The ids of the branches serving a project (an id) or projects (ids, or a select)."""
     return select(branch_project.c.branch_id).where(_matching(branch_project.c.project_id, project_ids))
+
+
+def named(text: str) -> Select:
+    """Ids of the live branches whose name contains `text`: a list's branch filter, a search
+    field rather than an option for each of hundreds of branches."""
+    return select(Branch.id).where(Branch.deleted_at.is_(None),
+                                   Branch.name.ilike(like(text.strip()), escape="\\"))
+
+
+def projects_of_named(text: str) -> Select:
+    """Ids of the projects served by the branches whose name contains `text`."""
+    return select(branch_project.c.project_id).where(branch_project.c.branch_id.in_(named(text)))
+
+
+def name_of(branch_id: int | None) -> str | None:
+    """A branch's name, what a filter by its id (a link's) shows; None when none."""
+    if branch_id is None:
+        return None
+    return db.session.scalar(select(Branch.name).where(Branch.id == branch_id))

@@ -17,6 +17,8 @@ What counts as done:
 from __future__ import annotations
 
 import datetime as dt
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, replace
 from typing import NamedTuple
 
@@ -35,6 +37,7 @@ from tracker.due.rules import CHECKPOINT_KINDS, OPEN_STATES, TALK_KINDS
 from tracker.extensions import db
 from tracker.people.models import Person
 from tracker.people.queries import name_matches
+from tracker.projects import queries as project_queries
 from tracker.projects.models import IntegrityCheckpoint, Project
 from tracker.talks.models import Talk
 
@@ -62,6 +65,10 @@ class DueFilters:
     project_id: int | None = None
     #: projects served by this temporary branch
     branch_id: int | None = None
+    #: projects whose code or name contains this text
+    project_name: str | None = None
+    #: projects served by the branches whose name contains this text
+    branch_name: str | None = None
     #: only these projects (e.g. those whose branch a user is secretary of)
     project_ids: frozenset[int] | None = None
     #: only projects this person leads (a team leader's own team)
@@ -137,17 +144,24 @@ def due_items(filters: DueFilters | None = None, *, today: dt.date | None = None
             return []
         filters, skip = window
         offset = 0
-    found = due_statement(filters, today=today, rules=rules)
-    if found is None:
+
+    def build():
+        found = due_statement(filters, today=today, rules=rules)
+        if found is None:
+            return None
+        order = _order(found)
+        if newest_first:
+            order[0] = found.c.due_on.desc()
+        if overdue_first:
+            order.insert(0, found.c.state != "overdue")
+        stmt = select(found).order_by(*order)
+        return stmt if limit is None else stmt.limit(limit).offset(offset + skip)
+
+    stmt = built_statement(("items", filters, today, _rules_key(rules), overdue_first, newest_first, limit,
+                            offset + skip),
+                           build)
+    if stmt is None:
         return []
-    order = _order(found)
-    if newest_first:
-        order[0] = found.c.due_on.desc()
-    if overdue_first:
-        order.insert(0, found.c.state != "overdue")
-    stmt = select(found).order_by(*order)
-    if limit is not None:
-        stmt = stmt.limit(limit).offset(offset + skip)
     items = [DueItem(*row[:_FIELDS]) for row in db.session.execute(stmt)]
     if with_branches:
         branches = _branches_of({i.project_id for i in items})
@@ -166,6 +180,25 @@ def _page_window(filters: DueFilters, today: dt.date, rules: dict, limit: int,
     wanted = offset + limit
     if wanted <= 0:
         return None
+    stmt = built_statement(("window", filters, today, _rules_key(rules), wanted, newest_first),
+                           lambda: _page_window_statement(filters, today, rules, wanted, newest_first))
+    if stmt is None:
+        return None
+    days = sorted(db.session.scalars(stmt), reverse=newest_first)
+    page = days[offset:wanted]
+    if not page:
+        return None
+    first, last = min(page), max(page)
+    before = sum(1 for day in days if (day > last if newest_first else day < first))
+    narrowed = replace(filters, due_from=max(first, filters.due_from or first),
+                       due_to=min(last, filters.due_to or last))
+    return narrowed, offset - before
+
+
+def _page_window_statement(filters: DueFilters, today: dt.date, rules: dict, wanted: int,
+                           newest_first: bool = False):
+    """The due days of the first (`newest_first`: last) `wanted` items of each kind, unsorted;
+    None when no kind is left to look at."""
     arms = []
     for kind in TALK_KINDS:
         if kind in filters.kinds:
@@ -186,16 +219,37 @@ def _page_window(filters: DueFilters, today: dt.date, rules: dict, limit: int,
     if not arms:
         return None
     keyed = [select(arm.subquery().c.due_on) for arm in arms]
-    days = sorted(db.session.scalars(keyed[0] if len(keyed) == 1 else union_all(*keyed)),
-                  reverse=newest_first)
-    page = days[offset:wanted]
-    if not page:
-        return None
-    first, last = min(page), max(page)
-    before = sum(1 for day in days if (day > last if newest_first else day < first))
-    narrowed = replace(filters, due_from=max(first, filters.due_from or first),
-                       due_to=min(last, filters.due_to or last))
-    return narrowed, offset - before
+    return keyed[0] if len(keyed) == 1 else union_all(*keyed)
+
+
+#: Built statements of the due items by what they are built from (filters, today, rules,
+#: page): building one (unions of a part per kind, each with its state expression) costs
+#: the database's own work on a page many times over. A statement holds no data — every
+#: request reads the tables — so it is right in every worker whatever is written. A built
+#: statement with its cache key takes about 220 KB (measured with tracemalloc): at most
+#: _BUILT_MAX are kept, about 7 MB a worker, the least recently used dropped.
+_BUILT: OrderedDict = OrderedDict()
+_BUILT_MAX = 32
+_BUILT_LOCK = threading.Lock()
+
+
+def built_statement(key: tuple, build):
+    """The statement `build()` makes for `key`, built once while it stays among the recent."""
+    with _BUILT_LOCK:
+        if key in _BUILT:
+            _BUILT.move_to_end(key)
+            return _BUILT[key]
+    stmt = build()
+    with _BUILT_LOCK:
+        _BUILT[key] = stmt
+        while len(_BUILT) > _BUILT_MAX:
+            _BUILT.popitem(last=False)
+    return stmt
+
+
+def _rules_key(rules: dict) -> str:
+    """The rules as part of a key (they hold dicts, which do not hash)."""
+    return repr(sorted(rules.items()))
 
 
 def due_counts(filters: DueFilters | None = None, *, today: dt.date | None = None,
@@ -206,18 +260,55 @@ def due_counts(filters: DueFilters | None = None, *, today: dt.date | None = Non
     filters = replace(filters or DueFilters(), states=None)
     today = today or clock.today()
     rules = rules or current_app.config["RULES"]
-    parts = [part for kind in TALK_KINDS if kind in filters.kinds
-             for part in _talk_counts(kind, filters, today, rules)]
+    every_talk = _every_talk(filters)
+    stmt = built_statement(("counts", filters, today, _rules_key(rules)),
+                           lambda: _counts_statement(filters, today, rules, every_talk))
+    if stmt is None:
+        return counts
+    every, talks_in_other_states = 0, 0
+    for n, state, talk in db.session.execute(stmt):
+        if state == _EVERY:
+            every = n
+            continue
+        counts[state] += n
+        talks_in_other_states += n if talk else 0
+    if every_talk:
+        counts["done"] += every - talks_in_other_states
+    return counts
+
+
+def _counts_statement(filters: DueFilters, today: dt.date, rules: dict, every_talk: bool):
+    """(n, state, 1 for talks, 0 for checkpoints) rows counting the items of `filters` by
+    state (see due_counts); None when no kind is left to count."""
+    talk_parts = [part for kind in TALK_KINDS if kind in filters.kinds
+                  for part in _talk_counts(kind, filters, today, rules, done=not every_talk)]
+    if every_talk:
+        # Every due talk is asked for: those done on time are what the other states leave of
+        # the whole table, which the database counts without reading each row (SQLite counts
+        # a b-tree page by page), rather than counting most of the table row by row.
+        talk_parts.append(select(func.count().label("n"), literal_column(f"'{_EVERY}'", String).label("state"))
+                          .select_from(DueTalk))
+    parts = [part.add_columns(literal_column("1", Integer).label("talk")) for part in talk_parts]
     if not filters.talks_only:
-        parts += [select(func.count().label("n"), found.c.state).group_by(found.c.state)
+        parts += [select(func.count().label("n"), found.c.state, literal_column("0", Integer).label("talk"))
+                  .group_by(found.c.state)
                   for found in [_checkpoint_select(kind, filters, today, rules, ("state",)).subquery()
                                 for kind in CHECKPOINT_KINDS if kind in filters.kinds]]
-    if parts:
-        found = union_all(*parts).subquery("counted")
-        for state, n in db.session.execute(select(found.c.state, func.sum(found.c[0]))
-                                           .group_by(found.c.state)):
-            counts[state] = n or 0
-    return counts
+    if not parts:
+        return None
+    return parts[0] if len(parts) == 1 else union_all(*parts)
+
+
+#: the pseudo-state of the count of every stored due talk (due_counts)
+_EVERY = "every"
+
+
+def _every_talk(filters: DueFilters) -> bool:
+    """Whether `filters` ask for every stored due talk: both kinds and no other condition."""
+    return set(TALK_KINDS) <= filters.kinds and not filters.person_name and all(
+        getattr(filters, name) is None for name in (
+            "dispatch_id", "person_id", "project_id", "branch_id", "project_ids", "leader_person_id",
+            "due_from", "due_to", "project_name", "branch_name"))
 
 
 def due_day_counts(filters: DueFilters | None = None, *, today: dt.date | None = None,
@@ -347,6 +438,10 @@ def _project_id_conditions(project_id, filters: DueFilters) -> list:
         conditions.append(project_id.in_(
             branch_queries.projects_served_by(filters.branch_id)
         ))
+    if filters.project_name:
+        conditions.append(project_id.in_(project_queries.named(filters.project_name)))
+    if filters.branch_name:
+        conditions.append(project_id.in_(branch_queries.projects_of_named(filters.branch_name)))
     return conditions
 
 
@@ -455,10 +550,11 @@ def _talk_conditions(kind: str, filters: DueFilters, rules: dict) -> list:
     return conditions
 
 
-def _talk_counts(kind: str, filters: DueFilters, today: dt.date, rules: dict) -> list:
-    """(state, n) selects of the talk `kind`: done and done late counted over ranges of the
-    index on (kind, done_lag), the few open ones by state; nothing sorted or grouped by a
-    computed value but the open rows."""
+def _talk_counts(kind: str, filters: DueFilters, today: dt.date, rules: dict, *, done: bool = True) -> list:
+    """(n, state) selects of the talk `kind`, each a count over one range of the index on
+    (kind, done_lag, base_on): done (unless `done` is False) and done late by how late the
+    talk was held; open ones by their date, as _talk_state tells them apart (nothing computed,
+    sorted or grouped for each row)."""
     due = DueTalk
     _, shift = due_sql.talk_due_shift(kind, rules)
     conditions = _talk_conditions(kind, filters, rules)
@@ -466,13 +562,23 @@ def _talk_counts(kind: str, filters: DueFilters, today: dt.date, rules: dict) ->
     if filters.person_name:
         counted = counted.join(Person, Person.id == due.person_id)
     lag = due_sql._int(shift)
-    state = _talk_state(kind, today, rules)
+    # _talk_state of an open talk: overdue before this day; due soon up to the next (a
+    # post-dispatch talk also once its dispatch is back: its date is the return)
+    overdue_before = today - dt.timedelta(days=shift)
+    soon_until = today + dt.timedelta(days=rules["due_soon_days"] - shift)
+    if kind == "post_talk":
+        soon_until = max(soon_until, today)
+    open_ones = [*conditions, due.done_lag.is_(None)]
+
+    def part(state: str, *where):
+        return counted.add_columns(literal_column(f"'{state}'", String).label("state")).where(*where)
+
     return [
-        counted.add_columns(literal_column("'done'", String).label("state"))
-        .where(*conditions, due.done_lag <= lag),
-        counted.add_columns(literal_column("'done_late'", String).label("state"))
-        .where(*conditions, due.done_lag > lag),
-        counted.add_columns(state.label("state")).where(*conditions, due.done_lag.is_(None)).group_by(state),
+        *([part("done", *conditions, due.done_lag <= lag)] if done else []),
+        part("done_late", *conditions, due.done_lag > lag),
+        part("overdue", *open_ones, due.base_on < overdue_before),
+        part("due_soon", *open_ones, due.base_on >= overdue_before, due.base_on <= soon_until),
+        part("not_yet_due", *open_ones, due.base_on > soon_until),
     ]
 
 

@@ -45,13 +45,22 @@ def choices() -> Select:
     )
 
 
-def filter_options(leader_person_id: int | None = None) -> list[tuple[int, str]]:
-    """The options of a list's project filter: every project, or those a team leader leads,
-    as (id, "code name")."""
-    stmt = choices()
-    if leader_person_id is not None:
-        stmt = stmt.where(Project.team_leader_id == leader_person_id)
-    return [(r.id, f"{r.code} {r.name}") for r in db.session.execute(stmt)]
+def named(text: str) -> Select:
+    """Ids of the live projects whose code or name contains `text`: a list's project filter,
+    a search field rather than an option for each of hundreds of projects."""
+    pattern = like(text.strip())
+    return select(Project.id).where(
+        Project.deleted_at.is_(None),
+        or_(Project.code.ilike(pattern, escape="\\"), Project.name.ilike(pattern, escape="\\")),
+    )
+
+
+def label_of(project_id: int | None) -> str | None:
+    """"code name" of a project, what a filter by its id (a link's) shows; None when none."""
+    if project_id is None:
+        return None
+    row = db.session.execute(select(Project.code, Project.name).where(Project.id == project_id)).first()
+    return f"{row.code} {row.name}" if row else None
 
 
 def choice_list(user) -> list[tuple[int, str]]:

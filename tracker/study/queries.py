@@ -6,6 +6,7 @@ from sqlalchemy.orm import joinedload
 
 from tracker import access, vocab
 from tracker import permissions as perm
+from tracker.branches import queries as branch_queries
 from tracker.branches.models import Branch
 from tracker.dates import parse_day, parse_month
 from tracker.months import add_months
@@ -49,7 +50,7 @@ LISTED = (
 
 
 def sessions(args, user) -> Select:
-    """Sessions matching the list filters (rows of LISTED): branch_id, session_type, status
+    """Sessions matching the list filters (rows of LISTED): branch_id, branch (name), session_type, status
     (or "counted": submitted or reviewed, the sessions the rules count), author ("me": written
     by the user), month (YYYY-MM),
     held_from and held_to (YYYY-MM-DD, inclusive)."""
@@ -57,6 +58,8 @@ def sessions(args, user) -> Select:
     stmt = visible(stmt, user)
     if branch_id := args.get("branch_id", type=int):
         stmt = stmt.where(StudySession.branch_id == branch_id)
+    if branch := (args.get("branch") or "").strip():
+        stmt = stmt.where(StudySession.branch_id.in_(branch_queries.named(branch)))
     if (kind := args.get("session_type")) in vocab.SESSION_TYPES:
         stmt = stmt.where(StudySession.session_type == kind)
     if (status := args.get("status")) in STATUSES:

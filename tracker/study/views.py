@@ -108,8 +108,12 @@ def _no_branch(form):
 def index():
     require(perm.can_read(current_user))
     page = paginate(queries.sessions(request.args, current_user))
-    branches = db.session.execute(queries.branch_choices(current_user, for_logging=False)).all()
-    return render_template("study/index.html", page=page, branches=branches)
+    # a branch chosen by a link is named only if the user may read it
+    branch = None
+    if (branch_id := request.args.get("branch_id", type=int)) is not None:
+        readable = queries.branch_choices(current_user, for_logging=False).where(Branch.id == branch_id)
+        branch = next((row.name for row in db.session.execute(readable)), None)
+    return render_template("study/index.html", page=page, branch=branch)
 
 
 @bp.route("/new", methods=["GET", "POST"])

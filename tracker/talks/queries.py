@@ -4,13 +4,14 @@ import datetime as dt
 
 from flask_babel import get_locale
 from sqlalchemy import Select, and_, or_, select
-from sqlalchemy.orm import aliased, joinedload, selectinload
+from sqlalchemy.orm import aliased, selectinload
 
 from tracker import access, vocab
 from tracker.branches import queries as branch_queries
 from tracker.dispatches.models import Dispatch
 from tracker.people.models import Person
 from tracker.people.queries import name_matches
+from tracker.projects import queries as project_queries
 from tracker.projects.models import Project
 from tracker.review.models import STATUSES
 from tracker.talks import confirmation
@@ -37,16 +38,12 @@ def of_branch(branch_id: int):
 def talks(args, *, include_deleted: bool = False, leader_person_id: int | None = None, user=None) -> Select:
     """Talks matching the list filters: q (name talked with, or words of the key points,
     concerns and follow-up of the talks whose contents `user` may read), talk_type, status,
-    project_id, branch_id (dispatches on the projects the branch serves), person_id, mine,
-    author ("me": written by `user`), confirmation (tracker.talks.confirmation.FILTERS)."""
-    stmt = (
-        select(Talk)
-        .options(
-            joinedload(Talk.person), joinedload(Talk.conducted_by),
-            joinedload(Talk.dispatch).joinedload(Dispatch.project),
-        )
-        .where(Talk.deleted_at.is_not(None) if include_deleted else Talk.deleted_at.is_(None))
-    )
+    project_id, project (code or name), branch_id (dispatches on the projects the branch serves),
+    branch (name), person_id, mine,
+    author ("me": written by `user`), confirmation (tracker.talks.confirmation.FILTERS).
+
+    Selects the ids only, what counting needs; `listed` adds what a row shows."""
+    stmt = select(Talk.id).where(Talk.deleted_at.is_not(None) if include_deleted else Talk.deleted_at.is_(None))
     # Join people only to search their names: counting the list then reads one index
     # instead of looking up the person of each of tens of thousands of talks.
     if q := (args.get("q") or "").strip():
@@ -64,8 +61,14 @@ def talks(args, *, include_deleted: bool = False, leader_person_id: int | None =
         stmt = stmt.where(Talk.status == status)
     if project_id := args.get("project_id", type=int):
         stmt = stmt.where(Talk.dispatch_id.in_(select(Dispatch.id).where(Dispatch.project_id == project_id)))
+    if project := (args.get("project") or "").strip():
+        stmt = stmt.where(Talk.dispatch_id.in_(
+            select(Dispatch.id).where(Dispatch.project_id.in_(project_queries.named(project)))))
     if branch_id := args.get("branch_id", type=int):
         stmt = stmt.where(of_branch(branch_id))
+    if branch := (args.get("branch") or "").strip():
+        stmt = stmt.where(Talk.dispatch_id.in_(
+            select(Dispatch.id).where(Dispatch.project_id.in_(branch_queries.projects_of_named(branch)))))
     if person_id := args.get("person_id", type=int):
         stmt = stmt.where(Talk.person_id == person_id)
     if args.get("mine") == "1":
@@ -75,6 +78,24 @@ def talks(args, *, include_deleted: bool = False, leader_person_id: int | None =
     if (answer := args.get("confirmation")) in confirmation.FILTERS:
         stmt = stmt.where(confirmation.FILTERS[answer]())
     return stmt.order_by(Talk.talk_date.desc(), Talk.id.desc())
+
+
+def listed(found: Select) -> Select:
+    """The talks that `found` (talks()) selects, as plain rows with the names and project
+    code a list row shows, not records with their people, dispatch and project loaded."""
+    talked_with, conductor = aliased(Person), aliased(Person)
+    return (
+        found.with_only_columns(
+            Talk.id, Talk.talk_date, Talk.talk_type, Talk.person_id, Talk.status, Talk.confirmation,
+            talked_with.name.label("person_name"), conductor.name.label("conducted_by_name"),
+            Dispatch.project_id, Project.code.label("project_code"),
+            maintain_column_froms=True,
+        )
+        .join(talked_with, talked_with.id == Talk.person_id)
+        .join(conductor, conductor.id == Talk.conducted_by_id)
+        .outerjoin(Dispatch, Dispatch.id == Talk.dispatch_id)
+        .outerjoin(Project, Project.id == Dispatch.project_id)
+    )
 
 
 def talks_of(*, dispatch_id: int | None = None, person_id: int | None = None,
