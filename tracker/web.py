@@ -81,6 +81,23 @@ def count_of(stmt: Select) -> Select:
     return select(func.count()).select_from(counted.subquery())
 
 
+#: how many URLs `kept_url` keeps per application
+KEPT_URLS = 512
+
+
+def kept_url(endpoint: str, **values) -> str:
+    """`url_for(endpoint, **values)`, made once per application and root: for the links every
+    page carries (stylesheets, scripts, the navigation), which change only with the
+    application's root (SCRIPT_NAME, set by the server)."""
+    kept = current_app.extensions.setdefault("kept_urls", {})
+    key = (request._get_current_object().script_root, endpoint, *sorted(values.items()))
+    if key not in kept:
+        if len(kept) >= KEPT_URLS:
+            return url_for(endpoint, **values)
+        kept[key] = url_for(endpoint, **values)
+    return kept[key]
+
+
 def page_url(number: int) -> str:
     """This page's URL with its filters kept and another page number."""
     args = {**(request.view_args or {}), **request.args.to_dict(), "page": number}

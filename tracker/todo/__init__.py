@@ -11,11 +11,10 @@ from flask import Blueprint
 bp = Blueprint("todo", __name__)
 
 
-@bp.app_template_global()
-def todo_badge() -> int:
-    """The navigation's count of the signed-in user's to-do items."""
-    from flask_login import current_user
-
+@bp.record_once
+def _count_in_navigation(state) -> None:
+    """The navigation's "To do" entry shows the signed-in user's count."""
+    from tracker import navigation
     from tracker.todo.registry import badge
 
-    return badge(current_user)
+    navigation.add_badge(state.app, "todo", badge)
