@@ -32,7 +32,7 @@ from tracker.todo.entries import ROW_LIMIT, Context, Entry, Row
 
 # Records the user wrote ----------------------------------------------------------------
 def _own(model, ctx: Context, status: str):
-    return select(func.count(model.id)).where(
+    return select(func.count()).where(
         model.deleted_at.is_(None), model.status == status, model.author_id == ctx.user.id)
 
 
@@ -112,7 +112,7 @@ def sessions_waiting(ctx: Context) -> Entry | None:
                 for r in db.session.execute(found)]
     return Entry("sessions_waiting", _("Study sessions waiting for your review"),
                  url_for("study.index", status="submitted"),
-                 stmt.with_only_columns(func.count(StudySession.id)), rows)
+                 stmt.with_only_columns(func.count()), rows)
 
 
 def talks_waiting(ctx: Context) -> Entry | None:
@@ -128,7 +128,7 @@ def talks_waiting(ctx: Context) -> Entry | None:
                     url_for("talks.detail", talk_id=r.id), _waited(ctx, r.since))
                 for r in db.session.execute(found)]
     return Entry("talks_waiting", _("Talks waiting for your review"), url_for("talks.index", status="submitted"),
-                 stmt.with_only_columns(func.count(Talk.id)), rows)
+                 stmt.with_only_columns(func.count()), rows)
 
 
 # Due talks and checkpoints -------------------------------------------------------------
