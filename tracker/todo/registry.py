@@ -86,7 +86,9 @@ def badge(user, today: dt.date | None = None) -> int:
     stmt = _badge_statement(user, today)
     if stmt is None:  # an item Python counts: the whole way
         return sum(c.n for c in counted(user, today, personal_only=True))
-    return sum(db.session.execute(stmt).one())
+    # Core, not the ORM session's execute: the statement selects no entities, and the ORM's
+    # steps around it cost a third of the query
+    return sum(db.session.connection().execute(stmt).one())
 
 
 #: The badge's statement, per process, for the last users seen. Building it (every item's
