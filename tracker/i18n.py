@@ -31,8 +31,8 @@ def select_locale() -> str:
 def request_cache(name: str) -> dict:
     """A dict kept on the current request, for what is translated or formatted once per
     request: the language cannot change during a request."""
-    # the request itself, not the proxy: each attribute read through the proxy costs more
-    # than the lookup it serves, and templates ask this for every string
+    # the request itself, not the proxy: templates ask this for every string, and a read
+    # through the proxy goes through its lookup first
     return request._get_current_object().__dict__.setdefault(name, {})
 
 
