@@ -41,8 +41,8 @@ def form_data(site, **overrides):
         data[f"reason-{m.person_id}"] = ""
     data.update(overrides)
     day = dt.date.fromisoformat(data["held_on"]) if data["held_on"] else None
-    data.setdefault("roster", ",".join(sorted(  # the members the page showed for that date
-        str(m.person_id) for m in b.memberships if day and m.current_on(day))))
+    data.setdefault("roster", ",".join(str(i) for i in sorted(  # the members the page showed that date
+        m.person_id for m in b.memberships if day and m.current_on(day))))
     return data
 
 

@@ -28,7 +28,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(
         ensure_compiled(root / "translations", Path(app.instance_path)))
 
-    from tracker import assets, dates, errors, i18n, web
+    from tracker import assets, dates, errors, i18n, navigation, web
     from tracker.extensions import bootstrap, csrf, db, migrate
 
     db.init_app(app)
@@ -37,6 +37,7 @@ def create_app(config: dict | None = None) -> Flask:
     bootstrap.init_app(app)
     i18n.init_app(app)
     web.init_app(app)
+    navigation.init_app(app)
     dates.init_app(app)
     errors.init_app(app)
     assets.init_app(app)

@@ -28,6 +28,7 @@ from flask_compress import Compress
 from whitenoise import WhiteNoise
 
 from tracker.security.headers import HEADERS
+from tracker.web import kept_url
 
 #: what Bootstrap-Flask ships that the pages load, served as /static/bootstrap/…
 BOOTSTRAP_FILES = ("css/bootstrap.min.css", "js/bootstrap.min.js")  # the JS: the phone menu's collapse
@@ -113,7 +114,14 @@ def _headers(headers, path: str, url: str) -> None:
         headers["Cache-Control"] = "no-cache"
 
 
+def asset_url(filename: str) -> str:
+    """`url_for('static', filename=…)` (the hashed name), made once per process and root:
+    every page links the same stylesheets and scripts."""
+    return kept_url("static", filename=filename)
+
+
 def init_app(app: Flask) -> None:
+    app.jinja_env.globals["asset_url"] = asset_url
     target = Path(app.config.get("STATIC_BUILD_FOLDER") or os.environ.get("TRACKER_STATIC_BUILD")
                   or Path(app.instance_path) / "static-build")
     manifest = build(_sources(app), target)

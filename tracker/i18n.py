@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 from functools import lru_cache
 
+from babel import Locale
 from babel import dates as babel_dates
 from flask import Flask, has_request_context, request, session
 from flask_babel import format_date, format_datetime, get_locale, get_translations
@@ -12,6 +13,9 @@ from tracker.extensions import babel
 from tracker.months import month_label
 
 LANGUAGES = {"en": "English", "zh": "中文"}
+#: one Locale per language for the process: Flask-Babel would parse the code into a new
+#: one on every request (a file lookup and the locale data loaded again)
+_LOCALES = {code: Locale.parse(code) for code in LANGUAGES}
 
 
 def select_locale() -> str:
@@ -27,10 +31,13 @@ def select_locale() -> str:
 def request_cache(name: str) -> dict:
     """A dict kept on the current request, for what is translated or formatted once per
     request: the language cannot change during a request."""
-    return request.__dict__.setdefault(name, {})
+    # the request itself, not the proxy: templates ask this for every string, and a read
+    # through the proxy goes through its lookup first
+    return request._get_current_object().__dict__.setdefault(name, {})
 
 
 def _locale() -> str:
+    """The request's language code ("en", "zh"), found once per request."""
     known = request_cache("_i18n")
     if "locale" not in known:
         known["locale"] = str(get_locale())
@@ -59,7 +66,7 @@ def colon() -> str:
     return "：" if has_request_context() and _locale() == "zh" else ": "
 
 
-def _translations():
+def request_translations():
     """The request's catalogue, looked up once per request rather than once per string."""
     if not has_request_context():
         return get_translations()
@@ -70,19 +77,21 @@ def _translations():
 
 
 def init_app(app: Flask) -> None:
-    babel.init_app(app, locale_selector=select_locale)
+    babel.init_app(app, locale_selector=lambda: _LOCALES[select_locale()])
     app.jinja_env.filters["date"] = _date
     app.jinja_env.filters["month"] = month_label
     # Flask-Babel's template gettext finds the catalogue anew for every string; a list page
     # asks for hundreds of strings.
     app.jinja_env.install_gettext_callables(
-        gettext=lambda s: _translations().ugettext(s),
-        ngettext=lambda s, p, n: _translations().ungettext(s, p, n),
+        gettext=lambda s: request_translations().ugettext(s),
+        ngettext=lambda s, p, n: request_translations().ungettext(s, p, n),
         newstyle=True,
-        pgettext=lambda c, s: _translations().upgettext(c, s),
-        npgettext=lambda c, s, p, n: _translations().unpgettext(c, s, p, n),
+        pgettext=lambda c, s: request_translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: request_translations().unpgettext(c, s, p, n),
     )
     app.jinja_env.filters["datetime"] = lambda d: format_datetime(d, "medium") if d else ""
     app.jinja_env.globals["LANGUAGES"] = LANGUAGES
     app.jinja_env.globals["colon"] = colon
     app.jinja_env.globals["get_locale"] = get_locale
+    # what base.html asks on every page: the code, without Flask-Babel's lookup each time
+    app.jinja_env.globals["locale_code"] = _locale

@@ -114,7 +114,7 @@ def can_delete_dispatch(user, dispatch) -> bool:
 
 
 # Deleted records and accounts --------------------------------------------------------
-def can_restore(user) -> bool:
+def can_undelete(user) -> bool:
     return _has(user, "admin")
 
 

@@ -24,7 +24,7 @@ def get_or_404(model, record_id: int, *, allow_deleted: bool = False, options: I
     if record is None:
         abort(404)
     if getattr(record, "deleted_at", None) is not None and not (
-        allow_deleted and permissions.can_restore(current_user)
+        allow_deleted and permissions.can_undelete(current_user)
     ):
         abort(404)
     return record
@@ -83,6 +83,23 @@ def count_of(stmt: Select) -> Select:
     if not (counted._distinct or counted._group_by_clauses or counted._having_criteria):
         counted = counted.with_only_columns(literal_column("1"), maintain_column_froms=True)
     return select(func.count()).select_from(counted.subquery())
+
+
+#: how many URLs `kept_url` keeps per application
+KEPT_URLS = 512
+
+
+def kept_url(endpoint: str, **values) -> str:
+    """`url_for(endpoint, **values)`, made once per application and root: for the links every
+    page carries (stylesheets, scripts, the navigation), which change only with the
+    application's root (SCRIPT_NAME, set by the server)."""
+    kept = current_app.extensions.setdefault("kept_urls", {})
+    key = (request._get_current_object().script_root, endpoint, *sorted(values.items()))
+    if key not in kept:
+        if len(kept) >= KEPT_URLS:
+            return url_for(endpoint, **values)
+        kept[key] = url_for(endpoint, **values)
+    return kept[key]
 
 
 def page_url(number: int) -> str:

@@ -14,7 +14,7 @@ import secrets
 
 from flask import current_app, g, session
 from flask_login import login_user, logout_user
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import bindparam, delete, or_, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from tracker import clock
@@ -93,19 +93,26 @@ def end() -> None:
     _fresh_session()
 
 
+@functools.cache
+def _signed_in_statement():
+    """The user and their sign-in, by user id and token hash: built once, as every request
+    asks it (building the statement cost more than running it)."""
+    return (select(User, SignIn.ended_at, SignIn.last_seen_at, SignIn.created_at, SignIn.id)
+            .join(SignIn, SignIn.user_id == User.id)
+            .where(User.id == bindparam("user_id"), SignIn.token_hash == bindparam("token_hash")))
+
+
 def load(user_id: int, epoch: int) -> User | None:
     """The signed-in user of this request, or None when the sign-in ended, timed out, or
     the user's password changed or account was disabled since (the epoch)."""
     token = session.get(SESSION_KEY)
     if not token:
         return None
-    row = db.session.execute(
-        select(User, SignIn).join(SignIn, SignIn.user_id == User.id)
-        .where(User.id == user_id, SignIn.token_hash == _hash(token))
-    ).first()
-    if row is None:
+    sign_in = db.session.execute(_signed_in_statement(),
+                                 {"user_id": user_id, "token_hash": _hash(token)}).first()
+    if sign_in is None:
         return None
-    user, sign_in = row
+    user = sign_in.User
     if sign_in.ended_at is not None or user.session_epoch != epoch or not user.is_active:
         return None
     now, (idle, lifetime) = clock.now(), _limits()

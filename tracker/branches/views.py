@@ -49,7 +49,7 @@ def _chosen_projects(form: BranchForm) -> list[Project]:
 @login_required
 def index():
     require(perm.can_read(current_user))
-    deleted = request.args.get("deleted") == "1" and perm.can_restore(current_user)
+    deleted = request.args.get("deleted") == "1" and perm.can_undelete(current_user)
     # plain rows, and the codes of the projects they serve in one more query
     stmt = select(Branch.id, Branch.name, Branch.approved_by, Branch.approval_date, Branch.status).where(
         Branch.deleted_at.is_not(None) if deleted else Branch.deleted_at.is_(None)
@@ -183,7 +183,7 @@ def delete(branch_id: int):
 @login_required
 def undelete(branch_id: int):
     branch = get_or_404(Branch, branch_id, allow_deleted=True)
-    require(perm.can_restore(current_user))
+    require(perm.can_undelete(current_user))
     return undelete_page(branch, url_for("branches.detail", branch_id=branch.id))
 
 
@@ -240,5 +240,5 @@ def delete_member(membership_id: int):
 @login_required
 def undelete_member(membership_id: int):
     membership = get_or_404(Membership, membership_id, allow_deleted=True)
-    require(perm.can_restore(current_user))
+    require(perm.can_undelete(current_user))
     return undelete_page(membership, url_for("branches.detail", branch_id=membership.branch_id))

@@ -46,7 +46,7 @@ def _save(form: DispatchForm, dispatch: Dispatch | None = None) -> Dispatch:
 @login_required
 def index():
     require(perm.can_read(current_user))
-    deleted = request.args.get("deleted") == "1" and perm.can_restore(current_user)
+    deleted = request.args.get("deleted") == "1" and perm.can_undelete(current_user)
     conditions = [Dispatch.deleted_at.is_not(None) if deleted else Dispatch.deleted_at.is_(None)]
     if project_id := request.args.get("project_id", type=int):
         conditions.append(Dispatch.project_id == project_id)
@@ -127,7 +127,7 @@ def delete(dispatch_id: int):
 @login_required
 def undelete(dispatch_id: int):
     dispatch = get_or_404(Dispatch, dispatch_id, allow_deleted=True)
-    require(perm.can_restore(current_user))
+    require(perm.can_undelete(current_user))
     return undelete_page(dispatch, url_for("dispatches.detail", dispatch_id=dispatch.id))
 
 

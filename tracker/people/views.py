@@ -20,7 +20,7 @@ bp = Blueprint("people", __name__, url_prefix="/people")
 @login_required
 def index():
     require(perm.can_read(current_user))
-    deleted = request.args.get("deleted") == "1" and perm.can_restore(current_user)
+    deleted = request.args.get("deleted") == "1" and perm.can_undelete(current_user)
     page = paginate(queries.people(request.args, include_deleted=deleted))
     return render_template("people/index.html", page=page, deleted=deleted)
 
@@ -79,5 +79,5 @@ def delete(person_id: int):
 @login_required
 def undelete(person_id: int):
     person = get_or_404(Person, person_id, allow_deleted=True)
-    require(perm.can_restore(current_user))
+    require(perm.can_undelete(current_user))
     return undelete_page(person, url_for("people.detail", person_id=person.id))

@@ -117,7 +117,7 @@ def delete(points_entry_id: int):
 @login_required
 def undelete(points_entry_id: int):
     entry = get_or_404(PointsEntry, points_entry_id, allow_deleted=True)
-    require(perm.can_restore(current_user))
+    require(perm.can_undelete(current_user))
     return undelete_page(entry, _detail_url(entry))
 
 

@@ -27,7 +27,7 @@ def _project_form(**kwargs) -> ProjectForm:
 @login_required
 def index():
     require(perm.can_read(current_user))
-    deleted = request.args.get("deleted") == "1" and perm.can_restore(current_user)
+    deleted = request.args.get("deleted") == "1" and perm.can_undelete(current_user)
     page = paginate(queries.projects(
         request.args, include_deleted=deleted, leader_person_id=current_user.person_id
     ))
@@ -113,5 +113,5 @@ def delete(project_id: int):
 @login_required
 def undelete(project_id: int):
     project = get_or_404(Project, project_id, allow_deleted=True)
-    require(perm.can_restore(current_user))
+    require(perm.can_undelete(current_user))
     return undelete_page(project, url_for("projects.detail", project_id=project.id))

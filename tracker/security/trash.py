@@ -56,7 +56,7 @@ def detail_url(record_type: str, record_id: int) -> str | None:
 @bp.get("/")
 @login_required
 def index():
-    require(perm.can_restore(current_user))
+    require(perm.can_undelete(current_user))
     groups = []
     for record_type, model in soft_deleted_models().items():
         stmt = (
@@ -97,7 +97,7 @@ def _deleters(groups) -> dict[tuple[str, int], HistoryEntry]:
 def undelete(record_type: str, record_id: int):
     # The permission does not depend on the record; asking first keeps non-admins from
     # learning which deleted records exist (they would see 404 vs 403).
-    require(perm.can_restore(current_user))
+    require(perm.can_undelete(current_user))
     model = soft_deleted_models().get(record_type)
     if model is None:
         abort(404)

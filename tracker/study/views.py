@@ -240,7 +240,7 @@ def withdraw(session_id: int):
 @login_required
 def undelete(session_id: int):
     study_session = _load(session_id, allow_deleted=True)
-    require(perm.can_restore(current_user))
+    require(perm.can_undelete(current_user))
     return undelete_page(study_session, url_for("study.detail", session_id=study_session.id))
 
 

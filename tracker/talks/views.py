@@ -58,7 +58,7 @@ def _dispatch_allowed(form: TalkForm) -> None:
 @login_required
 def index():
     require(perm.can_read(current_user))
-    deleted = request.args.get("deleted") == "1" and perm.can_restore(current_user)
+    deleted = request.args.get("deleted") == "1" and perm.can_undelete(current_user)
     found = queries.talks(request.args, include_deleted=deleted, leader_person_id=current_user.person_id,
                           user=current_user)
     # counted from the talks' own indexes; only the page's rows are joined to their names
@@ -156,7 +156,7 @@ def withdraw(talk_id: int):
 @login_required
 def undelete(talk_id: int):
     talk = get_or_404(Talk, talk_id, allow_deleted=True)
-    require(perm.can_restore(current_user))
+    require(perm.can_undelete(current_user))
     return undelete_page(talk, url_for("talks.detail", talk_id=talk.id))
 
 

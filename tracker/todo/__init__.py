@@ -8,14 +8,13 @@ have their own home page (tracker/members) and no box.
 """
 from flask import Blueprint
 
+from tracker import navigation
 from tracker.todo.registry import badge
 
 bp = Blueprint("todo", __name__)
 
 
-@bp.app_template_global()
-def todo_badge() -> int:
-    """The navigation's count of the signed-in user's to-do items."""
-    from flask_login import current_user
-
-    return badge(current_user)
+@bp.record_once
+def _count_in_navigation(state) -> None:
+    """The navigation's "To do" entry shows the signed-in user's count."""
+    navigation.add_badge(state.app, "todo", badge)

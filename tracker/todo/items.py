@@ -32,7 +32,7 @@ from tracker.todo.entries import ROW_LIMIT, Context, Entry, Row
 
 # Records the user wrote ----------------------------------------------------------------
 def _own(model, ctx: Context, status: str):
-    return select(func.count(model.id)).where(
+    return select(func.count()).where(
         model.deleted_at.is_(None), model.status == status, model.author_id == ctx.user.id)
 
 
@@ -109,7 +109,7 @@ def sessions_waiting(ctx: Context) -> Entry | None:
                 for w in oldest]
     return Entry("sessions_waiting", _("Study sessions waiting for your review"),
                  url_for("study.index", status="submitted"),
-                 stmt.with_only_columns(func.count(StudySession.id)), rows)
+                 stmt.with_only_columns(func.count()), rows)
 
 
 def talks_waiting(ctx: Context) -> Entry | None:
@@ -121,7 +121,7 @@ def talks_waiting(ctx: Context) -> Entry | None:
         oldest = figures.review_queue(ctx.scope, ctx.today).oldest_talks[:ROW_LIMIT]
         return [Row(w.title, url_for("talks.detail", talk_id=w.id), _waited(ctx, w.at)) for w in oldest]
     return Entry("talks_waiting", _("Talks waiting for your review"), url_for("talks.index", status="submitted"),
-                 stmt.with_only_columns(func.count(Talk.id)), rows)
+                 stmt.with_only_columns(func.count()), rows)
 
 
 # Due talks and checkpoints -------------------------------------------------------------

@@ -3,6 +3,7 @@ one query, the few only Python can judge (the study rules) once a request."""
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from dataclasses import dataclass
 
 from flask import has_request_context
@@ -78,7 +79,42 @@ def badge(user, today: dt.date | None = None) -> int:
     subject disagreed), read in one query that indexes answer alone. The due items and the
     talks not yet confirmed are in the box and on the dashboard: counting them over all the
     data on every page would cost each page more than the page itself."""
-    return sum(c.n for c in counted(user, today, personal_only=True))
+    today = today or clock.today()
+    whole = (getattr(user, "id", None), today, False)
+    if has_request_context() and whole in request_cache("_todo"):
+        return sum(c.n for c in counted(user, today, personal_only=True))
+    stmt = _badge_statement(user, today)
+    if stmt is None:  # an item Python counts: the whole way
+        return sum(c.n for c in counted(user, today, personal_only=True))
+    # Core, not the ORM session's execute: the statement selects no entities, and the ORM's
+    # steps around it cost a third of the query
+    return sum(db.session.connection().execute(stmt).one())
+
+
+#: The badge's statement, per process, for the last users seen. Building it (every item's
+#: Entry, then SQLAlchemy's cache key of the new statement) cost twice what the query costs;
+#: it holds no data, only what it is built from: the items, the user's ids and roles, the day.
+_statements: dict[tuple, Select] = {}
+_STATEMENTS_KEPT = 256
+_statements_lock = threading.Lock()
+
+
+def _badge_statement(user, today: dt.date) -> Select | None:
+    """The badge's one query for `user`, or None when an item in it is counted in Python."""
+    key = (ITEMS, NOT_IN_BADGE, user.id, user.person_id, user.roles_text, today)
+    with _statements_lock:
+        if key in _statements:
+            return _statements[key]
+    ctx = Context(user, today)
+    made = [e for item in ITEMS if item not in NOT_IN_BADGE and (e := item(ctx)) is not None]
+    if not all(isinstance(e.count, Select) for e in made):
+        return None
+    stmt = select(*(e.count.scalar_subquery().label(e.key) for e in made)) if made else select(0)
+    with _statements_lock:
+        if len(_statements) >= _STATEMENTS_KEPT:
+            del _statements[next(iter(_statements))]
+        _statements[key] = stmt
+    return stmt
 
 
 def box(user, today: dt.date | None = None) -> list[tuple[Counted, list[Row]]]:
