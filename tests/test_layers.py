@@ -128,3 +128,37 @@ def test_features_import_only_the_layers_below_them():
 def test_the_check_sees_imports_inside_functions(tmp_path):
     tree = ast.parse("def f():\n    from tracker.dashboard import views\n")
     assert list(imported(tree, "tracker.people.views", False))[0] == (2, "tracker.dashboard")
+
+
+#: which branch serves which project is the branches' own table: the features above ask
+#: tracker.branches.queries, and access.py (a schema reader) builds its rules on it
+LINK_TABLE = "branch_project"
+LINK_TABLE_READERS = ("tracker.branches", "tracker.access")
+
+
+def names_in(tree: ast.Module) -> set[str]:
+    """Every name a module uses or imports, whatever the way."""
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name):
+            found.add(node.id)
+        elif isinstance(node, ast.Attribute):
+            found.add(node.attr)
+        elif isinstance(node, ast.alias):
+            found.add(node.name.rsplit(".", 1)[-1])
+    return found
+
+
+def test_only_the_branches_query_the_branch_project_link():
+    readers = [
+        module for path, module, _name in modules()
+        if LINK_TABLE in names_in(ast.parse(path.read_text(encoding="utf-8")))
+        and not module.startswith(LINK_TABLE_READERS)
+    ]
+    assert not readers, f"ask tracker.branches.queries instead of naming {LINK_TABLE} in: {readers}"
+
+
+def test_the_link_check_sees_a_name():
+    assert LINK_TABLE in names_in(ast.parse("from tracker.branches.models import branch_project"))
+    assert LINK_TABLE in names_in(ast.parse("models.branch_project.c.project_id"))
+    assert LINK_TABLE not in names_in(ast.parse("f(branch_project_ids=[1])"))

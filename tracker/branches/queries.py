@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
-from sqlalchemy import Select, select
+from sqlalchemy import Row, Select, select
 
 from tracker.branches.models import Branch, branch_project
 from tracker.extensions import db
@@ -31,6 +31,38 @@ def projects_served_by(branch_ids: int | Collection[int] | Select) -> Select:
 def branches_serving(project_ids: int | Collection[int] | Select) -> Select:
     """The ids of the branches serving a project (an id) or projects (ids, or a select)."""
     return select(branch_project.c.branch_id).where(_matching(branch_project.c.project_id, project_ids))
+
+
+def served_by_working(project_ids: Collection[int]) -> Select:
+    """The ids, of `project_ids`, of the projects a branch serves that is neither deleted nor
+    dissolved."""
+    return (
+        select(branch_project.c.project_id)
+        .join(Branch, Branch.id == branch_project.c.branch_id)
+        .where(branch_project.c.project_id.in_(project_ids),
+               Branch.deleted_at.is_(None), Branch.status != "dissolved")
+    )
+
+
+def serving(project_ids: Collection[int]) -> list[Row]:
+    """(project_id, id, name) of each branch (not deleted) serving one of `project_ids`,
+    active ones first, then the most recently approved."""
+    return db.session.execute(
+        select(branch_project.c.project_id, Branch.id, Branch.name)
+        .join(Branch, Branch.id == branch_project.c.branch_id)
+        .where(branch_project.c.project_id.in_(project_ids), Branch.deleted_at.is_(None))
+        .order_by((Branch.status == "dissolved"), Branch.approval_date.desc(), Branch.id)
+    ).all()
+
+
+def per_serving_branch(stmt: Select, project_id, branch_ids: Collection[int]) -> Select:
+    """`stmt` once for each of `branch_ids` that serves the project its column `project_id`
+    names, with that branch's id added as the last column of each row."""
+    return (
+        stmt.join(branch_project, branch_project.c.project_id == project_id)
+        .where(branch_project.c.branch_id.in_(branch_ids))
+        .add_columns(branch_project.c.branch_id)
+    )
 
 
 def named(text: str) -> Select:

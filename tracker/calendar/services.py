@@ -20,7 +20,8 @@ from flask import current_app
 from sqlalchemy import or_, select
 
 from tracker import access, clock
-from tracker.branches.models import Branch, Membership, branch_project
+from tracker.branches import queries as branch_queries
+from tracker.branches.models import Branch, Membership
 from tracker.calendar.models import CalendarFeed
 from tracker.due import CHECKPOINT_KINDS, OPEN_STATES, TALK_KINDS, DueFilters, DueItem, due_items
 from tracker.extensions import db
@@ -76,16 +77,15 @@ def user_for_token(token: str):
 
 def officer_project_ids(person_id: int, today: dt.date) -> frozenset[int]:
     """Projects of the temporary branches this person is secretary or deputy secretary of."""
-    return frozenset(db.session.scalars(
-        select(branch_project.c.project_id)
-        .join(Branch, Branch.id == branch_project.c.branch_id)
+    return frozenset(db.session.scalars(branch_queries.projects_served_by(
+        select(Branch.id)
         .join(Membership, Membership.branch_id == Branch.id)
         .where(
             Membership.person_id == person_id, Membership.role.in_(OFFICER_ROLES),
             Membership.deleted_at.is_(None), or_(Membership.left_on.is_(None), Membership.left_on >= today),
             Branch.deleted_at.is_(None), Branch.status != "dissolved",
         )
-    ))
+    )))
 
 
 def responsible_items(user) -> list[DueItem]:

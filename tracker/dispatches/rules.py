@@ -7,7 +7,7 @@ from __future__ import annotations
 from flask import current_app
 from sqlalchemy import func, select
 
-from tracker.branches.models import Branch, branch_project
+from tracker.branches import queries as branch_queries
 from tracker.dispatches.models import Dispatch
 from tracker.extensions import db
 from tracker.people.models import Person
@@ -42,13 +42,5 @@ def branch_needed(project_ids: list[int]) -> set[int]:
     }
     if not long_enough:
         return set()
-    served = set(db.session.scalars(
-        select(branch_project.c.project_id)
-        .join(Branch, Branch.id == branch_project.c.branch_id)
-        .where(
-            branch_project.c.project_id.in_(long_enough),
-            Branch.deleted_at.is_(None),
-            Branch.status != "dissolved",
-        )
-    ))
+    served = set(db.session.scalars(branch_queries.served_by_working(long_enough)))
     return long_enough - served

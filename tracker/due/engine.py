@@ -29,7 +29,6 @@ from sqlalchemy.sql.expression import ColumnElement
 
 from tracker import access, clock, vocab
 from tracker.branches import queries as branch_queries
-from tracker.branches.models import Branch, branch_project
 from tracker.dispatches.models import Dispatch
 from tracker.due import sql as due_sql
 from tracker.due.models import DueTalk
@@ -620,13 +619,7 @@ def _branches_of(project_ids: set[int]) -> dict[int, tuple[tuple[int, str], ...]
     """The temporary branches (not deleted) serving each project, active ones first."""
     if not project_ids:
         return {}
-    rows = db.session.execute(
-        select(branch_project.c.project_id, Branch.id, Branch.name)
-        .join(Branch, Branch.id == branch_project.c.branch_id)
-        .where(branch_project.c.project_id.in_(sorted(project_ids)), Branch.deleted_at.is_(None))
-        .order_by((Branch.status == "dissolved"), Branch.approval_date.desc(), Branch.id)
-    )
     result: dict[int, list] = {}
-    for row in rows:
+    for row in branch_queries.serving(sorted(project_ids)):
         result.setdefault(row.project_id, []).append((row.id, row.name))
     return {k: tuple(v) for k, v in result.items()}

@@ -12,7 +12,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from tracker import access, clock, vocab
 from tracker.branches import queries as branch_queries
-from tracker.branches.models import Branch, Membership, branch_project
+from tracker.branches.models import Branch, Membership
 from tracker.dispatches.models import Dispatch
 from tracker.due import DueFilters, DueItem, due_items
 from tracker.extensions import db
@@ -162,14 +162,13 @@ def _talks(ids: list[int], span: Period, statuses) -> list[tuple[int, Talk]]:
         Talk.talk_date.between(span.first, span.last),
     )
     of_projects = db.session.execute(
-        select(branch_project.c.branch_id, Talk)
-        .join(Dispatch, Dispatch.id == Talk.dispatch_id)
-        .join(branch_project, branch_project.c.project_id == Dispatch.project_id)
-        .where(branch_project.c.branch_id.in_(ids), Dispatch.deleted_at.is_(None), *common)
+        branch_queries.per_serving_branch(
+            select(Talk).join(Dispatch, Dispatch.id == Talk.dispatch_id), Dispatch.project_id, ids)
+        .where(Dispatch.deleted_at.is_(None), *common)
         .options(*_talk_options())
     ).all()
     of_members = db.session.execute(
-        select(Membership.branch_id, Talk)
+        select(Talk, Membership.branch_id)
         .join(Membership, and_(
             Membership.person_id == Talk.person_id,
             Membership.joined_on <= Talk.talk_date,
@@ -180,7 +179,7 @@ def _talks(ids: list[int], span: Period, statuses) -> list[tuple[int, Talk]]:
         .options(*_talk_options())
     ).all()
     seen, pairs = set(), []
-    for branch_id, talk in [*of_projects, *of_members]:
+    for talk, branch_id in [*of_projects, *of_members]:
         if (branch_id, talk.id) not in seen:
             seen.add((branch_id, talk.id))
             pairs.append((branch_id, talk))

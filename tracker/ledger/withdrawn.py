@@ -12,7 +12,8 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload
 
 from tracker import vocab
-from tracker.branches.models import Membership, branch_project
+from tracker.branches import queries as branch_queries
+from tracker.branches.models import Membership
 from tracker.dispatches.models import Dispatch
 from tracker.extensions import db
 from tracker.history.models import HistoryEntry
@@ -52,11 +53,9 @@ def add(ledgers: dict, span, statuses) -> None:
     """Fill each BranchLedger's `withdrawn` (three queries, whatever the number of branches)."""
     ids = list(ledgers)
     talks = db.session.execute(
-        select(branch_project.c.branch_id, Talk)
-        .join(Dispatch, Dispatch.id == Talk.dispatch_id)
-        .join(branch_project, branch_project.c.project_id == Dispatch.project_id)
-        .where(branch_project.c.branch_id.in_(ids), Dispatch.deleted_at.is_not(None),
-               Talk.deleted_at.is_(None), Talk.status.in_(statuses),
+        branch_queries.per_serving_branch(
+            select(Talk).join(Dispatch, Dispatch.id == Talk.dispatch_id), Dispatch.project_id, ids)
+        .where(Dispatch.deleted_at.is_not(None), Talk.deleted_at.is_(None), Talk.status.in_(statuses),
                Talk.talk_date.between(span.first, span.last))
         .options(joinedload(Talk.person), joinedload(Talk.dispatch).joinedload(Dispatch.project))
         .order_by(Talk.talk_date, Talk.id)
@@ -68,9 +67,9 @@ def add(ledgers: dict, span, statuses) -> None:
                or_(Membership.left_on.is_(None), Membership.left_on >= span.first))
         .order_by(Membership.joined_on, Membership.id)
     ).all()
-    dispatch_deleted = _deletions("dispatch", {t.dispatch_id for _b, t in talks})
+    dispatch_deleted = _deletions("dispatch", {t.dispatch_id for t, _b in talks})
     member_deleted = _deletions("membership", {m.id for m in members})
-    for branch_id, talk in talks:
+    for talk, branch_id in talks:
         ledgers[branch_id].withdrawn.append(Withdrawn(
             _("Talk record: %(type)s, %(person)s, %(day)s", type=vocab.label(vocab.TALK_TYPES, talk.talk_type),
               person=talk.person.name, day=talk.talk_date.isoformat()),
