@@ -1,4 +1,4 @@
-"""indexes for the review dashboard, the talks due list and the sessions list (issue 5)
+"""indexes for the review dashboard, the talks due list and the sessions list
 
 Revision ID: 0005
 Revises: 0003

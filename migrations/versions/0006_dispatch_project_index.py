@@ -1,4 +1,4 @@
-"""a covering index of a project's live dispatches and their people (issue 5)
+"""a covering index of a project's live dispatches and their people
 
 Revision ID: 0006
 Revises: 0005

@@ -1,5 +1,5 @@
 """due talks stored: per live dispatch and talk kind, the date the due day counts from and
-the earliest talk that fulfils it (issue 11)
+the earliest talk that fulfils it
 
 Revision ID: 0020
 Revises: 0017
