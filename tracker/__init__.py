@@ -1,13 +1,48 @@
-"""Temporary Branch Tracker: the application factory.
-
-It imports inside its functions, the one place that does: every `import tracker.x` runs this
-module first, so features imported here at module level would import themselves in a cycle.
-"""
+"""Temporary Branch Tracker: the application factory, which wires every feature."""
 from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Flask
+from flask import Flask, has_request_context, request
+from sqlalchemy import event
+
+from tracker import assets, dates, errors, i18n, navigation, security, web
+from tracker import config as settings
+from tracker.accounts.views import bp as accounts_bp
+from tracker.auth import init_app as init_auth
+from tracker.auth.views import bp as auth_bp
+from tracker.branches import panels as branch_panels
+from tracker.branches.views import bp as branches_bp
+from tracker.calendar.views import bp as calendar_bp
+from tracker.catalogues import ensure_compiled
+from tracker.cli import demo_cli, user_cli
+from tracker.dispatches import panels as dispatch_panels
+from tracker.dispatches.views import bp as dispatches_bp
+from tracker.due import panels as due_panels
+from tracker.due.upkeep import due_cli
+from tracker.due.views import bp as due_bp
+from tracker.extensions import bootstrap, csrf, db, migrate
+from tracker.health.views import bp as health_bp
+from tracker.home import bp as home_bp
+from tracker.ledger.views import bp as ledger_bp
+from tracker.members.views import bp as members_bp
+from tracker.people.views import bp as people_bp
+from tracker.points.views import bp as points_bp
+from tracker.projects.views import bp as projects_bp
+from tracker.security.backup import backup_command, restore_command
+from tracker.security.trash import bp as trash_bp
+from tracker.selfsign.views import bp as selfsign_bp
+from tracker.study import panels as study_panels
+from tracker.study.views import bp as study_bp
+from tracker.talks.views import bp as talks_bp
+from tracker.todo import bp as todo_bp
+
+BLUEPRINTS = (home_bp, auth_bp, accounts_bp, people_bp, projects_bp, branches_bp, dispatches_bp, study_bp,
+              talks_bp, due_bp, calendar_bp, ledger_bp, points_bp, members_bp, selfsign_bp, trash_bp,
+              health_bp, todo_bp)
+
+#: the features whose panels the pages of lower features show (tracker/panels.py)
+PANELS = (branch_panels, dispatch_panels, study_panels, due_panels)
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -18,18 +53,11 @@ def create_app(config: dict | None = None) -> Flask:
         template_folder=str(root / "templates"),
         static_folder="static",
     )
-    from tracker import config as settings
-
     app.config.from_mapping(settings.load(Path(app.instance_path)))
     if config:
         app.config.update(config)
-    from tracker.catalogues import ensure_compiled
-
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(
         ensure_compiled(root / "translations", Path(app.instance_path)))
-
-    from tracker import assets, dates, errors, i18n, navigation, web
-    from tracker.extensions import bootstrap, csrf, db, migrate
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(root / "migrations"))
@@ -42,11 +70,7 @@ def create_app(config: dict | None = None) -> Flask:
     errors.init_app(app)
     assets.init_app(app)
     _configure_sqlite(app)
-    from tracker import security
-
     security.init_app(app)  # before the blueprints: it bounds every <int:…> in their routes
-
-    from tracker.auth import init_app as init_auth
 
     init_auth(app)
     _register_blueprints(app)
@@ -56,46 +80,17 @@ def create_app(config: dict | None = None) -> Flask:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from tracker.accounts.views import bp as accounts
-    from tracker.auth.views import bp as auth
-    from tracker.branches.views import bp as branches
-    from tracker.calendar.views import bp as calendar
-    from tracker.dispatches.views import bp as dispatches
-    from tracker.due.views import bp as due
-    from tracker.health.views import bp as health
-    from tracker.home import bp as home
-    from tracker.ledger.views import bp as ledger
-    from tracker.members.views import bp as members
-    from tracker.people.views import bp as people
-    from tracker.points.views import bp as points
-    from tracker.projects.views import bp as projects
-    from tracker.security.trash import bp as trash
-    from tracker.selfsign.views import bp as selfsign
-    from tracker.study.views import bp as study
-    from tracker.talks.views import bp as talks
-    from tracker.todo import bp as todo
-
-    for bp in (home, auth, accounts, people, projects, branches, dispatches, study, talks, due, calendar,
-               ledger, points, members, selfsign, trash, health, todo):
+    for bp in BLUEPRINTS:
         app.register_blueprint(bp)
 
 
 def _register_panels(app: Flask) -> None:
     """What the pages of lower features show of the features above them (tracker/panels.py)."""
-    from tracker.branches import panels as branches
-    from tracker.dispatches import panels as dispatches
-    from tracker.due import panels as due
-    from tracker.study import panels as study
-
-    for feature in (branches, dispatches, study, due):
+    for feature in PANELS:
         feature.register(app)
 
 
 def _register_commands(app: Flask) -> None:
-    from tracker.cli import demo_cli, user_cli
-    from tracker.due.upkeep import due_cli
-    from tracker.security.backup import backup_command, restore_command
-
     app.cli.add_command(user_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(backup_command)
@@ -107,10 +102,6 @@ def _configure_sqlite(app: Flask) -> None:
     """Foreign keys on, WAL, a busy timeout, and real transactions (SAVEPOINT works)."""
     if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         return
-    from sqlalchemy import event
-
-    from tracker.extensions import db
-
     with app.app_context():
         engine = db.engine
 
@@ -131,7 +122,5 @@ def _configure_sqlite(app: Flask) -> None:
         # A POST takes the write lock when its transaction starts, so two saves queue up
         # instead of the second failing on a stale WAL snapshot ("database is locked");
         # it then reads the first one's version and gets the conflict page.
-        from flask import has_request_context, request
-
         writing = has_request_context() and request.method == "POST"
         conn.exec_driver_sql("BEGIN IMMEDIATE" if writing else "BEGIN")
