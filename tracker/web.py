@@ -36,12 +36,17 @@ def require(allowed: bool) -> None:
         abort(403)
 
 
+def page_count(total: int, per_page: int) -> int:
+    """How many pages `total` items fill: one, even when there are none."""
+    return max(1, math.ceil(total / per_page))
+
+
 class Page:
     """One page of a list, with what macros.pagination needs."""
 
     def __init__(self, items: list, number: int, per_page: int, total: int):
         self.items, self.total = items, total
-        self.pages = max(1, math.ceil(total / per_page))
+        self.pages = page_count(total, per_page)
         self.page = number
         self.has_prev, self.has_next = number > 1, number < self.pages
         self.prev_num, self.next_num = number - 1, number + 1
@@ -49,8 +54,7 @@ class Page:
     @classmethod
     def of_list(cls, items: list, number: int, per_page: int) -> Page:
         """A page of a list computed in Python (the points ranking: ranks need every row)."""
-        pages = max(1, math.ceil(len(items) / per_page))
-        number = min(max(number, 1), pages)
+        number = min(max(number, 1), page_count(len(items), per_page))
         return cls(items[(number - 1) * per_page: number * per_page], number, per_page, len(items))
 
 

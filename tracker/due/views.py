@@ -1,8 +1,6 @@
 """The "Talks due" list a secretary works through, with filters."""
 from __future__ import annotations
 
-import math
-
 from flask import Blueprint, current_app, render_template, request
 from flask_login import current_user, login_required
 
@@ -15,7 +13,7 @@ from tracker.due.rules import ACTION_STATES, OPEN_STATES
 from tracker.extensions import db
 from tracker.people.models import Person
 from tracker.projects import queries as project_queries
-from tracker.web import Page, require
+from tracker.web import Page, page_count, page_number, require
 
 bp = Blueprint("due", __name__, url_prefix="/due")
 
@@ -54,7 +52,7 @@ def talks():
     counts = due_counts(filters)
     total = sum(n for state, n in counts.items() if filters.states is None or state in filters.states)
     per_page = current_app.config["PAGE_SIZE"]
-    number = min(max(request.args.get("page", 1, type=int), 1), max(1, math.ceil(total / per_page)))
+    number = min(page_number(), page_count(total, per_page))
     page = Page(due_items(filters, with_branches=True, limit=per_page, offset=(number - 1) * per_page),
                 number, per_page, total)
     return render_template(

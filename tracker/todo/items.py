@@ -36,35 +36,39 @@ def _own(model, ctx: Context, status: str):
         model.deleted_at.is_(None), model.status == status, model.author_id == ctx.user.id)
 
 
-def _session_rows(ctx: Context, status: str, with_comment: bool):
+def _own_rows(ctx: Context, model, status: str, with_comment: bool, named, label, link):
+    """The rows of one of the user's own lists, most recently reviewed or edited first: `named`
+    the columns (and the join) that name each record, `label` and `link` what a row shows."""
+    columns, join = named
+
     def rows() -> list[Row]:
         found = (
-            _own(StudySession, ctx, status)
-            .with_only_columns(StudySession.id, StudySession.session_type, StudySession.topic,
-                               StudySession.held_on, StudySession.review_comment, Branch.name)
-            .join(Branch, Branch.id == StudySession.branch_id)
-            .order_by(func.coalesce(StudySession.reviewed_at, StudySession.updated_at).desc(), StudySession.id)
+            _own(model, ctx, status)
+            .with_only_columns(model.id, model.review_comment, *columns)
+            .join(*join)
+            .order_by(func.coalesce(model.reviewed_at, model.updated_at).desc(), model.id)
             .limit(ROW_LIMIT)
         )
-        return [Row(f"{vocab.label(vocab.SESSION_TYPES, r.session_type)}{colon()}{r.topic} · {r.name}",
-                    url_for("study.detail", session_id=r.id), r.review_comment if with_comment else "")
+        return [Row(label(r), link(r), r.review_comment if with_comment else "")
                 for r in db.session.execute(found)]
     return rows
+
+
+def _session_rows(ctx: Context, status: str, with_comment: bool):
+    return _own_rows(
+        ctx, StudySession, status, with_comment,
+        ((StudySession.session_type, StudySession.topic, Branch.name),
+         (Branch, Branch.id == StudySession.branch_id)),
+        lambda r: f"{vocab.label(vocab.SESSION_TYPES, r.session_type)}{colon()}{r.topic} · {r.name}",
+        lambda r: url_for("study.detail", session_id=r.id))
 
 
 def _talk_rows(ctx: Context, status: str, with_comment: bool):
-    def rows() -> list[Row]:
-        found = (
-            _own(Talk, ctx, status)
-            .with_only_columns(Talk.id, Talk.talk_type, Talk.talk_date, Talk.review_comment, Person.name)
-            .join(Person, Person.id == Talk.person_id)
-            .order_by(func.coalesce(Talk.reviewed_at, Talk.updated_at).desc(), Talk.id)
-            .limit(ROW_LIMIT)
-        )
-        return [Row(f"{vocab.label(vocab.TALK_TYPES, r.talk_type)}{colon()}{r.name}",
-                    url_for("talks.detail", talk_id=r.id), r.review_comment if with_comment else "")
-                for r in db.session.execute(found)]
-    return rows
+    return _own_rows(
+        ctx, Talk, status, with_comment,
+        ((Talk.talk_type, Person.name), (Person, Person.id == Talk.person_id)),
+        lambda r: f"{vocab.label(vocab.TALK_TYPES, r.talk_type)}{colon()}{r.name}",
+        lambda r: url_for("talks.detail", talk_id=r.id))
 
 
 def sessions_returned(ctx: Context) -> Entry:
