@@ -162,3 +162,31 @@ def test_the_link_check_sees_a_name():
     assert LINK_TABLE in names_in(ast.parse("from tracker.branches.models import branch_project"))
     assert LINK_TABLE in names_in(ast.parse("models.branch_project.c.project_id"))
     assert LINK_TABLE not in names_in(ast.parse("f(branch_project_ids=[1])"))
+
+
+def imports_inside_functions(tree: ast.Module, module: str, is_package: bool) -> list[tuple[int, str]]:
+    """(line, module) of each tracker import made inside a function."""
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            body = ast.Module(body=node.body, type_ignores=[])
+            found += [(line, target) for line, target in imported(body, module, is_package)
+                      if target.split(".")[0] == "tracker"]
+    return found
+
+
+def test_tracker_modules_are_imported_at_module_level():
+    # the layers leave no cycle to break, so an import inside a function only hides a dependency
+    found = [
+        f"{path.relative_to(TRACKER.parent)}:{line}: {target}"
+        for path, module, _name in modules()
+        for line, target in imports_inside_functions(
+            ast.parse(path.read_text(encoding="utf-8")), module, path.name == "__init__.py")
+    ]
+    assert not found, "imports inside functions:\n" + "\n".join(found)
+
+
+def test_the_check_sees_a_relative_import_inside_a_function():
+    tree = ast.parse("def f():\n    from . import rules\n")
+    assert imports_inside_functions(tree, "tracker.due.views", False) == [(2, "tracker.due"),
+                                                                          (2, "tracker.due.rules")]
