@@ -327,13 +327,7 @@ def due_day_counts(filters: DueFilters | None = None, *, today: dt.date | None =
             stmt = (select(literal_column(f"'{kind}'", String).label("kind"), state.label("state"),
                            DueTalk.base_on.label("day"), func.count().label("n"))
                     .where(*_talk_conditions(kind, filters, rules)).group_by(DueTalk.base_on, state))
-            if filters.person_name:
-                stmt = stmt.join(Person, Person.id == DueTalk.person_id)
-            if filters.states is not None:
-                stmt = stmt.where(state.in_(sorted(filters.states)))
-                if filters.states <= OPEN_STATES:
-                    stmt = stmt.where(*_open_talk_conditions(kind, filters.states, today, rules))
-            arms.append(stmt)
+            arms.append(_narrowed_talk_count(stmt, kind, state, filters, today, rules))
     if not filters.talks_only:
         for kind in CHECKPOINT_KINDS:
             if kind in filters.kinds:
@@ -347,6 +341,18 @@ def due_day_counts(filters: DueFilters | None = None, *, today: dt.date | None =
         return []
     rows = db.session.execute(arms[0] if len(arms) == 1 else union_all(*arms))
     return [(kind, state, day + dt.timedelta(days=shifts.get(kind, 0)), n) for kind, state, day, n in rows]
+
+
+def _narrowed_talk_count(stmt, kind: str, state, filters: DueFilters, today: dt.date, rules: dict):
+    """A stored talk kind's count narrowed, as both counts narrow it, to the person's name and
+    the states asked (open states also by the indexed dates that make them)."""
+    if filters.person_name:
+        stmt = stmt.join(Person, Person.id == DueTalk.person_id)
+    if filters.states is not None:
+        stmt = stmt.where(state.in_(sorted(filters.states)))
+        if filters.states <= OPEN_STATES:
+            stmt = stmt.where(*_open_talk_conditions(kind, filters.states, today, rules))
+    return stmt
 
 
 def due_state_counts(filters: DueFilters | None = None, *, today: dt.date | None = None,
@@ -365,13 +371,7 @@ def due_state_counts(filters: DueFilters | None = None, *, today: dt.date | None
             stmt = (select(literal_column(f"'{kind}'", String).label("kind"), state.label("state"),
                            func.count().label("n"), func.min(DueTalk.base_on).label("day"))
                     .where(*_talk_conditions(kind, filters, rules)).group_by(state))
-            if filters.person_name:
-                stmt = stmt.join(Person, Person.id == DueTalk.person_id)
-            if filters.states is not None:
-                stmt = stmt.where(state.in_(sorted(filters.states)))
-                if filters.states <= OPEN_STATES:
-                    stmt = stmt.where(*_open_talk_conditions(kind, filters.states, today, rules))
-            arms.append(stmt)
+            arms.append(_narrowed_talk_count(stmt, kind, state, filters, today, rules))
     if not filters.talks_only:
         for kind in CHECKPOINT_KINDS:
             if kind in filters.kinds:
