@@ -180,3 +180,22 @@ def test_without_the_chinese_fonts_the_pdf_is_refused_with_a_message(client, led
     page = response.get_data(as_text=True)
     assert "This server lacks the Chinese fonts a PDF needs" in page and "invalid-feedback" in page
     assert session.query(HistoryEntry).filter_by(action="export").count() == 0
+
+
+def test_harfbuzz_gives_the_glyphs_and_advances_fonttools_reads():
+    """The layout measures text with HarfBuzz (fontTools' tables of a CJK font would cost each
+    worker about 50 MB a face); both must agree on every character the ledger draws."""
+    from fontTools.ttLib import TTFont
+
+    from tracker.ledger import pdffonts
+
+    text = ("临时党支部学习记录审计项目事前谈话事后谈话签到表，。：；、“”（）《》—…"
+            "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789 .,:;!?-()/%@&#")
+    for name in pdffonts.FACES:
+        face = pdffonts.face(name)
+        harfbuzz = pdffonts._harfbuzz_lookup(face.path, face.index)
+        assert harfbuzz is not None, "HarfBuzz (libharfbuzz0b) is missing"
+        fonttools = pdffonts._fonttools_lookup(TTFont(face.path, fontNumber=face.index, lazy=True))
+        codes = [ord(c) for c in text] + [0x202F, 0xE000]  # no glyph for these two
+        assert [harfbuzz(c) for c in codes] == [fonttools(c) for c in codes], name
+        assert harfbuzz(0xE000) is None

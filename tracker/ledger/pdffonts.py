@@ -51,29 +51,31 @@ class Face:
 
     def __init__(self, name: str, path: str, index: int):
         self.name, self.path, self.index = name, path, index
+        # Only the small tables are read with fontTools: its cmap, glyph order and metrics of a
+        # CJK font (65,000 glyphs) are Python objects of about 50 MB a face, which put a
+        # worker's peak memory past its budget; HarfBuzz answers glyph ids and advances from
+        # the mapped file instead.
         font = TTFont(path, fontNumber=index, lazy=True)
-        self._cmap = font.getBestCmap()
-        self._hmtx = font["hmtx"].metrics
-        self._gid = font.getReverseGlyphMap()
         self.upem = font["head"].unitsPerEm
         self.ascent = font["hhea"].ascent * 1000 / self.upem
         self.descent = font["hhea"].descent * 1000 / self.upem
         self.family = font["name"].getDebugName(1) or name
         self.bold = "bold" in name
         self.serif = "serif" in name
+        self._lookup = _harfbuzz_lookup(path, index) or _fonttools_lookup(font)
         #: character -> (glyph id, advance in thousandths of the font size)
         self._glyphs: dict[str, tuple[int, float]] = {}
 
     def glyph(self, char: str) -> tuple[int, float]:
         known = self._glyphs.get(char)
         if known is None:
-            name = self._cmap.get(ord(char))
-            if name is None and unicodedata.category(char) == "Zs":
-                name = self._cmap.get(32)  # a narrow or no-break space (Babel's "11:36 AM")
-            if name is None:
+            found = self._lookup(ord(char))
+            if found is None and unicodedata.category(char) == "Zs":
+                found = self._lookup(32)  # a narrow or no-break space (Babel's "11:36 AM")
+            if found is None:
                 known = (0, 500.0)  # .notdef: drawn as a box, still takes room
             else:
-                known = (self._gid[name], self._hmtx[name][0] * 1000 / self.upem)
+                known = (found[0], found[1] * 1000 / self.upem)
             self._glyphs[char] = known
         return known
 
@@ -88,6 +90,33 @@ class Face:
     def subset(self, gids: set[int]) -> bytes:
         """The font file with only these glyphs (ids unchanged)."""
         return _harfbuzz_subset(self, gids) or _fonttools_subset(self, gids)
+
+
+def _fonttools_lookup(font: TTFont):
+    """code point -> (glyph id, advance in font units) or None, read with fontTools (when
+    HarfBuzz is missing)."""
+    cmap, metrics, gids = font.getBestCmap(), font["hmtx"].metrics, font.getReverseGlyphMap()
+
+    def lookup(code: int) -> tuple[int, int] | None:
+        name = cmap.get(code)
+        return None if name is None else (gids[name], metrics[name][0])
+    return lookup
+
+
+def _harfbuzz_lookup(path: str, index: int):
+    """code point -> (glyph id, advance in font units) or None, asked of HarfBuzz; None when
+    HarfBuzz is missing."""
+    if _harfbuzz() is None or (source := _hb_face(path, index)) is None:
+        return None
+    ffi, _subset, hb = _harfbuzz()
+    font = hb.hb_font_create(source)  # kept for the life of the process, like its face
+
+    def lookup(code: int) -> tuple[int, int] | None:
+        found = ffi.new("uint32_t *")  # one per call: the workers' threads share the font
+        if not hb.hb_font_get_nominal_glyph(font, code, found):
+            return None
+        return found[0], hb.hb_font_get_glyph_h_advance(font, found[0])
+    return lookup
 
 
 @functools.cache
@@ -115,6 +144,10 @@ hb_set_t *hb_subset_input_glyph_set (hb_subset_input_t *input);
 hb_set_t *hb_subset_input_set (hb_subset_input_t *input, int set_type);
 void hb_subset_input_set_flags (hb_subset_input_t *input, unsigned int value);
 hb_face_t *hb_subset_or_fail (hb_face_t *source, const hb_subset_input_t *input);
+typedef struct hb_font_t hb_font_t;
+hb_font_t *hb_font_create (hb_face_t *face);
+int hb_font_get_nominal_glyph (hb_font_t *font, uint32_t unicode, uint32_t *glyph);
+int32_t hb_font_get_glyph_h_advance (hb_font_t *font, uint32_t glyph);
 """
 _RETAIN_GIDS, _DESUBROUTINIZE, _NO_HINTING, _PASSTHROUGH = 0x2, 0x4, 0x1, 0x20
 _DROP_TABLE_TAG = 3
