@@ -25,7 +25,7 @@ from tracker import access, clock, vocab
 from tracker.branches.models import Branch
 from tracker.dispatches import rules as dispatch_rules
 from tracker.due import ACTION_STATES, TALK_KINDS, DueFilters, DueItem, due_items, state_of
-from tracker.due.engine import due_state_counts, due_statement
+from tracker.due.engine import built_statement, due_state_counts, due_statement
 from tracker.extensions import db
 from tracker.i18n import colon, request_cache
 from tracker.months import add_months
@@ -114,12 +114,18 @@ def due_figures(scope: Scope, period: Period, today: dt.date | None = None) -> D
     )
     counts: Counter = Counter()
     by_month: dict[dt.date, Counter] = {month: Counter() for month in period.months}
-    found = due_statement(filters, today=today, columns=("kind", "state", "due_on"))
-    is_talk = found.c.kind.in_(TALK_KINDS)
-    rows = db.session.execute(
-        select(is_talk.label("is_talk"), found.c.state, found.c.due_on, func.count())
-        .group_by(is_talk, found.c.state, found.c.due_on)
-    )
+    today = today or clock.today()
+    rules = current_app.config["RULES"]
+
+    def build():
+        found = due_statement(filters, today=today, rules=rules, columns=("kind", "state", "due_on"))
+        is_talk = found.c.kind.in_(TALK_KINDS)
+        return (select(is_talk.label("is_talk"), found.c.state, found.c.due_on, func.count())
+                .group_by(is_talk, found.c.state, found.c.due_on))
+    # kept built like the due engine's own statements: building it and its cache key cost
+    # more than the query
+    rows = db.session.execute(built_statement(("dashboard period", filters, today, repr(sorted(rules.items()))),
+                                              build))
     for talk, state, due_on, n in rows:
         counts[(_what(talk), state)] += n
         if talk:
