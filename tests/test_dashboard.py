@@ -316,3 +316,55 @@ def test_the_dashboard_costs_the_same_queries_with_more_data(client, signed_in, 
     with count_queries() as many:
         assert client.get("/?period=year").status_code == 200
     assert many.count == few.count, many.statements
+
+
+def test_attendance_lists_the_lowest_rates_first_and_links_to_every_branch(client, signed_in, world, monkeypatch):
+    rows = figures.attendance(everyone(world), JUNE)
+    assert [r.name for r in figures.lowest_attendance(rows, 10)] == ["BA支部", "BB支部"]  # 2/4, then 2/3
+    nobody = figures.AttendanceRow(0, "AA支部", 1, 0, 0)  # attendance not taken: first
+    assert [r.name for r in figures.lowest_attendance([*rows, nobody], 2)] == ["AA支部", "BA支部"]
+
+    monkeypatch.setattr(figures, "LIST_LIMIT", 1)
+    signed_in("secretary")
+    page = client.get("/").get_data(as_text=True)
+    assert page.count("dash-attendance-row") == 1
+    section = page.split('id="attendance"', 1)[1].split("</section>", 1)[0]
+    assert "BA支部" in section and "BB支部" not in section
+    link = re.search(r'<a href="([^"]+)" id="attendance-all">All 2 branches</a>', section)
+    assert link, section
+    every = client.get(link.group(1).replace("&amp;", "&")).get_data(as_text=True)
+    section = every.split('id="attendance"', 1)[1].split("</section>", 1)[0]
+    assert section.count("dash-attendance-row") == 2 and section.index("BA支部") < section.index("BB支部")
+    assert 'id="attendance-all"' not in section
+
+
+def test_the_tables_links_are_those_url_for_makes(app, client, signed_in, world):
+    from urllib.parse import parse_qs, urlsplit
+
+    from flask import url_for
+
+    from tracker.web import url_pattern
+
+    with app.test_request_context("/", base_url="http://x/root"):
+        for endpoint, arg in (("branches.detail", "branch_id"), ("study.review", "session_id")):
+            assert url_pattern(endpoint, arg)(42) == url_for(endpoint, **{arg: 42})
+        assert url_pattern("study.index", "branch_id", status="counted")(7) == url_for(
+            "study.index", status="counted", branch_id=7)
+
+    def args(href):
+        parts = urlsplit(href.replace("&amp;", "&"))
+        return parts.path, {k: v[0] for k, v in parse_qs(parts.query).items()}
+
+    signed_in("secretary")
+    page = client.get(f"/?period=quarter&branch_id={world.BB.id}").get_data(as_text=True)
+    table = page.split('id="sessions-table"', 1)[1]
+    assert args(re.search(r'<a href="([^"]+)">1</a>', table).group(1)) == (
+        "/study/", {"status": "counted", "branch_id": str(world.BB.id), "month": "2026-05",
+                    "session_type": "party_lesson"})
+    month_links = [args(h) for h in re.findall(r'href="(/due/[^"]+)"', page) if "2026-05-01" in h]
+    assert ("/due/", {"what": "talks", "branch_id": str(world.BB.id), "state": "done",
+                      "due_from": "2026-05-01", "due_to": "2026-05-31"}) in month_links
+    assert args(re.search(r'href="([^"]+)" id="fig-attendance"', page).group(1)) == (
+        "/study/", {"status": "counted", "branch_id": str(world.BB.id), "held_from": "2026-04-01",
+                    "held_to": "2026-06-30"})
+    assert f'href="/branches/{world.BB.id}"' in page

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from flask import Flask, abort, current_app, request, url_for
 from flask_babel import lazy_gettext as _l
@@ -110,6 +110,19 @@ def page_url(number: int) -> str:
     """This page's URL with its filters kept and another page number."""
     args = {**(request.view_args or {}), **request.args.to_dict(), "page": number}
     return url_for(request.endpoint, **args)
+
+
+#: stands for the record id while url_for builds a pattern: digits, so no converter rejects
+#: it and nothing quotes it
+_ID_MARK = "987654321"
+
+
+def url_pattern(endpoint: str, id_arg: str, **values) -> Callable[[int], str]:
+    """record id -> `url_for(endpoint, id_arg=id, **values)`, made by url_for once and by
+    string formatting per row: on pages that link a few hundred records, url_for per row was a
+    fifth of the page. Ids are integers: as digits they read the same in a path and a query."""
+    before, after = url_for(endpoint, **values, **{id_arg: _ID_MARK}).split(_ID_MARK, 1)
+    return lambda record_id: f"{before}{int(record_id)}{after}"
 
 
 def select_options(values: Iterable[tuple], chosen: str | None) -> Markup:

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -20,7 +22,7 @@ from tracker.people import queries as people_queries
 from tracker.projects import queries as project_queries
 from tracker.projects.models import Project
 from tracker.record_pages import delete_page, form_page, undelete_page
-from tracker.web import get_or_404, like, paginate, require
+from tracker.web import get_or_404, like, paginate, require, url_pattern
 
 bp = Blueprint("branches", __name__, url_prefix="/branches")
 
@@ -100,6 +102,17 @@ def detail(branch_id: int):
         removed=[m for m in branch.memberships if m.deleted_at is not None],
         history=history,
         panels=panels,
+        member_links=_member_links(),
+    )
+
+
+def _member_links() -> SimpleNamespace:
+    """The links of the member rows, one url_for per kind instead of per row."""
+    return SimpleNamespace(
+        person=url_pattern("people.detail", "person_id"),
+        edit=url_pattern("branches.edit_member", "membership_id"),
+        delete=url_pattern("branches.delete_member", "membership_id"),
+        undelete=url_pattern("branches.undelete_member", "membership_id"),
     )
 
 

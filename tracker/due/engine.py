@@ -363,10 +363,20 @@ def due_state_counts(filters: DueFilters | None = None, *, today: dt.date | None
     filters = filters or DueFilters()
     today = today or clock.today()
     rules = rules or current_app.config["RULES"]
-    arms, shifts = [], {}
+    shifts = {kind: due_sql.talk_due_shift(kind, rules)[1] for kind in TALK_KINDS if kind in filters.kinds}
+    # kept built: building the union and its cache key cost as much as the query
+    stmt = built_statement(("state counts", filters, today, _rules_key(rules)),
+                           lambda: _state_counts_statement(filters, today, rules))
+    if stmt is None:
+        return []
+    rows = db.session.execute(stmt)
+    return [(kind, state, n, day + dt.timedelta(days=shifts.get(kind, 0))) for kind, state, n, day in rows]
+
+
+def _state_counts_statement(filters: DueFilters, today: dt.date, rules: dict):
+    arms = []
     for kind in TALK_KINDS:
         if kind in filters.kinds:
-            _, shifts[kind] = due_sql.talk_due_shift(kind, rules)
             state = _talk_state(kind, today, rules)
             stmt = (select(literal_column(f"'{kind}'", String).label("kind"), state.label("state"),
                            func.count().label("n"), func.min(DueTalk.base_on).label("day"))
@@ -382,9 +392,8 @@ def due_state_counts(filters: DueFilters | None = None, *, today: dt.date | None
                     stmt = stmt.where(part.c.state.in_(sorted(filters.states)))
                 arms.append(stmt)
     if not arms:
-        return []
-    rows = db.session.execute(arms[0] if len(arms) == 1 else union_all(*arms))
-    return [(kind, state, n, day + dt.timedelta(days=shifts.get(kind, 0))) for kind, state, n, day in rows]
+        return None
+    return arms[0] if len(arms) == 1 else union_all(*arms)
 
 
 def due_statement(filters: DueFilters, *, today: dt.date | None = None, rules: dict | None = None,

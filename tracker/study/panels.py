@@ -9,6 +9,7 @@ from tracker import permissions as perm
 from tracker.branches.models import Branch
 from tracker.extensions import db
 from tracker.study import queries, rules
+from tracker.web import url_pattern
 
 
 def branch_panel(branch: Branch) -> dict:
@@ -19,7 +20,9 @@ def branch_panel(branch: Branch) -> dict:
     recent = db.session.execute(queries.sessions(MultiDict({"branch_id": branch.id}), current_user)
                                 .limit(10)).all()
     to_log = compliance.to_log(clock.today()) if compliance else None
-    return {"compliance": compliance, "recent": recent, "to_log": to_log}
+    # every month's sessions link to their page: one url_for, then string formatting
+    return {"compliance": compliance, "recent": recent, "to_log": to_log,
+            "session_page": url_pattern("study.detail", "session_id")}
 
 
 def person_panel(person) -> dict:
