@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import aliased
 
 from tracker import permissions as perm
@@ -38,17 +38,19 @@ class Row:
     vanguard: bool
 
 
-def people(user, year: int, branch_id: int | None = None):
-    """A select of (id, name) of the party members whose cards the user may see: members of
-    `branch_id` at some time in the year, when given."""
+def people(user, year: int, branch_id: int | Select | None = None):
+    """A select of (id, name) of the party members whose cards the user may see: members at
+    some time in the year of `branch_id` (an id, or a select of ids: the branch filter's
+    search), when given."""
     stmt = (select(Person.id, Person.name)
             .where(Person.deleted_at.is_(None), Person.party_status != "none"))
     if (visible := perm.points_people(user)) is not None:
         stmt = stmt.where(visible)
-    if branch_id:
+    if isinstance(branch_id, Select) or branch_id:
         first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
         stmt = stmt.where(Person.id.in_(select(Membership.person_id).where(
-            Membership.branch_id == branch_id, Membership.deleted_at.is_(None),
+            Membership.branch_id.in_(branch_id) if isinstance(branch_id, Select) else Membership.branch_id == branch_id,
+            Membership.deleted_at.is_(None),
             Membership.joined_on <= last, or_(Membership.left_on.is_(None), Membership.left_on >= first))))
     return stmt
 
@@ -60,7 +62,7 @@ def table(user, year: int, valuer: Valuer, *, branch_id: int | None = None,
     members = db.session.execute(scope).all()
     # Everyone's counts in one pass over the year's records when the scope is the bureau;
     # an IN (…) over thousands of people would make the database walk each person's rows.
-    narrow = branch_id or perm.points_people(user) is not None
+    narrow = isinstance(branch_id, Select) or bool(branch_id) or perm.points_people(user) is not None
     totals = derive.year_totals(year, valuer, scope.with_only_columns(Person.id) if narrow else None)
     threshold, base = valuer.scheme.threshold, valuer.scheme.base_score
     rows = []
