@@ -84,3 +84,19 @@ def test_an_unfiltered_list_counts_every_row_less_the_deleted(app, client, sessi
     assert f"Page 1 of {-(-live // size)}" in page and "已删除人员" not in page
     assert any("deleted_at IS NOT NULL" in s for s in counter.statements)
 
+
+
+def test_record_urls_are_the_urls_url_for_builds(app):
+    """A list's row links put each id into one URL built for the page: the same URLs as
+    url_for, under an application root and with values kept for every row."""
+    from flask import url_for
+
+    from tracker.web import record_url
+
+    for root in ("", "/tracker"):
+        with app.test_request_context("/", base_url=f"http://localhost{root}/"):
+            talk_url, card_url = record_url("talks.detail", "talk_id"), record_url("points.card", "person_id", year=2026)
+            for record_id in (1, 7, 40000, 9876543210):
+                assert talk_url(record_id) == url_for("talks.detail", talk_id=record_id)
+                assert card_url(record_id) == url_for("points.card", person_id=record_id, year=2026)
+            assert talk_url(12).startswith(f"{root}/talks/12")
