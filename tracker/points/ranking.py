@@ -5,7 +5,7 @@ tables' answer while an upgraded database awaits `flask points rebuild`)."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import aliased
@@ -36,6 +36,12 @@ class Row:
     #: what the table ranks by: the total, or one category's subtotal
     score: int
     vanguard: bool
+    #: the category subtotals in the scheme's order, 0 for none: the table's cells
+    cells: list[int] = field(default_factory=list)
+
+    def fill_cells(self, valuer: Valuer) -> Row:
+        self.cells = [self.categories.get(c.id, 0) for c in valuer.scheme.categories]
+        return self
 
 
 def people(user, year: int, branch_id: int | Select | None = None):
@@ -71,7 +77,7 @@ def table(user, year: int, valuer: Valuer, *, branch_id: int | None = None,
         cats = dict(found.category_points(valuer)) if found else {}
         total = base + sum(cats.values())
         score = cats.get(category_id, 0) if category_id else total
-        rows.append(Row(0, person_id, name, cats, total, score, total >= threshold))
+        rows.append(Row(0, person_id, name, cats, total, score, total >= threshold).fill_cells(valuer))
     rows.sort(key=lambda r: (-r.score, r.name, r.person_id))
     for n, row in enumerate(rows):
         row.rank = rows[n - 1].rank if n and rows[n - 1].score == row.score else n + 1
@@ -113,7 +119,8 @@ def _rows(year: int, valuer: Valuer, found) -> list[Row]:
             if code in codes:
                 categories[person_id][codes[code]] = points
     threshold = valuer.scheme.threshold
-    return [Row(r.rank, r.id, r.name, categories[r.id], r.total, r.score, r.total >= threshold) for r in found]
+    return [Row(r.rank, r.id, r.name, categories[r.id], r.total, r.score, r.total >= threshold).fill_cells(valuer)
+            for r in found]
 
 
 @dataclass
