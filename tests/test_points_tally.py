@@ -14,6 +14,7 @@ from tracker import records
 from tracker.branches.models import Membership
 from tracker.points import derive, ranking, tally
 from tracker.points import scheme as schemes
+from tracker.people.models import Person
 from tracker.points.models import PointsTally, PointsTallyStatus
 from tracker.study.models import Attendance
 
@@ -294,3 +295,25 @@ def test_every_page_of_the_ranking_agrees_with_the_derivation(session, make_user
              for r in ranking.ranked_page(secretary, 2026, valuer, number=n, per_page=per_page,
                                           branch_id=branch.id, category_code=category).items]
     assert found == expected
+
+
+def test_the_bureaus_count_of_party_members_leaves_out_the_deleted_and_the_non_members(
+        session, make_user, make_person, make_branch):
+    """The bureau's table counts its people as everyone less the deleted and the live
+    non-members; a branch's table counts its own. Both agree with the derivation's rows."""
+    from tracker import clock
+
+    secretary = make_user("secretary")
+    members = [make_person() for _ in range(4)]
+    make_person(party_status="none")
+    make_person(party_status="probationary")
+    gone, gone_outsider = make_person(), make_person(party_status="none")
+    gone.deleted_at = gone_outsider.deleted_at = clock.now()
+    session.flush()
+    branch = make_branch(members=members[:2])
+    valuer = derive.Valuer(schemes.governing(2026, items=False))
+    for branch_id in (None, branch.id):
+        rows = ranking.table(secretary, 2026, valuer, branch_id=branch_id)
+        assert ranking.counts(secretary, 2026, valuer, branch_id).people == len(rows)
+    assert len(ranking.table(secretary, 2026, valuer)) == len(session.scalars(
+        select(Person.id).where(Person.deleted_at.is_(None), Person.party_status != "none")).all())

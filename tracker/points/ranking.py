@@ -148,9 +148,22 @@ def counts(user, year: int, valuer: Valuer, branch_id: int | None = None, catego
         counted.append(scope.join(key, and_(key.year == year, key.person_id == Person.id,
                                             key.category == (category_code or tally.TOTAL), key.points > 0))
                        .limit(above_base_up_to))
-    found = db.session.execute(select(*(select(func.count()).select_from(s.subquery()).scalar_subquery()
-                                        for s in counted))).one()
-    return Counts(*found)
+    counters = [select(func.count()).select_from(s.subquery()).scalar_subquery() for s in counted]
+    if branch_id is None and perm.points_people(user) is None:
+        counters[0] = _party_members()
+    return Counts(*db.session.execute(select(*counters)).one())
+
+
+def _party_members():
+    """How many live party members there are (the bureau's table), as everyone less the
+    deleted and the live non-members: SQLite counts a whole table from its pages, and the
+    others are short ranges of indexes, where counting the members walks every person."""
+    person = Person.__table__
+    every = select(func.count()).select_from(person).scalar_subquery()
+    deleted = select(func.count()).select_from(person).where(person.c.deleted_at.is_not(None)).scalar_subquery()
+    others = select(func.count()).select_from(person).where(
+        person.c.party_status == "none", person.c.deleted_at.is_(None)).scalar_subquery()
+    return every - deleted - others
 
 
 def above_base_bound(number: int, per_page: int, vanguard_only: bool) -> int:
