@@ -12,9 +12,9 @@ from sqlalchemy import insert, select
 from tests.conftest import sign_in
 from tracker import records
 from tracker.branches.models import Membership
+from tracker.people.models import Person
 from tracker.points import derive, ranking, tally
 from tracker.points import scheme as schemes
-from tracker.people.models import Person
 from tracker.points.models import PointsTally, PointsTallyStatus
 from tracker.study.models import Attendance
 
