@@ -93,10 +93,14 @@ def _only_live_of(stmt: Select) -> Select | None:
     from its b-tree's pages without visiting each row, but only when the count has no
     condition: counting tens of thousands of live rows one by one cost most of the database's
     work on a list's first page. The deleted rows are a short range of the deleted_at index."""
-    froms = stmt.get_final_froms()
+    # what the statement itself holds, not get_final_froms(): for an ORM select that sets up
+    # the ORM's compile state, which costs more than the count saves
+    if (len(stmt._where_criteria) != 1 or stmt._setup_joins or stmt._from_obj or stmt._distinct
+            or stmt._group_by_clauses or stmt._having_criteria or stmt._limit_clause is not None
+            or stmt._offset_clause is not None):
+        return None
+    froms = stmt.columns_clause_froms
     if (len(froms) != 1 or not isinstance(table := froms[0], Table) or "deleted_at" not in table.c
-            or len(stmt._where_criteria) != 1 or stmt._distinct or stmt._group_by_clauses
-            or stmt._having_criteria or stmt._limit_clause is not None or stmt._offset_clause is not None
             or not stmt._where_criteria[0].compare(table.c.deleted_at.is_(None))):
         return None
     every = select(func.count()).select_from(table).scalar_subquery()
