@@ -103,3 +103,19 @@ def test_dates_read_as_flask_babel_writes_them_in_both_languages(app):
     with app.test_request_context(headers={"Accept-Language": "zh"}):
         refresh()
         assert app.jinja_env.filters["date"](days[1]) == "2026年11月26日"
+
+
+def test_value_labels_follow_each_requests_language(app):
+    """vocab.label translates each list once per language and process: requests in either
+    language, one after the other, each get their own; an unknown code reads as itself."""
+    from flask_babel import refresh
+
+    from tracker import vocab
+
+    for _ in range(2):
+        for language, expected in (("zh-CN", "事前谈话"), ("en", "Pre-dispatch talk")):
+            with app.test_request_context("/", headers={"Accept-Language": language}):
+                refresh()  # the test's application context outlives each request's
+                assert vocab.label(vocab.TALK_TYPES, "pre_dispatch") == expected
+                assert vocab.label(vocab.TALK_TYPES, "no_such_type") == "no_such_type"
+                assert vocab.label(vocab.TALK_TYPES, None) == ""

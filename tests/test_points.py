@@ -188,7 +188,7 @@ def test_leader_enters_and_sees_only_their_people(client, session, make_user, ma
 def test_table_ranks_filters_and_exports(client, session, make_user, make_person, make_branch, make_session,
                                          make_points_entry):
     top, second, third = make_person("第一名"), make_person("第二名"), make_person("第三名")
-    branch = make_branch(members=[top, second])
+    branch = make_branch(members=[top, second], name="搜索支部")
     other = make_branch(members=[third])
     make_points_entry(top, "award", status="reviewed", occurrences=2)          # +10 → 90
     make_points_entry(top, "volunteering", status="reviewed", occurrences=3)   # +6 → 96
@@ -201,6 +201,12 @@ def test_table_ranks_filters_and_exports(client, session, make_user, make_person
     assert "第一名" in vanguard and "第二名" not in vanguard
     filtered = client.get(f"/points/?year=2026&branch_id={other.id}").get_data(as_text=True)
     assert "第三名" in filtered and "第一名" not in filtered
+    assert f"{other.name}</span>" in filtered  # the branch a link filters by, named
+    # the branch filter searches names, as on the other lists, and its links keep the search
+    searched = client.get("/points/?year=2026&branch=%E6%90%9C%E7%B4%A2").get_data(as_text=True)  # 搜索
+    assert "第一名" in searched and "第三名" not in searched and "branch=%E6%90%9C%E7%B4%A2" in searched
+    nothing = client.get("/points/?year=2026&branch=none-such").get_data(as_text=True)
+    assert "第一名" not in nothing and "第三名" not in nothing
     by_category = client.get("/points/?year=2026&category=political_study").get_data(as_text=True)
     assert 'class="table-active">政治学习' in by_category or "table-active" in by_category
     response = client.get(f"/points/export.xlsx?year=2026&branch_id={branch.id}")

@@ -36,7 +36,7 @@ def request_cache(name: str) -> dict:
     return request._get_current_object().__dict__.setdefault(name, {})
 
 
-def _locale() -> str:
+def request_language() -> str:
     """The request's language code ("en", "zh"), found once per request."""
     known = request_cache("_i18n")
     if "locale" not in known:
@@ -58,12 +58,12 @@ def _date(d) -> str:
         return ""
     if not has_request_context() or isinstance(d, dt.datetime):  # a moment: in the user's time zone
         return format_date(d, "medium")
-    return _medium_date(d, _locale())
+    return _medium_date(d, request_language())
 
 
 def colon() -> str:
     """The colon between a label and its value: full width in Chinese (标题：内容)."""
-    return "：" if has_request_context() and _locale() == "zh" else ": "
+    return "：" if has_request_context() and request_language() == "zh" else ": "
 
 
 def request_translations():
@@ -94,4 +94,4 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["colon"] = colon
     app.jinja_env.globals["get_locale"] = get_locale
     # what base.html asks on every page: the code, without Flask-Babel's lookup each time
-    app.jinja_env.globals["locale_code"] = _locale
+    app.jinja_env.globals["locale_code"] = request_language

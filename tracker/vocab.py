@@ -5,7 +5,7 @@ from flask import has_request_context
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
 
-from tracker.i18n import request_cache
+from tracker import i18n
 
 PROJECT_TYPES = {
     "cross_audit": _l("Cross audit"),
@@ -101,18 +101,30 @@ def choices(values: dict, blank: str | None = None) -> list[tuple[str, str]]:
     return ([("", blank)] if blank is not None else []) + pairs
 
 
-def label(values: dict, code: str | None) -> str:
-    """The label of a code value, or the code itself if it is not in the list.
+#: {(language, id of a value list): (the list, {code: label})}. The lists and the compiled
+#: catalogues are fixed while a process runs, so each list is translated once per language
+#: and process, not once per request.
+_TRANSLATED: dict[tuple[str, int], tuple[dict, dict]] = {}
 
-    A list page asks for the same few labels on every row: within a request each label is
-    translated once (the language cannot change during a request)."""
+
+def _translated(values: dict, language: str) -> dict:
+    known = _TRANSLATED.get((language, id(values)))
+    if known is None or known[0] is not values:  # an id is reused only by another list
+        known = _TRANSLATED[(language, id(values))] = (values, {code: str(text) for code, text in values.items()})
+    return known[1]
+
+
+def label(values: dict, code: str | None) -> str:
+    """The label of a code value in the request's language, or the code itself if it is not
+    in the list. A list page asks for a label on every row: the request keeps the lists it
+    asked for, translated."""
     if not has_request_context():
         return str(values.get(code, code or ""))
-    known = request_cache("_vocab_labels")
-    key = (id(values), code)
-    if key not in known:
-        known[key] = str(values.get(code, code or ""))
-    return known[key]
+    tables = i18n.request_cache("_vocab_labels")
+    table = tables.get(id(values))
+    if table is None:
+        table = tables[id(values)] = _translated(values, i18n.request_language())
+    return table.get(code, code or "")
 
 # Study sessions -------------------------------------------------------------
 SESSION_TYPES = {

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import String
+from sqlalchemy import Index, String
 from sqlalchemy.orm import Mapped, mapped_column, validates
 
 from tracker.db import Base, Tracked
@@ -13,6 +13,10 @@ class Person(Tracked, Base):
     """Someone who can be dispatched or be a branch member. No ID numbers, no birth dates."""
 
     __tablename__ = "person"
+    __table_args__ = (
+        # the points table counts the non-members among the live people from it alone
+        Index("ix_person_party_status", "party_status", "deleted_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(50), index=True)

@@ -5,9 +5,9 @@ tables' answer while an upgraded database awaits `flask points rebuild`)."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import aliased
 
 from tracker import permissions as perm
@@ -36,19 +36,27 @@ class Row:
     #: what the table ranks by: the total, or one category's subtotal
     score: int
     vanguard: bool
+    #: the category subtotals in the scheme's order, 0 for none: the table's cells
+    cells: list[int] = field(default_factory=list)
+
+    def fill_cells(self, valuer: Valuer) -> Row:
+        self.cells = [self.categories.get(c.id, 0) for c in valuer.scheme.categories]
+        return self
 
 
-def people(user, year: int, branch_id: int | None = None):
-    """A select of (id, name) of the party members whose cards the user may see: members of
-    `branch_id` at some time in the year, when given."""
+def people(user, year: int, branch_id: int | Select | None = None):
+    """A select of (id, name) of the party members whose cards the user may see: members at
+    some time in the year of `branch_id` (an id, or a select of ids: the branch filter's
+    search), when given."""
     stmt = (select(Person.id, Person.name)
             .where(Person.deleted_at.is_(None), Person.party_status != "none"))
     if (visible := perm.points_people(user)) is not None:
         stmt = stmt.where(visible)
-    if branch_id:
+    if isinstance(branch_id, Select) or branch_id:
         first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
         stmt = stmt.where(Person.id.in_(select(Membership.person_id).where(
-            Membership.branch_id == branch_id, Membership.deleted_at.is_(None),
+            Membership.branch_id.in_(branch_id) if isinstance(branch_id, Select) else Membership.branch_id == branch_id,
+            Membership.deleted_at.is_(None),
             Membership.joined_on <= last, or_(Membership.left_on.is_(None), Membership.left_on >= first))))
     return stmt
 
@@ -60,7 +68,7 @@ def table(user, year: int, valuer: Valuer, *, branch_id: int | None = None,
     members = db.session.execute(scope).all()
     # Everyone's counts in one pass over the year's records when the scope is the bureau;
     # an IN (…) over thousands of people would make the database walk each person's rows.
-    narrow = branch_id or perm.points_people(user) is not None
+    narrow = isinstance(branch_id, Select) or bool(branch_id) or perm.points_people(user) is not None
     totals = derive.year_totals(year, valuer, scope.with_only_columns(Person.id) if narrow else None)
     threshold, base = valuer.scheme.threshold, valuer.scheme.base_score
     rows = []
@@ -69,7 +77,7 @@ def table(user, year: int, valuer: Valuer, *, branch_id: int | None = None,
         cats = dict(found.category_points(valuer)) if found else {}
         total = base + sum(cats.values())
         score = cats.get(category_id, 0) if category_id else total
-        rows.append(Row(0, person_id, name, cats, total, score, total >= threshold))
+        rows.append(Row(0, person_id, name, cats, total, score, total >= threshold).fill_cells(valuer))
     rows.sort(key=lambda r: (-r.score, r.name, r.person_id))
     for n, row in enumerate(rows):
         row.rank = rows[n - 1].rank if n and rows[n - 1].score == row.score else n + 1
@@ -111,7 +119,8 @@ def _rows(year: int, valuer: Valuer, found) -> list[Row]:
             if code in codes:
                 categories[person_id][codes[code]] = points
     threshold = valuer.scheme.threshold
-    return [Row(r.rank, r.id, r.name, categories[r.id], r.total, r.score, r.total >= threshold) for r in found]
+    return [Row(r.rank, r.id, r.name, categories[r.id], r.total, r.score, r.total >= threshold).fill_cells(valuer)
+            for r in found]
 
 
 @dataclass
@@ -139,9 +148,22 @@ def counts(user, year: int, valuer: Valuer, branch_id: int | None = None, catego
         counted.append(scope.join(key, and_(key.year == year, key.person_id == Person.id,
                                             key.category == (category_code or tally.TOTAL), key.points > 0))
                        .limit(above_base_up_to))
-    found = db.session.execute(select(*(select(func.count()).select_from(s.subquery()).scalar_subquery()
-                                        for s in counted))).one()
-    return Counts(*found)
+    counters = [select(func.count()).select_from(s.subquery()).scalar_subquery() for s in counted]
+    if branch_id is None and perm.points_people(user) is None:
+        counters[0] = _party_members()
+    return Counts(*db.session.execute(select(*counters)).one())
+
+
+def _party_members():
+    """How many live party members there are (the bureau's table), as everyone less the
+    deleted and the live non-members: SQLite counts a whole table from its pages, and the
+    others are short ranges of indexes, where counting the members walks every person."""
+    person = Person.__table__
+    every = select(func.count()).select_from(person).scalar_subquery()
+    deleted = select(func.count()).select_from(person).where(person.c.deleted_at.is_not(None)).scalar_subquery()
+    others = select(func.count()).select_from(person).where(
+        person.c.party_status == "none", person.c.deleted_at.is_(None)).scalar_subquery()
+    return every - deleted - others
 
 
 def above_base_bound(number: int, per_page: int, vanguard_only: bool) -> int:

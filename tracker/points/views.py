@@ -10,6 +10,7 @@ from flask_login import current_user, login_required
 from tracker import clock
 from tracker import permissions as perm
 from tracker.branches import queries as branch_queries
+from tracker.branches.models import Branch
 from tracker.dates import parse_year
 from tracker.extensions import db
 from tracker.people.models import Person
@@ -72,10 +73,22 @@ def card(person_id: int):
 
 
 def _table_args(year: int, valuer: Valuer):
+    """(the branches filtered to: an id, a select of ids, or None; the category or None)."""
     branch_id = request.args.get("branch_id", type=int)
+    # A search on the branch's name, like the other lists: a province has hundreds of branches.
+    if text := (request.args.get("branch") or "").strip():
+        named = branch_queries.named(text)
+        branch_id = named.where(Branch.id == branch_id) if branch_id else named
     code = request.args.get("category") or ""
     category = next((c for c in valuer.scheme.categories if c.code == code), None)
     return branch_id, category
+
+
+def _filters(year: int, category) -> dict:
+    """The table's filters as its links repeat them (the export, the vanguard post)."""
+    return {"year": year, "branch_id": request.args.get("branch_id", type=int),
+            "branch": (request.args.get("branch") or "").strip() or None,
+            "category": category.code if category else None}
 
 
 @bp.get("/")
@@ -108,8 +121,8 @@ def table():
         page = Page.of_list(everyone if vanguard_only else rows, number, ROWS_PER_PAGE)
     return render_template(
         "points/table.html", year=year, valuer=valuer, locale=locale(), page=page, vanguard_only=vanguard_only,
-        vanguard=vanguard, vanguard_count=vanguard_count, category=category, branch_id=branch_id,
-        branches=branch_queries.filter_options(), people_count=people_count,
+        vanguard=vanguard, vanguard_count=vanguard_count, category=category, filters=_filters(year, category),
+        branch=branch_queries.name_of(request.args.get("branch_id", type=int)), people_count=people_count,
         category_options=[(c.code, c.name(locale())) for c in valuer.scheme.categories])
 
 

@@ -33,29 +33,37 @@ def _count(model, *conditions):
     )
 
 
-#: A session as a list shows it: plain rows, not records, and counts from the indexes on
-#: session_id rather than hundreds of loaded attendance rows per page. Built once.
-LISTED = (
-    select(
-        StudySession.id, StudySession.branch_id, Branch.name.label("branch_name"),
-        StudySession.session_type, StudySession.held_on, StudySession.start_time,
-        StudySession.topic, StudySession.status,
-        _count(Attendance).label("expected"),
-        _count(Attendance, Attendance.status == "present").label("present"),
-        _count(Attachment, Attachment.deleted_at.is_(None)).label("files"),
-    )
-    .join(Branch, Branch.id == StudySession.branch_id)
-    .where(StudySession.deleted_at.is_(None))
+#: What a session's list row shows besides the session's own columns: its branch's name,
+#: and counts from the indexes on session_id rather than hundreds of loaded attendance rows
+#: per page. Built once.
+SHOWN = (
+    StudySession.id, StudySession.branch_id, Branch.name.label("branch_name"),
+    StudySession.session_type, StudySession.held_on, StudySession.start_time,
+    StudySession.topic, StudySession.status,
+    _count(Attendance).label("expected"),
+    _count(Attendance, Attendance.status == "present").label("present"),
+    _count(Attachment, Attachment.deleted_at.is_(None)).label("files"),
 )
 
 
 def sessions(args, user) -> Select:
-    """Sessions matching the list filters (rows of LISTED): branch_id, branch (name), session_type, status
+    """The sessions matching the list filters (found()) as a list shows them: rows of SHOWN."""
+    return listed(found(args, user))
+
+
+def listed(found_sessions: Select) -> Select:
+    """The sessions that `found_sessions` (found()) selects, as plain rows of SHOWN."""
+    return (found_sessions.with_only_columns(*SHOWN, maintain_column_froms=True)
+            .join(Branch, Branch.id == StudySession.branch_id))
+
+
+def found(args, user) -> Select:
+    """Ids of the sessions matching the list filters, what counting needs (no join to name
+    their branches): branch_id, branch (name), session_type, status
     (or "counted": submitted or reviewed, the sessions the rules count), author ("me": written
     by the user), month (YYYY-MM),
     held_from and held_to (YYYY-MM-DD, inclusive)."""
-    stmt = LISTED
-    stmt = visible(stmt, user)
+    stmt = visible(select(StudySession.id).where(StudySession.deleted_at.is_(None)), user)
     if branch_id := args.get("branch_id", type=int):
         stmt = stmt.where(StudySession.branch_id == branch_id)
     if branch := (args.get("branch") or "").strip():

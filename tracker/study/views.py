@@ -107,7 +107,9 @@ def _no_branch(form):
 @login_required
 def index():
     require(perm.can_read(current_user))
-    page = paginate(queries.sessions(request.args, current_user))
+    found = queries.found(request.args, current_user)
+    # counted from the sessions' own indexes; only the page's rows are joined to their branch
+    page = paginate(queries.listed(found), counted=found)
     # a branch chosen by a link is named only if the user may read it
     branch = None
     if (branch_id := request.args.get("branch_id", type=int)) is not None:
