@@ -1,13 +1,13 @@
 """an index of people by party status: the points table counts the party members as everyone
 less the deleted and the non-members, whom the index counts alone
 
-Revision ID: 0028
+Revision ID: 0024
 Revises: 0023
 Create Date: 2026-11-27 08:50:00
 """
 from alembic import op
 
-revision = '0028'
+revision = '0024'
 down_revision = '0023'
 branch_labels = None
 depends_on = None
