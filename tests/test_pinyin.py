@@ -64,3 +64,27 @@ def test_a_search_longer_than_any_name_is_cut_not_refused_by_sqlite(client, make
         response = client.get(path, query_string={"q": "l" * 100_000})
         assert response.status_code == 200, path
         assert "林芳" not in response.get_data(as_text=True).split("<main", 1)[-1]
+
+
+def test_a_worker_that_only_reads_names_never_loads_the_pinyin_dictionaries(tmp_path):
+    """pypinyin's dictionaries are about 55 MB of each worker's memory: a fresh process that
+    starts the app and serves a list of people has not imported it."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = (
+        "import sys\n"
+        "from tracker import create_app\n"
+        "from tracker.extensions import db\n"
+        "app = create_app({'TESTING': True, 'SQLALCHEMY_DATABASE_URI': 'sqlite:///"
+        f"{tmp_path / 'p.sqlite3'}', 'WTF_CSRF_ENABLED': False}})\n"
+        "with app.app_context():\n"
+        "    db.create_all()\n"
+        "app.test_client().get('/people/')\n"
+        "print('pypinyin' in sys.modules)\n"
+    )
+    root = Path(__file__).resolve().parent.parent
+    out = subprocess.run([sys.executable, "-c", script], cwd=root, capture_output=True, text=True,
+                         check=True, timeout=120).stdout
+    assert out.strip().splitlines()[-1] == "False"
