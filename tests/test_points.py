@@ -185,6 +185,22 @@ def test_leader_enters_and_sees_only_their_people(client, session, make_user, ma
     assert session.query(PointsEntry).count() == 0
 
 
+def test_statements_built_for_the_bureau_do_not_serve_a_narrower_reader(client, session, make_user, make_person,
+                                                                        make_branch, make_project):
+    # The bureau's ranking statements are built once per process: a team leader signing in
+    # after the secretary must still get their own team's table, and the secretary the whole.
+    leader_person, mine, stranger = make_person("组长丙"), make_person("本组成员丙"), make_person("外组成员丙")
+    make_branch(projects=[make_project(team_leader=leader_person)], members=[mine])
+    make_branch(members=[stranger])
+    sign_in(client, make_user("secretary"))
+    for _ in range(2):
+        whole = client.get("/points/?year=2026").get_data(as_text=True)
+        assert "本组成员丙" in whole and "外组成员丙" in whole
+    sign_in(client, make_user("team-leader", person=leader_person))
+    team = client.get("/points/?year=2026").get_data(as_text=True)
+    assert "本组成员丙" in team and "外组成员丙" not in team
+
+
 def test_table_ranks_filters_and_exports(client, session, make_user, make_person, make_branch, make_session,
                                          make_points_entry):
     top, second, third = make_person("第一名"), make_person("第二名"), make_person("第三名")

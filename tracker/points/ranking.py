@@ -7,11 +7,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import Select, and_, bindparam, func, or_, select
 from sqlalchemy.orm import aliased
 
 from tracker import permissions as perm
 from tracker.branches.models import Membership
+from tracker.due.engine import built_statement
 from tracker.extensions import db
 from tracker.people.models import Person
 from tracker.points import derive, tally
@@ -42,6 +43,20 @@ class Row:
     def fill_cells(self, valuer: Valuer) -> Row:
         self.cells = [self.categories.get(c.id, 0) for c in valuer.scheme.categories]
         return self
+
+
+def _built(key: tuple, user, branch_id, build):
+    """The statement `build()` makes, built once per process for `key` when it depends on
+    nothing else: a user who sees every card, and no branch search. Building a ranking
+    statement and its cache key costs more Python than running it."""
+    if perm.points_people(user) is None and not isinstance(branch_id, Select):
+        return built_statement(("points table", *key), build)
+    return build()
+
+
+def _scheme_key(valuer: Valuer) -> tuple[int, int]:
+    """What of the scheme the statements hold: its base score and vanguard threshold."""
+    return valuer.scheme.base_score, valuer.scheme.threshold
 
 
 def people(user, year: int, branch_id: int | Select | None = None):
@@ -112,10 +127,11 @@ def _rows(year: int, valuer: Valuer, found) -> list[Row]:
     codes = {c.code: c.id for c in valuer.scheme.categories}
     categories: dict[int, dict[int, int]] = {r.id: {} for r in found}
     if found:
-        parts = select(PointsTally.person_id, PointsTally.category, PointsTally.points).where(
-            PointsTally.year == year, PointsTally.person_id.in_(list(categories)),
-            PointsTally.category != tally.TOTAL)
-        for person_id, code, points in db.session.execute(parts):
+        parts = built_statement(("points table", "parts"), lambda: select(
+            PointsTally.person_id, PointsTally.category, PointsTally.points).where(
+            PointsTally.year == bindparam("year"), PointsTally.person_id.in_(bindparam("ids", expanding=True)),
+            PointsTally.category != tally.TOTAL))
+        for person_id, code, points in db.session.execute(parts, {"year": year, "ids": list(categories)}):
             if code in codes:
                 categories[person_id][codes[code]] = points
     threshold = valuer.scheme.threshold
@@ -140,18 +156,22 @@ def counts(user, year: int, valuer: Valuer, branch_id: int | None = None, catego
     """The table's counts in one query. Those above the base are counted only up to the end
     of the page asked for (a page past the first): whether the page lies in the index's range
     costs the rows up to that page, not the whole range."""
-    scope = people(user, year, branch_id).with_only_columns(Person.id)
-    at_vanguard, _ = _at_vanguard(scope, year, valuer)
-    counted = [scope, at_vanguard]
-    if above_base_up_to:
-        key = PART
-        counted.append(scope.join(key, and_(key.year == year, key.person_id == Person.id,
-                                            key.category == (category_code or tally.TOTAL), key.points > 0))
-                       .limit(above_base_up_to))
-    counters = [select(func.count()).select_from(s.subquery()).scalar_subquery() for s in counted]
-    if branch_id is None and perm.points_people(user) is None:
-        counters[0] = _party_members()
-    return Counts(*db.session.execute(select(*counters)).one())
+    def build():
+        scope = people(user, year, branch_id).with_only_columns(Person.id)
+        at_vanguard, _ = _at_vanguard(scope, year, valuer)
+        counted = [scope, at_vanguard]
+        if above_base_up_to:
+            key = PART
+            counted.append(scope.join(key, and_(key.year == year, key.person_id == Person.id,
+                                                key.category == (category_code or tally.TOTAL), key.points > 0))
+                           .limit(above_base_up_to))
+        counters = [select(func.count()).select_from(s.subquery()).scalar_subquery() for s in counted]
+        if branch_id is None and perm.points_people(user) is None:
+            counters[0] = _party_members()
+        return select(*counters)
+
+    key = ("counts", year, _scheme_key(valuer), branch_id, category_code, above_base_up_to)
+    return Counts(*db.session.execute(_built(key, user, branch_id, build)).one())
 
 
 def _party_members():
@@ -193,8 +213,11 @@ def ranked_page(user, year: int, valuer: Valuer, *, number: int, per_page: int, 
     if from_index and (offset + wanted <= above if above is not None else offset == 0):
         found = _above_base(user, year, valuer, branch_id, category_code, offset, wanted)
     if found is None or len(found) < wanted:  # the page reaches the base score or below: rank everyone
-        stmt = _ranked(user, year, valuer, branch_id, category_code, vanguard_only)
-        found = db.session.execute(stmt.limit(per_page).offset(offset)).all()
+        stmt = _built(("ranked", year, _scheme_key(valuer), branch_id, category_code, vanguard_only, per_page,
+                       offset), user, branch_id,
+                      lambda: _ranked(user, year, valuer, branch_id, category_code, vanguard_only)
+                      .limit(per_page).offset(offset))
+        found = db.session.execute(stmt).all()
     return Page(_rows(year, valuer, found), number, per_page, count)
 
 
@@ -204,6 +227,12 @@ def _above_base(user, year, valuer, branch_id, category_code, offset: int, limit
     the database reads the rows up to the page's end instead of ranking everyone. Ranked
     among those rows, a row has its rank in the whole table: everyone scoring higher comes
     before it."""
+    key = ("above base", year, _scheme_key(valuer), branch_id, category_code, offset, limit)
+    return db.session.execute(_built(key, user, branch_id, lambda: _above_base_statement(
+        user, year, valuer, branch_id, category_code, offset, limit))).all()
+
+
+def _above_base_statement(user, year, valuer, branch_id, category_code, offset: int, limit: int):
     whole = WHOLE
     base = valuer.scheme.base_score
     on = lambda alias, code: and_(alias.year == year, alias.person_id == Person.id,  # noqa: E731
@@ -218,7 +247,7 @@ def _above_base(user, year, valuer, branch_id, category_code, offset: int, limit
     ranked = (select(top.c.id, top.c.name, top.c.total, (shift + top.c.points).label("score"),
                      func.rank().over(order_by=top.c.points.desc()).label("rank"))
               .order_by(top.c.points.desc(), top.c.name, top.c.id).limit(limit).offset(offset))
-    return db.session.execute(ranked).all()
+    return ranked
 
 
 def _at_vanguard(stmt, year: int, valuer: Valuer):
@@ -242,8 +271,11 @@ def vanguard(user, year: int, valuer: Valuer, branch_id: int | None = None, *,
     pages like any other, so the page only counts them."""
     if count is not None and count > limit:
         return [], count
-    stmt, total = _at_vanguard(people(user, year, branch_id), year, valuer)
-    stmt = stmt.add_columns(total.label("total")).order_by(total.desc(), Person.name, Person.id).limit(limit + 1)
+    def build():
+        stmt, total = _at_vanguard(people(user, year, branch_id), year, valuer)
+        return stmt.add_columns(total.label("total")).order_by(total.desc(), Person.name, Person.id).limit(limit + 1)
+
+    stmt = _built(("vanguard", year, _scheme_key(valuer), branch_id, limit), user, branch_id, build)
     rows = [Row(0, r.id, r.name, {}, r.total, r.total, True) for r in db.session.execute(stmt)]
     if count is None:
         count = len(rows) if len(rows) <= limit else counts(user, year, valuer, branch_id).vanguard

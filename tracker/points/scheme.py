@@ -16,10 +16,11 @@ import json
 import re
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from tracker import vocab
+from tracker.due.engine import built_statement
 from tracker.extensions import db
 from tracker.points.models import SOURCES, PointsCategory, PointsItem, PointsScheme
 
@@ -141,13 +142,18 @@ def governing(year: int, *, items: bool = True) -> PointsScheme | None:
     """The version that governs the cards of `year` (see tracker.points for why one per year).
     The tables, which read the tally, need its categories only (`items=False`): the items
     would multiply the rows read, and load on first use if anything asks for them."""
-    newest = (select(PointsScheme.id).where(PointsScheme.effective_from <= dt.date(year, 1, 1))
+    stmt = built_statement(("points scheme", items), lambda: _governing_statement(items))
+    return db.session.scalars(stmt, {"first_day": dt.date(year, 1, 1)}).unique().one_or_none()
+
+
+def _governing_statement(items: bool):
+    """The governing version for the year starting on the bound `first_day`; built once per
+    process, as the tables ask for it on every request."""
+    newest = (select(PointsScheme.id).where(PointsScheme.effective_from <= bindparam("first_day"))
               .order_by(PointsScheme.effective_from.desc(), PointsScheme.id.desc()).limit(1).scalar_subquery())
     # one query: the version with its categories and items (a few dozen rows)
     loads = (joinedload(PointsScheme.categories), *((joinedload(PointsScheme.items),) if items else ()))
-    return db.session.scalars(
-        select(PointsScheme).options(*loads).where(PointsScheme.id == newest)
-    ).unique().one_or_none()
+    return select(PointsScheme).options(*loads).where(PointsScheme.id == newest)
 
 
 def versions():
