@@ -121,7 +121,7 @@ def test_detail_pages_cost_the_same_queries_for_more_talks(client, signed_in, tw
 
 def test_the_same_page_asked_again_after_a_write_shows_the_write(client, signed_in, two_teams, make_person,
                                                                  make_dispatch, make_talk):
-    """Its statements are built once and kept (tracker.due.engine.built_statement); what they
+    """Its statements are built once and kept (tracker.statements.built_statement); what they
     read is read again on every request."""
     signed_in("secretary")
     assert "Overdue: <strong>1</strong>" in client.get("/due/").get_data(as_text=True)

@@ -25,13 +25,14 @@ from tracker import access, clock, vocab
 from tracker.branches.models import Branch
 from tracker.dispatches import rules as dispatch_rules
 from tracker.due import ACTION_STATES, TALK_KINDS, DueFilters, DueItem, due_items, state_of
-from tracker.due.engine import built_statement, due_state_counts, due_statement
+from tracker.due.engine import due_state_counts, due_statement
 from tracker.extensions import db
 from tracker.i18n import colon, request_cache
 from tracker.months import add_months
 from tracker.people.models import Person
 from tracker.periods import Period
 from tracker.projects.models import Project
+from tracker.statements import built_statement
 from tracker.study import rules as study_rules
 from tracker.study.models import Attendance, StudySession
 from tracker.talks import queries as talk_queries

@@ -17,8 +17,6 @@ What counts as done:
 from __future__ import annotations
 
 import datetime as dt
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass, replace
 from typing import NamedTuple
 
@@ -38,6 +36,7 @@ from tracker.people.models import Person
 from tracker.people.queries import name_matches
 from tracker.projects import queries as project_queries
 from tracker.projects.models import IntegrityCheckpoint, Project
+from tracker.statements import built_statement
 from tracker.talks.models import Talk
 
 ALL_KINDS = frozenset(TALK_KINDS + CHECKPOINT_KINDS)
@@ -219,31 +218,6 @@ def _page_window_statement(filters: DueFilters, today: dt.date, rules: dict, wan
         return None
     keyed = [select(arm.subquery().c.due_on) for arm in arms]
     return keyed[0] if len(keyed) == 1 else union_all(*keyed)
-
-
-#: Built statements of the due items by what they are built from (filters, today, rules,
-#: page): building one (unions of a part per kind, each with its state expression) costs
-#: the database's own work on a page many times over. A statement holds no data — every
-#: request reads the tables — so it is right in every worker whatever is written. A built
-#: statement with its cache key takes about 220 KB (measured with tracemalloc): at most
-#: _BUILT_MAX are kept, about 7 MB a worker, the least recently used dropped.
-_BUILT: OrderedDict = OrderedDict()
-_BUILT_MAX = 32
-_BUILT_LOCK = threading.Lock()
-
-
-def built_statement(key: tuple, build):
-    """The statement `build()` makes for `key`, built once while it stays among the recent."""
-    with _BUILT_LOCK:
-        if key in _BUILT:
-            _BUILT.move_to_end(key)
-            return _BUILT[key]
-    stmt = build()
-    with _BUILT_LOCK:
-        _BUILT[key] = stmt
-        while len(_BUILT) > _BUILT_MAX:
-            _BUILT.popitem(last=False)
-    return stmt
 
 
 def _rules_key(rules: dict) -> str:

@@ -12,12 +12,12 @@ from sqlalchemy.orm import aliased
 
 from tracker import permissions as perm
 from tracker.branches.models import Membership
-from tracker.due.engine import built_statement
 from tracker.extensions import db
 from tracker.people.models import Person
 from tracker.points import derive, tally
 from tracker.points.derive import Valuer
 from tracker.points.models import PointsTally
+from tracker.statements import built_statement
 from tracker.web import Page
 
 # The tally's row of a person's whole card and of one category, joined to Person. Made once:

@@ -20,9 +20,9 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from tracker import vocab
-from tracker.due.engine import built_statement
 from tracker.extensions import db
 from tracker.points.models import SOURCES, PointsCategory, PointsItem, PointsScheme
+from tracker.statements import built_statement
 
 DEFAULT_FILE = Path(__file__).with_name("default_scheme.json")
 CODE = re.compile(r"^[a-z][a-z0-9_]{0,29}$")
