@@ -343,12 +343,12 @@ def test_the_tables_links_are_those_url_for_makes(app, client, signed_in, world)
 
     from flask import url_for
 
-    from tracker.web import url_pattern
+    from tracker.web import record_url
 
     with app.test_request_context("/", base_url="http://x/root"):
         for endpoint, arg in (("branches.detail", "branch_id"), ("study.review", "session_id")):
-            assert url_pattern(endpoint, arg)(42) == url_for(endpoint, **{arg: 42})
-        assert url_pattern("study.index", "branch_id", status="counted")(7) == url_for(
+            assert record_url(endpoint, arg)(42) == url_for(endpoint, **{arg: 42})
+        assert record_url("study.index", "branch_id", status="counted")(7) == url_for(
             "study.index", status="counted", branch_id=7)
 
     def args(href):

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 
 from flask import Flask, abort, current_app, request, url_for
 from flask_babel import lazy_gettext as _l
@@ -134,9 +134,10 @@ _ID_MARK = 9_876_543_210
 
 
 def record_url(endpoint: str, key: str, **values):
-    """A maker of `url_for(endpoint, key=id, **values)` for the rows of a list: the URL is
-    built once for the page and each row's id put in its place, instead of a URL build per
-    row (the same route, root and values give the same URL but for the id)."""
+    """A maker of `url_for(endpoint, key=id, **values)` for the rows of a list or table: the
+    URL is built once for the page and each row's id put in its place, instead of a URL build
+    per row (the same route, root and values give the same URL but for the id). Ids are
+    integers: as digits they read the same in a path and a query."""
     made = url_for(endpoint, **values, **{key: _ID_MARK})
     before, mark, after = made.partition(str(_ID_MARK))
     if not mark:  # not a plain number in the path: build each
@@ -148,19 +149,6 @@ def page_url(number: int) -> str:
     """This page's URL with its filters kept and another page number."""
     args = {**(request.view_args or {}), **request.args.to_dict(), "page": number}
     return url_for(request.endpoint, **args)
-
-
-#: stands for the record id while url_for builds a pattern: digits, so no converter rejects
-#: it and nothing quotes it
-_ID_MARK = "987654321"
-
-
-def url_pattern(endpoint: str, id_arg: str, **values) -> Callable[[int], str]:
-    """record id -> `url_for(endpoint, id_arg=id, **values)`, made by url_for once and by
-    string formatting per row: on pages that link a few hundred records, url_for per row was a
-    fifth of the page. Ids are integers: as digits they read the same in a path and a query."""
-    before, after = url_for(endpoint, **values, **{id_arg: _ID_MARK}).split(_ID_MARK, 1)
-    return lambda record_id: f"{before}{int(record_id)}{after}"
 
 
 def select_options(values: Iterable[tuple], chosen: str | None) -> Markup:

@@ -22,7 +22,7 @@ from tracker.people import queries as people_queries
 from tracker.projects import queries as project_queries
 from tracker.projects.models import Project
 from tracker.record_pages import delete_page, form_page, undelete_page
-from tracker.web import get_or_404, like, paginate, require, url_pattern
+from tracker.web import get_or_404, like, paginate, record_url, require
 
 bp = Blueprint("branches", __name__, url_prefix="/branches")
 
@@ -109,10 +109,10 @@ def detail(branch_id: int):
 def _member_links() -> SimpleNamespace:
     """The links of the member rows, one url_for per kind instead of per row."""
     return SimpleNamespace(
-        person=url_pattern("people.detail", "person_id"),
-        edit=url_pattern("branches.edit_member", "membership_id"),
-        delete=url_pattern("branches.delete_member", "membership_id"),
-        undelete=url_pattern("branches.undelete_member", "membership_id"),
+        person=record_url("people.detail", "person_id"),
+        edit=record_url("branches.edit_member", "membership_id"),
+        delete=record_url("branches.delete_member", "membership_id"),
+        undelete=record_url("branches.undelete_member", "membership_id"),
     )
 
 

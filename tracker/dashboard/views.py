@@ -16,7 +16,7 @@ from tracker.extensions import db
 from tracker.months import add_months
 from tracker.projects.models import Project
 from tracker.study import queries as study_queries
-from tracker.web import url_pattern
+from tracker.web import record_url
 
 
 def _then(url: str) -> str:
@@ -39,11 +39,11 @@ class Links:
         self._counted_any_branch = url_for("study.index", status="counted")
         sessions = url_for("study.index")
         self._sessions = sessions + _then(sessions)
-        self.branch_page = url_pattern("branches.detail", "branch_id")
-        self.project_page = url_pattern("projects.detail", "project_id")
-        self.dispatch_page = url_pattern("dispatches.detail", "dispatch_id")
-        self.session_review = url_pattern("study.review", "session_id")
-        self.talk_page = url_pattern("talks.detail", "talk_id")
+        self.branch_page = record_url("branches.detail", "branch_id")
+        self.project_page = record_url("projects.detail", "project_id")
+        self.dispatch_page = record_url("dispatches.detail", "dispatch_id")
+        self.session_review = record_url("study.review", "session_id")
+        self.talk_page = record_url("talks.detail", "talk_id")
 
     def due(self, state: str, what: str = "talks", first: dt.date | None = None,
             last: dt.date | None = None) -> str:

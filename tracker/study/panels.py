@@ -9,7 +9,7 @@ from tracker import permissions as perm
 from tracker.branches.models import Branch
 from tracker.extensions import db
 from tracker.study import queries, rules
-from tracker.web import url_pattern
+from tracker.web import record_url
 
 
 def branch_panel(branch: Branch) -> dict:
@@ -22,7 +22,7 @@ def branch_panel(branch: Branch) -> dict:
     to_log = compliance.to_log(clock.today()) if compliance else None
     # every month's sessions link to their page: one url_for, then string formatting
     return {"compliance": compliance, "recent": recent, "to_log": to_log,
-            "session_page": url_pattern("study.detail", "session_id")}
+            "session_page": record_url("study.detail", "session_id")}
 
 
 def person_panel(person) -> dict:
