@@ -19,6 +19,7 @@ from tracker.extensions import db
 from tracker.people.models import Person
 from tracker.points import tally
 from tracker.projects.models import IntegrityCheckpoint, Project
+from tracker.study import upkeep as study_upkeep
 from tracker.study.models import Attendance, StudySession
 from tracker.talks.models import Talk
 
@@ -234,14 +235,16 @@ def fill(params: Params) -> Filled:
     rng = random.Random(params.seed)  # nosec B311
     filled = Filled()
     # once at the end, not after each bulk insert
-    db.session.info["due_upkeep_off"] = True
+    db.session.info["due_upkeep_off"] = db.session.info[study_upkeep.OFF] = True
     for filler in FILLERS:
         filler(rng, params, filled)
         db.session.flush()
     db.session.info.pop("due_upkeep_off")
+    db.session.info.pop(study_upkeep.OFF)
     _reset_sequences()
     # the bulk inserts bypass the ORM, whose flushes keep the stored due talks
     rebuild_due_talks()
+    study_upkeep.rebuild()
     # bulk inserts pass by the ORM events that keep the points tally: count it once here
     tally.rebuild(db.session)
     db.session.commit()

@@ -33,6 +33,7 @@ from tracker.security.backup import backup_command, restore_command
 from tracker.security.trash import bp as trash_bp
 from tracker.selfsign.views import bp as selfsign_bp
 from tracker.study import panels as study_panels
+from tracker.study.upkeep import study_cli
 from tracker.study.views import bp as study_bp
 from tracker.talks.views import bp as talks_bp
 from tracker.todo import bp as todo_bp
@@ -96,6 +97,7 @@ def _register_commands(app: Flask) -> None:
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
     app.cli.add_command(due_cli)
+    app.cli.add_command(study_cli)
 
 
 def _configure_sqlite(app: Flask) -> None:

@@ -17,9 +17,7 @@ from dataclasses import dataclass, field, replace
 from zoneinfo import ZoneInfo
 
 from flask import current_app, has_request_context
-from sqlalchemy import String, and_, case, func, literal_column, or_, select
-from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.sql.expression import FunctionElement
+from sqlalchemy import and_, case, func, literal_column, or_, select, union_all
 
 from tracker import access, clock, vocab
 from tracker.branches.models import Branch
@@ -28,13 +26,13 @@ from tracker.due import ACTION_STATES, TALK_KINDS, DueFilters, DueItem, due_item
 from tracker.due.engine import due_state_counts, due_statement
 from tracker.extensions import db
 from tracker.i18n import colon, request_cache
-from tracker.months import add_months
+from tracker.months import add_months, month_end
 from tracker.people.models import Person
 from tracker.periods import Period
 from tracker.projects.models import Project
 from tracker.statements import built_statement
 from tracker.study import rules as study_rules
-from tracker.study.models import Attendance, StudySession
+from tracker.study.models import Attendance, StudyMonth, StudySession
 from tracker.talks import queries as talk_queries
 from tracker.talks.models import Talk
 
@@ -381,30 +379,54 @@ class AttendanceRow:
         return self.present / self.expected if self.expected else None
 
 
+def _months_in_scope(stmt, scope: Scope):
+    """A statement over StudyMonth cut to the scope (the branches whose sessions it reads)."""
+    if not scope.sees_all and (ids := access.session_branches(scope.user)) is not None:
+        stmt = stmt.where(StudyMonth.branch_id.in_(ids))
+    if scope.branch_id is not None:
+        stmt = stmt.where(StudyMonth.branch_id == scope.branch_id)
+    return stmt
+
+
+def _whole_months(period: Period) -> tuple[dt.date, dt.date]:
+    """The first of the period's first whole month and of the month after its last whole
+    one (equal when it has none): the days between are counted by months."""
+    first = period.first if period.first.day == 1 else add_months(period.first.replace(day=1), 1)
+    after = add_months(period.last.replace(day=1), 1 if period.last == month_end(period.last) else 0)
+    return first, max(first, after)
+
+
 def attendance(scope: Scope, period: Period) -> list[AttendanceRow]:
-    """Present / expected per branch over its counted sessions held in the period (1 query).
+    """Present / expected per branch over its counted sessions held in the period (1 query):
+    its whole months from the kept monthly counts (StudyMonth); the days of a custom period
+    before and after them from the sessions, each session's attendance counted on the index
+    (session_id, status)."""
+    first, after = _whole_months(period)
+    months = _months_in_scope(
+        select(StudyMonth.branch_id, StudyMonth.sessions, StudyMonth.expected, StudyMonth.present)
+        .where(StudyMonth.month >= first, StudyMonth.month < after), scope)
+    parts = [months]
+    if (period.first, period.last) != (first, after - dt.timedelta(days=1)):
+        def counted(*conditions):
+            return (select(func.count()).select_from(Attendance)
+                    .where(Attendance.session_id == StudySession.id, *conditions).scalar_subquery())
 
-    Each session's attendance is counted by a subquery on the index (session_id, status):
-    joined instead, PostgreSQL hashes the whole attendance table for a month's sessions."""
-    def counted(*conditions):
-        return (select(func.count()).select_from(Attendance)
-                .where(Attendance.session_id == StudySession.id, *conditions).scalar_subquery())
-
-    sessions = _sessions_in_scope(
-        select(StudySession.branch_id, counted().label("expected"),
-               counted(Attendance.status == "present").label("present"))
-        .where(StudySession.deleted_at.is_(None), StudySession.status.in_(study_rules.COUNTED),
-               StudySession.held_on >= period.first, StudySession.held_on <= period.last),
-        scope,
-    ).subquery("sessions")
+        days = or_(StudySession.held_on < first, StudySession.held_on >= after)
+        parts.append(_sessions_in_scope(
+            select(StudySession.branch_id, literal_column("1"), counted(),
+                   counted(Attendance.status == "present"))
+            .where(StudySession.deleted_at.is_(None), StudySession.status.in_(study_rules.COUNTED),
+                   StudySession.held_on >= period.first, StudySession.held_on <= period.last, days),
+            scope))
+    held = union_all(*parts).subquery("held") if len(parts) > 1 else months.subquery("held")
     stmt = (
-        select(sessions.c.branch_id, Branch.name, func.count().label("sessions"),
-               func.sum(sessions.c.expected).label("expected"), func.sum(sessions.c.present).label("present"))
-        .join(Branch, Branch.id == sessions.c.branch_id)
-        .group_by(sessions.c.branch_id, Branch.name)
-        .order_by(Branch.name, sessions.c.branch_id)
+        select(held.c.branch_id, Branch.name, func.sum(held.c.sessions).label("sessions"),
+               func.sum(held.c.expected).label("expected"), func.sum(held.c.present).label("present"))
+        .join(Branch, Branch.id == held.c.branch_id)
+        .group_by(held.c.branch_id, Branch.name)
+        .order_by(Branch.name, held.c.branch_id)
     )
-    return [AttendanceRow(r.branch_id, r.name, r.sessions, int(r.present), int(r.expected))
+    return [AttendanceRow(r.branch_id, r.name, int(r.sessions), int(r.present), int(r.expected))
             for r in db.session.execute(stmt)]
 
 
@@ -422,39 +444,16 @@ def chart_months(period: Period, at_least: int = 12) -> list[dt.date]:
     return [add_months(months[-1], n) for n in range(1 - at_least, 1)]
 
 
-class year_month(FunctionElement):
-    """A date's month as 'YYYY-MM' text. On SQLite, where dates are ISO text, its first seven
-    characters: half the cost of extracting the year and the month (each parses the date)."""
-
-    type = String()
-    inherit_cache = True
-
-
-@compiles(year_month)
-def _year_month_default(element, compiler, **kw):
-    return f"to_char({compiler.process(element.clauses, **kw)}, 'YYYY-MM')"
-
-
-@compiles(year_month, "sqlite")
-def _year_month_sqlite(element, compiler, **kw):
-    return f"substr({compiler.process(element.clauses, **kw)}, 1, 7)"
-
-
 def sessions_by_month(scope: Scope, months: list[dt.date]) -> dict[dt.date, Counter]:
     """{first of month: {session type: counted sessions held}} for these months (1 query,
-    from the covering index ix_study_session_counted)."""
-    month = year_month(StudySession.held_on)
-    stmt = (
-        select(month, StudySession.session_type, func.count())
-        .where(StudySession.deleted_at.is_(None), StudySession.status.in_(study_rules.COUNTED),
-               StudySession.held_on >= months[0],
-               StudySession.held_on < add_months(months[-1], 1))
-        .group_by(month, StudySession.session_type)
-    )
-    stmt = _sessions_in_scope(stmt, scope)
+    from the kept monthly counts and their index ix_study_month_month)."""
+    stmt = _months_in_scope(
+        select(StudyMonth.month, StudyMonth.session_type, func.sum(StudyMonth.sessions))
+        .where(StudyMonth.month >= months[0], StudyMonth.month <= months[-1])
+        .group_by(StudyMonth.month, StudyMonth.session_type), scope)
     out: dict[dt.date, Counter] = defaultdict(Counter)
-    for ym, kind, n in db.session.execute(stmt):
-        out[dt.date(int(ym[:4]), int(ym[5:7]), 1)][kind] += n
+    for first, kind, n in db.session.execute(stmt):
+        out[first][kind] += n
     return {first: out.get(first, Counter()) for first in months}
 
 

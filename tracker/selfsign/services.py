@@ -22,6 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from tracker import access, clock
 from tracker.extensions import db
 from tracker.history.services import record
+from tracker.study import upkeep as study_upkeep
 from tracker.study.models import Attendance, StudySession
 from tracker.study.services import members_on
 
@@ -84,18 +85,20 @@ def sign_in(user, session: StudySession) -> dt.datetime:
     check(user, session)
     now = clock.now()
     mine = (Attendance.session_id == session.id) & (Attendance.person_id == user.person_id)
-    if db.session.scalar(select(exists().where(mine))):
-        done = db.session.execute(update(Attendance).where(mine, Attendance.self_signed_at.is_(None))
-                                  .values(self_signed_at=now)).rowcount
-    else:
-        try:
-            with db.session.begin_nested():
-                db.session.execute(insert(Attendance).values(
-                    session_id=session.id, person_id=user.person_id, status="present", reason="",
-                    self_signed_at=now))
-            done = 1
-        except IntegrityError:  # the other tap of a double tap got there first
-            done = 0
+    # the months' attendance counts of this session only are written again, not every month's
+    with study_upkeep.writing_attendance_of(db.session, [session.id]):
+        if db.session.scalar(select(exists().where(mine))):
+            done = db.session.execute(update(Attendance).where(mine, Attendance.self_signed_at.is_(None))
+                                      .values(self_signed_at=now)).rowcount
+        else:
+            try:
+                with db.session.begin_nested():
+                    db.session.execute(insert(Attendance).values(
+                        session_id=session.id, person_id=user.person_id, status="present", reason="",
+                        self_signed_at=now))
+                done = 1
+            except IntegrityError:  # the other tap of a double tap got there first
+                done = 0
     if not done:
         check(user, session)  # says when the first tap signed in
         raise Refused(_("You have already signed in to this session."), 409)

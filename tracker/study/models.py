@@ -128,3 +128,25 @@ class Attachment(Base):
     @property
     def is_image(self) -> bool:
         return self.thumbnail_key is not None
+
+
+class StudyMonth(Base):
+    """A branch's counted sessions (tracker.study.rules.COUNTED, not deleted) of one type held
+    in one month, with their attendance: what the dashboard's figures and the study rules'
+    gaps read instead of every session and attendance row. tracker/study/upkeep.py writes the
+    rows again from the sessions in the transaction of every change to them."""
+
+    __tablename__ = "study_month"
+    __table_args__ = (
+        # the dashboard's figures over a range of months, from the index alone
+        Index("ix_study_month_month", "month", "branch_id", "session_type", "sessions", "expected", "present"),
+    )
+
+    branch_id: Mapped[int] = mapped_column(ForeignKey("branch.id"), primary_key=True)
+    #: the month's first day
+    month: Mapped[dt.date] = mapped_column(primary_key=True)
+    session_type: Mapped[str] = mapped_column(String(30), primary_key=True)
+    sessions: Mapped[int]
+    #: attendance rows of these sessions (members expected), and those marked present
+    expected: Mapped[int]
+    present: Mapped[int]

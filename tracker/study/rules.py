@@ -29,13 +29,15 @@ shorter and given by any member, it does not replace the party lesson.
 
 The functions below are pure (no database, no clock): give them the active period, the
 held sessions and today. `for_branches` does the reading, in two queries for any number
-of branches. States come from the one due-state function, tracker.due.rules.state_of.
+of branches (three for a period of the dashboard). States come from the one due-state function, tracker.due.rules.state_of.
 """
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+
+from sqlalchemy import or_, select
 
 from tracker import clock, months, vocab
 from tracker.branches.models import Branch
@@ -45,7 +47,7 @@ from tracker.due.rules import OPEN_STATES, state_of
 from tracker.extensions import db
 from tracker.months import add_months, month_end
 from tracker.periods import Period, active
-from tracker.study.models import StudySession
+from tracker.study.models import StudyMonth, StudySession
 
 COUNTED = ("submitted", "reviewed")
 
@@ -66,11 +68,13 @@ class Rule:
 
 @dataclass(frozen=True)
 class Held:
-    """A session as the rules see it."""
+    """A session as the rules see it; or, read from the kept monthly counts (StudyMonth),
+    `count` sessions held in the month that ends on `day` (see `for_branches`)."""
 
     day: dt.date
     session_type: str
     session_id: int | None = None
+    count: int = 1
 
 
 @dataclass(frozen=True)
@@ -185,11 +189,20 @@ def dues(rule: Rule, period: Period, sessions: Iterable[Held], today: dt.date,
             usual = months.day_in_month(last, rule.due_day) if rule.due_day else last
             due = usual if window[0] <= usual <= window[1] else window[1]
             held = [s for s in matching if window[0] <= s.day <= window[1]]
-            done_on = held[rule.required - 1].day if len(held) >= rule.required else None
+            done_on = _nth_day(held, rule.required)
             out.append(Due(first, due, rule.required, tuple(held),
                            state_of(due, done_on, today, soon_days), rule.session_type, step))
         first = add_months(first, step)
     return out
+
+
+def _nth_day(held: list[Held], n: int) -> dt.date | None:
+    """The day the n-th of these sessions (in order of their days) was held, if it was."""
+    for s in held:
+        n -= s.count
+        if n <= 0:
+            return s.day
+    return None
 
 
 def compliance(period: Period | None, sessions: Iterable[Held], today: dt.date,
@@ -221,13 +234,15 @@ def period_of(branch) -> Period | None:
 def for_branches(branch_ids: Iterable[int], today: dt.date | None = None,
                  rules: dict | None = None,
                  within: tuple[dt.date, dt.date] | None = None) -> dict[int, Compliance]:
-    """{branch id: Compliance} for many branches in two queries (dashboard, ledger, branch page).
+    """{branch id: Compliance} for many branches in two queries (ledger, branch page): each
+    due with the sessions held for it.
 
-    `within` (first, last): only the months and quarters overlapping these days, judged on the
-    sessions held in them, which are all that is read (the dashboard's period: its cost
-    follows the period, not every session since each branch began)."""
+    `within` (first, last): only the months and quarters overlapping these days, judged on
+    what was held in them (the dashboard's period: its cost follows the period, not every
+    session since each branch began), in three queries: whole months from the kept monthly
+    counts (`_held_in_months`). Their states are the same; the sessions held (Due.held) are
+    then months' counts, not sessions."""
     from flask import current_app
-    from sqlalchemy import select
 
     ids = list(set(branch_ids))
     if not ids:
@@ -239,19 +254,55 @@ def for_branches(branch_ids: Iterable[int], today: dt.date | None = None,
                Branch.not_applicable)
         .where(Branch.id.in_(ids))
     ).all()
+    kinds = table(rules)
     held: dict[int, list[Held]] = {i: [] for i in ids}
-    stmt = select(StudySession.branch_id, StudySession.held_on, StudySession.session_type, StudySession.id).where(
-        StudySession.branch_id.in_(ids),
-        StudySession.deleted_at.is_(None),
-        StudySession.status.in_(COUNTED),
-        StudySession.session_type.in_([r.session_type for r in table(rules)]),
-    )
+    stmt = _sessions_held(ids, kinds)
     if within is not None:
         # every month or quarter overlapping `within` lies inside these quarters
-        stmt = stmt.where(StudySession.held_on >= months.period_start(within[0], 3),
-                          StudySession.held_on <= month_end(add_months(months.period_start(within[1], 3), 2)))
-    rows = db.session.execute(stmt)
-    for row in rows:
-        held[row.branch_id].append(Held(row.held_on, row.session_type, row.id))
+        first = months.period_start(within[0], 3)
+        last = month_end(add_months(months.period_start(within[1], 3), 2))
+        stmt = _held_in_months(held, branches, kinds, first, last)
+    if stmt is not None:
+        for row in db.session.execute(stmt):
+            held[row.branch_id].append(Held(row.held_on, row.session_type, row.id))
     return {b.id: compliance(period_of(b), held[b.id], today, rules, (b.not_applicable or "").split(), within)
             for b in branches}
+
+
+def _sessions_held(branch_ids, kinds: tuple[Rule, ...], *conditions):
+    """The counted sessions of these branches of the types of the rules table."""
+    return select(StudySession.branch_id, StudySession.held_on, StudySession.session_type, StudySession.id).where(
+        StudySession.branch_id.in_(branch_ids),
+        StudySession.deleted_at.is_(None),
+        StudySession.status.in_(COUNTED),
+        StudySession.session_type.in_([r.session_type for r in kinds]),
+        *conditions,
+    )
+
+
+def _held_in_months(held: dict[int, list[Held]], branches, kinds: tuple[Rule, ...], first: dt.date,
+                    last: dt.date):
+    """Add to `held` the months' counts (first to last) of the kept monthly counts that judge
+    a due as its sessions do; return the statement of the sessions for the rest, or None.
+
+    A count stands for its sessions held on its month's last day. That changes no state
+    when the branch is active on every day from `first` to `last` (each month or quarter is
+    then whole) and the rule's due day is its period's last day: every session of a month
+    is then held in time, whatever its day. The sessions themselves are read for the rules
+    with an earlier due day (in the month) and the branches approved or dissolved between."""
+    by_day = {r.session_type for r in kinds if r.due_day}
+    by_month = {r.session_type for r in kinds} - by_day
+    cut = [b.id for b in branches
+           if b.approval_date > first or (b.dissolved_on is not None and b.dissolved_on < last)]
+    whole = sorted(set(held) - set(cut))
+    if whole and by_month:
+        rows = db.session.execute(
+            select(StudyMonth.branch_id, StudyMonth.month, StudyMonth.session_type, StudyMonth.sessions)
+            .where(StudyMonth.branch_id.in_(whole), StudyMonth.month >= first, StudyMonth.month <= last,
+                   StudyMonth.session_type.in_(sorted(by_month))))
+        for branch_id, month, kind, n in rows:
+            held[branch_id].append(Held(month_end(month), kind, None, n))
+    if not (cut or by_day):
+        return None
+    return _sessions_held(list(held), kinds, StudySession.held_on >= first, StudySession.held_on <= last,
+                          or_(StudySession.branch_id.in_(cut), StudySession.session_type.in_(sorted(by_day))))
