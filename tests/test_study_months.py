@@ -118,19 +118,17 @@ def _counted(held) -> list[StudySession]:
 
 
 def _expected(held) -> set[tuple]:
-    """(branch, month, type, sessions, expected, present) counted from the sessions."""
-    rows: Counter = Counter()
+    """(branch, month, type, sessions, first and last held on, expected, present), from the sessions."""
+    months: dict[tuple, list[StudySession]] = {}
     for s in _counted(held):
-        key = (s.branch_id, s.held_on.replace(day=1), s.session_type)
-        rows[(*key, "sessions")] += 1
-        rows[(*key, "expected")] += len(s.attendance)
-        rows[(*key, "present")] += sum(1 for a in s.attendance if a.status == "present")
-    return {(*key, rows[(*key, "sessions")], rows[(*key, "expected")], rows[(*key, "present")])
-            for (*key, what) in rows if what == "sessions"}
+        months.setdefault((s.branch_id, s.held_on.replace(day=1), s.session_type), []).append(s)
+    return {(*key, len(group), min(s.held_on for s in group), max(s.held_on for s in group), sum(len(s.attendance) for s in group),
+             sum(1 for s in group for a in s.attendance if a.status == "present"))
+            for key, group in months.items()}
 
 
 def _stored(session, branches) -> set[tuple]:
-    return {(r.branch_id, r.month, r.session_type, r.sessions, r.expected, r.present) for r in
+    return {(r.branch_id, r.month, r.session_type, r.sessions, r.first_held_on, r.last_held_on, r.expected, r.present) for r in
             session.scalars(select(StudyMonth).where(StudyMonth.branch_id.in_([b.id for b in branches])))}
 
 
@@ -222,17 +220,37 @@ def test_a_bulk_load_that_skips_the_upkeep_is_repaired_by_flask_study_rebuild(ap
     assert session.execute(mine).all() == [(1, 2, 1)]
 
 
-def test_sessions_outside_a_branchs_active_days_count_for_no_month(session, make_branch, make_session):
-    """A branch approved or dissolved within the period: its months are cut, and a session
-    held before its approval or after its dissolution (recorded before the dates changed)
-    is judged by its day, as the rules judge sessions, not by its month's count."""
-    approved = make_branch(approval_date=dt.date(2026, 5, 20))
-    dissolved = make_branch(approval_date=dt.date(2025, 1, 1))
-    for branch, held_on in ((approved, dt.date(2026, 5, 10)), (dissolved, dt.date(2026, 6, 10))):
-        make_session(branch, session_type="branch_meeting", held_on=held_on, status="reviewed")
-    dissolved.status, dissolved.dissolved_on = "dissolved", dt.date(2026, 6, 5)
+def _judged_both_ways(session, branches, settings, within):
+    """The rules' states from the kept months (for_branches), checked against their states
+    from the sessions themselves."""
+    judged = rules.for_branches([b.id for b in branches], TODAY, settings, within=within)
+    for b in branches:
+        held = [rules.Held(s.held_on, s.session_type, s.id) for s in session.scalars(
+            select(StudySession).where(StudySession.branch_id == b.id, StudySession.status.in_(rules.COUNTED)))]
+        by_sessions = rules.compliance(rules.period_of(b), held, TODAY, settings, within=within)
+        assert _states(judged[b.id]) == _states(by_sessions)
+    return [{(d.session_type, d.name): d.state for d in judged[b.id].all} for b in branches]
+
+
+def test_a_month_is_judged_as_its_sessions_are(session, make_branch, make_session):
+    """The days inside a month's count matter: the first session by a due day in the month,
+    the n-th by a due day, and sessions on both sides of a branch's approval or dissolution
+    (recorded before the dates changed)."""
+    steady, approved, dissolved = (make_branch(approval_date=dt.date(2025, 1, 1)) for _ in range(3))
+    for branch, kind, days in ((steady, "theme_party_day", (5, 25)), (steady, "party_lesson", (10, 12, 25)),
+                               (approved, "committee_meeting", (5, 6, 25)),
+                               (dissolved, "committee_meeting", (2, 8, 10))):
+        for d in days:
+            make_session(branch, session_type=kind, held_on=dt.date(2026, 6, d), status="reviewed")
+    approved.approval_date = dt.date(2026, 6, 20)
+    dissolved.status, dissolved.dissolved_on = "dissolved", dt.date(2026, 6, 9)
     session.flush()
-    settings = RULE_SETS[0]
-    judged = rules.for_branches([approved.id, dissolved.id], TODAY, settings, within=(TODAY, TODAY))
-    assert [(d.name, d.state) for d in judged[approved.id].of("branch_meeting")] == [("2026 Q2", "not_yet_due")]
-    assert [(d.name, d.state) for d in judged[dissolved.id].of("branch_meeting")] == [("2026 Q2", "overdue")]
+    settings = {"due_soon_days": 7, "sessions": {
+        "theme_party_day": {"due_day": 10}, "party_lesson": {"every_months": 3, "required": 2, "due_day": 20},
+        "committee_meeting": {"required": 2}}}
+    steady_states, approved_states, dissolved_states = _judged_both_ways(
+        session, (steady, approved, dissolved), settings, (TODAY, TODAY))
+    assert steady_states[("theme_party_day", "2026-06")] == "done"
+    assert steady_states[("party_lesson", "2026 Q2")] == "done"
+    assert approved_states[("committee_meeting", "2026-06")] == "not_yet_due"  # one of two, by 30 June
+    assert dissolved_states[("committee_meeting", "2026-06")] == "done"  # two by its last day, the 9th

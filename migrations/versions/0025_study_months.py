@@ -1,5 +1,5 @@
-"""study months stored: per branch, month and session type, the counted sessions held and
-their expected and present attendance
+"""study months stored: per branch, month and session type, the counted sessions held, the
+days of the first and the last, and their expected and present attendance
 
 Revision ID: 0025
 Revises: 0024
@@ -24,6 +24,8 @@ def upgrade():
         sa.Column('month', sa.Date(), nullable=False),
         sa.Column('session_type', sa.String(length=30), nullable=False),
         sa.Column('sessions', sa.Integer(), nullable=False),
+        sa.Column('first_held_on', sa.Date(), nullable=False),
+        sa.Column('last_held_on', sa.Date(), nullable=False),
         sa.Column('expected', sa.Integer(), nullable=False),
         sa.Column('present', sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(['branch_id'], ['branch.id'], name=op.f('fk_study_month_branch_id_branch')),
@@ -35,9 +37,10 @@ def upgrade():
              else "CAST(date_trunc('month', s.held_on) AS DATE)")
     # Fixed strings of this migration, no input.
     op.execute(f"""
-        INSERT INTO study_month (branch_id, month, session_type, sessions, expected, present)
-        SELECT branch_id, month, session_type, count(*), sum(expected), sum(present) FROM (
-            SELECT s.branch_id, {month} AS month, s.session_type,
+        INSERT INTO study_month (branch_id, month, session_type, sessions, first_held_on, last_held_on, expected,
+                                 present)
+        SELECT branch_id, month, session_type, count(*), min(held_on), max(held_on), sum(expected), sum(present) FROM (
+            SELECT s.branch_id, {month} AS month, s.session_type, s.held_on,
                    (SELECT count(*) FROM attendance a WHERE a.session_id = s.id) AS expected,
                    (SELECT count(*) FROM attendance a WHERE a.session_id = s.id AND a.status = 'present') AS present
             FROM study_session s

@@ -147,6 +147,10 @@ class StudyMonth(Base):
     month: Mapped[dt.date] = mapped_column(primary_key=True)
     session_type: Mapped[str] = mapped_column(String(30), primary_key=True)
     sessions: Mapped[int]
+    #: the days the first and the last of them were held: the study rules judge the month
+    #: by them (tracker.study.rules.for_branches)
+    first_held_on: Mapped[dt.date]
+    last_held_on: Mapped[dt.date]
     #: attendance rows of these sessions (members expected), and those marked present
     expected: Mapped[int]
     present: Mapped[int]

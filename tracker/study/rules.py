@@ -37,7 +37,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from sqlalchemy import or_, select
+from sqlalchemy import and_, or_, select
 
 from tracker import clock, months, vocab
 from tracker.branches.models import Branch
@@ -69,7 +69,7 @@ class Rule:
 @dataclass(frozen=True)
 class Held:
     """A session as the rules see it; or, read from the kept monthly counts (StudyMonth),
-    `count` sessions held in the month that ends on `day` (see `for_branches`)."""
+    `count` sessions of a month held by `day` (see `_held_in_months`)."""
 
     day: dt.date
     session_type: str
@@ -285,24 +285,31 @@ def _held_in_months(held: dict[int, list[Held]], branches, kinds: tuple[Rule, ..
     """Add to `held` the months' counts (first to last) of the kept monthly counts that judge
     a due as its sessions do; return the statement of the sessions for the rest, or None.
 
-    A count stands for its sessions held on its month's last day. That changes no state
-    when the branch is active on every day from `first` to `last` (each month or quarter is
-    then whole) and the rule's due day is its period's last day: every session of a month
-    is then held in time, whatever its day. The sessions themselves are read for the rules
-    with an earlier due day (in the month) and the branches approved or dissolved between."""
-    by_day = {r.session_type for r in kinds if r.due_day}
-    by_month = {r.session_type for r in kinds} - by_day
-    cut = [b.id for b in branches
-           if b.approval_date > first or (b.dissolved_on is not None and b.dissolved_on < last)]
-    whole = sorted(set(held) - set(cut))
-    if whole and by_month:
-        rows = db.session.execute(
-            select(StudyMonth.branch_id, StudyMonth.month, StudyMonth.session_type, StudyMonth.sessions)
-            .where(StudyMonth.branch_id.in_(whole), StudyMonth.month >= first, StudyMonth.month <= last,
-                   StudyMonth.session_type.in_(sorted(by_month))))
-        for branch_id, month, kind, n in rows:
-            held[branch_id].append(Held(month_end(month), kind, None, n))
-    if not (cut or by_day):
-        return None
-    return _sessions_held(list(held), kinds, StudySession.held_on >= first, StudySession.held_on <= last,
-                          or_(StudySession.branch_id.in_(cut), StudySession.session_type.in_(sorted(by_day))))
+    A month's count stands for its first session, held on its day, and the others, held on
+    the day of its last. That changes no state when the branch was active on all of these
+    days or on none of them, unless the rule asks for more than one session by a day before
+    the end of its period: the n-th session is then held in time exactly when the count says
+    so. The sessions themselves are read for those rules, and for a month with sessions both
+    before and after the branch's approval or dissolution (recorded before its dates changed)."""
+    by_day = {r.session_type for r in kinds if r.due_day and r.required > 1}
+    active = {b.id: (b.approval_date, b.dissolved_on or dt.date.max) for b in branches}
+    rows = db.session.execute(
+        select(StudyMonth.branch_id, StudyMonth.month, StudyMonth.session_type, StudyMonth.sessions,
+               StudyMonth.first_held_on, StudyMonth.last_held_on)
+        .where(StudyMonth.branch_id.in_(list(held)), StudyMonth.month >= first, StudyMonth.month <= last,
+               StudyMonth.session_type.in_(sorted({r.session_type for r in kinds} - by_day))))
+    cut = set()
+    for branch_id, month, kind, n, first_held_on, last_held_on in rows:
+        since, until = active.get(branch_id, (dt.date.min, dt.date.max))
+        if first_held_on < since <= last_held_on or first_held_on <= until < last_held_on:
+            cut.add((branch_id, month, kind))
+            continue
+        held[branch_id].append(Held(first_held_on, kind))
+        if n > 1:
+            held[branch_id].append(Held(last_held_on, kind, None, n - 1))
+    which = [and_(StudySession.branch_id == b, StudySession.session_type == kind, StudySession.held_on >= month,
+                  StudySession.held_on < add_months(month, 1)) for b, month, kind in sorted(cut)]
+    if by_day:
+        which.append(and_(StudySession.session_type.in_(sorted(by_day)), StudySession.held_on >= first,
+                          StudySession.held_on <= last))
+    return _sessions_held(list(held), kinds, or_(*which)) if which else None

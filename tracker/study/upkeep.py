@@ -60,16 +60,17 @@ def _rows_of(which):
 
     held = (
         select(StudySession.branch_id, month_of(StudySession.held_on).label("month"), StudySession.session_type,
-               counted().label("expected"), counted(Attendance.status == "present").label("present"))
+               StudySession.held_on, counted().label("expected"), counted(Attendance.status == "present").label("present"))
         .where(StudySession.deleted_at.is_(None), StudySession.status.in_(COUNTED), which)
         .subquery("held")
     )
-    return (select(held.c.branch_id, held.c.month, held.c.session_type, func.count(),
+    return (select(held.c.branch_id, held.c.month, held.c.session_type, func.count(), func.min(held.c.held_on),
+                   func.max(held.c.held_on),
                    func.sum(held.c.expected), func.sum(held.c.present))
             .group_by(held.c.branch_id, held.c.month, held.c.session_type))
 
 
-_COLUMNS = ["branch_id", "month", "session_type", "sessions", "expected", "present"]
+_COLUMNS = ["branch_id", "month", "session_type", "sessions", "first_held_on", "last_held_on", "expected", "present"]
 
 
 def refresh(connection, keys: Iterable[tuple[int, object]] | None) -> None:
