@@ -256,8 +256,9 @@ def for_branches(branch_ids: Iterable[int], today: dt.date | None = None,
     ).all()
     kinds = table(rules)
     held: dict[int, list[Held]] = {i: [] for i in ids}
-    stmt = _sessions_held(ids, kinds)
-    if within is not None:
+    if within is None:
+        stmt = _sessions_held(ids, kinds)
+    else:
         # every month or quarter overlapping `within` lies inside these quarters
         first = months.period_start(within[0], 3)
         last = month_end(add_months(months.period_start(within[1], 3), 2))
