@@ -32,7 +32,8 @@ def upgrade():
         sa.PrimaryKeyConstraint('branch_id', 'month', 'session_type', name=op.f('pk_study_month')),
     )
     op.create_index('ix_study_month_month', 'study_month',
-                    ['month', 'session_type', 'branch_id', 'sessions', 'expected', 'present'], unique=False)
+                    ['month', 'session_type', 'branch_id', 'sessions', 'expected', 'present',
+                     'first_held_on', 'last_held_on'], unique=False)
     month = ("date(s.held_on, 'start of month')" if op.get_bind().dialect.name == "sqlite"
              else "CAST(date_trunc('month', s.held_on) AS DATE)")
     # Fixed strings of this migration, no input.

@@ -138,9 +138,10 @@ class StudyMonth(Base):
 
     __tablename__ = "study_month"
     __table_args__ = (
-        # the dashboard's figures over a range of months from the index alone, its sessions
-        # per month and type summed in the index's order
-        Index("ix_study_month_month", "month", "session_type", "branch_id", "sessions", "expected", "present"),
+        # the dashboard's figures and the study rules over a range of months from the index
+        # alone, its sessions per month and type summed in the index's order
+        Index("ix_study_month_month", "month", "session_type", "branch_id", "sessions", "expected", "present",
+              "first_held_on", "last_held_on"),
     )
 
     branch_id: Mapped[int] = mapped_column(ForeignKey("branch.id"), primary_key=True)
