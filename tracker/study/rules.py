@@ -295,15 +295,15 @@ def _held_in_months(held: dict[int, list[Held]], branches, kinds: tuple[Rule, ..
     by_day = {r.session_type for r in kinds if r.due_day and r.required > 1}
     active = {b.id: (b.approval_date, b.dissolved_on or dt.date.max) for b in branches}
     rows = db.session.execute(
-        select(StudyMonth.branch_id, StudyMonth.month, StudyMonth.session_type, StudyMonth.sessions,
-               StudyMonth.first_held_on, StudyMonth.last_held_on)
+        select(StudyMonth.branch_id, StudyMonth.session_type, StudyMonth.sessions, StudyMonth.first_held_on,
+               StudyMonth.last_held_on)
         .where(StudyMonth.branch_id.in_(list(held)), StudyMonth.month >= first, StudyMonth.month <= last,
                StudyMonth.session_type.in_(sorted({r.session_type for r in kinds} - by_day))))
     cut = set()
-    for branch_id, month, kind, n, first_held_on, last_held_on in rows:
+    for branch_id, kind, n, first_held_on, last_held_on in rows:
         since, until = active.get(branch_id, (dt.date.min, dt.date.max))
         if first_held_on < since <= last_held_on or first_held_on <= until < last_held_on:
-            cut.add((branch_id, month, kind))
+            cut.add((branch_id, first_held_on.replace(day=1), kind))
             continue
         held[branch_id].append(Held(first_held_on, kind))
         if n > 1:
