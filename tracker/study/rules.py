@@ -239,9 +239,9 @@ def for_branches(branch_ids: Iterable[int], today: dt.date | None = None,
 
     `within` (first, last): only the months and quarters overlapping these days, judged on
     what was held in them (the dashboard's period: its cost follows the period, not every
-    session since each branch began), in three queries: whole months from the kept monthly
-    counts (`_held_in_months`). Their states are the same; the sessions held (Due.held) are
-    then months' counts, not sessions."""
+    session since each branch began), read from the kept monthly counts (`_held_in_months`)
+    in two queries, and a third in the rare cases a count cannot tell. Their states are the
+    sessions' states; the sessions held (Due.held) are then counts, not sessions."""
     from flask import current_app
 
     ids = list(set(branch_ids))
