@@ -115,21 +115,22 @@ def _postgresql_options(app: Flask) -> None:
     options.setdefault("connect_args", {}).setdefault("options", "-c plan_cache_mode=force_custom_plan")
 
 
-#: connection info key: the transaction has run nothing but SELECTs so far
-_ONLY_READ = "only_read"
-
-
 def _configure_postgresql(app: Flask) -> None:
-    """End a transaction that only read with COMMIT instead of ROLLBACK.
+    """Begin a transaction at its first statement that is not a SELECT.
 
-    Every request's transaction ends when the session closes, with a ROLLBACK: and psycopg
-    drops every prepared statement of the connection on a ROLLBACK (a rolled-back DROP could
-    leave one pointing at nothing). So no statement was ever prepared, and the database
-    parsed each statement of each request again: about 0.6 ms of its CPU on the reference
-    page, 1-1.3 ms on a list. For a transaction that ran only SELECTs, COMMIT and ROLLBACK
-    are the same to the database; committing just before SQLAlchemy's ROLLBACK leaves psycopg
-    no transaction to roll back, so it keeps its statements. Anything else (an INSERT, an
-    UPDATE, a SAVEPOINT, DDL, a failed statement) is rolled back as before."""
+    psycopg sends BEGIN before a transaction's first statement and SQLAlchemy ends it with
+    COMMIT or ROLLBACK: two round trips around every request, and a ROLLBACK (which ends
+    every request that wrote nothing) makes psycopg drop every prepared statement of the
+    connection, so none ever was and the database parsed each statement of each request
+    again. Each transaction therefore starts in autocommit: its SELECTs run on their own,
+    and the first other statement (an INSERT, an UPDATE, a SAVEPOINT, DDL, a SET) turns
+    autocommit off, so psycopg sends BEGIN before it, and it and everything after it are one
+    transaction that SQLAlchemy commits or rolls back as before. A request that only reads
+    sends no BEGIN and nothing at its end, and keeps the connection's prepared statements.
+
+    The same for the data: at READ COMMITTED (the default; nothing here sets another or
+    locks rows with SELECT … FOR UPDATE) each statement of a transaction sees what was
+    committed before that statement began, inside a transaction or not."""
     if not _is_postgresql(app):
         return
     from psycopg.pq import TransactionStatus
@@ -137,22 +138,28 @@ def _configure_postgresql(app: Flask) -> None:
     with app.app_context():
         engine = db.engine
 
+    def idle(dbapi_connection) -> bool:
+        return dbapi_connection.info.transaction_status == TransactionStatus.IDLE
+
     @event.listens_for(engine, "begin")
     def on_begin(conn):
-        conn.info[_ONLY_READ] = True
+        dbapi_connection = conn.connection.dbapi_connection
+        if dbapi_connection is not None and idle(dbapi_connection):
+            dbapi_connection.autocommit = True
 
     @event.listens_for(engine, "before_cursor_execute")
-    def on_execute(conn, _cursor, statement, _parameters, _context, _executemany):
-        if not statement.startswith("SELECT"):
-            conn.info[_ONLY_READ] = False
+    def on_execute(conn, cursor, statement, _parameters, context, _executemany):
+        dbapi_connection = cursor.connection
+        if dbapi_connection.autocommit and (
+                not statement.startswith("SELECT")
+                or (context is not None and context.execution_options.get("stream_results"))):
+            dbapi_connection.autocommit = False  # psycopg sends BEGIN before this statement
 
-    @event.listens_for(engine, "rollback")
-    def on_rollback(conn):
-        if not conn.info.pop(_ONLY_READ, False):
-            return
-        dbapi_connection = conn.connection.dbapi_connection
-        if dbapi_connection is not None and dbapi_connection.info.transaction_status == TransactionStatus.INTRANS:
-            dbapi_connection.commit()
+    @event.listens_for(engine.pool, "checkin")
+    def on_checkin(dbapi_connection, _record):
+        # a connection back in the pool is psycopg's usual one, whoever takes it next
+        if dbapi_connection is not None and dbapi_connection.autocommit and idle(dbapi_connection):
+            dbapi_connection.autocommit = False
 
 
 def _configure_sqlite(app: Flask) -> None:
