@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from sqlalchemy import text
 
 from tracker.extensions import db
 
@@ -22,3 +23,31 @@ def test_sqlite_pragmas(app):
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 10000
+
+
+def test_postgresql_begins_a_transaction_at_its_first_write(app):
+    """tracker._configure_postgresql: SELECTs run without BEGIN and without COMMIT or
+    ROLLBACK after them, so psycopg keeps the statements it prepared (a ROLLBACK drops them
+    all); the first other statement begins a transaction, which rolls back whole; every
+    statement is planned for its own values."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("psycopg's transactions and prepared statements (tracker._configure_postgresql)")
+    prepared = text("SELECT count(*) FROM pg_prepared_statements")
+    in_transaction = text("SELECT now() = statement_timestamp()")  # false only inside a transaction
+    row = text("SELECT count(*) FROM points_tally_status WHERE id = 99")
+    with db.engine.connect() as conn:
+        assert conn.execute(text("SELECT current_setting('plan_cache_mode')")).scalar() == "force_custom_plan"
+        repeated = text("SELECT count(*) FROM points_tally_status WHERE id > :n")
+        for _ in range(conn.connection.dbapi_connection.prepare_threshold + 1):
+            conn.execute(repeated, {"n": 0})
+        assert conn.execute(in_transaction).scalar() is True
+        conn.rollback()
+        assert conn.execute(prepared).scalar() >= 1
+        conn.execute(text("INSERT INTO points_tally_status (id, reason) VALUES (99, 'rolled back')"))
+        assert conn.execute(in_transaction).scalar() is False
+        assert conn.execute(row).scalar() == 1
+        conn.rollback()
+        assert conn.execute(row).scalar() == 0
+        assert conn.execute(in_transaction).scalar() is True
+    with db.engine.connect() as conn:  # back in the pool, the connection was psycopg's usual one
+        assert conn.connection.dbapi_connection.autocommit is False

@@ -172,15 +172,17 @@ def _apply(op, objs, model, people, branch):
 
 def tally_rows(session) -> set[tuple]:
     return set(session.execute(
-        session.query(PointsTally.year, PointsTally.person_id, PointsTally.category, PointsTally.points)
+        session.query(PointsTally.year, PointsTally.person_id, PointsTally.category, PointsTally.points,
+                      PointsTally.name)
         .statement))
 
 
 def derived_rows(session) -> set[tuple]:
-    """What a from-scratch derivation gives for every year (rows of zero points aside)."""
-    return {(r["year"], r["person_id"], r["category"], r["points"])
+    """What a from-scratch derivation gives for every year (rows of zero points aside), with
+    each person's name as it is now."""
+    return {(r["year"], r["person_id"], r["category"], r["points"], r["name"])
             for year in tally.counted_years(session)
-            for r in tally.derived(year)}
+            for r in tally.derived(session, year)}
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -28,12 +28,12 @@ def totals(session, year=2026) -> dict[int, int]:
 
 def whole_tally(session) -> set[tuple]:
     return set(session.execute(select(PointsTally.year, PointsTally.person_id, PointsTally.category,
-                                      PointsTally.points)).all())
+                                      PointsTally.points, PointsTally.name)).all())
 
 
 def derived(session) -> set[tuple]:
-    return {(r["year"], r["person_id"], r["category"], r["points"])
-            for y in tally.counted_years(session) for r in tally.derived(y)}
+    return {(r["year"], r["person_id"], r["category"], r["points"], r["name"])
+            for y in tally.counted_years(session) for r in tally.derived(session, y)}
 
 
 def test_review_return_delete_and_undelete_move_the_tally(session, make_person, make_branch, make_session):
@@ -295,6 +295,44 @@ def test_every_page_of_the_ranking_agrees_with_the_derivation(session, make_user
              for r in ranking.ranked_page(secretary, 2026, valuer, number=n, per_page=per_page,
                                           branch_id=branch.id, category_code=category).items]
     assert found == expected
+
+
+@pytest.mark.parametrize("per_page", [2, 3, 50])
+def test_a_categorys_ranking_with_ties_equals_a_full_recomputation_after_a_rename(
+        session, make_user, make_person, make_branch, make_points_entry, per_page):
+    """A category's few scores tie many people, whom the table lists by name: the pages read
+    from the tally's index in its order (points down, then the name the tally keeps) must be
+    the slices of the ranking computed from the records, also after a rename moves a person
+    within a tie."""
+    # ids ascending, names descending, so the order by name is not the order of the rows
+    people = [make_person(f"并列{chr(ord('h') - n)}") for n in range(8)]
+    branch = make_branch(members=people[:6])
+    for n, p in enumerate(people):
+        make_points_entry(p, "volunteering", status="reviewed", occurrences=1 + n % 2)  # 2 and 4, four each
+    secretary = make_user("secretary")
+    valuer = derive.Valuer(schemes.governing(2026))
+    role = next(c.id for c in valuer.scheme.categories if c.code == "role")
+
+    def compare():
+        for branch_id in (None, branch.id):
+            expected = [(r.person_id, r.rank, r.score, r.total)
+                        for r in ranking.table(secretary, 2026, valuer, branch_id=branch_id, category_id=role)]
+            pages = -(-len(expected) // per_page)
+            found = [(r.person_id, r.rank, r.score, r.total)
+                     for n in range(1, pages + 1)
+                     for r in ranking.ranked_page(secretary, 2026, valuer, number=n, per_page=per_page,
+                                                  branch_id=branch_id, category_code="role").items]
+            assert found == expected
+            tie = [r for r in expected if r[2] == 4]
+            assert [r[1] for r in tie] == [1] * len(tie) and len(tie) >= 3
+        assert whole_tally(session) == derived(session)
+
+    compare()
+    records.update(people[1], {"name": "并列a"}, people[1].version)  # from the middle of a tie to its head
+    session.flush()
+    assert {r.name for r in session.scalars(select(PointsTally).where(PointsTally.person_id == people[1].id))} == {
+        "并列a"}
+    compare()
 
 
 def test_the_bureaus_count_of_party_members_leaves_out_the_deleted_and_the_non_members(

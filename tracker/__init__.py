@@ -60,6 +60,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(
         ensure_compiled(root / "translations", Path(app.instance_path)))
 
+    _postgresql_options(app)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(root / "migrations"))
     csrf.init_app(app)
@@ -71,6 +72,7 @@ def create_app(config: dict | None = None) -> Flask:
     errors.init_app(app)
     assets.init_app(app)
     _configure_sqlite(app)
+    _configure_postgresql(app)
     security.init_app(app)  # before the blueprints: it bounds every <int:…> in their routes
 
     init_auth(app)
@@ -98,6 +100,68 @@ def _register_commands(app: Flask) -> None:
     app.cli.add_command(restore_command)
     app.cli.add_command(due_cli)
     app.cli.add_command(study_cli)
+
+
+def _is_postgresql(app: Flask) -> bool:
+    return app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql")
+
+
+def _postgresql_options(app: Flask) -> None:
+    """Plan every statement for its own values (`plan_cache_mode`, set at connect: no round
+    trip). Statements are prepared once they repeat (psycopg's `prepare_threshold`, below),
+    which saves parsing them again; a plan made once for any value could serve a skewed value
+    badly (a category, a year), and planning these statements costs little beside parsing."""
+    if not _is_postgresql(app):
+        return
+    options = app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})
+    options.setdefault("connect_args", {}).setdefault("options", "-c plan_cache_mode=force_custom_plan")
+
+
+def _configure_postgresql(app: Flask) -> None:
+    """Begin a transaction at its first statement that is not a SELECT.
+
+    psycopg sends BEGIN before a transaction's first statement and SQLAlchemy ends it with
+    COMMIT or ROLLBACK: two round trips around every request, and a ROLLBACK (which ends
+    every request that wrote nothing) makes psycopg drop every prepared statement of the
+    connection, so none ever was and the database parsed each statement of each request
+    again. Each transaction therefore starts in autocommit: its SELECTs run on their own,
+    and the first other statement (an INSERT, an UPDATE, a SAVEPOINT, DDL, a SET) turns
+    autocommit off, so psycopg sends BEGIN before it, and it and everything after it are one
+    transaction that SQLAlchemy commits or rolls back as before. A request that only reads
+    sends no BEGIN and nothing at its end, and keeps the connection's prepared statements.
+
+    The same for the data: at READ COMMITTED (the default; nothing here sets another or
+    locks rows with SELECT … FOR UPDATE) each statement of a transaction sees what was
+    committed before that statement began, inside a transaction or not."""
+    if not _is_postgresql(app):
+        return
+    from psycopg.pq import TransactionStatus
+
+    with app.app_context():
+        engine = db.engine
+
+    def idle(dbapi_connection) -> bool:
+        return dbapi_connection.info.transaction_status == TransactionStatus.IDLE
+
+    @event.listens_for(engine, "begin")
+    def on_begin(conn):
+        dbapi_connection = conn.connection.dbapi_connection
+        if dbapi_connection is not None and idle(dbapi_connection):
+            dbapi_connection.autocommit = True
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def on_execute(conn, cursor, statement, _parameters, context, _executemany):
+        dbapi_connection = cursor.connection
+        if dbapi_connection.autocommit and (
+                not statement.startswith("SELECT")
+                or (context is not None and context.execution_options.get("stream_results"))):
+            dbapi_connection.autocommit = False  # psycopg sends BEGIN before this statement
+
+    @event.listens_for(engine.pool, "checkin")
+    def on_checkin(dbapi_connection, _record):
+        # a connection back in the pool is psycopg's usual one, whoever takes it next
+        if dbapi_connection is not None and dbapi_connection.autocommit and idle(dbapi_connection):
+            dbapi_connection.autocommit = False
 
 
 def _configure_sqlite(app: Flask) -> None:

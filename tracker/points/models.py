@@ -135,16 +135,21 @@ class PointsTally(Base):
     tables and exports read it: a card is always derived from the records themselves."""
 
     __tablename__ = "points_tally"
-    __table_args__ = (
-        # the ranking reads a year's totals (or one category's subtotals) in score order
-        Index("ix_points_tally_rank", "year", "category", "points", "person_id"),
-    )
-
     year: Mapped[int] = mapped_column(Integer, primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), primary_key=True)
     #: a category code of the year's scheme; "" for the sum of every category
     category: Mapped[str] = mapped_column(String(30), primary_key=True)
     points: Mapped[int] = mapped_column(Integer)
+    #: the person's name, which the table orders equal scores by: written with the row and
+    #: again with every change of the name (tracker.points.tally)
+    name: Mapped[str] = mapped_column(String(50), default="", server_default="")
+
+
+# The ranking reads a year's totals (or one category's subtotals) in the table's own order,
+# best first and equal scores by name, so a page reads its rows and those before it, not every
+# row of a tie (a category has a handful of scores for everyone).
+Index("ix_points_tally_rank", PointsTally.year, PointsTally.category, PointsTally.points.desc(), PointsTally.name,
+      PointsTally.person_id)
 
 
 class PointsTallyStatus(Base):

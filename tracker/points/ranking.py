@@ -223,8 +223,9 @@ def ranked_page(user, year: int, valuer: Valuer, *, number: int, per_page: int, 
 
 def _above_base(user, year, valuer, branch_id, category_code, offset: int, limit: int) -> list:
     """A page whose rows all score above the base (points > 0 in the ranked row), from the
-    tally's ranking index alone: those come first in the ranking, in the index's order, so
-    the database reads the rows up to the page's end instead of ranking everyone. Ranked
+    tally's ranking index alone: those come first in the ranking, in the index's order (points
+    down, then name), so the database reads the rows up to the page's end instead of ranking
+    everyone or sorting a whole tie by name (a category's few scores tie thousands). Ranked
     among those rows, a row has its rank in the whole table: everyone scoring higher comes
     before it."""
     key = ("above base", year, _scheme_key(valuer), branch_id, category_code, offset, limit)
@@ -242,8 +243,9 @@ def _above_base_statement(user, year, valuer, branch_id, category_code, offset: 
     if category_code:
         stmt = stmt.outerjoin(whole, on(whole, tally.TOTAL))
     shift = 0 if category_code else base
+    # the index's order (the tally row's name is the person's): the rows up to the page's end
     top = (stmt.add_columns((base + func.coalesce(whole.points, 0)).label("total"), key.points.label("points"))
-           .order_by(key.points.desc(), Person.name, Person.id).limit(offset + limit).subquery())
+           .order_by(key.points.desc(), key.name, key.person_id).limit(offset + limit).subquery())
     ranked = (select(top.c.id, top.c.name, top.c.total, (shift + top.c.points).label("score"),
                      func.rank().over(order_by=top.c.points.desc()).label("rank"))
               .order_by(top.c.points.desc(), top.c.name, top.c.id).limit(limit).offset(offset))

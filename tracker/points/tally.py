@@ -6,7 +6,8 @@ How it stays right: not by adding and subtracting, but by deriving again. A flus
 touches a study session, an attendance row, a talk, a manual entry or a person's name marks
 the (person, year) pairs it may change; after the flush, those pairs are counted again from
 the records with the same derivation the cards use (tracker.points.derive) and their rows
-replaced. A new scheme version re-values every year. Any write path through the ORM is
+replaced; a renamed person's rows take the new name (the ranking's order among equal scores).
+A new scheme version re-values every year. Any write path through the ORM is
 therefore covered, including ones added later; `flask points rebuild` makes the whole tally
 again (after bulk loads that bypass the ORM, e.g. `bench fill`), and the hypothesis test of
 tests/test_points_derive.py compares it with a from-scratch count after every step.
@@ -15,7 +16,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from sqlalchemy import delete, event, extract, insert, inspect, select, union
+from sqlalchemy import delete, event, extract, insert, inspect, select, union, update
 from sqlalchemy.orm import Session
 
 from tracker.people.models import Person
@@ -99,6 +100,10 @@ def _after_flush(session: Session, context) -> None:
             rebuild(session)
         else:
             recount(session, _pairs(session, pending))
+            if pending.renamed:
+                table = PointsTally.__table__
+                session.execute(update(table).where(table.c.person_id.in_(sorted(pending.renamed))).values(
+                    name=select(Person.name).where(Person.id == table.c.person_id).scalar_subquery()))
 
 
 def _pairs(session: Session, pending: _Pending) -> set[tuple[int, int]]:
@@ -129,23 +134,26 @@ def _pairs(session: Session, pending: _Pending) -> set[tuple[int, int]]:
     return pairs
 
 
-def _rows(year: int, valuer: derive.Valuer | None, people) -> list[dict]:
+def _rows(session: Session, year: int, valuer: derive.Valuer | None, people) -> list[dict]:
     """The tally rows of `people` (ids, or None for everyone) in `year`."""
     if valuer is None:
         return []
     codes = {c.id: c.code for c in valuer.scheme.categories}
+    found = derive.year_totals(year, valuer, people)
+    named = select(Person.id, Person.name)
+    names = dict(session.execute(named if people is None else named.where(Person.id.in_(sorted(found)))).all())
     out = []
-    for person_id, totals in derive.year_totals(year, valuer, people).items():
+    for person_id, totals in found.items():
         categories = totals.category_points(valuer)
-        out += [{"year": year, "person_id": person_id, "category": codes[c], "points": p}
-                for c, p in categories.items()]
-        out.append({"year": year, "person_id": person_id, "category": TOTAL, "points": sum(categories.values())})
+        row = {"year": year, "person_id": person_id, "name": names[person_id]}
+        out += [{**row, "category": codes[c], "points": p} for c, p in categories.items()]
+        out.append({**row, "category": TOTAL, "points": sum(categories.values())})
     return out
 
 
-def derived(year: int) -> list[dict]:
+def derived(session: Session, year: int) -> list[dict]:
     """Everyone's rows of `year` counted from the records: what the tally must hold."""
-    return _rows(year, _valuer(year), None)
+    return _rows(session, year, _valuer(year), None)
 
 
 def _valuer(year: int) -> derive.Valuer | None:
@@ -162,7 +170,7 @@ def recount(session: Session, pairs: set[tuple[int, int]]) -> None:
     for year, people in sorted(by_year.items()):
         ids = sorted(people)
         session.execute(delete(table).where(table.c.year == year, table.c.person_id.in_(ids)))
-        if rows := _rows(year, _valuer(year), ids):
+        if rows := _rows(session, year, _valuer(year), ids):
             session.execute(insert(table), rows)
 
 
@@ -179,7 +187,7 @@ def rebuild(session: Session) -> int:
     session.execute(delete(table))
     written = 0
     for year in counted_years(session):
-        if rows := _rows(year, _valuer(year), None):
+        if rows := _rows(session, year, _valuer(year), None):
             session.execute(insert(table), rows)
             written += len(rows)
     session.execute(delete(PointsTallyStatus.__table__))
