@@ -119,7 +119,7 @@ def _readable_branches(user, condition) -> list:
 
 def branch_filter(user) -> BranchFilter:
     """The branch of the request's `branch` (a search on names) or else `branch_id`
-    arguments: one query for either, none when neither is given."""
+    arguments: a query for each of them given."""
     branch_id = request.args.get("branch_id", type=int)
     text = (request.args.get("branch") or "").strip()
     error, matches = None, []
