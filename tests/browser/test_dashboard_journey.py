@@ -100,14 +100,14 @@ def test_the_secretary_narrows_the_dashboard_to_a_branch_by_typing_its_name(page
     subprocess.run([sys.executable, "-c", BRANCH_SEED], cwd=ROOT, env=live_server["env"], check=True)
     sign_in(page, base, "secretary")
 
-    field = page.get_by_label("Temporary branch")
+    field = page.get_by_role("searchbox", name="Temporary branch")
     field.fill("看板搜索")
     field.press("Enter")  # the keyboard submits the form
     page.wait_for_url("**/?period=month&branch_id=*")
     expect(page.locator("h1 + p")).to_contain_text("看板搜索临时党支部")
     expect(page.get_by_text("Temporary branch: 看板搜索临时党支部")).to_be_visible()
 
-    field = page.get_by_label("Temporary branch")
+    field = page.get_by_role("searchbox", name="Temporary branch")
     field.fill("没有这个支部")
     field.press("Enter")
     expect(field).to_have_attribute("aria-invalid", "true")
