@@ -597,10 +597,12 @@ def _checkpoint_select(kind: str, filters: DueFilters, today: dt.date, rules: di
         .outerjoin(done, and_(done.c.project_id == Project.id, done.c.kind == kind))
         .where(*_project_conditions(filters))
     )
+    # a period of due days is the same period of that project date, shifted
+    base, shift = shifted or (due_on, 0)
     if filters.due_from is not None:
-        stmt = stmt.where(due_on >= filters.due_from)
+        stmt = stmt.where(base >= filters.due_from - dt.timedelta(days=shift))
     if filters.due_to is not None:
-        stmt = stmt.where(due_on <= filters.due_to)
+        stmt = stmt.where(base <= filters.due_to - dt.timedelta(days=shift))
     return stmt
 
 
