@@ -138,8 +138,9 @@ def branch_filter(user) -> BranchFilter:
 
 
 def _charts(by_month_sessions, talks_by_month, links: Links) -> dict:
-    """The two charts as SVG and their data tables' rows: (month, [(count, link)], total,
-    link), each cell's link made here once rather than by the template (a hundred cells)."""
+    """The two charts as SVG and their data tables' rows — sessions: (month, [(count, link)],
+    total, link); talks: (month, [(count, link)]) — each cell's link made here rather than by
+    the template (a hundred cells)."""
     session_series = [charts.Series(code, str(text), charts.PALETTE[n])
                       for n, (code, text) in enumerate(vocab.SESSION_TYPES.items())]
     state_series = [charts.Series(code, str(vocab.DUE_STATES[code]), charts.STATE_COLOURS[code])
@@ -151,8 +152,9 @@ def _charts(by_month_sessions, talks_by_month, links: Links) -> dict:
         session_rows.append((month_label(month),
                              [(counts[s.key], links.counted_in_month(ym, s.key)) for s in session_series],
                              sum(counts.values()), links.counted_in_month(ym)))
+    # a period of one month has no table of its months: its row is the completion table
     talk_rows = [(month_label(month), [(counts[s.key], links.due_month(s.key, month)) for s in state_series])
-                 for month, counts in talks_by_month.items()]
+                 for month, counts in talks_by_month.items()] if len(talks_by_month) > 1 else []
     return {
         "sessions": charts.svg(charts.stacked_bars(
             [(m.strftime("%Y-%m"), counts) for m, counts in by_month_sessions.items()], session_series),
@@ -190,7 +192,7 @@ def _figures(scope: figures.Scope, period: periods.Period, today: dt.date, all_a
         "needing": figures.projects_needing_branch(scope, period),
         "attendance": shown, "branches_attending": len(attendance), "all_attendance": all_attendance,
         "present": sum(r.present for r in attendance), "expected": sum(r.expected for r in attendance),
-        "sessions_by_month": by_month_sessions, "talks_by_month": due.talks_by_month,
+        "sessions_by_month": by_month_sessions,
         "charts": _charts(by_month_sessions, due.talks_by_month, links),
     }
 
