@@ -392,6 +392,8 @@ def test_a_branch_is_chosen_by_searching_its_name(client, signed_in, world):
     # none
     page = client.get("/?branch=nowhere").get_data(as_text=True)
     assert "No temporary branch’s name contains “nowhere”." in page and 'id="branch-matches"' not in page
+    answer = client.get("/?branch=" + "x" * 5000 + "&branch_id=nonsense")  # cut to a name's length
+    assert answer.status_code == 200 and f"contains “{'x' * 100}”." in answer.get_data(as_text=True)
 
 
 def test_a_team_leader_finds_only_the_branches_they_may_read(client, world):

@@ -121,7 +121,7 @@ def branch_filter(user) -> BranchFilter:
     """The branch of the request's `branch` (a search on names) or else `branch_id`
     arguments: a query for each of them given."""
     branch_id = request.args.get("branch_id", type=int)
-    text = (request.args.get("branch") or "").strip()
+    text = (request.args.get("branch") or "").strip()[:100]  # longer than any branch's name
     error, matches = None, []
     if text:
         matches = _readable_branches(user, Branch.id.in_(branch_queries.named(text)))
