@@ -368,3 +368,38 @@ def test_the_tables_links_are_those_url_for_makes(app, client, signed_in, world)
         "/study/", {"status": "counted", "branch_id": str(world.BB.id), "held_from": "2026-04-01",
                     "held_to": "2026-06-30"})
     assert f'href="/branches/{world.BB.id}"' in page
+
+
+def test_a_branch_is_chosen_by_searching_its_name(client, signed_in, world):
+    signed_in("secretary")
+    page = client.get("/").get_data(as_text=True)
+    assert 'type="search" id="f-branch" name="branch"' in page and '<label class="form-label" for="f-branch">' in page
+    assert "<option" not in page.split('id="f-branch"', 1)[1].split("</form>", 1)[0]  # no option per branch
+    # one match: the branch's own dashboard, by id, the period kept
+    answer = client.get("/?period=year&branch=bb")
+    assert answer.status_code == 302 and answer.location == f"/?period=year&branch_id={world.BB.id}"
+    page = client.get(answer.location).get_data(as_text=True)
+    assert "Year 2026 · BB支部" in page
+    assert f'<input type="hidden" name="branch_id" value="{world.BB.id}">' in page and "Temporary branch: BB支部" in page
+    assert figure(page, "fig-sessions-waiting") == ("1", f"/study/?branch_id={world.BB.id}&status=submitted")
+    # several: said next to the field, each a link to its dashboard; the figures stay everyone's
+    page = client.get("/?branch=%E6%94%AF%E9%83%A8").get_data(as_text=True)
+    assert 'aria-invalid="true" aria-describedby="f-branch-error"' in page
+    assert "Several temporary branches match “支部”" in page.split('id="f-branch-error"', 1)[1].split("</div>", 1)[0]
+    matches = page.split('id="branch-matches"', 1)[1].split("</ul>", 1)[0]
+    assert f'href="/?period=month&amp;branch_id={world.BA.id}">BA支部</a>' in matches and "BX支部" in matches
+    assert figure(page, "fig-sessions-waiting")[0] == "2"
+    # none
+    page = client.get("/?branch=nowhere").get_data(as_text=True)
+    assert "No temporary branch’s name contains “nowhere”." in page and 'id="branch-matches"' not in page
+    answer = client.get("/?branch=" + "x" * 5000 + "&branch_id=nonsense")  # cut to a name's length
+    assert answer.status_code == 200 and f"contains “{'x' * 100}”." in answer.get_data(as_text=True)
+
+
+def test_a_team_leader_finds_only_the_branches_they_may_read(client, world):
+    from tests.conftest import sign_in
+
+    sign_in(client, world.leader)
+    assert client.get("/?branch=BA").location == f"/?period=month&branch_id={world.BA.id}"
+    page = client.get("/?branch=BB").get_data(as_text=True)
+    assert "No temporary branch’s name contains “BB”." in page

@@ -2,6 +2,9 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import func, select
+
+from tracker.branches.models import Branch
 
 
 @pytest.fixture
@@ -63,3 +66,25 @@ def test_detail_pages_do_not_grow_with_related_rows(client, signed_in, make_pers
         with count_queries() as counter:
             client.get(url)
         assert counter.count == before, url
+
+
+@pytest.mark.parametrize(("args", "queries"), [
+    # the user; the to-do box's counts (1); the headline's open items (5); the study rules' gaps
+    # (3); the period's due talks (1); sessions per month and attendance (2); the review queue (4);
+    # projects needing a branch (2, none of them without one: no third)
+    ("", 18),
+    # and the search on branch names (1), which matched several
+    ("?branch=%E6%94%AF%E9%83%A8", 19),
+    # and the branch's name (1); the to-do box counts the whole bureau, the dashboard the branch
+    # (the headline's open items and the study rules' gaps once more; no projects needing a branch)
+    ("?branch_id={branch}", 24),
+])
+def test_the_dashboard_costs_a_fixed_number_of_queries(client, signed_in, grow, count_queries, session,
+                                                        args, queries):
+    signed_in("admin")
+    grow(8)
+    url = "/" + args.format(branch=session.scalar(select(func.min(Branch.id))))
+    client.get(url)
+    with count_queries() as counter:
+        assert client.get(url).status_code == 200
+    assert counter.count == queries, counter.statements

@@ -73,3 +73,42 @@ def test_the_secretary_follows_the_overdue_count_to_the_talks(page, live_server)
     expect(rows.filter(has_text="逾期甲")).to_contain_text("Overdue")
     expect(rows.filter(has_text="逾期乙")).to_contain_text("Pre-dispatch talk")
     expect(page.locator("tr.due-row", has_text="下月走")).to_have_count(0)
+
+
+BRANCH_SEED = """
+import datetime as dt
+from sqlalchemy import select
+from tracker import clock, create_app
+from tracker.branches.models import Branch
+from tracker.extensions import db
+from tracker.projects.models import Project
+
+app = create_app()
+with app.app_context():
+    if db.session.scalar(select(Branch).where(Branch.name == "看板搜索临时党支部")) is None:
+        start = clock.today() - dt.timedelta(days=30)
+        project = Project(code="SJ-DASH-02", name="看板搜索审计", audited_entity="某局", project_type="field_audit",
+                          start_date=start, end_date=start + dt.timedelta(days=90))
+        db.session.add(Branch(name="看板搜索临时党支部", approved_by="机关党委", approval_date=start,
+                              status="active", projects=[project]))
+        db.session.commit()
+"""
+
+
+def test_the_secretary_narrows_the_dashboard_to_a_branch_by_typing_its_name(page, live_server):
+    base = live_server["url"]
+    subprocess.run([sys.executable, "-c", BRANCH_SEED], cwd=ROOT, env=live_server["env"], check=True)
+    sign_in(page, base, "secretary")
+
+    field = page.get_by_role("searchbox", name="Temporary branch")
+    field.fill("看板搜索")
+    field.press("Enter")  # the keyboard submits the form
+    page.wait_for_url("**/?period=month&branch_id=*")
+    expect(page.locator("h1 + p")).to_contain_text("看板搜索临时党支部")
+    expect(page.get_by_text("Temporary branch: 看板搜索临时党支部")).to_be_visible()
+
+    field = page.get_by_role("searchbox", name="Temporary branch")
+    field.fill("没有这个支部")
+    field.press("Enter")
+    expect(field).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#f-branch-error")).to_have_text("No temporary branch’s name contains “没有这个支部”.")

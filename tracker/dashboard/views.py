@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
-from flask import render_template, request, url_for
+from flask import redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
@@ -11,9 +13,11 @@ from sqlalchemy import select
 
 from tracker import access, clock, periods, vocab
 from tracker import permissions as perm
+from tracker.branches import queries as branch_queries
+from tracker.branches.models import Branch
 from tracker.dashboard import charts, figures
 from tracker.extensions import db
-from tracker.months import add_months
+from tracker.months import add_months, month_label
 from tracker.projects.models import Project
 from tracker.study import queries as study_queries
 from tracker.web import record_url
@@ -87,23 +91,84 @@ class Links:
         return url_for("home.index", **{**self.period.args(), **self.branch, **args})
 
 
-def _charts(by_month_sessions, talks_by_month):
+#: how many branches a search lists when it matches several
+MATCHES_SHOWN = 10
+
+
+@dataclass
+class BranchFilter:
+    """The branch the dashboard is narrowed to, named by a link's id: a search on branch names
+    (a field, not an option for each of hundreds of branches) that matches one gives its id."""
+
+    id: int | None = None
+    #: its name, when the user may read it
+    name: str | None = None
+    #: a search matched exactly this branch: the page is its link's, by id
+    found: bool = False
+    #: a search that matched no branch or several: what to tell the user
+    error: str | None = None
+    #: (id, name) of the branches a search matched, when several
+    matches: list = field(default_factory=list)
+
+
+def _readable_branches(user, condition) -> list:
+    """(id, name) of the branches the user may read meeting `condition`, a few at most."""
+    stmt = study_queries.branch_choices(user, for_logging=False).where(condition)
+    return db.session.execute(stmt.limit(MATCHES_SHOWN + 1)).all()
+
+
+def branch_filter(user) -> BranchFilter:
+    """The branch of the request's `branch` (a search on names) or else `branch_id`
+    arguments: a query for each of them given."""
+    branch_id = request.args.get("branch_id", type=int)
+    text = (request.args.get("branch") or "").strip()[:100]  # longer than any branch's name
+    error, matches = None, []
+    if text:
+        matches = _readable_branches(user, Branch.id.in_(branch_queries.named(text)))
+        if len(matches) == 1:
+            return BranchFilter(matches[0].id, matches[0].name, found=True)
+        error = (_("No temporary branch’s name contains “%(text)s”.", text=text) if not matches else
+                 _("Several temporary branches match “%(text)s”: choose one, or type more of its name.",
+                   text=text))
+    if branch_id is None:
+        return BranchFilter(error=error, matches=matches[:MATCHES_SHOWN])
+    # a link's id: named if the user may read it (else its figures are empty)
+    named = _readable_branches(user, Branch.id == branch_id)
+    return BranchFilter(branch_id, named[0].name if named else None, error=error, matches=matches[:MATCHES_SHOWN])
+
+
+def _charts(by_month_sessions, talks_by_month, links: Links) -> dict:
+    """The two charts as SVG and their data tables' rows — sessions: (month, [(count, link)],
+    total, link); talks: (month, [(count, link)]) — each cell's link made here rather than by
+    the template (a hundred cells)."""
     session_series = [charts.Series(code, str(text), charts.PALETTE[n])
                       for n, (code, text) in enumerate(vocab.SESSION_TYPES.items())]
     state_series = [charts.Series(code, str(vocab.DUE_STATES[code]), charts.STATE_COLOURS[code])
                     for code in ("done", "done_late", "overdue", "due_soon", "not_yet_due")]
+    nothing = _("Nothing in these months.")
+    session_rows = []
+    for month, counts in by_month_sessions.items():
+        ym = month.strftime("%Y-%m")
+        session_rows.append((month_label(month),
+                             [(counts[s.key], links.counted_in_month(ym, s.key)) for s in session_series],
+                             sum(counts.values()), links.counted_in_month(ym)))
+    # a period of one month has no table of its months: its row is the completion table
+    talk_rows = [(month_label(month), [(counts[s.key], links.due_month(s.key, month)) for s in state_series])
+                 for month, counts in talks_by_month.items()] if len(talks_by_month) > 1 else []
     return {
-        "sessions": charts.stacked_bars(
+        "sessions": charts.svg(charts.stacked_bars(
             [(m.strftime("%Y-%m"), counts) for m, counts in by_month_sessions.items()], session_series),
-        "talks": charts.stacked_bars(
+            "chart-sessions", _("Study sessions per month by type"), nothing),
+        "talks": charts.svg(charts.stacked_bars(
             [(m.strftime("%Y-%m"), counts) for m, counts in talks_by_month.items()], state_series,
-            legend_columns=5),
-        "session_series": session_series,
-        "state_series": state_series,
+            legend_columns=5), "chart-talks", _("Talks due per month by state"), nothing),
+        "session_series": session_series, "session_rows": session_rows,
+        "state_series": state_series, "talk_rows": talk_rows,
     }
 
 
-def _figures(scope: figures.Scope, period: periods.Period, today: dt.date, all_attendance: bool) -> dict:
+def _figures(scope: figures.Scope, period: periods.Period, today: dt.date, all_attendance: bool,
+             links: Links) -> dict:
     """Everything the page shows except the chrome (about twenty queries): the headline's
     open figures whatever the period, then the period's. The attendance table shows the
     branches with the lowest rate unless `all_attendance`."""
@@ -121,31 +186,35 @@ def _figures(scope: figures.Scope, period: periods.Period, today: dt.date, all_a
     gaps = figures.study_gaps(scope, period, today)
     shown = attendance if all_attendance else figures.lowest_attendance(attendance, figures.LIST_LIMIT)
     return {
-        "branches": db.session.execute(study_queries.branch_choices(scope.user, for_logging=False)).all(),
         "mine": mine, "due": due, "open": figures.open_figures(scope, today),
         "queue": figures.review_queue(scope, today),
         "gaps": gaps, "missing": figures.missing_per_type(gaps),
         "needing": figures.projects_needing_branch(scope, period),
         "attendance": shown, "branches_attending": len(attendance), "all_attendance": all_attendance,
         "present": sum(r.present for r in attendance), "expected": sum(r.expected for r in attendance),
-        "sessions_by_month": by_month_sessions, "talks_by_month": due.talks_by_month,
-        "charts": _charts(by_month_sessions, due.talks_by_month),
+        "sessions_by_month": by_month_sessions,
+        "charts": _charts(by_month_sessions, due.talks_by_month, links),
     }
 
 
-def page(todo: Markup | None = None):
-    """The dashboard, with `todo` (the home page's to-do box, already rendered) under its title."""
+def page(todo: Callable[[], Markup] | None = None):
+    """The dashboard, with the home page's to-do box (`todo` renders it) under its title; a
+    search that found one branch is sent to that branch's dashboard."""
     today = clock.today()
     period, message = periods.from_args(request.args, today)
-    scope = figures.Scope(current_user, perm.sees_everything(current_user),
-                          request.args.get("branch_id", type=int))
+    branch = branch_filter(current_user)
+    scope = figures.Scope(current_user, perm.sees_everything(current_user), branch.id)
+    if branch.found:  # the branch's own address, as its links give it
+        return redirect(Links(scope, period).dashboard())
     may_form_branch = perm.can_create_branch(current_user)
+    links = Links(scope, period)
     # Markup: the body is a template that Jinja rendered with autoescaping on.
     body = Markup(render_template(  # noqa: S704  # nosec B704
-        "dashboard/_body.html", period=period, message=message, scope=scope, links=Links(scope, period),
-        kinds=periods.KINDS, today=today, may_form_branch=may_form_branch, todo=todo,
+        "dashboard/_body.html", period=period, message=message, scope=scope, links=links,
+        kinds=periods.KINDS, today=today, may_form_branch=may_form_branch, todo=todo() if todo else None,
+        branch=branch,
         title=title(scope),
-        **_figures(scope, period, today, all_attendance=request.args.get("attendance") == "all"),
+        **_figures(scope, period, today, all_attendance=request.args.get("attendance") == "all", links=links),
     ))
     return render_template("dashboard/index.html", title=title(scope), body=body)
 

@@ -254,7 +254,7 @@ def _counts_statement(filters: DueFilters, today: dt.date, rules: dict, every_ta
     """(n, state, 1 for talks, 0 for checkpoints) rows counting the items of `filters` by
     state (see due_counts); None when no kind is left to count."""
     talk_parts = [part for kind in TALK_KINDS if kind in filters.kinds
-                  for part in _talk_counts(kind, filters, today, rules, done=not every_talk)]
+                  for part in _talk_counts(kind, filters, today, rules, done=not every_talk).values()]
     if every_talk:
         # Every due talk is asked for: those done on time are what the other states leave of
         # the whole table, which the database counts without reading each row (SQLite counts
@@ -344,18 +344,15 @@ def due_state_counts(filters: DueFilters | None = None, *, today: dt.date | None
     if stmt is None:
         return []
     rows = db.session.execute(stmt)
-    return [(kind, state, n, day + dt.timedelta(days=shifts.get(kind, 0))) for kind, state, n, day in rows]
+    return [(kind, state, n, day + dt.timedelta(days=shifts.get(kind, 0))) for kind, state, n, day in rows if n]
 
 
 def _state_counts_statement(filters: DueFilters, today: dt.date, rules: dict):
-    arms = []
-    for kind in TALK_KINDS:
-        if kind in filters.kinds:
-            state = _talk_state(kind, today, rules)
-            stmt = (select(literal_column(f"'{kind}'", String).label("kind"), state.label("state"),
-                           func.count().label("n"), func.min(DueTalk.base_on).label("day"))
-                    .where(*_talk_conditions(kind, filters, rules)).group_by(state))
-            arms.append(_narrowed_talk_count(stmt, kind, state, filters, today, rules))
+    # a stored talk kind: a count and a first day over each state's range of its index (no
+    # state computed for each row, nothing grouped); an empty state gives n = 0
+    arms = [part for kind in TALK_KINDS if kind in filters.kinds
+            for state, part in _talk_counts(kind, filters, today, rules, first_day=True).items()
+            if filters.states is None or state in filters.states]
     if not filters.talks_only:
         for kind in CHECKPOINT_KINDS:
             if kind in filters.kinds:
@@ -532,17 +529,16 @@ def _talk_conditions(kind: str, filters: DueFilters, rules: dict) -> list:
     return conditions
 
 
-def _talk_counts(kind: str, filters: DueFilters, today: dt.date, rules: dict, *, done: bool = True) -> list:
-    """(n, state) selects of the talk `kind`, each a count over one range of the index on
-    (kind, done_lag, base_on): done (unless `done` is False) and done late by how late the
-    talk was held; open ones by their date, as _talk_state tells them apart (nothing computed,
-    sorted or grouped for each row)."""
+def _talk_counts(kind: str, filters: DueFilters, today: dt.date, rules: dict, *, done: bool = True,
+                 first_day: bool = False) -> dict:
+    """{state: a select of (n, state)} for the talk `kind`, each a count over one range of the
+    index on (kind, done_lag, base_on): done (unless `done` is False) and done late by how late
+    the talk was held; open ones by their date, as _talk_state tells them apart (nothing
+    computed, sorted or grouped for each row). `first_day`: selects of (kind, state, n, the
+    earliest date the due day counts from) instead."""
     due = DueTalk
     _, shift = due_sql.talk_due_shift(kind, rules)
     conditions = _talk_conditions(kind, filters, rules)
-    counted = select(func.count().label("n")).select_from(due)
-    if filters.person_name:
-        counted = counted.join(Person, Person.id == due.person_id)
     lag = due_sql._int(shift)
     # _talk_state of an open talk: overdue before this day; due soon up to the next (a
     # post-dispatch talk also once its dispatch is back: its date is the return)
@@ -553,15 +549,21 @@ def _talk_counts(kind: str, filters: DueFilters, today: dt.date, rules: dict, *,
     open_ones = [*conditions, due.done_lag.is_(None)]
 
     def part(state: str, *where):
-        return counted.add_columns(literal_column(f"'{state}'", String).label("state")).where(*where)
+        named = literal_column(f"'{state}'", String).label("state")
+        columns = ((literal_column(f"'{kind}'", String).label("kind"), named, func.count().label("n"),
+                    func.min(due.base_on).label("day")) if first_day else (func.count().label("n"), named))
+        counted = select(*columns).select_from(due)
+        if filters.person_name:
+            counted = counted.join(Person, Person.id == due.person_id)
+        return counted.where(*where)
 
-    return [
-        *([part("done", *conditions, due.done_lag <= lag)] if done else []),
-        part("done_late", *conditions, due.done_lag > lag),
-        part("overdue", *open_ones, due.base_on < overdue_before),
-        part("due_soon", *open_ones, due.base_on >= overdue_before, due.base_on <= soon_until),
-        part("not_yet_due", *open_ones, due.base_on > soon_until),
-    ]
+    return {
+        **({"done": part("done", *conditions, due.done_lag <= lag)} if done else {}),
+        "done_late": part("done_late", *conditions, due.done_lag > lag),
+        "overdue": part("overdue", *open_ones, due.base_on < overdue_before),
+        "due_soon": part("due_soon", *open_ones, due.base_on >= overdue_before, due.base_on <= soon_until),
+        "not_yet_due": part("not_yet_due", *open_ones, due.base_on > soon_until),
+    }
 
 
 def _checkpoint_select(kind: str, filters: DueFilters, today: dt.date, rules: dict,
@@ -571,12 +573,16 @@ def _checkpoint_select(kind: str, filters: DueFilters, today: dt.date, rules: di
     # costs more to build than the rest of the select
     done = IntegrityCheckpoint.__table__
     due_on = due_sql.checkpoint_due_on(kind, Project.start_date, Project.end_date, rules)
+    # due a fixed number of days from a project date: an open one's state compares that date
+    # (no date() computed for each project on SQLite)
+    fixed = due_sql.checkpoint_due_shift(kind, rules)
+    shifted = None if fixed is None else (getattr(Project, fixed[0]), fixed[1])
     stmt = (
         select(*_pick(
             columns,
             literal_column(f"'{kind}'", String).label("kind"),
             due_on.label("due_on"),
-            due_sql.state(due_on, done.c.done_on, today, rules["due_soon_days"]).label("state"),
+            due_sql.state(due_on, done.c.done_on, today, rules["due_soon_days"], shifted=shifted).label("state"),
             Project.id.label("project_id"), Project.code.label("project_code"),
             Project.name.label("project_name"),
             done.c.done_on.label("done_on"),
@@ -591,10 +597,12 @@ def _checkpoint_select(kind: str, filters: DueFilters, today: dt.date, rules: di
         .outerjoin(done, and_(done.c.project_id == Project.id, done.c.kind == kind))
         .where(*_project_conditions(filters))
     )
+    # a period of due days is the same period of that project date, shifted
+    base, shift = shifted or (due_on, 0)
     if filters.due_from is not None:
-        stmt = stmt.where(due_on >= filters.due_from)
+        stmt = stmt.where(base >= filters.due_from - dt.timedelta(days=shift))
     if filters.due_to is not None:
-        stmt = stmt.where(due_on <= filters.due_to)
+        stmt = stmt.where(base <= filters.due_to - dt.timedelta(days=shift))
     return stmt
 
 

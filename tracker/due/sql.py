@@ -96,13 +96,22 @@ def talk_due_shift(kind: str, rules: dict) -> tuple[str, int]:
 
 def checkpoint_due_on(kind: str, start, end, rules: dict) -> ColumnElement:
     """rules.checkpoint_due_dates(start, end, rules)[kind] in SQL."""
-    if kind in ("disclosure", "pledges"):
-        return _plus(start, rules["integrity_disclosure_days"])
     if kind == "mid_check":
         return add_days(start, _half_floor(days_between(start, end)))
+    column, shift = checkpoint_due_shift(kind, rules)
+    return _plus(start if column == "start_date" else end, shift)
+
+
+def checkpoint_due_shift(kind: str, rules: dict) -> tuple[str, int] | None:
+    """(which project date, days added) of a checkpoint due a fixed number of days from its
+    project's start or end; None for the mid-term check (half way through)."""
+    if kind in ("disclosure", "pledges"):
+        return "start_date", rules["integrity_disclosure_days"]
+    if kind == "mid_check":
+        return None
     if kind == "closing_report":
-        return end
-    return _plus(end, rules["integrity_revisit_days"])
+        return "end_date", 0
+    return "end_date", rules["integrity_revisit_days"]
 
 
 def state(due_on, done_on, today: dt.date, soon_days: int, opens_on=None,
