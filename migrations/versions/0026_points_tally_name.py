@@ -2,15 +2,15 @@
 the points: a page of the table (a category's above all, whose few scores tie thousands of
 people) reads its rows in the table's order instead of sorting a whole tie by name
 
-Revision ID: 0027
-Revises: 0024
+Revision ID: 0026
+Revises: 0025
 Create Date: 2026-11-27 11:00:00
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0027'
-down_revision = '0024'
+revision = '0026'
+down_revision = '0025'
 branch_labels = None
 depends_on = None
 
