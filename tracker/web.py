@@ -145,6 +145,19 @@ def record_url(endpoint: str, key: str, **values):
     return lambda record_id: f"{before}{int(record_id)}{after}"
 
 
+class Badges(dict):
+    """A table's badges by code (`badges(state_badge)` in a template, the macro of
+    macros.html): each code's badge made once, at its first row, not by a macro call per row."""
+
+    def __init__(self, macro):
+        super().__init__()
+        self.macro = macro
+
+    def __missing__(self, code):
+        made = self[code] = self.macro(code)
+        return made
+
+
 def page_url(number: int) -> str:
     """This page's URL with its filters kept and another page number."""
     args = {**(request.view_args or {}), **request.args.to_dict(), "page": number}
@@ -215,6 +228,7 @@ def init_app(app: Flask) -> None:
         perm=permissions,
         page_url=page_url,
         record_url=record_url,
+        badges=Badges,
         vocab=vocab,
         label=vocab.label,
         select_options=select_options,

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from types import SimpleNamespace
+from typing import NamedTuple
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -17,6 +17,7 @@ from tracker.branches.models import Branch, Membership, branch_project
 from tracker.extensions import db
 from tracker.forms import EmptyForm
 from tracker.history.models import HistoryEntry
+from tracker.i18n import date_label
 from tracker.panels import for_page
 from tracker.people import queries as people_queries
 from tracker.projects import queries as project_queries
@@ -89,31 +90,60 @@ def detail(branch_id: int):
             (HistoryEntry.record_type == "membership") & HistoryEntry.record_id.in_(member_ids),
         )).order_by(HistoryEntry.at.desc(), HistoryEntry.id.desc())
     ).all()
-    today = clock.today()
     # Markup: the panels are a template that Jinja rendered with autoescaping on.
     panels = Markup(render_template(  # noqa: S704  # nosec B704
         "branches/_panels.html", branch=branch, **for_page("branch", branch),  # study, talk_panel
     ))
+    today = clock.today()
+    editable = not branch.deleted_at and perm.can_edit_branch(current_user, branch)
+    live = [m for m in branch.memberships if m.deleted_at is None]
     return render_template(
         "branches/detail.html",
         branch=branch,
-        current=[m for m in branch.memberships if m.deleted_at is None and m.current_on(today)],
-        former=[m for m in branch.memberships if m.deleted_at is None and not m.current_on(today)],
-        removed=[m for m in branch.memberships if m.deleted_at is not None],
+        editable=editable,
+        current=_member_rows([m for m in live if m.current_on(today)], editable),
+        former=_member_rows([m for m in live if not m.current_on(today)], editable),
+        removed=_member_rows([m for m in branch.memberships if m.deleted_at is not None], False),
         history=history,
         panels=panels,
-        member_links=_member_links(),
     )
 
 
-def _member_links() -> SimpleNamespace:
-    """The links of the member rows, one url_for per kind instead of per row."""
-    return SimpleNamespace(
-        person=record_url("people.detail", "person_id"),
-        edit=record_url("branches.edit_member", "membership_id"),
-        delete=record_url("branches.delete_member", "membership_id"),
-        undelete=record_url("branches.undelete_member", "membership_id"),
-    )
+class MemberRow(NamedTuple):
+    """What the branch page's member tables show of a membership: plain values, the links
+    None where the user may not follow them."""
+
+    person_url: str
+    name: str
+    role: str
+    party_status: str
+    source: str
+    home_organisation: str | None
+    joined_on: str
+    left_on: str
+    edit_url: str | None
+    delete_url: str | None
+    undelete_url: str | None
+
+
+def _member_rows(memberships: list[Membership], editable: bool) -> list[MemberRow]:
+    """The member rows in one pass: labels, dates and links made here (the links from one
+    URL per kind), not by a dozen calls from the template per row."""
+    person_url = record_url("people.detail", "person_id")
+    edit_url, delete_url = record_url("branches.edit_member", "membership_id"), record_url("branches.delete_member", "membership_id")
+    undelete_url = record_url("branches.undelete_member", "membership_id")
+    may_undelete = perm.can_undelete(current_user)
+    return [
+        MemberRow(
+            person_url(m.person_id), m.person.name, vocab.label(vocab.BRANCH_ROLES, m.role),
+            vocab.label(vocab.PARTY_STATUSES, m.person.party_status), vocab.label(vocab.SOURCES, m.person.source),
+            m.person.home_organisation, date_label(m.joined_on), date_label(m.left_on) if m.left_on else "—",
+            edit_url(m.id) if editable else None,
+            delete_url(m.id) if editable and perm.can_delete_member(current_user, m) else None,
+            undelete_url(m.id) if m.deleted_at and may_undelete else None,
+        )
+        for m in memberships
+    ]
 
 
 @bp.route("/new", methods=["GET", "POST"])
