@@ -137,8 +137,9 @@ def record_url(endpoint: str, key: str, **values):
     """A maker of `url_for(endpoint, key=id, **values)` for the rows of a list or table: the
     URL is built once for the page and each row's id put in its place, instead of a URL build
     per row (the same route, root and values give the same URL but for the id). Ids are
-    integers: as digits they read the same in a path and a query."""
-    made = url_for(endpoint, **values, **{key: _ID_MARK})
+    integers: as digits they read the same in a path and a query. The URL with the mark is
+    kept per application and root (kept_url): the same few kinds of link on every page."""
+    made = kept_url(endpoint, **values, **{key: _ID_MARK})
     before, mark, after = made.partition(str(_ID_MARK))
     if not mark:  # not a plain number in the path: build each
         return lambda record_id: url_for(endpoint, **values, **{key: record_id})

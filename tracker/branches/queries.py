@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
-from sqlalchemy import Row, Select, select
+from sqlalchemy import Row, Select, bindparam, select
 
 from tracker.branches.models import Branch, branch_project
 from tracker.extensions import db
@@ -44,15 +44,21 @@ def served_by_working(project_ids: Collection[int]) -> Select:
     )
 
 
+#: (project_id, id, name) of each branch (not deleted) serving one of the projects `ids`,
+#: active ones first, then the most recently approved. Built once (the ids an expanding
+#: parameter): the "Talks due" list names the branches of every row's project.
+_SERVING = (
+    select(branch_project.c.project_id, Branch.id, Branch.name)
+    .join(Branch, Branch.id == branch_project.c.branch_id)
+    .where(branch_project.c.project_id.in_(bindparam("ids", expanding=True)), Branch.deleted_at.is_(None))
+    .order_by((Branch.status == "dissolved"), Branch.approval_date.desc(), Branch.id)
+)
+
+
 def serving(project_ids: Collection[int]) -> list[Row]:
     """(project_id, id, name) of each branch (not deleted) serving one of `project_ids`,
     active ones first, then the most recently approved."""
-    return db.session.execute(
-        select(branch_project.c.project_id, Branch.id, Branch.name)
-        .join(Branch, Branch.id == branch_project.c.branch_id)
-        .where(branch_project.c.project_id.in_(project_ids), Branch.deleted_at.is_(None))
-        .order_by((Branch.status == "dissolved"), Branch.approval_date.desc(), Branch.id)
-    ).all()
+    return db.session.execute(_SERVING, {"ids": list(project_ids)}).all()
 
 
 def per_serving_branch(stmt: Select, project_id, branch_ids: Collection[int]) -> Select:
