@@ -132,14 +132,15 @@ def _member_rows(memberships: list[Membership], editable: bool) -> list[MemberRo
     person_url = record_url("people.detail", "person_id")
     edit_url, delete_url = record_url("branches.edit_member", "membership_id"), record_url("branches.delete_member", "membership_id")
     undelete_url = record_url("branches.undelete_member", "membership_id")
-    may_undelete = perm.can_undelete(current_user)
+    user = current_user._get_current_object()  # the user, not the proxy asked again for each row
+    may_undelete = perm.can_undelete(user)
     return [
         MemberRow(
             person_url(m.person_id), m.person.name, vocab.label(vocab.BRANCH_ROLES, m.role),
             vocab.label(vocab.PARTY_STATUSES, m.person.party_status), vocab.label(vocab.SOURCES, m.person.source),
             m.person.home_organisation, date_label(m.joined_on), date_label(m.left_on) if m.left_on else "—",
             edit_url(m.id) if editable else None,
-            delete_url(m.id) if editable and perm.can_delete_member(current_user, m) else None,
+            delete_url(m.id) if editable and perm.can_delete_member(user, m) else None,
             undelete_url(m.id) if m.deleted_at and may_undelete else None,
         )
         for m in memberships

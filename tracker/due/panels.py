@@ -18,14 +18,14 @@ def for_dispatch(dispatch) -> dict:
     items = [] if dispatch.deleted_at else due_items(DueFilters(dispatch_id=dispatch.id, kinds=TALKS))
     return {
         "due": {i.kind: i for i in items},
-        "talks": talk_rows(db.session.execute(queries.talks_of(dispatch_id=dispatch.id))),
+        "talks": talk_rows(db.session.execute(queries.talks_of("dispatch_id"), {"dispatch_id": dispatch.id})),
     }
 
 
 def for_person(person) -> dict:
     return {
         "due": due_rows(due_items(DueFilters(person_id=person.id, kinds=TALKS))),
-        "talks": talk_rows(db.session.execute(queries.talks_of(person_id=person.id))),
+        "talks": talk_rows(db.session.execute(queries.talks_of("person_id"), {"person_id": person.id})),
     }
 
 
@@ -47,10 +47,9 @@ def for_branch(branch) -> dict:
         # to hold; the done ones are under "Talks held" and in the "Talks due" list.
         "due": due_rows(due_items(DueFilters(branch_id=branch.id, kinds=TALKS, states=OPEN_STATES))),
         "checkpoints_due": due_rows(due_items(DueFilters(branch_id=branch.id, kinds=CHECKPOINTS))),
-        "talks": talk_rows(db.session.execute(
-            # the newest ones; the page links to all of them in the talk list
-            queries.talks_of(branch_project_ids=[p.id for p in branch.projects]).limit(BRANCH_TALKS)
-        )),
+        # the newest ones; the page links to all of them in the talk list
+        "talks": talk_rows(db.session.execute(queries.talks_of("project_ids", BRANCH_TALKS),
+                                              {"project_ids": [p.id for p in branch.projects]})),
     }
 
 
