@@ -7,10 +7,11 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup
 from sqlalchemy import or_, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 
 from tracker import clock, records, vocab
 from tracker import permissions as perm
+from tracker.branches import queries as branch_queries
 from tracker.branches import services
 from tracker.branches.forms import BranchForm, DissolveForm, MembershipForm
 from tracker.branches.models import Branch, Membership, branch_project
@@ -80,10 +81,10 @@ def index():
 @bp.get("/<int:branch_id>")
 @login_required
 def detail(branch_id: int):
-    branch = get_or_404(Branch, branch_id, allow_deleted=True, options=(
-        selectinload(Branch.projects), selectinload(Branch.memberships).joinedload(Membership.person)))
+    branch = get_or_404(Branch, branch_id, allow_deleted=True)
     require(perm.can_read(current_user))
-    member_ids = [m.id for m in branch.memberships]
+    memberships = branch_queries.members_of(branch)
+    member_ids = [m.id for m in memberships]
     history = db.session.scalars(
         select(HistoryEntry).options(joinedload(HistoryEntry.user)).where(or_(
             (HistoryEntry.record_type == "branch") & (HistoryEntry.record_id == branch.id),
@@ -96,14 +97,14 @@ def detail(branch_id: int):
     ))
     today = clock.today()
     editable = not branch.deleted_at and perm.can_edit_branch(current_user, branch)
-    live = [m for m in branch.memberships if m.deleted_at is None]
+    live = [m for m in memberships if m.deleted_at is None]
     return render_template(
         "branches/detail.html",
         branch=branch,
         editable=editable,
         current=_member_rows([m for m in live if m.current_on(today)], editable),
         former=_member_rows([m for m in live if not m.current_on(today)], editable),
-        removed=_member_rows([m for m in branch.memberships if m.deleted_at is not None], False),
+        removed=_member_rows([m for m in memberships if m.deleted_at is not None], False),
         history=history,
         panels=panels,
     )

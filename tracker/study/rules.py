@@ -45,6 +45,7 @@ from tracker.due.rules import OPEN_STATES, state_of
 from tracker.extensions import db
 from tracker.months import add_months, month_end
 from tracker.periods import Period, active
+from tracker.statements import built_statement
 from tracker.study.models import StudySession
 
 COUNTED = ("submitted", "reviewed")
@@ -227,31 +228,44 @@ def for_branches(branch_ids: Iterable[int], today: dt.date | None = None,
     sessions held in them, which are all that is read (the dashboard's period: its cost
     follows the period, not every session since each branch began)."""
     from flask import current_app
-    from sqlalchemy import select
 
     ids = list(set(branch_ids))
     if not ids:
         return {}
     today = today or clock.today()
     rules = rules if rules is not None else current_app.config["RULES"]
-    branches = db.session.execute(
-        select(Branch.id, Branch.status, Branch.approval_date, Branch.dissolved_on, Branch.deleted_at,
-               Branch.not_applicable)
-        .where(Branch.id.in_(ids))
-    ).all()
-    held: dict[int, list[Held]] = {i: [] for i in ids}
-    stmt = select(StudySession.branch_id, StudySession.held_on, StudySession.session_type, StudySession.id).where(
-        StudySession.branch_id.in_(ids),
-        StudySession.deleted_at.is_(None),
-        StudySession.status.in_(COUNTED),
-        StudySession.session_type.in_([r.session_type for r in table(rules)]),
-    )
+    types = tuple(r.session_type for r in table(rules))
+    read_branches, read_held = built_statement(("study rules", types, within is not None),
+                                               lambda: _reading(types, within is not None))
+    parameters = {"ids": ids}
     if within is not None:
         # every month or quarter overlapping `within` lies inside these quarters
-        stmt = stmt.where(StudySession.held_on >= months.period_start(within[0], 3),
-                          StudySession.held_on <= month_end(add_months(months.period_start(within[1], 3), 2)))
-    rows = db.session.execute(stmt)
-    for row in rows:
+        parameters.update(held_from=months.period_start(within[0], 3),
+                          held_to=month_end(add_months(months.period_start(within[1], 3), 2)))
+    branches = db.session.execute(read_branches, parameters).all()
+    held: dict[int, list[Held]] = {i: [] for i in ids}
+    for row in db.session.execute(read_held, parameters):
         held[row.branch_id].append(Held(row.held_on, row.session_type, row.id))
     return {b.id: compliance(period_of(b), held[b.id], today, rules, (b.not_applicable or "").split(), within)
             for b in branches}
+
+
+def _reading(types: tuple[str, ...], within: bool):
+    """for_branches' two statements, the branches' and the counted sessions' (of the rules'
+    `types`; `within`: held between the parameters held_from and held_to), executed with the
+    branches' ids as the parameter `ids`. Built once per process: the branch page and the
+    dashboard ask them on every request."""
+    from sqlalchemy import bindparam, select
+
+    ids = bindparam("ids", expanding=True)
+    branches = select(Branch.id, Branch.status, Branch.approval_date, Branch.dissolved_on, Branch.deleted_at,
+                      Branch.not_applicable).where(Branch.id.in_(ids))
+    held = select(StudySession.branch_id, StudySession.held_on, StudySession.session_type, StudySession.id).where(
+        StudySession.branch_id.in_(ids),
+        StudySession.deleted_at.is_(None),
+        StudySession.status.in_(COUNTED),
+        StudySession.session_type.in_(types),
+    )
+    if within:
+        held = held.where(StudySession.held_on >= bindparam("held_from"), StudySession.held_on <= bindparam("held_to"))
+    return branches, held
