@@ -62,6 +62,15 @@ def date_label(d) -> str:
     return _medium_date(d, request_language())
 
 
+def date_labeller():
+    """`date_label` for many days (dates, not moments) of one request, its language found
+    once: what rows made in Python call for each row."""
+    if not has_request_context():
+        return date_label
+    language = request_language()
+    return lambda day: _medium_date(day, language) if day else ""
+
+
 def colon() -> str:
     """The colon between a label and its value: full width in Chinese (标题：内容)."""
     return "：" if has_request_context() and request_language() == "zh" else ": "

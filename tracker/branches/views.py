@@ -18,7 +18,7 @@ from tracker.branches.models import Branch, Membership, branch_project
 from tracker.extensions import db
 from tracker.forms import EmptyForm
 from tracker.history.models import HistoryEntry
-from tracker.i18n import date_label
+from tracker.i18n import date_labeller
 from tracker.panels import for_page
 from tracker.people import queries as people_queries
 from tracker.projects import queries as project_queries
@@ -135,11 +135,13 @@ def _member_rows(memberships: list[Membership], editable: bool) -> list[MemberRo
     undelete_url = record_url("branches.undelete_member", "membership_id")
     user = current_user._get_current_object()  # the user, not the proxy asked again for each row
     may_undelete = perm.can_undelete(user)
+    day, role = date_labeller(), vocab.labeller(vocab.BRANCH_ROLES)
+    party_status, source = vocab.labeller(vocab.PARTY_STATUSES), vocab.labeller(vocab.SOURCES)
     return [
         MemberRow(
-            person_url(m.person_id), m.person.name, vocab.label(vocab.BRANCH_ROLES, m.role),
-            vocab.label(vocab.PARTY_STATUSES, m.person.party_status), vocab.label(vocab.SOURCES, m.person.source),
-            m.person.home_organisation, date_label(m.joined_on), date_label(m.left_on) if m.left_on else "—",
+            person_url(m.person_id), m.person.name, role(m.role),
+            party_status(m.person.party_status), source(m.person.source),
+            m.person.home_organisation, day(m.joined_on), day(m.left_on) if m.left_on else "—",
             edit_url(m.id) if editable else None,
             delete_url(m.id) if editable and perm.can_delete_member(user, m) else None,
             undelete_url(m.id) if m.deleted_at and may_undelete else None,

@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 
 from tracker import vocab
 from tracker.due.engine import DueItem
-from tracker.i18n import date_label
+from tracker.i18n import date_labeller
 from tracker.review.models import STATUSES
 from tracker.web import record_url
 
@@ -48,6 +48,7 @@ def due_rows(items: list[DueItem]) -> list[DueRow]:
     branch_url, talk_url = record_url("branches.detail", "branch_id"), record_url("talks.detail", "talk_id")
     dispatch_url = record_url("dispatches.detail", "dispatch_id")
     to_dispatch, to_project = _("Dispatch"), _("Project")
+    day, status = date_labeller(), vocab.labeller(STATUSES)
     rows = []
     for i in items:
         if i.is_talk:
@@ -62,9 +63,9 @@ def due_rows(items: list[DueItem]) -> list[DueRow]:
             person_url(i.person_id) if i.person_id else None, i.person_name,
             project_url(i.project_id), i.project_code, i.project_name,
             tuple((branch_url(b_id), b_name) for b_id, b_name in i.branches),
-            date_label(i.due_on), date_label(i.done_on),
+            day(i.due_on), day(i.done_on),
             talk_url(i.talk_id) if fulfilled else None,
-            vocab.label(STATUSES, i.talk_status) if fulfilled else "",
+            status(i.talk_status) if fulfilled else "",
             action_url, action,
         ))
     return rows

@@ -10,7 +10,7 @@ from tracker import clock, panels, vocab
 from tracker import permissions as perm
 from tracker.branches.models import Branch
 from tracker.extensions import db
-from tracker.i18n import date_label
+from tracker.i18n import date_labeller
 from tracker.study import queries, rules
 from tracker.web import record_url
 
@@ -27,13 +27,13 @@ class RuleTable(NamedTuple):
 
 def _rule_tables(compliance: rules.Compliance, session_page) -> list[RuleTable]:
     """The tables of the rules the branch owes, their cells made in one pass."""
-    tables = []
+    tables, day = [], date_labeller()
     for rule in compliance.rules:
         if rule.session_type not in compliance.by_type:
             continue
         rows = [
-            (d.name, rules.period_label(d), date_label(d.due), f"{len(d.held)} / {d.required}", d.state,
-             tuple((session_page(h.session_id), date_label(h.day)) for h in d.held))
+            (d.name, rules.period_label(d), day(d.due), f"{len(d.held)} / {d.required}", d.state,
+             tuple((session_page(h.session_id), day(h.day)) for h in d.held))
             for d in reversed(compliance.of(rule.session_type))
         ]
         tables.append(RuleTable(rule.session_type, rules.caption(rule), rule.quarterly, rows))
@@ -50,13 +50,14 @@ def branch_panel(branch: Branch) -> dict:
                                 .limit(10)).all()
     # every month's sessions link to their page: one url_for, then string formatting
     session_page = record_url("study.detail", "session_id")
+    day, session_type = date_labeller(), vocab.labeller(vocab.SESSION_TYPES)
     return {
         "to_log": compliance.to_log(clock.today()) if compliance else None,
         "counted": bool(compliance and compliance.all),
         "rules": _rule_tables(compliance, session_page) if compliance else [],
-        "not_applicable": [vocab.label(vocab.SESSION_TYPES, t) for t in compliance.not_applicable] if compliance else [],
+        "not_applicable": [session_type(t) for t in compliance.not_applicable] if compliance else [],
         "recent": [
-            (date_label(s.held_on), vocab.label(vocab.SESSION_TYPES, s.session_type), session_page(s.id), s.topic,
+            (day(s.held_on), session_type(s.session_type), session_page(s.id), s.topic,
              f"{s.present} / {s.expected}", s.status)
             for s in recent
         ],

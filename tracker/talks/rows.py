@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from typing import NamedTuple
 
 from tracker import vocab
-from tracker.i18n import date_label
+from tracker.i18n import date_labeller
 from tracker.web import record_url
 
 
@@ -27,9 +27,9 @@ class TalkRow(NamedTuple):
 
 def talk_rows(talks: Iterable) -> list[TalkRow]:
     """The table rows of the talks (rows of talks.queries.talks_of), in their order."""
-    talk_url = record_url("talks.detail", "talk_id")
+    talk_url, day, talk_type = record_url("talks.detail", "talk_id"), date_labeller(), vocab.labeller(vocab.TALK_TYPES)
     return [
-        TalkRow(talk_url(t.id), date_label(t.talk_date), vocab.label(vocab.TALK_TYPES, t.talk_type),
+        TalkRow(talk_url(t.id), day(t.talk_date), talk_type(t.talk_type),
                 t.person_name, t.conducted_by_name, t.project_code or "—", t.status)
         for t in talks
     ]
