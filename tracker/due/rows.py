@@ -29,8 +29,8 @@ class DueRow(NamedTuple):
     project_url: str
     project_code: str
     project_name: str
-    #: (link, name) of each temporary branch serving the project
-    branches: tuple[tuple[str, str], ...]
+    #: (link, name, "; " but after the last) of each temporary branch serving the project
+    branches: tuple[tuple[str, str, str], ...]
     due_on: str
     #: "" while open
     done_on: str
@@ -62,7 +62,8 @@ def due_rows(items: list[DueItem]) -> list[DueRow]:
             i.state, i.label,
             person_url(i.person_id) if i.person_id else None, i.person_name,
             project_url(i.project_id), i.project_code, i.project_name,
-            tuple((branch_url(b_id), b_name) for b_id, b_name in i.branches),
+            tuple((branch_url(b_id), b_name, "; " if n < len(i.branches) else "")
+                  for n, (b_id, b_name) in enumerate(i.branches, 1)),
             day(i.due_on), day(i.done_on),
             talk_url(i.talk_id) if fulfilled else None,
             status(i.talk_status) if fulfilled else "",

@@ -21,7 +21,8 @@ class RuleTable(NamedTuple):
     session_type: str
     caption: str
     quarterly: bool
-    #: (name, label, due day, "held / required", state, ((session link, day), …)) per period
+    #: (name, label, due day, "held / required", state, ((session link, day, comma), …)) per
+    #: period, the comma after every session but the last
     rows: list[tuple]
 
 
@@ -33,7 +34,8 @@ def _rule_tables(compliance: rules.Compliance, session_page) -> list[RuleTable]:
             continue
         rows = [
             (d.name, rules.period_label(d), day(d.due), f"{len(d.held)} / {d.required}", d.state,
-             tuple((session_page(h.session_id), day(h.day)) for h in d.held))
+             tuple((session_page(h.session_id), day(h.day), ", " if n < len(d.held) else "")
+                   for n, h in enumerate(d.held, 1)))
             for d in reversed(compliance.of(rule.session_type))
         ]
         tables.append(RuleTable(rule.session_type, rules.caption(rule), rule.quarterly, rows))
