@@ -6,7 +6,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup
-from sqlalchemy import or_, select
+from sqlalchemy import bindparam, or_, select
 from sqlalchemy.orm import joinedload
 
 from tracker import clock, records, vocab
@@ -78,6 +78,17 @@ def index():
     return render_template("branches/index.html", page=page, deleted=deleted, project_codes=project_codes)
 
 
+#: The history of a branch and of its memberships (the parameters `branch_id`, `member_ids`),
+#: newest first. Built once, not on every branch page.
+_HISTORY = (
+    select(HistoryEntry).options(joinedload(HistoryEntry.user)).where(or_(
+        (HistoryEntry.record_type == "branch") & (HistoryEntry.record_id == bindparam("branch_id")),
+        (HistoryEntry.record_type == "membership")
+        & HistoryEntry.record_id.in_(bindparam("member_ids", expanding=True)),
+    )).order_by(HistoryEntry.at.desc(), HistoryEntry.id.desc())
+)
+
+
 @bp.get("/<int:branch_id>")
 @login_required
 def detail(branch_id: int):
@@ -85,12 +96,7 @@ def detail(branch_id: int):
     require(perm.can_read(current_user))
     memberships = branch_queries.members_of(branch)
     member_ids = [m.id for m in memberships]
-    history = db.session.scalars(
-        select(HistoryEntry).options(joinedload(HistoryEntry.user)).where(or_(
-            (HistoryEntry.record_type == "branch") & (HistoryEntry.record_id == branch.id),
-            (HistoryEntry.record_type == "membership") & HistoryEntry.record_id.in_(member_ids),
-        )).order_by(HistoryEntry.at.desc(), HistoryEntry.id.desc())
-    ).all()
+    history = db.session.scalars(_HISTORY, {"branch_id": branch.id, "member_ids": member_ids}).all()
     # Markup: the panels are a template that Jinja rendered with autoescaping on.
     panels = Markup(render_template(  # noqa: S704  # nosec B704
         "branches/_panels.html", branch=branch, **for_page("branch", branch),  # study, talk_panel
