@@ -88,3 +88,24 @@ def test_the_dashboard_costs_a_fixed_number_of_queries(client, signed_in, grow, 
     with count_queries() as counter:
         assert client.get(url).status_code == 200
     assert counter.count == queries, counter.statements
+
+
+def test_branch_page_costs_a_fixed_number_of_queries(client, signed_in, grow, make_branch, make_project,
+                                                     make_person, make_dispatch, count_queries):
+    """The branch page: its projects, its members with their people, their history, the
+    study rules (branches and sessions), recent sessions, the talks due and the checkpoints,
+    the talks held, and the layout's own (the user, the to-do count). The branch itself is
+    one more where the session does not hold it already (here the test's session does)."""
+    signed_in("admin")
+    grow(3)
+    project = make_project()
+    branch = make_branch(projects=[project], members=[make_person() for _ in range(5)])
+    for _ in range(5):
+        make_dispatch(make_person(), project)
+    with count_queries() as counter:
+        assert client.get(f"/branches/{branch.id}").status_code == 200
+    assert counter.count == BRANCH_PAGE_QUERIES, counter.statements
+
+
+#: what the branch page asks the database, whatever its members, sessions and talks
+BRANCH_PAGE_QUERIES = 12

@@ -52,13 +52,23 @@ def _medium_date(day: dt.date, locale: str) -> str:
     return babel_dates.format_date(day, "medium", locale=locale)
 
 
-def _date(d) -> str:
-    """A date in the user's language."""
+def date_label(d) -> str:
+    """A date in the user's language (the templates' `date` filter; a list's rows made in
+    Python call it directly)."""
     if not d:
         return ""
     if not has_request_context() or isinstance(d, dt.datetime):  # a moment: in the user's time zone
         return format_date(d, "medium")
     return _medium_date(d, request_language())
+
+
+def date_labeller():
+    """`date_label` for many days (dates, not moments) of one request, its language found
+    once: what rows made in Python call for each row."""
+    if not has_request_context():
+        return date_label
+    language = request_language()
+    return lambda day: _medium_date(day, language) if day else ""
 
 
 def colon() -> str:
@@ -78,7 +88,7 @@ def request_translations():
 
 def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=lambda: _LOCALES[select_locale()])
-    app.jinja_env.filters["date"] = _date
+    app.jinja_env.filters["date"] = date_label
     app.jinja_env.filters["month"] = month_label
     # Flask-Babel's template gettext finds the catalogue anew for every string; a list page
     # asks for hundreds of strings.

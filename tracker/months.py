@@ -54,10 +54,16 @@ def quarter_label(first: dt.date) -> str:
     """A quarter as people write it: "2026 Q2"; 2026年第二季度."""
     from flask_babel import gettext as _
 
-    year = first.year
-    # one string per quarter: Chinese writes the quarter's number in words (第二季度)
-    return (_("%(year)s Q1", year=year), _("%(year)s Q2", year=year),
-            _("%(year)s Q3", year=year), _("%(year)s Q4", year=year))[quarter_of(first) - 1]
+    year, quarter = first.year, quarter_of(first)
+    # one string per quarter: Chinese writes the quarter's number in words (第二季度); only
+    # the quarter's own is translated
+    if quarter == 1:
+        return _("%(year)s Q1", year=year)
+    if quarter == 2:
+        return _("%(year)s Q2", year=year)
+    if quarter == 3:
+        return _("%(year)s Q3", year=year)
+    return _("%(year)s Q4", year=year)
 
 
 def period_label(first: dt.date, every_months: int) -> str:

@@ -118,13 +118,19 @@ def label(values: dict, code: str | None) -> str:
     """The label of a code value in the request's language, or the code itself if it is not
     in the list. A list page asks for a label on every row: the request keeps the lists it
     asked for, translated."""
+    return labeller(values)(code)
+
+
+def labeller(values: dict):
+    """`label` of this list for many codes, the list looked up once: what rows made in Python
+    call for each row."""
     if not has_request_context():
-        return str(values.get(code, code or ""))
+        return lambda code: str(values.get(code, code or ""))
     tables = i18n.request_cache("_vocab_labels")
     table = tables.get(id(values))
     if table is None:
         table = tables[id(values)] = _translated(values, i18n.request_language())
-    return table.get(code, code or "")
+    return lambda code: table.get(code, code or "")
 
 # Study sessions -------------------------------------------------------------
 SESSION_TYPES = {

@@ -137,12 +137,26 @@ def record_url(endpoint: str, key: str, **values):
     """A maker of `url_for(endpoint, key=id, **values)` for the rows of a list or table: the
     URL is built once for the page and each row's id put in its place, instead of a URL build
     per row (the same route, root and values give the same URL but for the id). Ids are
-    integers: as digits they read the same in a path and a query."""
-    made = url_for(endpoint, **values, **{key: _ID_MARK})
+    integers: as digits they read the same in a path and a query. The URL with the mark is
+    kept per application and root (kept_url): the same few kinds of link on every page."""
+    made = kept_url(endpoint, **values, **{key: _ID_MARK})
     before, mark, after = made.partition(str(_ID_MARK))
     if not mark:  # not a plain number in the path: build each
         return lambda record_id: url_for(endpoint, **values, **{key: record_id})
     return lambda record_id: f"{before}{int(record_id)}{after}"
+
+
+class Badges(dict):
+    """A table's badges by code (`badges(state_badge)` in a template, the macro of
+    macros.html): each code's badge made once, at its first row, not by a macro call per row."""
+
+    def __init__(self, macro):
+        super().__init__()
+        self.macro = macro
+
+    def __missing__(self, code):
+        made = self[code] = self.macro(code)
+        return made
 
 
 def page_url(number: int) -> str:
@@ -215,6 +229,7 @@ def init_app(app: Flask) -> None:
         perm=permissions,
         page_url=page_url,
         record_url=record_url,
+        badges=Badges,
         vocab=vocab,
         label=vocab.label,
         select_options=select_options,

@@ -3,9 +3,10 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
-from sqlalchemy import Row, Select, select
+from sqlalchemy import Row, Select, bindparam, select
+from sqlalchemy.orm import contains_eager
 
-from tracker.branches.models import Branch, branch_project
+from tracker.branches.models import Branch, Membership, branch_project
 from tracker.extensions import db
 from tracker.web import like
 
@@ -15,6 +16,21 @@ def filter_options() -> list[tuple[int, str]]:
     return [tuple(row) for row in db.session.execute(
         select(Branch.id, Branch.name).where(Branch.deleted_at.is_(None)).order_by(Branch.name, Branch.id)
     )]
+
+
+#: A branch's memberships (the parameter `branch_id`) with their people, in the order they
+#: joined. Built once: a branch page loading them through its record's relationships built
+#: and ran the loader's statements anew, a fifth of the page's work.
+_MEMBERS = (
+    select(Membership).join(Membership.person).options(contains_eager(Membership.person))
+    .where(Membership.branch_id == bindparam("branch_id"))
+    .order_by(Membership.joined_on, Membership.id)
+)
+
+
+def members_of(branch: Branch) -> list[Membership]:
+    """The branch's memberships, removed ones too, with their people."""
+    return list(db.session.scalars(_MEMBERS, {"branch_id": branch.id}))
 
 
 # Which branch serves which project: the link table is the branches' own, and the features
@@ -44,15 +60,21 @@ def served_by_working(project_ids: Collection[int]) -> Select:
     )
 
 
+#: (project_id, id, name) of each branch (not deleted) serving one of the projects `ids`,
+#: active ones first, then the most recently approved. Built once (the ids an expanding
+#: parameter): the "Talks due" list names the branches of every row's project.
+_SERVING = (
+    select(branch_project.c.project_id, Branch.id, Branch.name)
+    .join(Branch, Branch.id == branch_project.c.branch_id)
+    .where(branch_project.c.project_id.in_(bindparam("ids", expanding=True)), Branch.deleted_at.is_(None))
+    .order_by((Branch.status == "dissolved"), Branch.approval_date.desc(), Branch.id)
+)
+
+
 def serving(project_ids: Collection[int]) -> list[Row]:
     """(project_id, id, name) of each branch (not deleted) serving one of `project_ids`,
     active ones first, then the most recently approved."""
-    return db.session.execute(
-        select(branch_project.c.project_id, Branch.id, Branch.name)
-        .join(Branch, Branch.id == branch_project.c.branch_id)
-        .where(branch_project.c.project_id.in_(project_ids), Branch.deleted_at.is_(None))
-        .order_by((Branch.status == "dissolved"), Branch.approval_date.desc(), Branch.id)
-    ).all()
+    return db.session.execute(_SERVING, {"ids": list(project_ids)}).all()
 
 
 def per_serving_branch(stmt: Select, project_id, branch_ids: Collection[int]) -> Select:

@@ -1,22 +1,24 @@
 from __future__ import annotations
 
-from types import SimpleNamespace
+from typing import NamedTuple
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup
-from sqlalchemy import or_, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy import bindparam, or_, select
+from sqlalchemy.orm import joinedload
 
 from tracker import clock, records, vocab
 from tracker import permissions as perm
+from tracker.branches import queries as branch_queries
 from tracker.branches import services
 from tracker.branches.forms import BranchForm, DissolveForm, MembershipForm
 from tracker.branches.models import Branch, Membership, branch_project
 from tracker.extensions import db
 from tracker.forms import EmptyForm
 from tracker.history.models import HistoryEntry
+from tracker.i18n import date_labeller
 from tracker.panels import for_page
 from tracker.people import queries as people_queries
 from tracker.projects import queries as project_queries
@@ -76,44 +78,82 @@ def index():
     return render_template("branches/index.html", page=page, deleted=deleted, project_codes=project_codes)
 
 
+#: The history of a branch and of its memberships (the parameters `branch_id`, `member_ids`),
+#: newest first. Built once, not on every branch page.
+_HISTORY = (
+    select(HistoryEntry).options(joinedload(HistoryEntry.user)).where(or_(
+        (HistoryEntry.record_type == "branch") & (HistoryEntry.record_id == bindparam("branch_id")),
+        (HistoryEntry.record_type == "membership")
+        & HistoryEntry.record_id.in_(bindparam("member_ids", expanding=True)),
+    )).order_by(HistoryEntry.at.desc(), HistoryEntry.id.desc())
+)
+
+
 @bp.get("/<int:branch_id>")
 @login_required
 def detail(branch_id: int):
-    branch = get_or_404(Branch, branch_id, allow_deleted=True, options=(
-        selectinload(Branch.projects), selectinload(Branch.memberships).joinedload(Membership.person)))
+    branch = get_or_404(Branch, branch_id, allow_deleted=True)
     require(perm.can_read(current_user))
-    member_ids = [m.id for m in branch.memberships]
-    history = db.session.scalars(
-        select(HistoryEntry).options(joinedload(HistoryEntry.user)).where(or_(
-            (HistoryEntry.record_type == "branch") & (HistoryEntry.record_id == branch.id),
-            (HistoryEntry.record_type == "membership") & HistoryEntry.record_id.in_(member_ids),
-        )).order_by(HistoryEntry.at.desc(), HistoryEntry.id.desc())
-    ).all()
-    today = clock.today()
+    memberships = branch_queries.members_of(branch)
+    member_ids = [m.id for m in memberships]
+    history = db.session.scalars(_HISTORY, {"branch_id": branch.id, "member_ids": member_ids}).all()
     # Markup: the panels are a template that Jinja rendered with autoescaping on.
     panels = Markup(render_template(  # noqa: S704  # nosec B704
         "branches/_panels.html", branch=branch, **for_page("branch", branch),  # study, talk_panel
     ))
+    today = clock.today()
+    editable = not branch.deleted_at and perm.can_edit_branch(current_user, branch)
+    live = [m for m in memberships if m.deleted_at is None]
     return render_template(
         "branches/detail.html",
         branch=branch,
-        current=[m for m in branch.memberships if m.deleted_at is None and m.current_on(today)],
-        former=[m for m in branch.memberships if m.deleted_at is None and not m.current_on(today)],
-        removed=[m for m in branch.memberships if m.deleted_at is not None],
+        editable=editable,
+        current=_member_rows([m for m in live if m.current_on(today)], editable),
+        former=_member_rows([m for m in live if not m.current_on(today)], editable),
+        removed=_member_rows([m for m in memberships if m.deleted_at is not None], False),
         history=history,
         panels=panels,
-        member_links=_member_links(),
     )
 
 
-def _member_links() -> SimpleNamespace:
-    """The links of the member rows, one url_for per kind instead of per row."""
-    return SimpleNamespace(
-        person=record_url("people.detail", "person_id"),
-        edit=record_url("branches.edit_member", "membership_id"),
-        delete=record_url("branches.delete_member", "membership_id"),
-        undelete=record_url("branches.undelete_member", "membership_id"),
-    )
+class MemberRow(NamedTuple):
+    """What the branch page's member tables show of a membership: plain values, the links
+    None where the user may not follow them."""
+
+    person_url: str
+    name: str
+    role: str
+    party_status: str
+    source: str
+    home_organisation: str | None
+    joined_on: str
+    left_on: str
+    edit_url: str | None
+    delete_url: str | None
+    undelete_url: str | None
+
+
+def _member_rows(memberships: list[Membership], editable: bool) -> list[MemberRow]:
+    """The member rows in one pass: labels, dates and links made here (the links from one
+    URL per kind), not by a dozen calls from the template per row."""
+    person_url = record_url("people.detail", "person_id")
+    edit_url, delete_url = record_url("branches.edit_member", "membership_id"), record_url("branches.delete_member", "membership_id")
+    undelete_url = record_url("branches.undelete_member", "membership_id")
+    user = current_user._get_current_object()  # the user, not the proxy asked again for each row
+    may_undelete = perm.can_undelete(user)
+    day, role = date_labeller(), vocab.labeller(vocab.BRANCH_ROLES)
+    party_status, source = vocab.labeller(vocab.PARTY_STATUSES), vocab.labeller(vocab.SOURCES)
+    return [
+        MemberRow(
+            person_url(m.person_id), m.person.name, role(m.role),
+            party_status(m.person.party_status), source(m.person.source),
+            m.person.home_organisation, day(m.joined_on), day(m.left_on) if m.left_on else "—",
+            edit_url(m.id) if editable else None,
+            delete_url(m.id) if editable and perm.can_delete_member(user, m) else None,
+            undelete_url(m.id) if m.deleted_at and may_undelete else None,
+        )
+        for m in memberships
+    ]
 
 
 @bp.route("/new", methods=["GET", "POST"])

@@ -5,7 +5,7 @@ through tracker.panels)."""
 from __future__ import annotations
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 from tracker.branches import queries as branch_queries
 from tracker.dispatches.models import Dispatch
@@ -13,28 +13,38 @@ from tracker.extensions import db
 from tracker.people.models import Person
 from tracker.projects.models import Project
 
+#: How many full party members are dispatched to each of the given projects (`ids`)
+_FULL_MEMBERS = (
+    select(Dispatch.project_id, func.count(func.distinct(Dispatch.person_id)).label("n"))
+    .join(Person, Person.id == Dispatch.person_id)
+    .where(
+        Dispatch.project_id.in_(bindparam("ids", expanding=True)),
+        Dispatch.deleted_at.is_(None),
+        Person.deleted_at.is_(None),
+        Person.party_status == "full",
+    )
+    .group_by(Dispatch.project_id)
+    .subquery()
+)
+#: The given projects with at least `min_members` of them, with their dates. Built once, the
+#: lists as expanding parameters: building the statement and its cache key for every page of
+#: the projects list cost more than the database's work.
+_WITH_MEMBERS = (
+    select(Project.id, Project.start_date, Project.end_date, _FULL_MEMBERS.c.n)
+    .join(_FULL_MEMBERS, _FULL_MEMBERS.c.project_id == Project.id)
+    .where(_FULL_MEMBERS.c.n >= bindparam("min_members"))
+)
+#: Of the given projects (`ids`), those a working branch serves
+_SERVED = branch_queries.served_by_working(bindparam("ids", expanding=True))
+
 
 def branch_needed(project_ids: list[int]) -> set[int]:
     """Of these projects, the ids of those that need a branch and have none (two queries)."""
     if not project_ids:
         return set()
     rules = current_app.config["RULES"]
-    full_members = (
-        select(Dispatch.project_id, func.count(func.distinct(Dispatch.person_id)).label("n"))
-        .join(Person, Person.id == Dispatch.person_id)
-        .where(
-            Dispatch.project_id.in_(project_ids),
-            Dispatch.deleted_at.is_(None),
-            Person.deleted_at.is_(None),
-            Person.party_status == "full",
-        )
-        .group_by(Dispatch.project_id)
-        .subquery()
-    )
     candidates = db.session.execute(
-        select(Project.id, Project.start_date, Project.end_date, full_members.c.n)
-        .join(full_members, full_members.c.project_id == Project.id)
-        .where(full_members.c.n >= rules["branch_needed_min_members"])
+        _WITH_MEMBERS, {"ids": list(project_ids), "min_members": rules["branch_needed_min_members"]}
     ).all()
     long_enough = {
         row.id for row in candidates
@@ -42,5 +52,5 @@ def branch_needed(project_ids: list[int]) -> set[int]:
     }
     if not long_enough:
         return set()
-    served = set(db.session.scalars(branch_queries.served_by_working(long_enough)))
+    served = set(db.session.scalars(_SERVED, {"ids": list(long_enough)}))
     return long_enough - served

@@ -258,9 +258,11 @@ def _counts_statement(filters: DueFilters, today: dt.date, rules: dict, every_ta
     if every_talk:
         # Every due talk is asked for: those done on time are what the other states leave of
         # the whole table, which the database counts without reading each row (SQLite counts
-        # a b-tree page by page), rather than counting most of the table row by row.
-        talk_parts.append(select(func.count().label("n"), literal_column(f"'{_EVERY}'", String).label("state"))
-                          .select_from(DueTalk))
+        # a b-tree page by page), rather than counting most of the table row by row. SQLite
+        # does so only for a statement that is the bare count: beside the arm's other columns
+        # it read all 40,000 rows of the province (half the list's database work).
+        talk_parts.append(select(select(func.count()).select_from(DueTalk).scalar_subquery().label("n"),
+                                 literal_column(f"'{_EVERY}'", String).label("state")))
     parts = [part.add_columns(literal_column("1", Integer).label("talk")) for part in talk_parts]
     if not filters.talks_only:
         parts += [select(func.count().label("n"), found.c.state, literal_column("0", Integer).label("talk"))

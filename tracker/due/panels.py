@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from tracker import panels
 from tracker.due import CHECKPOINT_KINDS, OPEN_STATES, TALK_KINDS, DueFilters, due_items
+from tracker.due.rows import due_rows
 from tracker.extensions import db
 from tracker.talks import queries
+from tracker.talks.rows import talk_rows
 
 TALKS = frozenset(TALK_KINDS)
 CHECKPOINTS = frozenset(CHECKPOINT_KINDS)
@@ -16,21 +18,21 @@ def for_dispatch(dispatch) -> dict:
     items = [] if dispatch.deleted_at else due_items(DueFilters(dispatch_id=dispatch.id, kinds=TALKS))
     return {
         "due": {i.kind: i for i in items},
-        "talks": db.session.execute(queries.talks_of(dispatch_id=dispatch.id)).all(),
+        "talks": talk_rows(db.session.execute(queries.talks_of("dispatch_id"), {"dispatch_id": dispatch.id})),
     }
 
 
 def for_person(person) -> dict:
     return {
-        "due": due_items(DueFilters(person_id=person.id, kinds=TALKS)),
-        "talks": db.session.execute(queries.talks_of(person_id=person.id)).all(),
+        "due": due_rows(due_items(DueFilters(person_id=person.id, kinds=TALKS))),
+        "talks": talk_rows(db.session.execute(queries.talks_of("person_id"), {"person_id": person.id})),
     }
 
 
 def for_project(project) -> dict:
     items = due_items(DueFilters(project_id=project.id))
     return {
-        "due": [i for i in items if i.is_talk],
+        "due": due_rows([i for i in items if i.is_talk]),
         "checkpoint_due": {i.kind: i for i in items if i.kind in CHECKPOINT_KINDS},
     }
 
@@ -43,12 +45,11 @@ def for_branch(branch) -> dict:
     return {
         # A branch serves projects with hundreds of dispatches: its page lists the talks still
         # to hold; the done ones are under "Talks held" and in the "Talks due" list.
-        "due": due_items(DueFilters(branch_id=branch.id, kinds=TALKS, states=OPEN_STATES)),
-        "checkpoints_due": due_items(DueFilters(branch_id=branch.id, kinds=CHECKPOINTS)),
-        "talks": db.session.execute(
-            # the newest ones; the page links to all of them in the talk list
-            queries.talks_of(branch_project_ids=[p.id for p in branch.projects]).limit(BRANCH_TALKS)
-        ).all(),
+        "due": due_rows(due_items(DueFilters(branch_id=branch.id, kinds=TALKS, states=OPEN_STATES))),
+        "checkpoints_due": due_rows(due_items(DueFilters(branch_id=branch.id, kinds=CHECKPOINTS))),
+        # the newest ones; the page links to all of them in the talk list
+        "talks": talk_rows(db.session.execute(queries.talks_of("project_ids", BRANCH_TALKS),
+                                              {"project_ids": [p.id for p in branch.projects]})),
     }
 
 

@@ -9,6 +9,7 @@ from tracker import permissions as perm
 from tracker.branches import queries as branch_queries
 from tracker.dates import parse_day
 from tracker.due.engine import CHECKPOINT_KINDS, TALK_KINDS, DueFilters, due_counts, due_items
+from tracker.due.rows import due_rows
 from tracker.due.rules import ACTION_STATES, OPEN_STATES
 from tracker.extensions import db
 from tracker.people.models import Person
@@ -53,8 +54,8 @@ def talks():
     total = sum(n for state, n in counts.items() if filters.states is None or state in filters.states)
     per_page = current_app.config["PAGE_SIZE"]
     number = min(page_number(), page_count(total, per_page))
-    page = Page(due_items(filters, with_branches=True, limit=per_page, offset=(number - 1) * per_page),
-                number, per_page, total)
+    items = due_items(filters, with_branches=True, limit=per_page, offset=(number - 1) * per_page)
+    page = Page(due_rows(items), number, per_page, total)
     return render_template(
         "due/talks.html",
         page=page,

@@ -8,17 +8,11 @@ from tracker.people.models import Person
 from tracker.projects.models import Project
 from tracker.web import like
 
-#: A project as the list shows it: plain rows with the team leader's name, not records.
-LISTED = select(
-    Project.id, Project.code, Project.name, Project.project_type, Project.start_date,
-    Project.end_date, Project.status, Person.name.label("team_leader_name"),
-).outerjoin(Person, Person.id == Project.team_leader_id)
-
 
 def projects(args, *, include_deleted: bool = False, leader_person_id: int | None = None) -> Select:
-    """Projects matching the list filters (rows of LISTED): q (name, code or entity),
-    project_type, status, mine."""
-    stmt = LISTED.where(
+    """Ids of the projects matching the list filters, what counting needs: q (name, code or
+    entity), project_type, status, mine. `listed` adds what a row shows."""
+    stmt = select(Project.id).where(
         Project.deleted_at.is_not(None) if include_deleted else Project.deleted_at.is_(None)
     )
     if q := (args.get("q") or "").strip():
@@ -35,6 +29,16 @@ def projects(args, *, include_deleted: bool = False, leader_person_id: int | Non
     if args.get("mine") == "1":
         stmt = stmt.where(Project.team_leader_id == (leader_person_id or -1))
     return stmt.order_by(Project.start_date.desc(), Project.id.desc())
+
+
+def listed(found: Select) -> Select:
+    """The projects that `found` (projects()) selects, as plain rows with the team leader's
+    name, not records."""
+    return found.with_only_columns(
+        Project.id, Project.code, Project.name, Project.project_type, Project.start_date,
+        Project.end_date, Project.status, Person.name.label("team_leader_name"),
+        maintain_column_froms=True,
+    ).outerjoin(Person, Person.id == Project.team_leader_id)
 
 
 def choices() -> Select:

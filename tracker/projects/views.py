@@ -28,9 +28,9 @@ def _project_form(**kwargs) -> ProjectForm:
 def index():
     require(perm.can_read(current_user))
     deleted = request.args.get("deleted") == "1" and perm.can_undelete(current_user)
-    page = paginate(queries.projects(
-        request.args, include_deleted=deleted, leader_person_id=current_user.person_id
-    ))
+    found = queries.projects(request.args, include_deleted=deleted, leader_person_id=current_user.person_id)
+    # counted from the projects' own indexes; only the page's rows are joined to their leader
+    page = paginate(queries.listed(found), counted=found)
     return render_template("projects/index.html", page=page, deleted=deleted,
                            **panels.for_page("project list", page.items))  # needed
 

@@ -1,28 +1,67 @@
 """What the branch and person pages show of study sessions (registered in tracker.panels)."""
 from __future__ import annotations
 
-from flask_login import current_user
-from werkzeug.datastructures import MultiDict
+from typing import NamedTuple
 
-from tracker import clock, panels
+from flask_login import current_user
+
+from tracker import clock, panels, vocab
 from tracker import permissions as perm
 from tracker.branches.models import Branch
 from tracker.extensions import db
+from tracker.i18n import date_labeller
 from tracker.study import queries, rules
 from tracker.web import record_url
 
 
+class RuleTable(NamedTuple):
+    """One rule's table on the branch page: its months (quarters), latest first."""
+
+    session_type: str
+    caption: str
+    quarterly: bool
+    #: (name, label, due day, "held / required", state, ((session link, day, comma), …)) per
+    #: period, the comma after every session but the last
+    rows: list[tuple]
+
+
+def _rule_tables(compliance: rules.Compliance, session_page) -> list[RuleTable]:
+    """The tables of the rules the branch owes, their cells made in one pass."""
+    tables, day = [], date_labeller()
+    for rule in compliance.rules:
+        if rule.session_type not in compliance.by_type:
+            continue
+        rows = [
+            (d.name, rules.period_label(d), day(d.due), f"{len(d.held)} / {d.required}", d.state,
+             tuple((session_page(h.session_id), day(h.day), ", " if n < len(d.held) else "")
+                   for n, h in enumerate(d.held, 1)))
+            for d in reversed(compliance.of(rule.session_type))
+        ]
+        tables.append(RuleTable(rule.session_type, rules.caption(rule), rule.quarterly, rows))
+    return tables
+
+
 def branch_panel(branch: Branch) -> dict:
     """What the branch page shows of its sessions, to those who may read them
-    (perm.can_read_branch_sessions): the rules month by month, recent sessions."""
+    (perm.can_read_branch_sessions): the rules month by month, recent sessions; each cell's
+    link, date and label made here, not by calls from the template for each."""
     compliance = rules.for_branches([branch.id]).get(branch.id)
     # the list page's query: attendance counted in SQL, not loaded row by row
-    recent = db.session.execute(queries.sessions(MultiDict({"branch_id": branch.id}), current_user)
-                                .limit(10)).all()
-    to_log = compliance.to_log(clock.today()) if compliance else None
+    recent = db.session.execute(queries.latest_of_branch(current_user, 10), {"branch_id": branch.id}).all()
     # every month's sessions link to their page: one url_for, then string formatting
-    return {"compliance": compliance, "recent": recent, "to_log": to_log,
-            "session_page": record_url("study.detail", "session_id")}
+    session_page = record_url("study.detail", "session_id")
+    day, session_type = date_labeller(), vocab.labeller(vocab.SESSION_TYPES)
+    return {
+        "to_log": compliance.to_log(clock.today()) if compliance else None,
+        "counted": bool(compliance and compliance.all),
+        "rules": _rule_tables(compliance, session_page) if compliance else [],
+        "not_applicable": [session_type(t) for t in compliance.not_applicable] if compliance else [],
+        "recent": [
+            (day(s.held_on), session_type(s.session_type), session_page(s.id), s.topic,
+             f"{s.present} / {s.expected}", s.status)
+            for s in recent
+        ],
+    }
 
 
 def person_panel(person) -> dict:

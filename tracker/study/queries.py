@@ -1,7 +1,7 @@
 """Reads of study sessions. Each returns a select() that loads what its page shows."""
 from __future__ import annotations
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.orm import joinedload
 
 from tracker import access, vocab
@@ -11,6 +11,7 @@ from tracker.branches.models import Branch
 from tracker.dates import parse_day, parse_month
 from tracker.months import add_months
 from tracker.review.models import STATUSES
+from tracker.statements import built_statement
 from tracker.study.models import Attachment, Attendance, StudySession
 from tracker.study.rules import COUNTED
 
@@ -46,15 +47,14 @@ SHOWN = (
 )
 
 
-def sessions(args, user) -> Select:
-    """The sessions matching the list filters (found()) as a list shows them: rows of SHOWN."""
-    return listed(found(args, user))
-
-
 def listed(found_sessions: Select) -> Select:
     """The sessions that `found_sessions` (found()) selects, as plain rows of SHOWN."""
     return (found_sessions.with_only_columns(*SHOWN, maintain_column_froms=True)
             .join(Branch, Branch.id == StudySession.branch_id))
+
+
+#: the order of a list of sessions: the latest held first
+NEWEST_FIRST = (StudySession.held_on.desc(), StudySession.start_time.desc(), StudySession.id.desc())
 
 
 def found(args, user) -> Select:
@@ -82,7 +82,20 @@ def found(args, user) -> Select:
         stmt = stmt.where(StudySession.held_on <= held_to)
     if first := parse_month(args.get("month")):
         stmt = stmt.where(StudySession.held_on >= first, StudySession.held_on < add_months(first, 1))
-    return stmt.order_by(StudySession.held_on.desc(), StudySession.start_time.desc(), StudySession.id.desc())
+    return stmt.order_by(*NEWEST_FIRST)
+
+
+def latest_of_branch(user, limit: int) -> Select:
+    """The latest `limit` sessions of a branch (the parameter `branch_id`) that the user may
+    read, as list rows (SHOWN): the branch page's. Built once per process, so that for those
+    who read every session (the read rule adds nothing) the page does not build it and its
+    cache key anew; for the others their rule is added."""
+    kept = built_statement(("latest of branch", limit), lambda: listed(
+        select(StudySession.id)
+        .where(StudySession.deleted_at.is_(None), StudySession.branch_id == bindparam("branch_id"))
+        .order_by(*NEWEST_FIRST).limit(limit)
+    ))
+    return visible(kept, user)
 
 
 def branch_choices(user, *, for_logging: bool) -> Select:

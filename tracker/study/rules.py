@@ -37,7 +37,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, bindparam, or_, select
 
 from tracker import clock, months, vocab
 from tracker.branches.models import Branch
@@ -47,6 +47,7 @@ from tracker.due.rules import OPEN_STATES, state_of
 from tracker.extensions import db
 from tracker.months import add_months, month_end
 from tracker.periods import Period, active
+from tracker.statements import built_statement
 from tracker.study.models import StudyMonth, StudySession
 
 COUNTED = ("submitted", "reviewed")
@@ -249,25 +250,35 @@ def for_branches(branch_ids: Iterable[int], today: dt.date | None = None,
         return {}
     today = today or clock.today()
     rules = rules if rules is not None else current_app.config["RULES"]
-    branches = db.session.execute(
-        select(Branch.id, Branch.status, Branch.approval_date, Branch.dissolved_on, Branch.deleted_at,
-               Branch.not_applicable)
-        .where(Branch.id.in_(ids))
-    ).all()
     kinds = table(rules)
+    # built once per process, executed with the ids (the branch page and the dashboard ask
+    # them on every request)
+    read_branches, read_sessions = built_statement(
+        ("study rules", tuple(r.session_type for r in kinds)), lambda: _reading(kinds))
+    branches = db.session.execute(read_branches, {"ids": ids}).all()
     held: dict[int, list[Held]] = {i: [] for i in ids}
+    rows = ()
     if within is None:
-        stmt = _sessions_held(ids, kinds)
+        rows = db.session.execute(read_sessions, {"ids": ids})
     else:
         # every month or quarter overlapping `within` lies inside these quarters
         first = months.period_start(within[0], 3)
         last = month_end(add_months(months.period_start(within[1], 3), 2))
-        stmt = _held_in_months(held, branches, kinds, first, last)
-    if stmt is not None:
-        for row in db.session.execute(stmt):
+        if (stmt := _held_in_months(held, branches, kinds, first, last)) is not None:
+            rows = db.session.execute(stmt)
+    for row in rows:
             held[row.branch_id].append(Held(row.held_on, row.session_type, row.id))
     return {b.id: compliance(period_of(b), held[b.id], today, rules, (b.not_applicable or "").split(), within)
             for b in branches}
+
+
+def _reading(kinds: tuple[Rule, ...]):
+    """for_branches' statements of the branches and of all their counted sessions, with the
+    branches' ids as the parameter `ids`."""
+    ids = bindparam("ids", expanding=True)
+    branches = select(Branch.id, Branch.status, Branch.approval_date, Branch.dissolved_on, Branch.deleted_at,
+                      Branch.not_applicable).where(Branch.id.in_(ids))
+    return branches, _sessions_held(ids, kinds)
 
 
 def _sessions_held(branch_ids, kinds: tuple[Rule, ...], *conditions):

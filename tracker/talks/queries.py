@@ -3,7 +3,7 @@ from __future__ import annotations
 import datetime as dt
 
 from flask_babel import get_locale
-from sqlalchemy import Select, and_, or_, select
+from sqlalchemy import Select, and_, bindparam, or_, select
 from sqlalchemy.orm import aliased, selectinload
 
 from tracker import access, vocab
@@ -14,6 +14,7 @@ from tracker.people.queries import name_matches
 from tracker.projects import queries as project_queries
 from tracker.projects.models import Project
 from tracker.review.models import STATUSES
+from tracker.statements import built_statement
 from tracker.talks import confirmation
 from tracker.talks.models import IntegrityListVersion, Talk
 from tracker.web import like
@@ -98,10 +99,16 @@ def listed(found: Select) -> Select:
     )
 
 
-def talks_of(*, dispatch_id: int | None = None, person_id: int | None = None,
-             branch_project_ids: list[int] | None = None) -> Select:
+def talks_of(by: str, limit: int | None = None) -> Select:
     """Talks shown on a dispatch, person or branch page, newest first: plain rows with the
-    names a row shows (macros.talk_rows), not records."""
+    names a row shows (talks.rows.talk_rows), not records. `by` ("dispatch_id", "person_id" or
+    "project_ids": a branch's projects, the ids themselves, which the database's plan needs)
+    names the parameter to execute it with. Built once per process for each: a page's cost follows its rows, not the
+    building of the statement and its cache key."""
+    return built_statement(("talks_of", by, limit), lambda: _talks_of(by, limit))
+
+
+def _talks_of(by: str, limit: int | None) -> Select:
     talked_with, conductor = aliased(Person), aliased(Person)
     stmt = (
         select(Talk.id, Talk.talk_date, Talk.talk_type, Talk.status,
@@ -112,14 +119,17 @@ def talks_of(*, dispatch_id: int | None = None, person_id: int | None = None,
         .outerjoin(Dispatch, Dispatch.id == Talk.dispatch_id)
         .outerjoin(Project, Project.id == Dispatch.project_id)
         .where(Talk.deleted_at.is_(None))
+        .order_by(Talk.talk_date.desc(), Talk.id.desc())
+        .limit(limit)
     )
-    if dispatch_id is not None:
-        stmt = stmt.where(Talk.dispatch_id == dispatch_id)
-    if person_id is not None:
-        stmt = stmt.where(Talk.person_id == person_id)
-    if branch_project_ids is not None:
-        stmt = stmt.where(Dispatch.project_id.in_(branch_project_ids or [-1]))
-    return stmt.order_by(Talk.talk_date.desc(), Talk.id.desc())
+    parameter = bindparam(by)
+    if by == "dispatch_id":
+        return stmt.where(Talk.dispatch_id == parameter)
+    if by == "person_id":
+        return stmt.where(Talk.person_id == parameter)
+    if by == "project_ids":
+        return stmt.where(Dispatch.project_id.in_(bindparam(by, expanding=True)))
+    raise ValueError(by)
 
 
 def dispatch_choices(today: dt.date, leader_person_id: int | None, keep_id: int | None) -> Select:
