@@ -35,6 +35,8 @@ NOT_SOFT_DELETED = {
     "due_talk": "derived from dispatches and talks, written again whenever they change (tracker/due/upkeep.py)",
     "points_tally": "derived from the records (tracker/points/tally.py): recounted rows replace the old",
     "points_tally_status": "a flag that the tally awaits `flask points rebuild`, removed by it",
+    "study_month": "derived from sessions and attendance, a month's rows written again whenever they change "
+                   "(tracker/study/upkeep.py)",
 }
 
 #: modules that delete rows on purpose, and why
@@ -45,6 +47,7 @@ DELETES_ON_PURPOSE = {
     "auth/signins.py": "ended and timed-out sign-ins are removed at the user's next sign-in",
     "due/upkeep.py": "due_talk rows are derived data: a dispatch's rows are removed and written again",
     "points/tally.py": "the tally is derived: a recount replaces a person's rows of a year",
+    "study/upkeep.py": "study_month rows are derived data: a branch's month is removed and written again",
 }
 
 
