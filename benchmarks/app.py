@@ -8,10 +8,12 @@ import time
 import click
 from flask import Flask
 from flask.cli import AppGroup
+from sqlalchemy import text
 
 from benchmarks.fill import Params, fill
 from benchmarks.views import bp
 from tracker import create_app
+from tracker.extensions import db
 
 bench_cli = AppGroup("bench", help="Benchmark data.")
 
@@ -28,10 +30,22 @@ def fill_command(**options):
     """Add a large, realistic data set to an EMPTY, migrated database."""
     started = time.perf_counter()
     filled = fill(Params(**options))
+    _vacuum()
     seconds = time.perf_counter() - started
     counts = {"people": len(filled.people), "projects": len(filled.projects),
               "branches": len(filled.branches), "dispatches": len(filled.dispatches), **filled.counts}
     click.echo("filled " + ", ".join(f"{n} {name}" for name, n in counts.items()) + f" in {seconds:.1f} s")
+
+
+def _vacuum() -> None:
+    """On PostgreSQL, the visibility map that autovacuum keeps on a database in service (it
+    vacuums a table after enough inserts too): without it every index-only scan of the
+    freshly loaded tables visits the table for each row, and the pages would be timed as on
+    no database in service (the talks due list took twice as long)."""
+    if db.engine.dialect.name != "postgresql":
+        return
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.execute(text("VACUUM (ANALYZE)"))
 
 
 def make_app(config: dict | None = None) -> Flask:

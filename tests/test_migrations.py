@@ -51,3 +51,18 @@ def test_postgresql_begins_a_transaction_at_its_first_write(app):
         assert conn.execute(in_transaction).scalar() is True
     with db.engine.connect() as conn:  # back in the pool, the connection was psycopg's usual one
         assert conn.connection.dbapi_connection.autocommit is False
+
+
+def test_postgresql_leaves_a_connection_asked_for_autocommit_alone(app):
+    """A connection whose user asked for autocommit (VACUUM, CREATE DATABASE: they refuse a
+    transaction block) keeps it at its first statement that is not a SELECT."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("psycopg's transactions (tracker._configure_postgresql)")
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text("SELECT 1"))
+        conn.execute(text("VACUUM points_tally_status"))
+        assert conn.connection.dbapi_connection.autocommit is True
+    with db.engine.connect() as conn:
+        conn.execute(text("INSERT INTO points_tally_status (id, reason) VALUES (98, 'rolled back')"))
+        assert conn.execute(text("SELECT now() = statement_timestamp()")).scalar() is False
+        conn.rollback()

@@ -143,24 +143,29 @@ def _configure_postgresql(app: Flask) -> None:
     def idle(dbapi_connection) -> bool:
         return dbapi_connection.info.transaction_status == TransactionStatus.IDLE
 
+    # set on a connection this put in autocommit, not on one whose user asked for it
+    # (isolation_level="AUTOCOMMIT", as VACUUM or CREATE DATABASE need): that one is left alone
+    reading = "tracker_reads_in_autocommit"
+
     @event.listens_for(engine, "begin")
     def on_begin(conn):
         dbapi_connection = conn.connection.dbapi_connection
-        if dbapi_connection is not None and idle(dbapi_connection):
+        if dbapi_connection is not None and not dbapi_connection.autocommit and idle(dbapi_connection):
             dbapi_connection.autocommit = True
+            conn.connection.info[reading] = True
 
     @event.listens_for(engine, "before_cursor_execute")
     def on_execute(conn, cursor, statement, _parameters, context, _executemany):
-        dbapi_connection = cursor.connection
-        if dbapi_connection.autocommit and (
+        if conn.info.get(reading) and (
                 not statement.startswith("SELECT")
                 or (context is not None and context.execution_options.get("stream_results"))):
-            dbapi_connection.autocommit = False  # psycopg sends BEGIN before this statement
+            conn.info.pop(reading)
+            cursor.connection.autocommit = False  # psycopg sends BEGIN before this statement
 
     @event.listens_for(engine.pool, "checkin")
-    def on_checkin(dbapi_connection, _record):
+    def on_checkin(dbapi_connection, record):
         # a connection back in the pool is psycopg's usual one, whoever takes it next
-        if dbapi_connection is not None and dbapi_connection.autocommit and idle(dbapi_connection):
+        if record.info.pop(reading, None) and dbapi_connection is not None and idle(dbapi_connection):
             dbapi_connection.autocommit = False
 
 
