@@ -60,7 +60,6 @@ def create_app(config: dict | None = None) -> Flask:
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(
         ensure_compiled(root / "translations", Path(app.instance_path)))
 
-    _postgresql_options(app)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(root / "migrations"))
     csrf.init_app(app)
@@ -104,17 +103,6 @@ def _register_commands(app: Flask) -> None:
 
 def _is_postgresql(app: Flask) -> bool:
     return app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql")
-
-
-def _postgresql_options(app: Flask) -> None:
-    """Plan every statement for its own values (`plan_cache_mode`, set at connect: no round
-    trip). Statements are prepared once they repeat (psycopg's `prepare_threshold`, below),
-    which saves parsing them again; a plan made once for any value could serve a skewed value
-    badly (a category, a year), and planning these statements costs little beside parsing."""
-    if not _is_postgresql(app):
-        return
-    options = app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})
-    options.setdefault("connect_args", {}).setdefault("options", "-c plan_cache_mode=force_custom_plan")
 
 
 def _configure_postgresql(app: Flask) -> None:
