@@ -31,8 +31,9 @@ from tracker.people.models import Person
 from tracker.periods import Period
 from tracker.projects.models import Project
 from tracker.statements import built_statement
+from tracker.study import queries as study_queries
 from tracker.study import rules as study_rules
-from tracker.study.models import Attendance, StudyMonth, StudySession
+from tracker.study.models import StudyMonth, StudySession
 from tracker.talks import queries as talk_queries
 from tracker.talks.models import Talk
 
@@ -407,14 +408,9 @@ def attendance(scope: Scope, period: Period) -> list[AttendanceRow]:
         .where(StudyMonth.month >= first, StudyMonth.month < after), scope)
     parts = [months]
     if (period.first, period.last) != (first, after - dt.timedelta(days=1)):
-        def counted(*conditions):
-            return (select(func.count()).select_from(Attendance)
-                    .where(Attendance.session_id == StudySession.id, *conditions).scalar_subquery())
-
         days = or_(StudySession.held_on < first, StudySession.held_on >= after)
         parts.append(_sessions_in_scope(
-            select(StudySession.branch_id, literal_column("1"), counted(),
-                   counted(Attendance.status == "present"))
+            select(StudySession.branch_id, literal_column("1"), *study_queries.attendance_counts())
             .where(StudySession.deleted_at.is_(None), StudySession.status.in_(study_rules.COUNTED),
                    StudySession.held_on >= period.first, StudySession.held_on <= period.last, days),
             scope))

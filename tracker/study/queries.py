@@ -26,12 +26,19 @@ def visible(stmt: Select, user) -> Select:
     return access.readable_sessions(user, stmt)
 
 
-def _count(model, *conditions):
-    """How many `model` rows (attendance, attachments) belong to each listed session."""
+def per_session(model, *conditions):
+    """How many `model` rows (attendance, attachments) belong to each session selected: a
+    count on the index on session_id, not hundreds of loaded rows."""
     return (
         select(func.count()).where(model.session_id == StudySession.id, *conditions)
         .correlate(StudySession).scalar_subquery()
     )
+
+
+def attendance_counts() -> tuple:
+    """Each selected session's attendance: `expected` (everyone on its sheet) and `present`."""
+    return (per_session(Attendance).label("expected"),
+            per_session(Attendance, Attendance.status == "present").label("present"))
 
 
 #: What a session's list row shows besides the session's own columns: its branch's name,
@@ -41,9 +48,8 @@ SHOWN = (
     StudySession.id, StudySession.branch_id, Branch.name.label("branch_name"),
     StudySession.session_type, StudySession.held_on, StudySession.start_time,
     StudySession.topic, StudySession.status,
-    _count(Attendance).label("expected"),
-    _count(Attendance, Attendance.status == "present").label("present"),
-    _count(Attachment, Attachment.deleted_at.is_(None)).label("files"),
+    *attendance_counts(),
+    per_session(Attachment, Attachment.deleted_at.is_(None)).label("files"),
 )
 
 

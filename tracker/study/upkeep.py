@@ -27,6 +27,7 @@ from tracker.branches.models import Branch
 from tracker.extensions import db
 from tracker.months import add_months
 from tracker.study.models import Attendance, StudyMonth, StudySession
+from tracker.study.queries import attendance_counts
 from tracker.study.rules import COUNTED
 
 #: session.info key: bulk writes of sessions or attendance leave the rows to the caller
@@ -54,13 +55,9 @@ def _month_of_sqlite(element, compiler, **kw):
 
 def _rows_of(which):
     """SELECT of the study_month rows of the counted sessions matching `which`."""
-    def counted(*conditions):
-        return (select(func.count()).select_from(Attendance)
-                .where(Attendance.session_id == StudySession.id, *conditions).scalar_subquery())
-
     held = (
         select(StudySession.branch_id, month_of(StudySession.held_on).label("month"), StudySession.session_type,
-               StudySession.held_on, counted().label("expected"), counted(Attendance.status == "present").label("present"))
+               StudySession.held_on, *attendance_counts())
         .where(StudySession.deleted_at.is_(None), StudySession.status.in_(COUNTED), which)
         .subquery("held")
     )
