@@ -116,8 +116,7 @@ def _translated(values: dict, language: str) -> dict:
 
 def label(values: dict, code: str | None) -> str:
     """The label of a code value in the request's language, or the code itself if it is not
-    in the list. A list page asks for a label on every row: the request keeps the lists it
-    asked for, translated."""
+    in the list. Each list is translated once per language and process (_translated)."""
     return labeller(values)(code)
 
 
@@ -126,10 +125,7 @@ def labeller(values: dict):
     call for each row."""
     if not has_request_context():
         return lambda code: str(values.get(code, code or ""))
-    tables = i18n.request_cache("_vocab_labels")
-    table = tables.get(id(values))
-    if table is None:
-        table = tables[id(values)] = _translated(values, i18n.request_language())
+    table = _translated(values, i18n.request_language())
     return lambda code: table.get(code, code or "")
 
 # Study sessions -------------------------------------------------------------
