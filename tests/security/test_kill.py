@@ -37,8 +37,12 @@ def test_no_acknowledged_save_is_lost_when_the_server_is_killed(kind, tmp_path):
 
     def writer():
         browser = Browser(server.base)
-        assert browser.sign_in("writer", PASSWORD) == 302
-        token = browser.csrf("/people/new")
+        try:
+            signed_in = browser.sign_in("writer", PASSWORD)
+            token = browser.csrf("/people/new")
+        except OSError:
+            return  # killed while this writer was still signing in (each sign-in hashes slowly)
+        assert signed_in == 302
         while not stop.is_set():
             with lock:
                 n = next(counter)
