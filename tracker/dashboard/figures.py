@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from zoneinfo import ZoneInfo
 
 from flask import current_app, has_request_context
-from sqlalchemy import and_, case, func, literal_column, or_, select, union_all
+from sqlalchemy import and_, bindparam, func, literal_column, null, or_, select, union_all
 
 from tracker import access, clock, vocab
 from tracker.branches.models import Branch
@@ -254,12 +254,39 @@ def _oldest(stmt, model, since):
     """The ids of the LIST_LIMIT oldest records of `stmt` and since when they wait, found in
     the index on (status, deleted_at, submitted_at, updated_at, id) before anything is joined."""
     return (stmt.with_only_columns(model.id, since.label("since"))
-            .order_by(since, model.id).limit(LIST_LIMIT).subquery("oldest"))
+            .order_by(since, model.id).limit(LIST_LIMIT).subquery())
+
+
+def _review_statements(scope: Scope):
+    """The review queue's two statements, with the cutoff of waiting too long as the
+    parameter `cutoff`: the four counts in one row; the oldest sessions and the oldest talks
+    (kind, id, type, topic, day, name, since) in one list."""
+    cutoff = bindparam("cutoff", type_=StudySession.submitted_at.type)
+    sessions, session_since = waiting_sessions(scope)
+    talks, talk_since = waiting_talks(scope)
+    counts = select(
+        *(stmt.with_only_columns(func.count(model.id)).scalar_subquery()
+          for stmt, model in ((sessions, StudySession), (talks, Talk))),
+        *(stmt.with_only_columns(func.count(model.id)).where(since < cutoff).scalar_subquery()
+          for stmt, model, since in ((sessions, StudySession, session_since), (talks, Talk, talk_since))),
+    )
+    old_sessions, old_talks = _oldest(sessions, StudySession, session_since), _oldest(talks, Talk, talk_since)
+    oldest = union_all(
+        select(literal_column("'session'").label("kind"), StudySession.id, StudySession.session_type.label("type"),
+               StudySession.topic, StudySession.held_on.label("day"), Branch.name, old_sessions.c.since)
+        .join(old_sessions, old_sessions.c.id == StudySession.id)
+        .join(Branch, Branch.id == StudySession.branch_id),
+        select(literal_column("'talk'"), Talk.id, Talk.talk_type, null(), Talk.talk_date, Person.name,
+               old_talks.c.since)
+        .join(old_talks, old_talks.c.id == Talk.id)
+        .join(Person, Person.id == Talk.person_id),
+    )
+    return counts, oldest
 
 
 @once_a_request
 def review_queue(scope: Scope, today: dt.date | None = None) -> ReviewQueue:
-    """Submitted sessions and talks, oldest first (four queries)."""
+    """Submitted sessions and talks, oldest first (two queries)."""
     today = today or clock.today()
     rules = current_app.config["RULES"]
     within = rules["review_within_days"]
@@ -275,37 +302,21 @@ def review_queue(scope: Scope, today: dt.date | None = None) -> ReviewQueue:
             state_of(since_day + dt.timedelta(days=within), None, today, rules["due_soon_days"]), moment,
         )
 
-    stmt, since = waiting_sessions(scope)
-    queue.sessions, queue.sessions_late = db.session.execute(
-        stmt.with_only_columns(func.count(StudySession.id), func.count(case((since < cutoff, 1))))
-    ).one()
-    oldest = _oldest(stmt, StudySession, since)
-    rows = db.session.execute(
-        select(StudySession.id, StudySession.session_type, StudySession.topic, StudySession.held_on,
-               Branch.name, oldest.c.since)
-        .join(oldest, oldest.c.id == StudySession.id)
-        .join(Branch, Branch.id == StudySession.branch_id)
-        .order_by(oldest.c.since, StudySession.id)
-    )
+    # whoever sees everything asks the same statements (kept built: building them and their
+    # cache keys cost more than the queries); a team leader's are cut to their own records
+    counts, oldest = (built_statement(("review queue", scope.branch_id, LIST_LIMIT), lambda: _review_statements(scope))
+                      if scope.sees_all else _review_statements(scope))
+    connection = db.session.connection()
+    queue.sessions, queue.talks, queue.sessions_late, queue.talks_late = connection.execute(
+        counts, {"cutoff": cutoff}).one()
+    rows = sorted(connection.execute(oldest), key=lambda r: (r.since, r.id))
+    session_types, talk_types = vocab.labeller(vocab.SESSION_TYPES), vocab.labeller(vocab.TALK_TYPES)
     queue.oldest_sessions = [
-        waiting("session", r.held_on, f"{vocab.label(vocab.SESSION_TYPES, r.session_type)}{colon()}{r.topic}",
-                r.name, r.id, r.since) for r in rows]
-
-    stmt, since = waiting_talks(scope)
-    queue.talks, queue.talks_late = db.session.execute(
-        stmt.with_only_columns(func.count(Talk.id), func.count(case((since < cutoff, 1))))
-    ).one()
-    oldest = _oldest(stmt, Talk, since)
-    rows = db.session.execute(
-        select(Talk.id, Talk.talk_type, Talk.talk_date, Person.name, oldest.c.since)
-        .join(oldest, oldest.c.id == Talk.id)
-        .join(Person, Person.id == Talk.person_id)
-        .order_by(oldest.c.since, Talk.id)
-    )
+        waiting("session", r.day, f"{session_types(r.type)}{colon()}{r.topic}", r.name, r.id, r.since)
+        for r in rows if r.kind == "session"]
     queue.oldest_talks = [
-        waiting("talk", r.talk_date, f"{vocab.label(vocab.TALK_TYPES, r.talk_type)}{colon()}{r.name}",
-                r.name, r.id, r.since) for r in rows]
-
+        waiting("talk", r.day, f"{talk_types(r.type)}{colon()}{r.name}", r.name, r.id, r.since)
+        for r in rows if r.kind == "talk"]
     queue.oldest = sorted(queue.oldest_sessions + queue.oldest_talks,
                           key=lambda w: (w.since, w.kind, w.id))[:LIST_LIMIT]
     return queue
