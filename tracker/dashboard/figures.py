@@ -2,7 +2,7 @@
 
 Nothing here re-states a compliance rule: due states come from `tracker.due.due_items`,
 the study rules from `tracker.study.rules.for_branches`, "needs a branch" from
-`tracker.dispatches.rules.branch_needed`, and what counts as a held session from
+`tracker.dispatches.rules` (`needing_branch`), and what counts as a held session from
 `tracker.study.rules.COUNTED`. This module only selects, counts and groups.
 
 Scope: admins, secretaries and viewers see everything; anyone else (a team leader) sees
@@ -467,7 +467,7 @@ def sessions_by_month(scope: Scope, months: list[dt.date]) -> dict[dt.date, Coun
 # Projects ----------------------------------------------------------------------------
 def projects_needing_branch(scope: Scope, period: Period) -> list:
     """Open projects running in the period that need a temporary branch and have none
-    (rows of id, code, name). A chosen branch has none of these, so then nothing."""
+    (rows of id, code, name; one query). A chosen branch has none of these, so then nothing."""
     if scope.branch_id is not None:
         return []
     stmt = select(Project.id).where(
@@ -476,10 +476,4 @@ def projects_needing_branch(scope: Scope, period: Period) -> list:
     )
     if not scope.sees_all:
         stmt = stmt.where(Project.id.in_(access.projects_led_by(scope.leader_person_id)))
-    needed = dispatch_rules.branch_needed(list(db.session.scalars(stmt)))
-    if not needed:
-        return []
-    return db.session.execute(
-        select(Project.id, Project.code, Project.name, Project.start_date, Project.end_date)
-        .where(Project.id.in_(sorted(needed))).order_by(Project.code)
-    ).all()
+    return dispatch_rules.needing_branch(stmt, Project.code, Project.name, order_by=(Project.code,))
