@@ -34,6 +34,7 @@ from tracker.statements import built_statement
 from tracker.study import queries as study_queries
 from tracker.study import rules as study_rules
 from tracker.study.models import StudyMonth, StudySession
+from tracker.study.upkeep import month_of
 from tracker.talks import queries as talk_queries
 from tracker.talks.models import Talk
 
@@ -107,7 +108,7 @@ def _what(is_talk) -> str:
 
 def due_figures(scope: Scope, period: Period, today: dt.date | None = None) -> DueFigures:
     """Talks and checkpoints due in the period, counted by the database per kind, state and
-    due day (at most a few hundred rows whatever the data): one query."""
+    month due (a few rows a month): one query."""
     filters = DueFilters(
         branch_id=scope.branch_id, leader_person_id=scope.leader_person_id,
         due_from=period.first, due_to=period.last,
@@ -120,16 +121,17 @@ def due_figures(scope: Scope, period: Period, today: dt.date | None = None) -> D
     def build():
         found = due_statement(filters, today=today, rules=rules, columns=("kind", "state", "due_on"))
         is_talk = found.c.kind.in_(TALK_KINDS)
-        return (select(is_talk.label("is_talk"), found.c.state, found.c.due_on, func.count())
-                .group_by(is_talk, found.c.state, found.c.due_on))
+        month = month_of(found.c.due_on)
+        return (select(is_talk.label("is_talk"), found.c.state, month, func.count())
+                .group_by(is_talk, found.c.state, month))
     # kept built like the due engine's own statements: building it and its cache key cost
     # more than the query
-    rows = db.session.execute(built_statement(("dashboard period", filters, today, repr(sorted(rules.items()))),
-                                              build))
-    for talk, state, due_on, n in rows:
+    rows = db.session.connection().execute(
+        built_statement(("dashboard period", filters, today, repr(sorted(rules.items()))), build))
+    for talk, state, month, n in rows:
         counts[(_what(talk), state)] += n
         if talk:
-            by_month[due_on.replace(day=1)][state] += n
+            by_month[month][state] += n
     return DueFigures(counts, by_month)
 
 
