@@ -348,15 +348,17 @@ def _branches_in_scope(scope: Scope):
 
 @once_a_request
 def study_gaps(scope: Scope, period: Period, today: dt.date | None = None) -> list[BranchGaps]:
-    """Branches active in the period that miss a session some rule requires (3 queries): the
+    """Branches active in the period that miss a session some rule requires (2 queries): the
     rules judge only the months and quarters overlapping the period, from their sessions."""
-    stmt = _branches_in_scope(scope).where(
+    stmt = _branches_in_scope(scope).add_columns(
+        Branch.status, Branch.approval_date, Branch.dissolved_on, Branch.deleted_at, Branch.not_applicable,
+    ).where(
         Branch.status != "proposed", Branch.approval_date <= period.last,
         or_(Branch.dissolved_on.is_(None), Branch.dissolved_on >= period.first),
     ).order_by(Branch.name, Branch.id)
     branches = db.session.execute(stmt).all()
     compliance = study_rules.for_branches([b.id for b in branches], today=today,
-                                          within=(period.first, period.last))
+                                          within=(period.first, period.last), branches=branches)
     out = []
     for b in branches:
         c = compliance.get(b.id)
