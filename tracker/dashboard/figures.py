@@ -480,4 +480,6 @@ def projects_needing_branch(scope: Scope, period: Period) -> list:
     )
     if not scope.sees_all:
         stmt = stmt.where(Project.id.in_(access.projects_led_by(scope.leader_person_id)))
-    return dispatch_rules.needing_branch(stmt, Project.code, Project.name, order_by=(Project.code,))
+    # whoever sees everything asks the same statement for the same period
+    return dispatch_rules.needing_branch(stmt, Project.code, Project.name, order_by=(Project.code,),
+                                         kept=(period.first, period.last) if scope.sees_all else None)
