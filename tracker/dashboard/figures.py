@@ -84,6 +84,13 @@ def _sessions_in_scope(stmt, scope: Scope):
     return stmt
 
 
+def _kept(scope: Scope, key: tuple, build):
+    """The statement `build()` makes, kept built per process for whoever sees everything (it
+    then depends on `key` and the scope's branch only); built for the request for a narrower
+    reader (it holds their own cut)."""
+    return built_statement(("dashboard", *key, scope.branch_id), build) if scope.sees_all else build()
+
+
 # Due talks and integrity checkpoints -------------------------------------------------
 @dataclass
 class DueFigures:
@@ -306,8 +313,7 @@ def review_queue(scope: Scope, today: dt.date | None = None) -> ReviewQueue:
 
     # whoever sees everything asks the same statements (kept built: building them and their
     # cache keys cost more than the queries); a team leader's are cut to their own records
-    counts, oldest = (built_statement(("review queue", scope.branch_id, LIST_LIMIT), lambda: _review_statements(scope))
-                      if scope.sees_all else _review_statements(scope))
+    counts, oldest = _kept(scope, ("review queue", LIST_LIMIT), lambda: _review_statements(scope))
     connection = db.session.connection()
     queue.sessions, queue.talks, queue.sessions_late, queue.talks_late = connection.execute(
         counts, {"cutoff": cutoff}).one()
@@ -417,6 +423,12 @@ def attendance(scope: Scope, period: Period) -> list[AttendanceRow]:
     its whole months from the kept monthly counts (StudyMonth); the days of a custom period
     before and after them from the sessions, each session's attendance counted on the index
     (session_id, status)."""
+    stmt = _kept(scope, ("attendance", period.first, period.last), lambda: _attendance_statement(scope, period))
+    return [AttendanceRow(r.branch_id, r.name, int(r.sessions), int(r.present), int(r.expected))
+            for r in db.session.connection().execute(stmt)]
+
+
+def _attendance_statement(scope: Scope, period: Period):
     first, after = _whole_months(period)
     months = _months_in_scope(
         select(StudyMonth.branch_id, StudyMonth.sessions, StudyMonth.expected, StudyMonth.present)
@@ -430,15 +442,13 @@ def attendance(scope: Scope, period: Period) -> list[AttendanceRow]:
                    StudySession.held_on >= period.first, StudySession.held_on <= period.last, days),
             scope))
     held = union_all(*parts).subquery("held") if len(parts) > 1 else months.subquery("held")
-    stmt = (
+    return (
         select(held.c.branch_id, Branch.name, func.sum(held.c.sessions).label("sessions"),
                func.sum(held.c.expected).label("expected"), func.sum(held.c.present).label("present"))
         .join(Branch, Branch.id == held.c.branch_id)
         .group_by(held.c.branch_id, Branch.name)
         .order_by(Branch.name, held.c.branch_id)
     )
-    return [AttendanceRow(r.branch_id, r.name, int(r.sessions), int(r.present), int(r.expected))
-            for r in db.session.execute(stmt)]
 
 
 def lowest_attendance(rows: list[AttendanceRow], limit: int) -> list[AttendanceRow]:
@@ -458,12 +468,12 @@ def chart_months(period: Period, at_least: int = 12) -> list[dt.date]:
 def sessions_by_month(scope: Scope, months: list[dt.date]) -> dict[dt.date, Counter]:
     """{first of month: {session type: counted sessions held}} for these months (1 query,
     from the kept monthly counts and their index ix_study_month_month)."""
-    stmt = _months_in_scope(
+    stmt = _kept(scope, ("sessions by month", months[0], months[-1]), lambda: _months_in_scope(
         select(StudyMonth.month, StudyMonth.session_type, func.sum(StudyMonth.sessions))
         .where(StudyMonth.month >= months[0], StudyMonth.month <= months[-1])
-        .group_by(StudyMonth.month, StudyMonth.session_type), scope)
+        .group_by(StudyMonth.month, StudyMonth.session_type), scope))
     out: dict[dt.date, Counter] = defaultdict(Counter)
-    for first, kind, n in db.session.execute(stmt):
+    for first, kind, n in db.session.connection().execute(stmt):
         out[first][kind] += n
     return {first: out.get(first, Counter()) for first in months}
 
