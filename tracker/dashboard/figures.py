@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from zoneinfo import ZoneInfo
 
 from flask import current_app, has_request_context
-from sqlalchemy import and_, bindparam, func, literal_column, null, or_, select, union_all
+from sqlalchemy import and_, bindparam, case, func, literal_column, null, or_, select, true, union_all
 
 from tracker import access, clock, vocab
 from tracker.branches.models import Branch
@@ -273,12 +273,10 @@ def _review_statements(scope: Scope):
     cutoff = bindparam("cutoff", type_=StudySession.submitted_at.type)
     sessions, session_since = waiting_sessions(scope)
     talks, talk_since = waiting_talks(scope)
-    counts = select(
-        *(stmt.with_only_columns(func.count(model.id)).scalar_subquery()
-          for stmt, model in ((sessions, StudySession), (talks, Talk))),
-        *(stmt.with_only_columns(func.count(model.id)).where(since < cutoff).scalar_subquery()
-          for stmt, model, since in ((sessions, StudySession, session_since), (talks, Talk, talk_since))),
-    )
+    # each table counted in one pass: all its waiting records, and those waiting too long
+    s, t = (stmt.with_only_columns(func.count(model.id).label("n"), func.count(case((since < cutoff, 1))).label("late"))
+            .subquery() for stmt, model, since in ((sessions, StudySession, session_since), (talks, Talk, talk_since)))
+    counts = select(s.c.n, t.c.n, s.c.late, t.c.late).select_from(s.join(t, true()))
     old_sessions, old_talks = _oldest(sessions, StudySession, session_since), _oldest(talks, Talk, talk_since)
     oldest = union_all(
         select(literal_column("'session'").label("kind"), StudySession.id, StudySession.session_type.label("type"),
