@@ -197,6 +197,11 @@ def _figures(scope: figures.Scope, period: periods.Period, today: dt.date, all_a
     }
 
 
+def pct(part: int, whole: int) -> str:
+    """A share as a whole percentage ("67%"), or a dash when there is no whole."""
+    return f"{part / whole:.0%}" if whole else "—"
+
+
 def page(todo: Callable[[], Markup] | None = None):
     """The dashboard, with the home page's to-do box (`todo` renders it) under its title; a
     search that found one branch is sent to that branch's dashboard."""
@@ -211,7 +216,7 @@ def page(todo: Callable[[], Markup] | None = None):
     # Markup: the body is a template that Jinja rendered with autoescaping on.
     body = Markup(render_template(  # noqa: S704  # nosec B704
         "dashboard/_body.html", period=period, message=message, scope=scope, links=links,
-        kinds=periods.KINDS, today=today, may_form_branch=may_form_branch, todo=todo() if todo else None,
+        kinds=periods.KINDS, today=today, may_form_branch=may_form_branch, todo=todo() if todo else None, pct=pct,
         branch=branch,
         title=title(scope),
         **_figures(scope, period, today, all_attendance=request.args.get("attendance") == "all", links=links),
