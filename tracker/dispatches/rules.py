@@ -66,16 +66,17 @@ def needing_branch(projects, *columns, order_by=(), kept: tuple | None = None) -
         full = (
             select(Dispatch.project_id, func.count(func.distinct(Dispatch.person_id)).label("n"))
             .join(Person, Person.id == Dispatch.person_id)
-            .where(Dispatch.project_id.in_(projects), Dispatch.deleted_at.is_(None), Person.deleted_at.is_(None),
-                   Person.party_status == "full")
+            # members counted only on the projects no working branch serves
+            .where(Dispatch.project_id.in_(projects),
+                   Dispatch.project_id.not_in(branch_queries.served_by_working(projects)),
+                   Dispatch.deleted_at.is_(None), Person.deleted_at.is_(None), Person.party_status == "full")
             .group_by(Dispatch.project_id)
             .subquery()
         )
         return (
             select(Project.id, Project.start_date, Project.end_date, *columns)
             .join(full, full.c.project_id == Project.id)
-            .where(full.c.n >= bindparam("min_members"),
-                   Project.id.not_in(branch_queries.served_by_working(projects)))
+            .where(full.c.n >= bindparam("min_members"))
             .order_by(*order_by)
         )
     rules = current_app.config["RULES"]
