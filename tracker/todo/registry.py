@@ -13,7 +13,7 @@ from tracker import clock
 from tracker.extensions import db
 from tracker.i18n import request_cache
 from tracker.todo import items
-from tracker.todo.entries import Context, Entry, Row
+from tracker.todo.entries import Context, Entry, InSql, Row, in_sql
 
 #: one line per item, in the order the box lists them
 ITEMS = (
@@ -64,7 +64,7 @@ def counted(user, today: dt.date | None = None, *, personal_only: bool = False) 
         made = [(e, item not in NOT_IN_BADGE) for item in ITEMS
                 if not (personal_only and item in NOT_IN_BADGE) and (e := item(ctx)) is not None]
         numbers: dict[str, int] = {}
-        if any(isinstance(e.count, Select) for e, _ in made):
+        if any(isinstance(e.count, Select | InSql) for e, _ in made):
             stmt, keys = _statement(user, today, personal_only, made)
             numbers = dict(zip(keys, db.session.connection().execute(stmt).one(), strict=True))
         cache[key] = [Counted(e, numbers[e.key] if e.key in numbers else e.count(), badge)
@@ -106,9 +106,9 @@ def _statement(user, today: dt.date, personal_only: bool, made: list) -> tuple[S
     with _statements_lock:
         if key in _statements:
             return _statements[key]
-    in_sql = [e for e, _ in made if isinstance(e.count, Select)]
-    found = (select(*(e.count.scalar_subquery().label(e.key) for e in in_sql)), tuple(e.key for e in in_sql)) \
-        if in_sql else None
+    counts = [(e.key, stmt) for e, _ in made if (stmt := in_sql(e.count)) is not None]
+    found = (select(*(stmt.scalar_subquery().label(key) for key, stmt in counts)), tuple(key for key, _ in counts)) \
+        if counts else None
     with _statements_lock:
         if len(_statements) >= _STATEMENTS_KEPT:
             del _statements[next(iter(_statements))]
@@ -125,8 +125,8 @@ def _badge_statement(user, today: dt.date) -> Select | None:
     ctx = Context(user, today)
     made = [e for item in ITEMS if item not in NOT_IN_BADGE and (e := item(ctx)) is not None]
     stmt = None
-    if all(isinstance(e.count, Select) for e in made):
-        stmt = select(*(e.count.scalar_subquery().label(e.key) for e in made)) if made else select(0)
+    if all(isinstance(e.count, Select | InSql) for e in made):
+        stmt = select(*(in_sql(e.count).scalar_subquery().label(e.key) for e in made)) if made else select(0)
     with _statements_lock:
         if len(_statements) >= _STATEMENTS_KEPT:
             del _statements[next(iter(_statements))]
