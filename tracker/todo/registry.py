@@ -6,7 +6,7 @@ import datetime as dt
 import threading
 from dataclasses import dataclass
 
-from flask import has_request_context
+from flask import current_app, has_request_context
 from sqlalchemy import Select, select
 
 from tracker import clock
@@ -101,8 +101,11 @@ _statements_lock = threading.Lock()
 
 def _statement(user, today: dt.date, personal_only: bool, made: list) -> tuple[Select, tuple[str, ...]] | None:
     """(the one query of the items of `user` counted in SQL, their keys in its order), None
-    when there are none; `made`: the request's (Entry, in badge) of the user's items."""
-    key = (ITEMS, NOT_IN_BADGE, user.id, user.person_id, user.roles_text, today, personal_only)
+    when there are none; `made`: the request's (Entry, in badge) of the user's items. The
+    settings the box's counts are built from are part of its key."""
+    config = current_app.config
+    key = (ITEMS, NOT_IN_BADGE, user.id, user.person_id, user.roles_text, today, personal_only,
+           config["TALK_CONFIRMATION_DAYS"], repr(sorted(config["RULES"].items())))
     with _statements_lock:
         if key in _statements:
             return _statements[key]
