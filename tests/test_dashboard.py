@@ -403,3 +403,18 @@ def test_a_team_leader_finds_only_the_branches_they_may_read(client, world):
     assert client.get("/?branch=BA").location == f"/?period=month&branch_id={world.BA.id}"
     page = client.get("/?branch=BB").get_data(as_text=True)
     assert "No temporary branch’s name contains “BB”." in page
+
+
+@pytest.mark.parametrize("branch_id", [None, 7])
+def test_the_links_written_by_hand_are_those_url_for_writes(app, branch_id):
+    from flask import url_for
+
+    from tracker.dashboard.views import Links
+    with app.test_request_context():
+        links = Links(figures.Scope(None, True, branch_id), JUNE)
+        branch = {"branch_id": branch_id} if branch_id else {}
+        for state in ("overdue", "due_soon", "done", "all"):
+            for what in ("talks", "checkpoints", "all"):
+                assert links.open(state, what) == url_for("due.talks", state=state, what=what, **branch)
+                assert links.due(state, what) == url_for("due.talks", state=state, what=what, due_from="2026-06-01",
+                                                         due_to="2026-06-30", **branch)

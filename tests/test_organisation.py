@@ -3,12 +3,15 @@ from __future__ import annotations
 
 import datetime as dt
 
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import select
 
 from tests.conftest import TODAY
 from tracker.branches.models import Branch, Membership
 from tracker.dispatches import rules
 from tracker.dispatches.models import Dispatch
+from tracker.projects.models import Project
 
 
 def branch_form(project_ids, **kw):
@@ -137,6 +140,48 @@ def test_branch_needed_rule(make_project, make_person, make_dispatch, make_branc
         make_dispatch(person, few)
     make_branch(projects=[served])
     assert rules.branch_needed([long.id, short.id, served.id, few.id]) == {long.id}
+
+
+#: a project: (days it lasts, its dispatches: (person, deleted), its branches: status or deleted)
+_projects = st.lists(st.tuples(
+    st.integers(27, 32),
+    st.lists(st.tuples(st.integers(0, 5), st.booleans()), max_size=6),
+    st.lists(st.sampled_from(["active", "proposed", "dissolved", "deleted"]), max_size=2),
+), min_size=1, max_size=5)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(projects=_projects, statuses=st.lists(st.sampled_from(["full", "probationary", "deleted"]), min_size=6,
+                                              max_size=6))
+def test_needing_branch_finds_what_branch_needed_finds(session, make_project, make_person, make_dispatch,
+                                                       make_branch, projects, statuses):
+    """The dashboard's one query (`needing_branch`) and the rule's two agree on random projects."""
+    nested = session.begin_nested()
+    try:
+        people = [make_person(party_status="probationary" if s == "probationary" else "full") for s in statuses]
+        for person, s in zip(people, statuses, strict=True):
+            if s == "deleted":
+                person.deleted_at = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+        made = []
+        for days, dispatches, branches in projects:
+            project = make_project(start_date=TODAY, end_date=TODAY + dt.timedelta(days=days))
+            made.append(project)
+            for n, deleted in dispatches:
+                dispatch = make_dispatch(people[n], project)
+                if deleted:
+                    dispatch.deleted_at = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+            for status in branches:
+                branch = make_branch(projects=[project], status="active" if status == "deleted" else status)
+                if status == "deleted":
+                    branch.deleted_at = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+        session.flush()
+        ids = [p.id for p in made]
+        found = rules.needing_branch(select(Project.id).where(Project.id.in_(ids)), Project.code,
+                                     order_by=(Project.code,))
+        assert {r.id for r in found} == rules.branch_needed(ids)
+        assert [r.code for r in found] == sorted(r.code for r in found)
+    finally:
+        nested.rollback()
 
 
 def test_person_page_shows_dispatches_and_memberships(client, signed_in, make_person, make_project, make_dispatch, make_branch):

@@ -70,14 +70,14 @@ def test_detail_pages_do_not_grow_with_related_rows(client, signed_in, make_pers
 
 @pytest.mark.parametrize(("args", "queries"), [
     # the user; the to-do box's counts (1); the headline's open items (5); the study rules' gaps
-    # (3); the period's due talks (1); sessions per month and attendance (2); the review queue (4);
-    # projects needing a branch (2, none of them without one: no third)
-    ("", 18),
+    # (2); the period's due talks (1); sessions per month and attendance (2); the review queue (2:
+    # its counts, its oldest records); projects needing a branch (1)
+    ("", 14),
     # and the search on branch names (1), which matched several
-    ("?branch=%E6%94%AF%E9%83%A8", 19),
+    ("?branch=%E6%94%AF%E9%83%A8", 15),
     # and the branch's name (1); the to-do box counts the whole bureau, the dashboard the branch
     # (the headline's open items and the study rules' gaps once more; no projects needing a branch)
-    ("?branch_id={branch}", 24),
+    ("?branch_id={branch}", 20),
 ])
 def test_the_dashboard_costs_a_fixed_number_of_queries(client, signed_in, grow, count_queries, session,
                                                         args, queries):

@@ -2,7 +2,7 @@
 
 Nothing here re-states a compliance rule: due states come from `tracker.due.due_items`,
 the study rules from `tracker.study.rules.for_branches`, "needs a branch" from
-`tracker.dispatches.rules.branch_needed`, and what counts as a held session from
+`tracker.dispatches.rules` (`needing_branch`), and what counts as a held session from
 `tracker.study.rules.COUNTED`. This module only selects, counts and groups.
 
 Scope: admins, secretaries and viewers see everything; anyone else (a team leader) sees
@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from zoneinfo import ZoneInfo
 
 from flask import current_app, has_request_context
-from sqlalchemy import and_, case, func, literal_column, or_, select, union_all
+from sqlalchemy import and_, bindparam, case, func, literal_column, null, or_, select, true, union_all
 
 from tracker import access, clock, vocab
 from tracker.branches.models import Branch
@@ -34,6 +34,7 @@ from tracker.statements import built_statement
 from tracker.study import queries as study_queries
 from tracker.study import rules as study_rules
 from tracker.study.models import StudyMonth, StudySession
+from tracker.study.upkeep import month_of
 from tracker.talks import queries as talk_queries
 from tracker.talks.models import Talk
 
@@ -83,6 +84,13 @@ def _sessions_in_scope(stmt, scope: Scope):
     return stmt
 
 
+def _kept(scope: Scope, key: tuple, build):
+    """The statement `build()` makes, kept built per process for whoever sees everything (it
+    then depends on `key` and the scope's branch only); built for the request for a narrower
+    reader (it holds their own cut)."""
+    return built_statement(("dashboard", *key, scope.branch_id), build) if scope.sees_all else build()
+
+
 # Due talks and integrity checkpoints -------------------------------------------------
 @dataclass
 class DueFigures:
@@ -107,7 +115,7 @@ def _what(is_talk) -> str:
 
 def due_figures(scope: Scope, period: Period, today: dt.date | None = None) -> DueFigures:
     """Talks and checkpoints due in the period, counted by the database per kind, state and
-    due day (at most a few hundred rows whatever the data): one query."""
+    month due (a few rows a month): one query."""
     filters = DueFilters(
         branch_id=scope.branch_id, leader_person_id=scope.leader_person_id,
         due_from=period.first, due_to=period.last,
@@ -120,16 +128,17 @@ def due_figures(scope: Scope, period: Period, today: dt.date | None = None) -> D
     def build():
         found = due_statement(filters, today=today, rules=rules, columns=("kind", "state", "due_on"))
         is_talk = found.c.kind.in_(TALK_KINDS)
-        return (select(is_talk.label("is_talk"), found.c.state, found.c.due_on, func.count())
-                .group_by(is_talk, found.c.state, found.c.due_on))
+        month = month_of(found.c.due_on)
+        return (select(is_talk.label("is_talk"), found.c.state, month, func.count())
+                .group_by(is_talk, found.c.state, month))
     # kept built like the due engine's own statements: building it and its cache key cost
     # more than the query
-    rows = db.session.execute(built_statement(("dashboard period", filters, today, repr(sorted(rules.items()))),
-                                              build))
-    for talk, state, due_on, n in rows:
+    rows = db.session.connection().execute(
+        built_statement(("dashboard period", filters, today, repr(sorted(rules.items()))), build))
+    for talk, state, month, n in rows:
         counts[(_what(talk), state)] += n
         if talk:
-            by_month[due_on.replace(day=1)][state] += n
+            by_month[month][state] += n
     return DueFigures(counts, by_month)
 
 
@@ -254,12 +263,37 @@ def _oldest(stmt, model, since):
     """The ids of the LIST_LIMIT oldest records of `stmt` and since when they wait, found in
     the index on (status, deleted_at, submitted_at, updated_at, id) before anything is joined."""
     return (stmt.with_only_columns(model.id, since.label("since"))
-            .order_by(since, model.id).limit(LIST_LIMIT).subquery("oldest"))
+            .order_by(since, model.id).limit(LIST_LIMIT).subquery())
+
+
+def _review_statements(scope: Scope):
+    """The review queue's two statements, with the cutoff of waiting too long as the
+    parameter `cutoff`: the four counts in one row; the oldest sessions and the oldest talks
+    (kind, id, type, topic, day, name, since) in one list."""
+    cutoff = bindparam("cutoff", type_=StudySession.submitted_at.type)
+    sessions, session_since = waiting_sessions(scope)
+    talks, talk_since = waiting_talks(scope)
+    # each table counted in one pass: all its waiting records, and those waiting too long
+    s, t = (stmt.with_only_columns(func.count(model.id).label("n"), func.count(case((since < cutoff, 1))).label("late"))
+            .subquery() for stmt, model, since in ((sessions, StudySession, session_since), (talks, Talk, talk_since)))
+    counts = select(s.c.n, t.c.n, s.c.late, t.c.late).select_from(s.join(t, true()))
+    old_sessions, old_talks = _oldest(sessions, StudySession, session_since), _oldest(talks, Talk, talk_since)
+    oldest = union_all(
+        select(literal_column("'session'").label("kind"), StudySession.id, StudySession.session_type.label("type"),
+               StudySession.topic, StudySession.held_on.label("day"), Branch.name, old_sessions.c.since)
+        .join(old_sessions, old_sessions.c.id == StudySession.id)
+        .join(Branch, Branch.id == StudySession.branch_id),
+        select(literal_column("'talk'"), Talk.id, Talk.talk_type, null(), Talk.talk_date, Person.name,
+               old_talks.c.since)
+        .join(old_talks, old_talks.c.id == Talk.id)
+        .join(Person, Person.id == Talk.person_id),
+    )
+    return counts, oldest
 
 
 @once_a_request
 def review_queue(scope: Scope, today: dt.date | None = None) -> ReviewQueue:
-    """Submitted sessions and talks, oldest first (four queries)."""
+    """Submitted sessions and talks, oldest first (two queries)."""
     today = today or clock.today()
     rules = current_app.config["RULES"]
     within = rules["review_within_days"]
@@ -275,37 +309,20 @@ def review_queue(scope: Scope, today: dt.date | None = None) -> ReviewQueue:
             state_of(since_day + dt.timedelta(days=within), None, today, rules["due_soon_days"]), moment,
         )
 
-    stmt, since = waiting_sessions(scope)
-    queue.sessions, queue.sessions_late = db.session.execute(
-        stmt.with_only_columns(func.count(StudySession.id), func.count(case((since < cutoff, 1))))
-    ).one()
-    oldest = _oldest(stmt, StudySession, since)
-    rows = db.session.execute(
-        select(StudySession.id, StudySession.session_type, StudySession.topic, StudySession.held_on,
-               Branch.name, oldest.c.since)
-        .join(oldest, oldest.c.id == StudySession.id)
-        .join(Branch, Branch.id == StudySession.branch_id)
-        .order_by(oldest.c.since, StudySession.id)
-    )
+    # whoever sees everything asks the same statements (kept built: building them and their
+    # cache keys cost more than the queries); a team leader's are cut to their own records
+    counts, oldest = _kept(scope, ("review queue", LIST_LIMIT), lambda: _review_statements(scope))
+    connection = db.session.connection()
+    queue.sessions, queue.talks, queue.sessions_late, queue.talks_late = connection.execute(
+        counts, {"cutoff": cutoff}).one()
+    rows = sorted(connection.execute(oldest), key=lambda r: (r.since, r.id))
+    session_types, talk_types = vocab.labeller(vocab.SESSION_TYPES), vocab.labeller(vocab.TALK_TYPES)
     queue.oldest_sessions = [
-        waiting("session", r.held_on, f"{vocab.label(vocab.SESSION_TYPES, r.session_type)}{colon()}{r.topic}",
-                r.name, r.id, r.since) for r in rows]
-
-    stmt, since = waiting_talks(scope)
-    queue.talks, queue.talks_late = db.session.execute(
-        stmt.with_only_columns(func.count(Talk.id), func.count(case((since < cutoff, 1))))
-    ).one()
-    oldest = _oldest(stmt, Talk, since)
-    rows = db.session.execute(
-        select(Talk.id, Talk.talk_type, Talk.talk_date, Person.name, oldest.c.since)
-        .join(oldest, oldest.c.id == Talk.id)
-        .join(Person, Person.id == Talk.person_id)
-        .order_by(oldest.c.since, Talk.id)
-    )
+        waiting("session", r.day, f"{session_types(r.type)}{colon()}{r.topic}", r.name, r.id, r.since)
+        for r in rows if r.kind == "session"]
     queue.oldest_talks = [
-        waiting("talk", r.talk_date, f"{vocab.label(vocab.TALK_TYPES, r.talk_type)}{colon()}{r.name}",
-                r.name, r.id, r.since) for r in rows]
-
+        waiting("talk", r.day, f"{talk_types(r.type)}{colon()}{r.name}", r.name, r.id, r.since)
+        for r in rows if r.kind == "talk"]
     queue.oldest = sorted(queue.oldest_sessions + queue.oldest_talks,
                           key=lambda w: (w.since, w.kind, w.id))[:LIST_LIMIT]
     return queue
@@ -335,15 +352,17 @@ def _branches_in_scope(scope: Scope):
 
 @once_a_request
 def study_gaps(scope: Scope, period: Period, today: dt.date | None = None) -> list[BranchGaps]:
-    """Branches active in the period that miss a session some rule requires (3 queries): the
+    """Branches active in the period that miss a session some rule requires (2 queries): the
     rules judge only the months and quarters overlapping the period, from their sessions."""
-    stmt = _branches_in_scope(scope).where(
+    stmt = _branches_in_scope(scope).add_columns(
+        Branch.status, Branch.approval_date, Branch.dissolved_on, Branch.deleted_at, Branch.not_applicable,
+    ).where(
         Branch.status != "proposed", Branch.approval_date <= period.last,
         or_(Branch.dissolved_on.is_(None), Branch.dissolved_on >= period.first),
     ).order_by(Branch.name, Branch.id)
     branches = db.session.execute(stmt).all()
     compliance = study_rules.for_branches([b.id for b in branches], today=today,
-                                          within=(period.first, period.last))
+                                          within=(period.first, period.last), branches=branches)
     out = []
     for b in branches:
         c = compliance.get(b.id)
@@ -402,6 +421,12 @@ def attendance(scope: Scope, period: Period) -> list[AttendanceRow]:
     its whole months from the kept monthly counts (StudyMonth); the days of a custom period
     before and after them from the sessions, each session's attendance counted on the index
     (session_id, status)."""
+    stmt = _kept(scope, ("attendance", period.first, period.last), lambda: _attendance_statement(scope, period))
+    return [AttendanceRow(r.branch_id, r.name, int(r.sessions), int(r.present), int(r.expected))
+            for r in db.session.connection().execute(stmt)]
+
+
+def _attendance_statement(scope: Scope, period: Period):
     first, after = _whole_months(period)
     months = _months_in_scope(
         select(StudyMonth.branch_id, StudyMonth.sessions, StudyMonth.expected, StudyMonth.present)
@@ -415,15 +440,13 @@ def attendance(scope: Scope, period: Period) -> list[AttendanceRow]:
                    StudySession.held_on >= period.first, StudySession.held_on <= period.last, days),
             scope))
     held = union_all(*parts).subquery("held") if len(parts) > 1 else months.subquery("held")
-    stmt = (
+    return (
         select(held.c.branch_id, Branch.name, func.sum(held.c.sessions).label("sessions"),
                func.sum(held.c.expected).label("expected"), func.sum(held.c.present).label("present"))
         .join(Branch, Branch.id == held.c.branch_id)
         .group_by(held.c.branch_id, Branch.name)
         .order_by(Branch.name, held.c.branch_id)
     )
-    return [AttendanceRow(r.branch_id, r.name, int(r.sessions), int(r.present), int(r.expected))
-            for r in db.session.execute(stmt)]
 
 
 def lowest_attendance(rows: list[AttendanceRow], limit: int) -> list[AttendanceRow]:
@@ -443,12 +466,12 @@ def chart_months(period: Period, at_least: int = 12) -> list[dt.date]:
 def sessions_by_month(scope: Scope, months: list[dt.date]) -> dict[dt.date, Counter]:
     """{first of month: {session type: counted sessions held}} for these months (1 query,
     from the kept monthly counts and their index ix_study_month_month)."""
-    stmt = _months_in_scope(
+    stmt = _kept(scope, ("sessions by month", months[0], months[-1]), lambda: _months_in_scope(
         select(StudyMonth.month, StudyMonth.session_type, func.sum(StudyMonth.sessions))
         .where(StudyMonth.month >= months[0], StudyMonth.month <= months[-1])
-        .group_by(StudyMonth.month, StudyMonth.session_type), scope)
+        .group_by(StudyMonth.month, StudyMonth.session_type), scope))
     out: dict[dt.date, Counter] = defaultdict(Counter)
-    for first, kind, n in db.session.execute(stmt):
+    for first, kind, n in db.session.connection().execute(stmt):
         out[first][kind] += n
     return {first: out.get(first, Counter()) for first in months}
 
@@ -456,7 +479,7 @@ def sessions_by_month(scope: Scope, months: list[dt.date]) -> dict[dt.date, Coun
 # Projects ----------------------------------------------------------------------------
 def projects_needing_branch(scope: Scope, period: Period) -> list:
     """Open projects running in the period that need a temporary branch and have none
-    (rows of id, code, name). A chosen branch has none of these, so then nothing."""
+    (rows of id, code, name; one query). A chosen branch has none of these, so then nothing."""
     if scope.branch_id is not None:
         return []
     stmt = select(Project.id).where(
@@ -465,10 +488,6 @@ def projects_needing_branch(scope: Scope, period: Period) -> list:
     )
     if not scope.sees_all:
         stmt = stmt.where(Project.id.in_(access.projects_led_by(scope.leader_person_id)))
-    needed = dispatch_rules.branch_needed(list(db.session.scalars(stmt)))
-    if not needed:
-        return []
-    return db.session.execute(
-        select(Project.id, Project.code, Project.name, Project.start_date, Project.end_date)
-        .where(Project.id.in_(sorted(needed))).order_by(Project.code)
-    ).all()
+    # whoever sees everything asks the same statement for the same period
+    return dispatch_rules.needing_branch(stmt, Project.code, Project.name, order_by=(Project.code,),
+                                         kept=(period.first, period.last) if scope.sees_all else None)

@@ -39,6 +39,9 @@ class Links:
         self.scope, self.period = scope, period
         self.branch = {"branch_id": scope.branch_id} if scope.branch_id else {}
         self._due = url_for("due.talks", what="talks", **self.branch)
+        # as url_for("due.talks", state=…, what=…, …, **self.branch) writes them
+        self._due_list = url_for("due.talks")
+        self._of_branch = f"&branch_id={int(scope.branch_id)}" if scope.branch_id else ""
         self._counted = url_for("study.index", status="counted", **self.branch)
         self._counted_any_branch = url_for("study.index", status="counted")
         sessions = url_for("study.index")
@@ -52,12 +55,12 @@ class Links:
     def due(self, state: str, what: str = "talks", first: dt.date | None = None,
             last: dt.date | None = None) -> str:
         first, last = first or self.period.first, last or self.period.last
-        return url_for("due.talks", state=state, what=what, due_from=first.isoformat(),
-                       due_to=last.isoformat(), **self.branch)
+        return (f"{self._due_list}?state={state}&what={what}&due_from={first.isoformat()}"
+                f"&due_to={last.isoformat()}{self._of_branch}")
 
     def open(self, state: str, what: str = "talks") -> str:
         """Everything in this state now, whenever it was due (the headline's lists)."""
-        return url_for("due.talks", state=state, what=what, **self.branch)
+        return f"{self._due_list}?state={state}&what={what}{self._of_branch}"
 
     def due_month(self, state: str, month: dt.date) -> str:
         """Talks due in one month (of the period) in this state."""
@@ -197,6 +200,11 @@ def _figures(scope: figures.Scope, period: periods.Period, today: dt.date, all_a
     }
 
 
+def pct(part: int, whole: int) -> str:
+    """A share as a whole percentage ("67%"), or a dash when there is no whole."""
+    return f"{part / whole:.0%}" if whole else "—"
+
+
 def page(todo: Callable[[], Markup] | None = None):
     """The dashboard, with the home page's to-do box (`todo` renders it) under its title; a
     search that found one branch is sent to that branch's dashboard."""
@@ -211,7 +219,7 @@ def page(todo: Callable[[], Markup] | None = None):
     # Markup: the body is a template that Jinja rendered with autoescaping on.
     body = Markup(render_template(  # noqa: S704  # nosec B704
         "dashboard/_body.html", period=period, message=message, scope=scope, links=links,
-        kinds=periods.KINDS, today=today, may_form_branch=may_form_branch, todo=todo() if todo else None,
+        kinds=periods.KINDS, today=today, may_form_branch=may_form_branch, todo=todo() if todo else None, pct=pct,
         branch=branch,
         title=title(scope),
         **_figures(scope, period, today, all_attendance=request.args.get("attendance") == "all", links=links),

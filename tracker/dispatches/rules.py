@@ -12,6 +12,7 @@ from tracker.dispatches.models import Dispatch
 from tracker.extensions import db
 from tracker.people.models import Person
 from tracker.projects.models import Project
+from tracker.statements import built_statement
 
 #: How many full party members are dispatched to each of the given projects (`ids`)
 _FULL_MEMBERS = (
@@ -54,3 +55,31 @@ def branch_needed(project_ids: list[int]) -> set[int]:
         return set()
     served = set(db.session.scalars(_SERVED, {"ids": list(long_enough)}))
     return long_enough - served
+
+
+def needing_branch(projects, *columns, order_by=(), kept: tuple | None = None) -> list:
+    """Of the projects `projects` selects (a SELECT of ids), those that need a branch and have
+    none, as `branch_needed` finds them, in one query: rows of id, start_date, end_date and
+    `columns` (of Project), in the order of `order_by`. `kept`: a key that names the statement
+    (what `projects` is built from), to keep it built per process (tracker.statements)."""
+    def build():
+        full = (
+            select(Dispatch.project_id, func.count(func.distinct(Dispatch.person_id)).label("n"))
+            .join(Person, Person.id == Dispatch.person_id)
+            # members counted only on the projects no working branch serves
+            .where(Dispatch.project_id.in_(projects),
+                   Dispatch.project_id.not_in(branch_queries.served_by_working(projects)),
+                   Dispatch.deleted_at.is_(None), Person.deleted_at.is_(None), Person.party_status == "full")
+            .group_by(Dispatch.project_id)
+            .subquery()
+        )
+        return (
+            select(Project.id, Project.start_date, Project.end_date, *columns)
+            .join(full, full.c.project_id == Project.id)
+            .where(full.c.n >= bindparam("min_members"))
+            .order_by(*order_by)
+        )
+    rules = current_app.config["RULES"]
+    stmt = build() if kept is None else built_statement(("projects needing a branch", *kept), build)
+    return [row for row in db.session.execute(stmt, {"min_members": rules["branch_needed_min_members"]})
+            if (row.end_date - row.start_date).days + 1 >= rules["branch_needed_min_days"]]

@@ -234,7 +234,7 @@ def period_of(branch) -> Period | None:
 
 def for_branches(branch_ids: Iterable[int], today: dt.date | None = None,
                  rules: dict | None = None,
-                 within: tuple[dt.date, dt.date] | None = None) -> dict[int, Compliance]:
+                 within: tuple[dt.date, dt.date] | None = None, branches=None) -> dict[int, Compliance]:
     """{branch id: Compliance} for many branches in two queries (ledger, branch page): each
     due with the sessions held for it.
 
@@ -242,7 +242,10 @@ def for_branches(branch_ids: Iterable[int], today: dt.date | None = None,
     what was held in them (the dashboard's period: its cost follows the period, not every
     session since each branch began), read from the kept monthly counts (`_held_in_months`)
     in two queries, and a third in the rare cases a count cannot tell. Their states are the
-    sessions' states; the sessions held (Due.held) are then counts, not sessions."""
+    sessions' states; the sessions held (Due.held) are then counts, not sessions.
+
+    `branches`: the branches' rows (id, status, approval_date, dissolved_on, deleted_at,
+    not_applicable) when the caller read them already: one query fewer."""
     from flask import current_app
 
     ids = list(set(branch_ids))
@@ -255,7 +258,8 @@ def for_branches(branch_ids: Iterable[int], today: dt.date | None = None,
     # them on every request)
     read_branches, read_sessions = built_statement(
         ("study rules", tuple(r.session_type for r in kinds)), lambda: _reading(kinds))
-    branches = db.session.execute(read_branches, {"ids": ids}).all()
+    if branches is None:
+        branches = db.session.execute(read_branches, {"ids": ids}).all()
     held: dict[int, list[Held]] = {i: [] for i in ids}
     rows = ()
     if within is None:
@@ -305,11 +309,15 @@ def _held_in_months(held: dict[int, list[Held]], branches, kinds: tuple[Rule, ..
     before and after the branch's approval or dissolution (recorded before its dates changed)."""
     by_day = {r.session_type for r in kinds if r.due_day and r.required > 1}
     active = {b.id: (b.approval_date, b.dissolved_on or dt.date.max) for b in branches}
-    rows = db.session.execute(
+    # built once per process (the dashboard and the to-do box ask it on every request)
+    read_months = built_statement(("study rules' months", kinds), lambda: (
         select(StudyMonth.branch_id, StudyMonth.session_type, StudyMonth.sessions, StudyMonth.first_held_on,
                StudyMonth.last_held_on)
-        .where(StudyMonth.branch_id.in_(list(held)), StudyMonth.month >= first, StudyMonth.month <= last,
-               StudyMonth.session_type.in_(sorted({r.session_type for r in kinds} - by_day))))
+        .where(StudyMonth.branch_id.in_(bindparam("ids", expanding=True)),
+               StudyMonth.month >= bindparam("first", type_=StudyMonth.month.type),
+               StudyMonth.month <= bindparam("last", type_=StudyMonth.month.type),
+               StudyMonth.session_type.in_(sorted({r.session_type for r in kinds} - by_day)))))
+    rows = db.session.connection().execute(read_months, {"ids": list(held), "first": first, "last": last})
     cut = set()
     for branch_id, kind, n, first_held_on, last_held_on in rows:
         since, until = active.get(branch_id, (dt.date.min, dt.date.max))

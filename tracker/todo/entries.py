@@ -26,14 +26,33 @@ class Row:
     note: str = ""
 
 
+class InSql:
+    """A count read in SQL, as a function that builds its SELECT: the box's one query is built
+    once per process and user (tracker.todo.registry), so the request need not build each
+    item's SELECT again."""
+
+    __slots__ = ("build",)
+
+    def __init__(self, build: Callable[[], Select]):
+        self.build = build
+
+
+def in_sql(count) -> Select | None:
+    """The SELECT of an entry's count read in SQL; None for a count made in Python."""
+    if isinstance(count, InSql):
+        return count.build()
+    return count if isinstance(count, Select) else None
+
+
 @dataclass
 class Entry:
     key: str
     text: str
     #: the filtered list behind the count
     url: str
-    #: a SELECT of one number (all of them are read in one query), or a function that counts
-    count: Select | Callable[[], int]
+    #: a SELECT of one number (all of them are read in one query; InSql: a function that
+    #: builds it), or a function that counts
+    count: Select | InSql | Callable[[], int]
     #: the short list, read only where the box is shown
     rows: Callable[[], list[Row]] | None = None
     #: overdue or waiting too long: shown in red

@@ -27,7 +27,8 @@ from tracker.study.models import StudySession
 from tracker.study.rules import period_label
 from tracker.talks import confirmation
 from tracker.talks.models import Talk
-from tracker.todo.entries import ROW_LIMIT, Context, Entry, Row
+from tracker.todo.entries import ROW_LIMIT, Context, Entry, InSql, Row
+from tracker.web import record_url
 
 
 # Records the user wrote ----------------------------------------------------------------
@@ -36,9 +37,10 @@ def _own(model, ctx: Context, status: str):
         model.deleted_at.is_(None), model.status == status, model.author_id == ctx.user.id)
 
 
-def _own_rows(ctx: Context, model, status: str, with_comment: bool, named, label, link):
+def _own_rows(ctx: Context, model, status: str, with_comment: bool, named, label, links):
     """The rows of one of the user's own lists, most recently reviewed or edited first: `named`
-    the columns (and the join) that name each record, `label` and `link` what a row shows."""
+    the columns (and the join) that name each record, `label` what a row shows, `links()` the
+    maker of its link (web.record_url)."""
     columns, join = named
 
     def rows() -> list[Row]:
@@ -49,7 +51,8 @@ def _own_rows(ctx: Context, model, status: str, with_comment: bool, named, label
             .order_by(func.coalesce(model.reviewed_at, model.updated_at).desc(), model.id)
             .limit(ROW_LIMIT)
         )
-        return [Row(label(r), link(r), r.review_comment if with_comment else "")
+        link = links()
+        return [Row(label(r), link(r.id), r.review_comment if with_comment else "")
                 for r in db.session.execute(found)]
     return rows
 
@@ -60,7 +63,7 @@ def _session_rows(ctx: Context, status: str, with_comment: bool):
         ((StudySession.session_type, StudySession.topic, Branch.name),
          (Branch, Branch.id == StudySession.branch_id)),
         lambda r: f"{vocab.label(vocab.SESSION_TYPES, r.session_type)}{colon()}{r.topic} · {r.name}",
-        lambda r: url_for("study.detail", session_id=r.id))
+        lambda: record_url("study.detail", "session_id"))
 
 
 def _talk_rows(ctx: Context, status: str, with_comment: bool):
@@ -68,31 +71,31 @@ def _talk_rows(ctx: Context, status: str, with_comment: bool):
         ctx, Talk, status, with_comment,
         ((Talk.talk_type, Person.name), (Person, Person.id == Talk.person_id)),
         lambda r: f"{vocab.label(vocab.TALK_TYPES, r.talk_type)}{colon()}{r.name}",
-        lambda r: url_for("talks.detail", talk_id=r.id))
+        lambda: record_url("talks.detail", "talk_id"))
 
 
 def sessions_returned(ctx: Context) -> Entry:
     return Entry("sessions_returned", _("Study sessions returned to you"),
                  url_for("study.index", status="returned", author="me"),
-                 _own(StudySession, ctx, "returned"), _session_rows(ctx, "returned", True), warn=True)
+                 InSql(lambda: _own(StudySession, ctx, "returned")), _session_rows(ctx, "returned", True), warn=True)
 
 
 def talks_returned(ctx: Context) -> Entry:
     return Entry("talks_returned", _("Talks returned to you"),
                  url_for("talks.index", status="returned", author="me"),
-                 _own(Talk, ctx, "returned"), _talk_rows(ctx, "returned", True), warn=True)
+                 InSql(lambda: _own(Talk, ctx, "returned")), _talk_rows(ctx, "returned", True), warn=True)
 
 
 def draft_sessions(ctx: Context) -> Entry:
     return Entry("draft_sessions", _("Your study sessions not yet submitted"),
                  url_for("study.index", status="draft", author="me"),
-                 _own(StudySession, ctx, "draft"), _session_rows(ctx, "draft", False))
+                 InSql(lambda: _own(StudySession, ctx, "draft")), _session_rows(ctx, "draft", False))
 
 
 def draft_talks(ctx: Context) -> Entry:
     return Entry("draft_talks", _("Your talks not yet submitted"),
                  url_for("talks.index", status="draft", author="me"),
-                 _own(Talk, ctx, "draft"), _talk_rows(ctx, "draft", False))
+                 InSql(lambda: _own(Talk, ctx, "draft")), _talk_rows(ctx, "draft", False))
 
 
 # Waiting for review, oldest first ------------------------------------------------------
@@ -104,28 +107,25 @@ def _waited(ctx: Context, since: dt.datetime) -> str:
 def sessions_waiting(ctx: Context) -> Entry | None:
     if not ctx.reviews:
         return None
-    stmt, _since = figures.waiting_sessions(ctx.scope)
-
     def rows() -> list[Row]:
         # the dashboard's review queue, read once a request for both
         oldest = figures.review_queue(ctx.scope, ctx.today).oldest_sessions[:ROW_LIMIT]
-        return [Row(f"{w.title} · {w.where}", url_for("study.review", session_id=w.id), _waited(ctx, w.at))
-                for w in oldest]
+        review = record_url("study.review", "session_id")
+        return [Row(f"{w.title} · {w.where}", review(w.id), _waited(ctx, w.at)) for w in oldest]
     return Entry("sessions_waiting", _("Study sessions waiting for your review"),
                  url_for("study.index", status="submitted"),
-                 stmt.with_only_columns(func.count()), rows)
+                 InSql(lambda: figures.waiting_sessions(ctx.scope)[0].with_only_columns(func.count())), rows)
 
 
 def talks_waiting(ctx: Context) -> Entry | None:
     if not ctx.reviews:
         return None
-    stmt, _since = figures.waiting_talks(ctx.scope)
-
     def rows() -> list[Row]:
         oldest = figures.review_queue(ctx.scope, ctx.today).oldest_talks[:ROW_LIMIT]
-        return [Row(w.title, url_for("talks.detail", talk_id=w.id), _waited(ctx, w.at)) for w in oldest]
+        talk_page = record_url("talks.detail", "talk_id")
+        return [Row(w.title, talk_page(w.id), _waited(ctx, w.at)) for w in oldest]
     return Entry("talks_waiting", _("Talks waiting for your review"), url_for("talks.index", status="submitted"),
-                 stmt.with_only_columns(func.count()), rows)
+                 InSql(lambda: figures.waiting_talks(ctx.scope)[0].with_only_columns(func.count())), rows)
 
 
 # Due talks and checkpoints -------------------------------------------------------------
@@ -137,7 +137,7 @@ def _overdue_count(ctx: Context, what: str, filters: DueFilters):
     """Overdue items over all the data: for whoever sees everything, the number the
     dashboard's headline counts anyway (once a request, figures.open_figures); else a SELECT."""
     if not ctx.scope.sees_all:
-        return _due_count(ctx, filters)
+        return InSql(lambda: _due_count(ctx, filters))
     return lambda: figures.open_figures(ctx.scope, ctx.today).count(what, "overdue")
 
 
@@ -165,7 +165,7 @@ def team_talks_due(ctx: Context) -> Entry | None:
         return None
     filters = DueFilters(kinds=frozenset(TALK_KINDS), states=ACTION_STATES, leader_person_id=ctx.user.person_id)
     return Entry("team_talks_due", _("Talks overdue or due soon for your team"),
-                 url_for("due.talks", state="action", what="talks"), _due_count(ctx, filters))
+                 url_for("due.talks", state="action", what="talks"), InSql(lambda: _due_count(ctx, filters)))
 
 
 # Talks the person talked with has not confirmed ----------------------------------------
@@ -173,25 +173,25 @@ def talks_unconfirmed(ctx: Context) -> Entry | None:
     """Talks not confirmed by their subject TALK_CONFIRMATION_DAYS after they were held."""
     if not ctx.reviews:
         return None
-    stmt = confirmation.unconfirmed(ctx.user)
-
     def rows() -> list[Row]:
-        found = (stmt.with_only_columns(Talk.id, Talk.talk_type, Talk.talk_date, Person.name)
+        found = (confirmation.unconfirmed(ctx.user).with_only_columns(Talk.id, Talk.talk_type, Talk.talk_date, Person.name)
                  .join(Person, Person.id == Talk.person_id).limit(ROW_LIMIT))
+        talk_page = record_url("talks.detail", "talk_id")
         return [Row(f"{vocab.label(vocab.TALK_TYPES, r.talk_type)}{colon()}{r.name}",
-                    url_for("talks.detail", talk_id=r.id), format_date(r.talk_date))
+                    talk_page(r.id), format_date(r.talk_date))
                 for r in db.session.execute(found)]
     return Entry("talks_unconfirmed",
                  _("Talks not confirmed by the person talked with after %(days)s days", days=confirmation.days()),
                  url_for("talks.index", confirmation="overdue"),
-                 stmt.with_only_columns(func.count(Talk.id)).order_by(None), rows)
+                 InSql(lambda: confirmation.unconfirmed(ctx.user).with_only_columns(func.count(Talk.id)).order_by(None)),
+                 rows)
 
 
 def talks_disagreed(ctx: Context) -> Entry | None:
     """Talks whose subject disagreed with the record: the secretary follows them up."""
     if not ctx.reviews:
         return None
-    stmt = access.readable_talks(ctx.user, select(func.count(Talk.id)).where(confirmation.disagreed()))
+    stmt = InSql(lambda: access.readable_talks(ctx.user, select(func.count(Talk.id)).where(confirmation.disagreed())))
     return Entry("talks_disagreed", _("Talks the person talked with disagreed with"),
                  url_for("talks.index", confirmation="disagreed"), stmt, warn=True)
 
@@ -210,12 +210,13 @@ def branches_missing_sessions(ctx: Context) -> Entry | None:
 
     def rows() -> list[Row]:
         out = []
+        branch_page = record_url("branches.detail", "branch_id")
         for g in gaps()[:ROW_LIMIT]:
             missing = [f"{vocab.label(vocab.SESSION_TYPES, kind)} {period_label(d)}"
                        for kind, dues in g.missing.items() for d in dues]
             soon = [f"{vocab.label(vocab.SESSION_TYPES, d.session_type)} {_('by %(day)s', day=format_date(d.due))}"
                     for d in g.soon]
-            out.append(Row(g.name, url_for("branches.detail", branch_id=g.branch_id),
+            out.append(Row(g.name, branch_page(g.branch_id),
                            " · ".join(missing + soon)))
         return out
     text = _("Branches missing study sessions") if ctx.reviews else _("Study sessions due for your branches")

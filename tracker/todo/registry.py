@@ -6,14 +6,14 @@ import datetime as dt
 import threading
 from dataclasses import dataclass
 
-from flask import has_request_context
+from flask import current_app, has_request_context
 from sqlalchemy import Select, select
 
 from tracker import clock
 from tracker.extensions import db
 from tracker.i18n import request_cache
 from tracker.todo import items
-from tracker.todo.entries import Context, Entry, Row
+from tracker.todo.entries import Context, Entry, InSql, Row, in_sql
 
 #: one line per item, in the order the box lists them
 ITEMS = (
@@ -63,11 +63,10 @@ def counted(user, today: dt.date | None = None, *, personal_only: bool = False) 
         ctx = Context(user, today)
         made = [(e, item not in NOT_IN_BADGE) for item in ITEMS
                 if not (personal_only and item in NOT_IN_BADGE) and (e := item(ctx)) is not None]
-        in_sql = [e for e, _ in made if isinstance(e.count, Select)]
         numbers: dict[str, int] = {}
-        if in_sql:
-            row = db.session.execute(select(*(e.count.scalar_subquery().label(e.key) for e in in_sql))).one()
-            numbers = dict(zip((e.key for e in in_sql), row, strict=True))
+        if any(isinstance(e.count, Select | InSql) for e, _ in made):
+            stmt, keys = _statement(user, today, personal_only, made)
+            numbers = dict(zip(keys, db.session.connection().execute(stmt).one(), strict=True))
         cache[key] = [Counted(e, numbers[e.key] if e.key in numbers else e.count(), badge)
                       for e, badge in made]
     return cache[key]
@@ -91,25 +90,46 @@ def badge(user, today: dt.date | None = None) -> int:
     return sum(db.session.connection().execute(stmt).one())
 
 
-#: The badge's statement, per process, for the last users seen. Building it (every item's
-#: Entry, then SQLAlchemy's cache key of the new statement) cost twice what the query costs;
-#: it holds no data, only what it is built from: the items, the user's ids and roles, the day.
-_statements: dict[tuple, Select] = {}
+#: The count statements, per process, for the last users seen: the badge's, and the whole
+#: box's. Building one (every item's Entry, then SQLAlchemy's cache key of the new statement)
+#: cost twice what the query costs; it holds no data, only what it is built from: the items,
+#: the user's ids and roles, the day.
+_statements: dict[tuple, tuple[Select, tuple[str, ...]] | None] = {}
 _STATEMENTS_KEPT = 256
 _statements_lock = threading.Lock()
 
 
+def _statement(user, today: dt.date, personal_only: bool, made: list) -> tuple[Select, tuple[str, ...]] | None:
+    """(the one query of the items of `user` counted in SQL, their keys in its order), None
+    when there are none; `made`: the request's (Entry, in badge) of the user's items. The
+    settings the box's counts are built from are part of its key."""
+    config = current_app.config
+    key = (ITEMS, NOT_IN_BADGE, user.id, user.person_id, user.roles_text, today, personal_only,
+           config["TALK_CONFIRMATION_DAYS"], repr(sorted(config["RULES"].items())))
+    with _statements_lock:
+        if key in _statements:
+            return _statements[key]
+    counts = [(e.key, stmt) for e, _ in made if (stmt := in_sql(e.count)) is not None]
+    found = (select(*(stmt.scalar_subquery().label(key) for key, stmt in counts)), tuple(key for key, _ in counts)) \
+        if counts else None
+    with _statements_lock:
+        if len(_statements) >= _STATEMENTS_KEPT:
+            del _statements[next(iter(_statements))]
+        _statements[key] = found
+    return found
+
+
 def _badge_statement(user, today: dt.date) -> Select | None:
     """The badge's one query for `user`, or None when an item in it is counted in Python."""
-    key = (ITEMS, NOT_IN_BADGE, user.id, user.person_id, user.roles_text, today)
+    key = (ITEMS, NOT_IN_BADGE, user.id, user.person_id, user.roles_text, today, "badge")
     with _statements_lock:
         if key in _statements:
             return _statements[key]
     ctx = Context(user, today)
     made = [e for item in ITEMS if item not in NOT_IN_BADGE and (e := item(ctx)) is not None]
-    if not all(isinstance(e.count, Select) for e in made):
-        return None
-    stmt = select(*(e.count.scalar_subquery().label(e.key) for e in made)) if made else select(0)
+    stmt = None
+    if all(isinstance(e.count, Select | InSql) for e in made):
+        stmt = select(*(in_sql(e.count).scalar_subquery().label(e.key) for e in made)) if made else select(0)
     with _statements_lock:
         if len(_statements) >= _STATEMENTS_KEPT:
             del _statements[next(iter(_statements))]
