@@ -81,10 +81,32 @@ def talks(args, *, include_deleted: bool = False, leader_person_id: int | None =
     return stmt.order_by(Talk.talk_date.desc(), Talk.id.desc())
 
 
+#: what `talks` reads of the request's arguments: without any, the list is every talk (or
+#: every deleted one) and its statements are the same for every request
+FILTERS = ("q", "talk_type", "status", "project_id", "project", "branch_id", "branch", "person_id", "mine",
+           "author", "confirmation")
+# The people a row names, made once: a new alias per request costs more Python than the SQL.
+TALKED_WITH, CONDUCTOR = aliased(Person, name="talked_with"), aliased(Person, name="conductor")
+
+
+def listed_page(args, *, include_deleted: bool = False, leader_person_id: int | None = None,
+                user=None) -> tuple[Select, Select]:
+    """(the rows of the list `args` ask for (listed()), the talks counted (talks())). The
+    unfiltered list's pair is built once per process: building the statements and their
+    cache keys cost a page more Python than the database's work on its rows."""
+    def build():
+        found = talks(args, include_deleted=include_deleted, leader_person_id=leader_person_id, user=user)
+        return listed(found), found
+
+    if any(args.get(name) for name in FILTERS):
+        return build()
+    return built_statement(("talks list", include_deleted), build)
+
+
 def listed(found: Select) -> Select:
     """The talks that `found` (talks()) selects, as plain rows with the names and project
     code a list row shows, not records with their people, dispatch and project loaded."""
-    talked_with, conductor = aliased(Person), aliased(Person)
+    talked_with, conductor = TALKED_WITH, CONDUCTOR
     return (
         found.with_only_columns(
             Talk.id, Talk.talk_date, Talk.talk_type, Talk.person_id, Talk.status, Talk.confirmation,

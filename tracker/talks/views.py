@@ -59,10 +59,10 @@ def _dispatch_allowed(form: TalkForm) -> None:
 def index():
     require(perm.can_read(current_user))
     deleted = request.args.get("deleted") == "1" and perm.can_undelete(current_user)
-    found = queries.talks(request.args, include_deleted=deleted, leader_person_id=current_user.person_id,
-                          user=current_user)
+    rows, found = queries.listed_page(request.args, include_deleted=deleted,
+                                      leader_person_id=current_user.person_id, user=current_user)
     # counted from the talks' own indexes; only the page's rows are joined to their names
-    page = paginate(queries.listed(found), counted=found)
+    page = paginate(rows, counted=found)
     return render_template("talks/index.html", page=page, deleted=deleted,
                            project=project_queries.label_of(request.args.get("project_id", type=int)),
                            branch=branch_queries.name_of(request.args.get("branch_id", type=int)))
