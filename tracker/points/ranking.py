@@ -7,8 +7,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from sqlalchemy import Select, and_, bindparam, func, or_, select
+from sqlalchemy import BindParameter, Select, and_, bindparam, func, or_, select
 from sqlalchemy.orm import aliased
+from sqlalchemy.sql.visitors import cloned_traverse
 
 from tracker import permissions as perm
 from tracker.branches.models import Membership
@@ -168,10 +169,18 @@ def counts(user, year: int, valuer: Valuer, branch_id: int | None = None, catego
         counters = [select(func.count()).select_from(s.subquery()).scalar_subquery() for s in counted]
         if branch_id is None and perm.points_people(user) is None:
             counters[0] = _party_members()
-        return select(*counters)
+            if valuer.scheme.base_score < valuer.scheme.threshold:
+                counters[1] = _party_members_at_vanguard(year, valuer)
+        # its values are the key's: written into the SQL, PostgreSQL plans it once per
+        # connection (with parameters it found a custom plan cheaper and planned every time)
+        return cloned_traverse(select(*counters), {}, {"bindparam": _written_in})
 
     key = ("counts", year, _scheme_key(valuer), branch_id, category_code, above_base_up_to)
     return Counts(*db.session.execute(_built(key, user, branch_id, build)).one())
+
+
+def _written_in(bind: BindParameter) -> None:
+    bind.literal_execute = True
 
 
 def _party_members():
@@ -184,6 +193,22 @@ def _party_members():
     others = select(func.count()).select_from(person).where(
         person.c.party_status == "none", person.c.deleted_at.is_(None)).scalar_subquery()
     return every - deleted - others
+
+
+def _party_members_at_vanguard(year: int, valuer: Valuer):
+    """How many live party members are at or above the vanguard threshold (the bureau's
+    table, the usual base below the threshold), as the tally's rows above it less those of
+    people who are not live party members: the first is a range of the tally's ranking index,
+    the second a few hundred people, where joining the range to every member reads the
+    whole person table."""
+    whole, person = PointsTally.__table__, Person.__table__
+    at_vanguard = (whole.c.year == year, whole.c.category == tally.TOTAL,
+                   whole.c.points >= valuer.scheme.threshold - valuer.scheme.base_score)
+    every = select(func.count()).select_from(whole).where(*at_vanguard).scalar_subquery()
+    others = (select(func.count()).select_from(whole.join(person, person.c.id == whole.c.person_id))
+              .where(*at_vanguard, or_(person.c.party_status == "none", person.c.deleted_at.is_not(None)))
+              .scalar_subquery())
+    return every - others
 
 
 def above_base_bound(number: int, per_page: int, vanguard_only: bool) -> int:
