@@ -198,6 +198,15 @@ def test_the_kept_talk_count_follows_bulk_writes_and_flask_talks_recount(app, se
     session.add(talk)
     session.flush()
     _assert_kept_counts(session)
+    gone = Talk(talk_type="other", person=person, conducted_by=person, talk_date=TODAY, status="draft")
+    session.add(gone)
+    session.flush()
+    gone.deleted_at = NOW
+    session.flush()
+    session.expire(gone)  # deleted for good while not loaded: it was not live, the count keeps
+    session.delete(gone)
+    session.flush()
+    _assert_kept_counts(session)
     row = {"talk_type": "other", "person_id": person.id, "conducted_by_id": person.id, "talk_date": TODAY,
            "status": "draft", "key_points": "", "concerns": "", "follow_up": "", "created_at": clock.now(),
            "updated_at": clock.now(), "version": 1}
