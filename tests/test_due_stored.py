@@ -9,9 +9,10 @@ import datetime as dt
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import select
+from sqlalchemy import func, select, text
 
 from tests.conftest import NOW, TODAY
+from tracker import kept_counts
 from tracker.dispatches.models import Dispatch
 from tracker.due import DueFilters, due_items
 from tracker.due.engine import due_counts
@@ -121,6 +122,7 @@ def test_stored_due_talks_follow_every_write(session, make_person, make_project,
                   for r in session.scalars(select(DueTalk).where(DueTalk.project_id.in_(project_ids)))}
         expected = _expected(dispatches, talks)
         assert stored == expected
+        _assert_kept_counts(session)
         # the states the pages show, counted and listed, are the rules' states
         states = {}
         for d_id, kind, _base, _talk, done_on in expected:
@@ -144,8 +146,18 @@ def test_stored_due_talks_follow_every_write(session, make_person, make_project,
         rebuilt = {(r.dispatch_id, r.kind, r.base_on, r.talk_id, r.done_on)
                    for r in session.scalars(select(DueTalk).where(DueTalk.project_id.in_(project_ids)))}
         assert rebuilt == stored
+        _assert_kept_counts(session)
     finally:
         nested.rollback()
+
+
+def _assert_kept_counts(session) -> None:
+    """The counts the lists read (tracker.kept_counts), kept by the same writes, are the
+    tables' own counts."""
+    assert session.scalar(select(kept_counts.read_statement("due_talk"))) == session.scalar(
+        select(func.count()).select_from(DueTalk))
+    assert session.scalar(select(kept_counts.read_statement("talk"))) == session.scalar(
+        select(func.count()).select_from(Talk).where(Talk.deleted_at.is_(None)))
 
 
 def test_a_bulk_load_that_skips_the_upkeep_is_repaired_by_flask_due_rebuild(app, session, make_person,
@@ -173,3 +185,40 @@ def test_a_bulk_load_that_skips_the_upkeep_is_repaired_by_flask_due_rebuild(app,
     session.expire_all()
     assert {(r.kind, r.base_on) for r in session.scalars(mine)} == {("pre_talk", TODAY), ("post_talk", TODAY)}
     assert len(session.scalars(mine).all()) == 4
+    _assert_kept_counts(session)
+
+
+def test_the_kept_talk_count_follows_bulk_writes_and_flask_talks_recount(app, session, make_person, make_project):
+    from sqlalchemy import insert, update
+
+    from tracker import clock
+
+    person = make_person()
+    talk = Talk(talk_type="other", person=person, conducted_by=person, talk_date=TODAY, status="draft")
+    session.add(talk)
+    session.flush()
+    _assert_kept_counts(session)
+    gone = Talk(talk_type="other", person=person, conducted_by=person, talk_date=TODAY, status="draft")
+    session.add(gone)
+    session.flush()
+    gone.deleted_at = NOW
+    session.flush()
+    session.expire(gone)  # deleted for good while not loaded: it was not live, the count keeps
+    session.delete(gone)
+    session.flush()
+    _assert_kept_counts(session)
+    row = {"talk_type": "other", "person_id": person.id, "conducted_by_id": person.id, "talk_date": TODAY,
+           "status": "draft", "key_points": "", "concerns": "", "follow_up": "", "created_at": clock.now(),
+           "updated_at": clock.now(), "version": 1}
+    session.execute(insert(Talk), [row, row])  # bulk writes through the session: counted again
+    _assert_kept_counts(session)
+    session.execute(update(Talk).where(Talk.id == talk.id).values(deleted_at=NOW)
+                    .execution_options(synchronize_session=False))
+    _assert_kept_counts(session)
+    kept = session.scalar(select(kept_counts.read_statement("talk")))
+    session.execute(text("UPDATE kept_count SET n = n + 5 WHERE name = 'talk' AND shard = 3"))  # a drift
+    assert session.scalar(select(kept_counts.read_statement("talk"))) == kept + 5
+    result = app.test_cli_runner().invoke(args=["talks", "recount"])
+    assert result.exit_code == 0, result.output
+    assert f"{kept} live talks" in result.output
+    _assert_kept_counts(session)

@@ -16,7 +16,7 @@ TRACKER = Path(__file__).resolve().parent.parent / "tracker"
 #: place); the names of one layer may import each other
 LAYERS: tuple[tuple[tuple[str, ...], str], ...] = (
     (("config", "clock", "db", "extensions", "i18n", "catalogues", "vocab", "dates", "months",
-      "errors", "web", "forms", "record_pages", "periods", "navigation", "statements", "formkeep", "records", "assets", "access", "permissions",
+      "errors", "web", "forms", "record_pages", "periods", "navigation", "statements", "kept_counts", "formkeep", "records", "assets", "access", "permissions",
       "panels",
       "history", "security"),
      "core: settings, the database, requests, forms, the write path with its history, the "

@@ -33,6 +33,7 @@ NOT_SOFT_DELETED = {
     "points_category": "categories of a points scheme version, loaded with it and never changed",
     "points_item": "items of a points scheme version, loaded with it and never changed",
     "due_talk": "derived from dispatches and talks, written again whenever they change (tracker/due/upkeep.py)",
+    "kept_count": "derived counts of whole tables (tracker/kept_counts.py), written whole again on a rebuild",
     "points_tally": "derived from the records (tracker/points/tally.py): recounted rows replace the old",
     "points_tally_status": "a flag that the tally awaits `flask points rebuild`, removed by it",
     "study_month": "derived from sessions and attendance, a month's rows written again whenever they change "
@@ -48,6 +49,7 @@ DELETES_ON_PURPOSE = {
     "due/upkeep.py": "due_talk rows are derived data: a dispatch's rows are removed and written again",
     "points/tally.py": "the tally is derived: a recount replaces a person's rows of a year",
     "study/upkeep.py": "study_month rows are derived data: a branch's month is removed and written again",
+    "kept_counts.py": "a kept count is derived data: its shards are removed and written again on a rebuild",
 }
 
 

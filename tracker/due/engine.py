@@ -25,10 +25,11 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Date, Integer, String, and_, case, cast, func, literal_column, null, select, union_all
 from sqlalchemy.sql.expression import ColumnElement
 
-from tracker import access, clock, vocab
+from tracker import access, clock, kept_counts, vocab
 from tracker.branches import queries as branch_queries
 from tracker.dispatches.models import Dispatch
 from tracker.due import sql as due_sql
+from tracker.due import upkeep
 from tracker.due.models import DueTalk
 from tracker.due.rules import CHECKPOINT_KINDS, OPEN_STATES, TALK_KINDS
 from tracker.extensions import db
@@ -261,8 +262,11 @@ def _counts_statement(filters: DueFilters, today: dt.date, rules: dict, every_ta
         # a b-tree page by page), rather than counting most of the table row by row. SQLite
         # does so only for a statement that is the bare count: beside the arm's other columns
         # it read all 40,000 rows of the province (half the list's database work).
-        talk_parts.append(select(select(func.count()).select_from(DueTalk).scalar_subquery().label("n"),
-                                 literal_column(f"'{_EVERY}'", String).label("state")))
+        # On PostgreSQL that count visits every row of an index (1.3 ms for 40,000): the count
+        # kept by the writes (tracker.due.upkeep) is read instead, the table's own when it is not kept.
+        every = func.coalesce(kept_counts.read_statement(upkeep.KEPT_COUNT),
+                              select(func.count()).select_from(DueTalk).scalar_subquery())
+        talk_parts.append(select(every.label("n"), literal_column(f"'{_EVERY}'", String).label("state")))
     parts = [part.add_columns(literal_column("1", Integer).label("talk")) for part in talk_parts]
     if not filters.talks_only:
         parts += [select(func.count().label("n"), found.c.state, literal_column("0", Integer).label("talk"))

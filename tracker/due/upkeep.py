@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import click
 from flask.cli import with_appcontext
-from sqlalchemy import Integer, String, delete, event, false, inspect, literal_column, or_, select, true
+from sqlalchemy import Integer, String, delete, event, false, func, inspect, literal_column, or_, select, true
 from sqlalchemy.orm import Session, aliased
 
+from tracker import kept_counts
 from tracker.dispatches.models import Dispatch
 from tracker.due import sql as due_sql
 from tracker.due.models import DueTalk
@@ -23,6 +24,8 @@ from tracker.people.models import Person
 from tracker.projects.models import Project
 from tracker.talks.models import Talk
 
+#: the kept count of every due_talk row (tracker.kept_counts)
+KEPT_COUNT = "due_talk"
 #: due talk kind -> (the talk type that fulfils it, the dispatch date its due day counts from)
 TALK_KINDS = {"pre_talk": ("pre_dispatch", "departure_date"), "post_talk": ("post_dispatch", "return_date")}
 
@@ -67,12 +70,20 @@ def refresh(connection, dispatch_ids=(), person_ids=(), project_ids=()) -> None:
     table = DueTalk.__table__
     if dispatch_ids is None:
         connection.execute(delete(table))
+        rows = true()
     else:
         affected = select(Dispatch.id).where(which)
-        connection.execute(delete(table).where(or_(table.c.dispatch_id.in_(affected),
-                                                   table.c.dispatch_id.in_(sorted(dispatch_ids)))))
+        rows = or_(table.c.dispatch_id.in_(affected), table.c.dispatch_id.in_(sorted(dispatch_ids)))
+        removed = connection.execute(delete(table).where(rows)).rowcount
     for kind in TALK_KINDS:
         connection.execute(table.insert().from_select(_COLUMNS, _rows_of(kind, which)))
+    # the count of every row, which the talks due list reads instead of counting the table
+    # (counted: an INSERT … SELECT's rowcount is -1 through psycopg)
+    written = connection.scalar(select(func.count()).select_from(table).where(rows))
+    if dispatch_ids is None:
+        kept_counts.write(connection, KEPT_COUNT, written)
+    else:
+        kept_counts.add(connection, KEPT_COUNT, written - removed)
 
 
 def rebuild() -> None:
@@ -90,7 +101,9 @@ def _drop_rows_of_removed_dispatches(session, _context, _instances) -> None:
     a repair may) first loses its due talks, which refer to it."""
     removed = sorted(obj.id for obj in session.deleted if isinstance(obj, Dispatch) and obj.id is not None)
     if removed:
-        session.connection().execute(delete(DueTalk.__table__).where(DueTalk.dispatch_id.in_(removed)))
+        connection = session.connection()
+        gone = connection.execute(delete(DueTalk.__table__).where(DueTalk.dispatch_id.in_(removed))).rowcount
+        kept_counts.add(connection, KEPT_COUNT, -gone)
 
 
 @event.listens_for(Session, "after_flush")

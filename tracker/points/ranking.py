@@ -7,8 +7,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from sqlalchemy import Select, and_, bindparam, func, or_, select
+from sqlalchemy import ARRAY, BindParameter, Integer, Select, and_, any_, bindparam, func, or_, select
 from sqlalchemy.orm import aliased
+from sqlalchemy.sql.visitors import cloned_traverse
 
 from tracker import permissions as perm
 from tracker.branches.models import Membership
@@ -16,7 +17,7 @@ from tracker.extensions import db
 from tracker.people.models import Person
 from tracker.points import derive, tally
 from tracker.points.derive import Valuer
-from tracker.points.models import PointsTally
+from tracker.points.models import PointsTally, PointsTallyStatus
 from tracker.statements import built_statement
 from tracker.web import Page
 
@@ -129,7 +130,7 @@ def _rows(year: int, valuer: Valuer, found) -> list[Row]:
     if found:
         parts = built_statement(("points table", "parts"), lambda: select(
             PointsTally.person_id, PointsTally.category, PointsTally.points).where(
-            PointsTally.year == bindparam("year"), PointsTally.person_id.in_(bindparam("ids", expanding=True)),
+            PointsTally.year == bindparam("year"), _one_of(PointsTally.person_id, "ids"),
             PointsTally.category != tally.TOTAL))
         for person_id, code, points in db.session.execute(parts, {"year": year, "ids": list(categories)}):
             if code in codes:
@@ -137,6 +138,15 @@ def _rows(year: int, valuer: Valuer, found) -> list[Row]:
     threshold = valuer.scheme.threshold
     return [Row(r.rank, r.id, r.name, categories[r.id], r.total, r.score, r.total >= threshold).fill_cells(valuer)
             for r in found]
+
+
+def _one_of(column, name: str):
+    """`column` is one of the ids given as parameter `name`. On PostgreSQL one array
+    parameter (= ANY): with a parameter per id, psycopg parses the statement for its
+    parameters again on every execution (it keeps the parsing only up to 50 of them)."""
+    if db.engine.dialect.name == "postgresql":
+        return column == any_(bindparam(name, type_=ARRAY(Integer)))
+    return column.in_(bindparam(name, expanding=True))
 
 
 @dataclass
@@ -149,11 +159,13 @@ class Counts:
     #: the ranking, read in order from the tally's ranking index — counted up to a bound
     #: (None: not counted)
     above_base: int | None = None
+    #: whether the tally is whole (tally.is_whole): if not, the counts are not the table's
+    whole: bool = True
 
 
 def counts(user, year: int, valuer: Valuer, branch_id: int | None = None, category_code: str | None = None,
            *, above_base_up_to: int = 0) -> Counts:
-    """The table's counts in one query. Those above the base are counted only up to the end
+    """The table's counts, and whether the tally is whole, in one query. Those above the base are counted only up to the end
     of the page asked for (a page past the first): whether the page lies in the index's range
     costs the rows up to that page, not the whole range."""
     def build():
@@ -168,10 +180,21 @@ def counts(user, year: int, valuer: Valuer, branch_id: int | None = None, catego
         counters = [select(func.count()).select_from(s.subquery()).scalar_subquery() for s in counted]
         if branch_id is None and perm.points_people(user) is None:
             counters[0] = _party_members()
-        return select(*counters)
+            if valuer.scheme.base_score < valuer.scheme.threshold:
+                counters[1] = _party_members_at_vanguard(year, valuer)
+        # whether the tally is whole, asked in the same query
+        whole = ~select(PointsTallyStatus.id).exists()
+        # its values are the key's: written into the SQL, PostgreSQL plans it once per
+        # connection (with parameters it found a custom plan cheaper and planned every time)
+        return cloned_traverse(select(whole, *counters), {}, {"bindparam": _written_in})
 
     key = ("counts", year, _scheme_key(valuer), branch_id, category_code, above_base_up_to)
-    return Counts(*db.session.execute(_built(key, user, branch_id, build)).one())
+    whole, *counted = db.session.execute(_built(key, user, branch_id, build)).one()
+    return Counts(*counted, whole=bool(whole))
+
+
+def _written_in(bind: BindParameter) -> None:
+    bind.literal_execute = True
 
 
 def _party_members():
@@ -184,6 +207,22 @@ def _party_members():
     others = select(func.count()).select_from(person).where(
         person.c.party_status == "none", person.c.deleted_at.is_(None)).scalar_subquery()
     return every - deleted - others
+
+
+def _party_members_at_vanguard(year: int, valuer: Valuer):
+    """How many live party members are at or above the vanguard threshold (the bureau's
+    table, the usual base below the threshold), as the tally's rows above it less those of
+    people who are not live party members: the first is a range of the tally's ranking index,
+    the second a few hundred people, where joining the range to every member reads the
+    whole person table."""
+    whole, person = PointsTally.__table__, Person.__table__
+    at_vanguard = (whole.c.year == year, whole.c.category == tally.TOTAL,
+                   whole.c.points >= valuer.scheme.threshold - valuer.scheme.base_score)
+    every = select(func.count()).select_from(whole).where(*at_vanguard).scalar_subquery()
+    others = (select(func.count()).select_from(whole.join(person, person.c.id == whole.c.person_id))
+              .where(*at_vanguard, or_(person.c.party_status == "none", person.c.deleted_at.is_not(None)))
+              .scalar_subquery())
+    return every - others
 
 
 def above_base_bound(number: int, per_page: int, vanguard_only: bool) -> int:

@@ -102,10 +102,11 @@ def table():
     branch_id, category = _table_args(year, valuer)
     number = page_number()
     vanguard_only = request.args.get("vanguard") == "1"
-    if tally.is_whole(db.session):
-        code = category.code if category else None
-        counted = ranking.counts(current_user, year, valuer, branch_id, code,
-                                 above_base_up_to=ranking.above_base_bound(number, ROWS_PER_PAGE, vanguard_only))
+    code = category.code if category else None
+    # the counts say too whether the tally is whole (tally.is_whole), in the same query
+    counted = ranking.counts(current_user, year, valuer, branch_id, code,
+                             above_base_up_to=ranking.above_base_bound(number, ROWS_PER_PAGE, vanguard_only))
+    if counted.whole:
         page = ranking.ranked_page(current_user, year, valuer, number=number, per_page=ROWS_PER_PAGE,
                                    branch_id=branch_id, category_code=code, vanguard_only=vanguard_only,
                                    counted=counted)

@@ -6,16 +6,17 @@ from flask_babel import get_locale
 from sqlalchemy import Select, and_, bindparam, or_, select
 from sqlalchemy.orm import aliased, selectinload
 
-from tracker import access, vocab
+from tracker import access, kept_counts, vocab
 from tracker.branches import queries as branch_queries
 from tracker.dispatches.models import Dispatch
+from tracker.extensions import db
 from tracker.people.models import Person
 from tracker.people.queries import name_matches
 from tracker.projects import queries as project_queries
 from tracker.projects.models import Project
 from tracker.review.models import STATUSES
 from tracker.statements import built_statement
-from tracker.talks import confirmation
+from tracker.talks import confirmation, counting
 from tracker.talks.models import IntegrityListVersion, Talk
 from tracker.web import like
 
@@ -81,10 +82,41 @@ def talks(args, *, include_deleted: bool = False, leader_person_id: int | None =
     return stmt.order_by(Talk.talk_date.desc(), Talk.id.desc())
 
 
+#: what `talks` reads of the request's arguments: without any, the list is every talk (or
+#: every deleted one) and its statements are the same for every request
+FILTERS = ("q", "talk_type", "status", "project_id", "project", "branch_id", "branch", "person_id", "mine",
+           "author", "confirmation")
+# The people a row names, made once: a new alias per request costs more Python than the SQL.
+TALKED_WITH, CONDUCTOR = aliased(Person, name="talked_with"), aliased(Person, name="conductor")
+
+
+def listed_page(args, *, include_deleted: bool = False, leader_person_id: int | None = None,
+                user=None) -> tuple[Select, Select]:
+    """(the rows of the list `args` ask for (listed()), the talks counted (talks())). The
+    unfiltered list's pair is built once per process: building the statements and their
+    cache keys cost a page more Python than the database's work on its rows."""
+    def build():
+        found = talks(args, include_deleted=include_deleted, leader_person_id=leader_person_id, user=user)
+        return listed(found), found
+
+    if any(args.get(name) for name in FILTERS):
+        return build()
+    return built_statement(("talks list", include_deleted), build)
+
+
+def kept_total(args, *, include_deleted: bool = False) -> int | None:
+    """How many talks the list `args` ask for, when that is the kept count of every live talk
+    (tracker.talks.counting): the unfiltered list. None: count them."""
+    if include_deleted or any(args.get(name) for name in FILTERS):
+        return None
+    return db.session.scalar(built_statement(("talks kept count",),
+                                             lambda: select(kept_counts.read_statement(counting.NAME))))
+
+
 def listed(found: Select) -> Select:
     """The talks that `found` (talks()) selects, as plain rows with the names and project
     code a list row shows, not records with their people, dispatch and project loaded."""
-    talked_with, conductor = aliased(Person), aliased(Person)
+    talked_with, conductor = TALKED_WITH, CONDUCTOR
     return (
         found.with_only_columns(
             Talk.id, Talk.talk_date, Talk.talk_type, Talk.person_id, Talk.status, Talk.confirmation,

@@ -17,12 +17,14 @@ from tracker.review import step_pages
 from tracker.review.models import STATUSES
 from tracker.talks import dependents, queries, services  # noqa: F401  (dependents registers)
 from tracker.talks.cli import add_integrity_list
+from tracker.talks.counting import recount_command
 from tracker.talks.forms import CHECKLIST_TYPES, TalkForm
 from tracker.talks.models import IntegrityListVersion, Talk
 from tracker.web import get_or_404, paginate, require
 
 bp = Blueprint("talks", __name__, url_prefix="/talks")
 bp.cli.add_command(add_integrity_list)
+bp.cli.add_command(recount_command)
 
 
 def _leader_scope() -> int | None:
@@ -59,10 +61,10 @@ def _dispatch_allowed(form: TalkForm) -> None:
 def index():
     require(perm.can_read(current_user))
     deleted = request.args.get("deleted") == "1" and perm.can_undelete(current_user)
-    found = queries.talks(request.args, include_deleted=deleted, leader_person_id=current_user.person_id,
-                          user=current_user)
+    rows, found = queries.listed_page(request.args, include_deleted=deleted,
+                                      leader_person_id=current_user.person_id, user=current_user)
     # counted from the talks' own indexes; only the page's rows are joined to their names
-    page = paginate(queries.listed(found), counted=found)
+    page = paginate(rows, counted=found, total=queries.kept_total(request.args, include_deleted=deleted))
     return render_template("talks/index.html", page=page, deleted=deleted,
                            project=project_queries.label_of(request.args.get("project_id", type=int)),
                            branch=branch_queries.name_of(request.args.get("branch_id", type=int)))
