@@ -70,7 +70,6 @@ def refresh(connection, dispatch_ids=(), person_ids=(), project_ids=()) -> None:
     table = DueTalk.__table__
     if dispatch_ids is None:
         connection.execute(delete(table))
-        rows = true()
     else:
         affected = select(Dispatch.id).where(which)
         rows = or_(table.c.dispatch_id.in_(affected), table.c.dispatch_id.in_(sorted(dispatch_ids)))
@@ -79,10 +78,10 @@ def refresh(connection, dispatch_ids=(), person_ids=(), project_ids=()) -> None:
         connection.execute(table.insert().from_select(_COLUMNS, _rows_of(kind, which)))
     # the count of every row, which the talks due list reads instead of counting the table
     # (counted: an INSERT … SELECT's rowcount is -1 through psycopg)
-    written = connection.scalar(select(func.count()).select_from(table).where(rows))
     if dispatch_ids is None:
-        kept_counts.write(connection, KEPT_COUNT, written)
+        kept_counts.write(connection, KEPT_COUNT, select(func.count()).select_from(table))
     else:
+        written = connection.scalar(select(func.count()).select_from(table).where(rows))
         kept_counts.add(connection, KEPT_COUNT, written - removed)
 
 

@@ -66,9 +66,7 @@ def _recount_after_bulk_writes(state):
 
 def recount(connection) -> int:
     """The count of live talks written whole again; the count."""
-    n = connection.scalar(select(func.count()).select_from(Talk).where(Talk.deleted_at.is_(None)))
-    kept_counts.write(connection, NAME, n)
-    return n
+    return kept_counts.write(connection, NAME, select(func.count()).select_from(Talk).where(Talk.deleted_at.is_(None)))
 
 
 @click.command("recount")
