@@ -6,11 +6,11 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup
-from sqlalchemy import bindparam, or_, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy import bindparam, func, or_, select
 
 from tracker import clock, records, vocab
 from tracker import permissions as perm
+from tracker.auth.models import User
 from tracker.branches import queries as branch_queries
 from tracker.branches import services
 from tracker.branches.forms import BranchForm, DissolveForm, MembershipForm
@@ -79,9 +79,13 @@ def index():
 
 
 #: The history of a branch and of its memberships (the parameters `branch_id`, `member_ids`),
-#: newest first. Built once, not on every branch page.
+#: newest first, as plain rows with the name of who did each (HistoryEntry.user_name), not
+#: records with their users. Built once, not on every branch page.
 _HISTORY = (
-    select(HistoryEntry).options(joinedload(HistoryEntry.user)).where(or_(
+    select(HistoryEntry.id, HistoryEntry.record_type, HistoryEntry.action, HistoryEntry.at, HistoryEntry.changes,
+           func.coalesce(func.nullif(User.display_name, ""), User.username).label("user_name"))
+    .outerjoin(User, User.id == HistoryEntry.user_id)
+    .where(or_(
         (HistoryEntry.record_type == "branch") & (HistoryEntry.record_id == bindparam("branch_id")),
         (HistoryEntry.record_type == "membership")
         & HistoryEntry.record_id.in_(bindparam("member_ids", expanding=True)),
@@ -96,7 +100,7 @@ def detail(branch_id: int):
     require(perm.can_read(current_user))
     members = branch_queries.members_of(branch)
     member_ids = [m.id for m in members]
-    history = db.session.scalars(_HISTORY, {"branch_id": branch.id, "member_ids": member_ids}).all()
+    history = db.session.execute(_HISTORY, {"branch_id": branch.id, "member_ids": member_ids}).all()
     # Markup: the panels are a template that Jinja rendered with autoescaping on.
     panels = Markup(render_template(  # noqa: S704  # nosec B704
         "branches/_panels.html", branch=branch, **for_page("branch", branch),  # study, talk_panel
@@ -113,6 +117,7 @@ def detail(branch_id: int):
     return render_template(
         "branches/detail.html",
         branch=branch,
+        projects=branch_queries.projects_of(branch),
         editable=editable,
         current=_member_rows(current, editable, deletable),
         former=_member_rows(former, editable, deletable),

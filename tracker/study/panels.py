@@ -45,7 +45,7 @@ def branch_panel(branch: Branch) -> dict:
     """What the branch page shows of its sessions, to those who may read them
     (perm.can_read_branch_sessions): the rules month by month, recent sessions; each cell's
     link, date and label made here, not by calls from the template for each."""
-    compliance = rules.for_branches([branch.id]).get(branch.id)
+    compliance = rules.for_branches((), branches=[branch]).get(branch.id)
     # the list page's query: attendance counted in SQL, not loaded row by row
     recent = db.session.execute(queries.latest_of_branch(current_user, 10), {"branch_id": branch.id}).all()
     # every month's sessions link to their page: one url_for, then string formatting

@@ -102,8 +102,8 @@ def listed(found: Select) -> Select:
 def talks_of(by: str, limit: int | None = None) -> Select:
     """Talks shown on a dispatch, person or branch page, newest first: plain rows with the
     names a row shows (talks.rows.talk_rows), not records. `by` ("dispatch_id", "person_id" or
-    "project_ids": a branch's projects, the ids themselves, which the database's plan needs)
-    names the parameter to execute it with. Built once per process for each: a page's cost follows its rows, not the
+    "branch_id": the talks of the dispatches on the projects the branch serves) names the
+    parameter to execute it with. Built once per process for each: a page's cost follows its rows, not the
     building of the statement and its cache key."""
     return built_statement(("talks_of", by, limit), lambda: _talks_of(by, limit))
 
@@ -128,7 +128,7 @@ def _talks_of(by: str, limit: int | None) -> Select:
     # people of every talk were read, most of the query's work.
     talk, dispatch = aliased(Talk), aliased(Dispatch)
     chosen = select(talk.id)
-    if by == "project_ids":
+    if by == "branch_id":
         chosen = chosen.join(dispatch, dispatch.id == talk.dispatch_id)
     chosen = (
         chosen.where(talk.deleted_at.is_(None), _talks_by(by, talk, dispatch))
@@ -143,8 +143,8 @@ def _talks_by(by: str, talk, dispatch):
         return talk.dispatch_id == bindparam(by)
     if by == "person_id":
         return talk.person_id == bindparam(by)
-    if by == "project_ids":
-        return dispatch.project_id.in_(bindparam(by, expanding=True))
+    if by == "branch_id":
+        return dispatch.project_id.in_(branch_queries.projects_served_by(bindparam(by)))
     raise ValueError(by)
 
 
