@@ -269,8 +269,10 @@ def for_branches(branch_ids: Iterable[int], today: dt.date | None = None,
         last = month_end(add_months(months.period_start(within[1], 3), 2))
         if (stmt := _held_in_months(held, branches, kinds, first, last)) is not None:
             rows = db.session.execute(stmt)
-    for row in rows:
-            held[row.branch_id].append(Held(row.held_on, row.session_type, row.id))
+    # unpacked in _sessions_held's order of columns (and _held_in_months'): a database row read
+    # by name costs a lookup per column, and a branch has hundreds of sessions
+    for branch_id, held_on, session_type, session_id in rows:
+        held[branch_id].append(Held(held_on, session_type, session_id))
     return {b.id: compliance(period_of(b), held[b.id], today, rules, (b.not_applicable or "").split(), within)
             for b in branches}
 
