@@ -147,3 +147,24 @@ def test_template_strings_read_as_jinjas_gettext_writes_them_in_both_languages(a
         refresh()
         page = app.jinja_env.from_string(source).render(n="<i>")
         assert page.split("|")[:3] == ["待办谈话", "编辑", "共 &lt;i&gt; 条"]
+
+
+def test_months_quarters_and_rule_captions_follow_each_requests_language(app):
+    """Period labels and the study rules' captions are made once per language and process:
+    requests in either language, one after the other, each get their own."""
+    import datetime as dt
+
+    from flask_babel import refresh
+
+    from tracker.months import period_label
+    from tracker.study.rules import Rule, caption
+
+    for _ in range(2):
+        for language, month, quarter, every in (
+            ("zh-CN", "2026年6月", "2026年第二季度", "党课，每季度一次"), ("en", "2026-06", "2026 Q2", "Party lesson, every quarter"),
+        ):
+            with app.test_request_context("/", headers={"Accept-Language": language}):
+                refresh()
+                assert period_label(dt.date(2026, 6, 1), 1) == month
+                assert period_label(dt.date(2026, 4, 1), 3) == quarter
+                assert caption(Rule("party_lesson", every_months=3)) == every

@@ -36,6 +36,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from sqlalchemy import and_, bindparam, or_, select
 
@@ -147,7 +148,24 @@ class Compliance:
 
 
 def caption(rule: Rule, applicable: bool = True) -> str:
-    """"Committee meeting, every month", "Party lesson, 2 every quarter", or "…: not applicable"."""
+    """"Committee meeting, every month", "Party lesson, 2 every quarter", or "…: not applicable";
+    made once per language and process in a request."""
+    from flask import has_request_context
+
+    from tracker.i18n import request_language
+
+    if not has_request_context():
+        return _caption(rule, applicable)
+    return _kept_caption(rule, applicable, request_language())
+
+
+@lru_cache(maxsize=256)
+def _kept_caption(rule: Rule, applicable: bool, language: str) -> str:
+    # `language` is the key's: the words come from the request's catalogue
+    return _caption(rule, applicable)
+
+
+def _caption(rule: Rule, applicable: bool) -> str:
     from flask_babel import gettext as _
 
     kind = vocab.label(vocab.SESSION_TYPES, rule.session_type)
