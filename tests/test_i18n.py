@@ -156,8 +156,7 @@ def test_months_quarters_and_rule_captions_follow_each_requests_language(app):
 
     from flask_babel import refresh
 
-    from tracker.months import period_label
-    from tracker.study.rules import Rule, caption
+    from tracker.study.rules import Due, Rule, caption, period_label
 
     for _ in range(2):
         for language, month, quarter, every in (
@@ -165,6 +164,6 @@ def test_months_quarters_and_rule_captions_follow_each_requests_language(app):
         ):
             with app.test_request_context("/", headers={"Accept-Language": language}):
                 refresh()
-                assert period_label(dt.date(2026, 6, 1), 1) == month
-                assert period_label(dt.date(2026, 4, 1), 3) == quarter
+                assert period_label(Due(dt.date(2026, 6, 1), dt.date(2026, 6, 30), 1, (), "done")) == month
+                assert period_label(Due(dt.date(2026, 4, 1), dt.date(2026, 6, 30), 1, (), "done", every_months=3)) == quarter
                 assert caption(Rule("party_lesson", every_months=3)) == every

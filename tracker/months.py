@@ -3,7 +3,6 @@ study rules, the calendar feed and the list filters all ask here."""
 from __future__ import annotations
 
 import datetime as dt
-from functools import lru_cache
 
 
 def add_months(first: dt.date, n: int) -> dt.date:
@@ -69,22 +68,5 @@ def quarter_label(first: dt.date) -> str:
 
 def period_label(first: dt.date, every_months: int) -> str:
     """The one place a month or a quarter gets its words, for lists, dashboard, branch
-    page and ledger alike: made once per language and process in a request (the branch
-    page labels every month of its rules)."""
-    from flask import has_request_context
-
-    from tracker.i18n import request_language
-
-    if not has_request_context():
-        return _period_words(first, every_months)
-    return _kept_period_label(first, every_months, request_language())
-
-
-@lru_cache(maxsize=4096)
-def _kept_period_label(first: dt.date, every_months: int, language: str) -> str:
-    # `language` is the key's: the words come from the request's catalogue
-    return _period_words(first, every_months)
-
-
-def _period_words(first: dt.date, every_months: int) -> str:
+    page and ledger alike."""
     return quarter_label(first) if every_months == 3 else month_label(first)
