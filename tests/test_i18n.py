@@ -119,3 +119,51 @@ def test_value_labels_follow_each_requests_language(app):
                 assert vocab.label(vocab.TALK_TYPES, "pre_dispatch") == expected
                 assert vocab.label(vocab.TALK_TYPES, "no_such_type") == "no_such_type"
                 assert vocab.label(vocab.TALK_TYPES, None) == ""
+
+
+def test_template_strings_read_as_jinjas_gettext_writes_them_in_both_languages(app):
+    """Templates' `_` and `gettext` keep each translation per language and process
+    (i18n.template_gettext): twice over, in each language, with and without escaping and
+    variables, the same text as Jinja's own newstyle gettext over the request's catalogue."""
+    from flask_babel import refresh
+    from jinja2.ext import _make_new_gettext
+
+    from tracker.i18n import request_translations
+
+    jinjas = _make_new_gettext(lambda s: request_translations().ugettext(s))
+    source = ("{{ _('Talks due') }}|{{ gettext('Edit') }}|{{ _('%(n)s records', n=n) }}|{{ _('No such text <b>') }}"
+              "|{% trans %}Study sessions{% endtrans %}|{{ _('100%% sure') }}")
+    for autoescape in (True, False):
+        ours = app.jinja_env.from_string(f"{{% autoescape {autoescape} %}}{source}{{% endautoescape %}}")
+        theirs = app.jinja_env.from_string(f"{{% autoescape {autoescape} %}}{source}{{% endautoescape %}}",
+                                           globals={"_": jinjas, "gettext": jinjas})
+        for _ in range(2):
+            for language in ("zh-CN", "en"):
+                with app.test_request_context("/", headers={"Accept-Language": language}):
+                    refresh()
+                    for n in (3, "<i>"):
+                        assert ours.render(n=n) == theirs.render(n=n)
+    with app.test_request_context("/", headers={"Accept-Language": "zh"}):
+        refresh()
+        page = app.jinja_env.from_string(source).render(n="<i>")
+        assert page.split("|")[:3] == ["待办谈话", "编辑", "共 &lt;i&gt; 条"]
+
+
+def test_months_quarters_and_rule_captions_follow_each_requests_language(app):
+    """Period labels and the study rules' captions are made once per language and process:
+    requests in either language, one after the other, each get their own."""
+    import datetime as dt
+
+    from flask_babel import refresh
+
+    from tracker.study.rules import Due, Rule, caption, period_label
+
+    for _ in range(2):
+        for language, month, quarter, every in (
+            ("zh-CN", "2026年6月", "2026年第二季度", "党课，每季度一次"), ("en", "2026-06", "2026 Q2", "Party lesson, every quarter"),
+        ):
+            with app.test_request_context("/", headers={"Accept-Language": language}):
+                refresh()
+                assert period_label(Due(dt.date(2026, 6, 1), dt.date(2026, 6, 30), 1, (), "done")) == month
+                assert period_label(Due(dt.date(2026, 4, 1), dt.date(2026, 6, 30), 1, (), "done", every_months=3)) == quarter
+                assert caption(Rule("party_lesson", every_months=3)) == every

@@ -109,3 +109,18 @@ def test_the_branch_page_hides_remove_for_a_member_with_attendance(client, team,
     page = client.get(f"/branches/{team['branch'].id}").get_data(as_text=True)
     assert f"/branches/members/{team['membership'].id}/delete" not in page
     assert f"/branches/members/{newcomer.id}/delete" in page
+
+
+@pytest.mark.parametrize("who", ["leader", "secretary", "viewer", "other leader"])
+def test_the_branch_pages_removals_are_can_delete_member_of_each(team, who, make_user, make_person):
+    """perm.deletable_members (the branch page's rows) answers as can_delete_member does for
+    each membership record."""
+    from tracker import permissions as perm
+
+    user = {"viewer": lambda: make_user("viewer"),
+            "other leader": lambda: make_user("team-leader", person=make_person())}.get(who, lambda: team[who])()
+    branch = team["branch"]
+    records = list(branch.memberships)
+    allowed = perm.deletable_members(user, branch, {m.id for m in records}, lambda: records)
+    assert allowed == {m.id for m in records if perm.can_delete_member(user, m)}
+    assert (team["membership"].id in allowed) == (who == "secretary")

@@ -8,6 +8,8 @@ from babel import Locale
 from babel import dates as babel_dates
 from flask import Flask, has_request_context, request, session
 from flask_babel import format_date, format_datetime, get_locale, get_translations
+from jinja2 import pass_context
+from markupsafe import Markup
 
 from tracker.extensions import babel
 from tracker.months import month_label
@@ -86,6 +88,32 @@ def request_translations():
     return known["translations"]
 
 
+#: (language, autoescaped, message) -> what a template's `_(message)` without variables gives:
+#: a page's headings, labels and buttons are the same strings on every request (the branch
+#: page asks 80), translated once per process — the catalogues do not change while it runs —
+#: instead of through Jinja's three calls and the request's catalogue each time. Templates
+#: translate literals only; the bound is a guard.
+_TEMPLATE_TEXTS: dict[tuple[str, bool, str], str] = {}
+_TEMPLATE_TEXTS_MAX = 4096
+
+
+@pass_context
+def template_gettext(context, message: str, **variables) -> str:
+    """Jinja's newstyle `gettext` and `_` (jinja2.ext._make_new_gettext over the request's
+    catalogue: the translation, Markup where the template escapes, formatted with the
+    variables escaped), its answers without variables kept per language."""
+    autoescape = context.eval_ctx.autoescape
+    key = (request_language(), autoescape, message) if not variables and has_request_context() else None
+    if key is not None and (made := _TEMPLATE_TEXTS.get(key)) is not None:
+        return made
+    translated = request_translations().ugettext(message)
+    # Markup: the catalogue's text is the template's own, as Jinja's gettext takes it.
+    made = (Markup(translated) if autoescape else translated) % variables  # noqa: S704  # nosec B704
+    if key is not None and len(_TEMPLATE_TEXTS) < _TEMPLATE_TEXTS_MAX:
+        _TEMPLATE_TEXTS[key] = made
+    return made
+
+
 def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=lambda: _LOCALES[select_locale()])
     app.jinja_env.filters["date"] = date_label
@@ -99,6 +127,7 @@ def init_app(app: Flask) -> None:
         pgettext=lambda c, s: request_translations().upgettext(c, s),
         npgettext=lambda c, s, p, n: request_translations().unpgettext(c, s, p, n),
     )
+    app.jinja_env.globals.update(gettext=template_gettext, _=template_gettext)
     app.jinja_env.filters["datetime"] = lambda d: format_datetime(d, "medium") if d else ""
     app.jinja_env.globals["LANGUAGES"] = LANGUAGES
     app.jinja_env.globals["colon"] = colon

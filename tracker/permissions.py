@@ -96,6 +96,17 @@ def can_delete_member(user, membership) -> bool:
     return can_edit_branch(user, membership.branch) and may_withdraw(user, membership)
 
 
+def deletable_members(user, branch, ids, records) -> frozenset[int]:
+    """Which of `ids` (memberships of `branch`) `can_delete_member` allows, for a page that
+    lists them as rows: `records()` gives their records, read only where the answer depends
+    on each one (may_withdraw: not for the office)."""
+    if not can_edit_branch(user, branch):
+        return frozenset()
+    if is_office(user):
+        return frozenset(ids)
+    return frozenset(m.id for m in records() if m.id in ids and can_delete_member(user, m))
+
+
 # Dispatches --------------------------------------------------------------------------
 def can_create_dispatch(user) -> bool:
     return _has(user, "admin", "secretary", "team-leader")

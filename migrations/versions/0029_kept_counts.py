@@ -2,7 +2,7 @@
 the talks list and the talks due list read instead of counting the tables on every page
 
 Revision ID: 0029
-Revises: 0026
+Revises: 0028
 Create Date: 2026-11-27 14:10:00
 
 The counts are written from the existing rows here; afterwards every write keeps them
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0029'
-down_revision = '0026'
+down_revision = '0028'
 branch_labels = None
 depends_on = None
 

@@ -6,11 +6,11 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup
-from sqlalchemy import bindparam, or_, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy import bindparam, func, or_, select
 
 from tracker import clock, records, vocab
 from tracker import permissions as perm
+from tracker.auth.models import User
 from tracker.branches import queries as branch_queries
 from tracker.branches import services
 from tracker.branches.forms import BranchForm, DissolveForm, MembershipForm
@@ -79,9 +79,13 @@ def index():
 
 
 #: The history of a branch and of its memberships (the parameters `branch_id`, `member_ids`),
-#: newest first. Built once, not on every branch page.
+#: newest first, as plain rows with the name of who did each (HistoryEntry.user_name), not
+#: records with their users. Built once, not on every branch page.
 _HISTORY = (
-    select(HistoryEntry).options(joinedload(HistoryEntry.user)).where(or_(
+    select(HistoryEntry.id, HistoryEntry.record_type, HistoryEntry.action, HistoryEntry.at, HistoryEntry.changes,
+           func.coalesce(func.nullif(User.display_name, ""), User.username).label("user_name"))
+    .outerjoin(User, User.id == HistoryEntry.user_id)
+    .where(or_(
         (HistoryEntry.record_type == "branch") & (HistoryEntry.record_id == bindparam("branch_id")),
         (HistoryEntry.record_type == "membership")
         & HistoryEntry.record_id.in_(bindparam("member_ids", expanding=True)),
@@ -94,23 +98,30 @@ _HISTORY = (
 def detail(branch_id: int):
     branch = get_or_404(Branch, branch_id, allow_deleted=True)
     require(perm.can_read(current_user))
-    memberships = branch_queries.members_of(branch)
-    member_ids = [m.id for m in memberships]
-    history = db.session.scalars(_HISTORY, {"branch_id": branch.id, "member_ids": member_ids}).all()
+    members = branch_queries.members_of(branch)
+    member_ids = [m.id for m in members]
+    history = db.session.execute(_HISTORY, {"branch_id": branch.id, "member_ids": member_ids}).all()
     # Markup: the panels are a template that Jinja rendered with autoescaping on.
     panels = Markup(render_template(  # noqa: S704  # nosec B704
         "branches/_panels.html", branch=branch, **for_page("branch", branch),  # study, talk_panel
     ))
     today = clock.today()
-    editable = not branch.deleted_at and perm.can_edit_branch(current_user, branch)
-    live = [m for m in memberships if m.deleted_at is None]
+    user = current_user._get_current_object()  # the user, not the proxy asked again for each row
+    editable = not branch.deleted_at and perm.can_edit_branch(user, branch)
+    live = [m for m in members if m.deleted_at is None]
+    deletable = perm.deletable_members(user, branch, {m.id for m in live},
+                                       lambda: branch_queries.membership_records(branch)) if editable else ()
+    current, former = [], []
+    for m in live:  # the record's rule, asked of a row with the same fields
+        (current if Membership.current_on(m, today) else former).append(m)
     return render_template(
         "branches/detail.html",
         branch=branch,
+        projects=branch_queries.projects_of(branch),
         editable=editable,
-        current=_member_rows([m for m in live if m.current_on(today)], editable),
-        former=_member_rows([m for m in live if not m.current_on(today)], editable),
-        removed=_member_rows([m for m in memberships if m.deleted_at is not None], False),
+        current=_member_rows(current, editable, deletable),
+        former=_member_rows(former, editable, deletable),
+        removed=_member_rows([m for m in members if m.deleted_at is not None], False, ()),
         history=history,
         panels=panels,
     )
@@ -133,26 +144,28 @@ class MemberRow(NamedTuple):
     undelete_url: str | None
 
 
-def _member_rows(memberships: list[Membership], editable: bool) -> list[MemberRow]:
-    """The member rows in one pass: labels, dates and links made here (the links from one
-    URL per kind), not by a dozen calls from the template per row."""
+def _member_rows(members: list, editable: bool, deletable) -> list[MemberRow]:
+    """The member rows (of branch_queries.members_of) in one pass: labels, dates and links
+    made here (the links from one URL per kind), not by a dozen calls from the template per
+    row. `deletable`: the ids whose removal is offered."""
     person_url = record_url("people.detail", "person_id")
     edit_url, delete_url = record_url("branches.edit_member", "membership_id"), record_url("branches.delete_member", "membership_id")
     undelete_url = record_url("branches.undelete_member", "membership_id")
-    user = current_user._get_current_object()  # the user, not the proxy asked again for each row
-    may_undelete = perm.can_undelete(user)
+    may_undelete = perm.can_undelete(current_user._get_current_object())
     day, role = date_labeller(), vocab.labeller(vocab.BRANCH_ROLES)
     party_status, source = vocab.labeller(vocab.PARTY_STATUSES), vocab.labeller(vocab.SOURCES)
+    # unpacked in members_of's order of columns: a database row read by name costs a lookup
+    # per column
     return [
         MemberRow(
-            person_url(m.person_id), m.person.name, role(m.role),
-            party_status(m.person.party_status), source(m.person.source),
-            m.person.home_organisation, day(m.joined_on), day(m.left_on) if m.left_on else "—",
-            edit_url(m.id) if editable else None,
-            delete_url(m.id) if editable and perm.can_delete_member(user, m) else None,
-            undelete_url(m.id) if m.deleted_at and may_undelete else None,
+            person_url(person_id), name, role(role_code), party_status(party), source(source_code),
+            home_organisation, day(joined_on), day(left_on) if left_on else "—",
+            edit_url(m_id) if editable else None,
+            delete_url(m_id) if editable and m_id in deletable else None,
+            undelete_url(m_id) if deleted_at and may_undelete else None,
         )
-        for m in memberships
+        for (m_id, person_id, role_code, joined_on, left_on, deleted_at, name, party, source_code,
+             home_organisation) in members
     ]
 
 

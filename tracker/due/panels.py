@@ -48,8 +48,7 @@ def for_branch(branch) -> dict:
         "due": due_rows(due_items(DueFilters(branch_id=branch.id, kinds=TALKS, states=OPEN_STATES))),
         "checkpoints_due": due_rows(due_items(DueFilters(branch_id=branch.id, kinds=CHECKPOINTS))),
         # the newest ones; the page links to all of them in the talk list
-        "talks": talk_rows(db.session.execute(queries.talks_of("project_ids", BRANCH_TALKS),
-                                              {"project_ids": [p.id for p in branch.projects]})),
+        "talks": talk_rows(db.session.execute(queries.talks_of("branch_id", BRANCH_TALKS), {"branch_id": branch.id})),
     }
 
 

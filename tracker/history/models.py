@@ -25,3 +25,9 @@ class HistoryEntry(Base):
     #: {field: [before, after]} as JSON-safe values
     changes: Mapped[dict] = mapped_column(JSON, default=dict)
     user = relationship("User")
+
+    @property
+    def user_name(self) -> str | None:
+        """The name of who did it (None for the system), as the history tables show it; a
+        page that reads its history as plain rows selects it as a column."""
+        return self.user.name if self.user is not None else None

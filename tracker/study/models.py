@@ -19,8 +19,9 @@ class StudySession(Reviewable, Tracked, Base):
         Index("ix_study_session_listed", "held_on", "start_time", "id"),
         # the dashboard counts sessions per month, type and branch from the index alone
         Index("ix_study_session_counted", "held_on", "status", "session_type", "branch_id", "deleted_at"),
-        # the sessions list counts its live sessions per branch from the index alone
-        Index("ix_study_session_live_branch", "deleted_at", "branch_id"),
+        # the sessions list counts its live sessions per branch from the index alone, and
+        # the branch page reads its latest ones in the index's order
+        Index("ix_study_session_live_branch", "deleted_at", "branch_id", "held_on", "start_time", "id"),
         # the to-do box counts each author's drafts and returned records on every page
         Index("ix_study_session_author", "author_id", "status", "deleted_at"),
         # ...and the records waiting for review, from the index alone

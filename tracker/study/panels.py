@@ -45,7 +45,7 @@ def branch_panel(branch: Branch) -> dict:
     """What the branch page shows of its sessions, to those who may read them
     (perm.can_read_branch_sessions): the rules month by month, recent sessions; each cell's
     link, date and label made here, not by calls from the template for each."""
-    compliance = rules.for_branches([branch.id]).get(branch.id)
+    compliance = rules.for_branches((), branches=[branch]).get(branch.id)
     # the list page's query: attendance counted in SQL, not loaded row by row
     recent = db.session.execute(queries.latest_of_branch(current_user, 10), {"branch_id": branch.id}).all()
     # every month's sessions link to their page: one url_for, then string formatting
@@ -56,10 +56,11 @@ def branch_panel(branch: Branch) -> dict:
         "counted": bool(compliance and compliance.all),
         "rules": _rule_tables(compliance, session_page) if compliance else [],
         "not_applicable": [session_type(t) for t in compliance.not_applicable] if compliance else [],
+        # unpacked in SHOWN's order of columns: a database row read by name costs a lookup per column
         "recent": [
-            (day(s.held_on), session_type(s.session_type), session_page(s.id), s.topic,
-             f"{s.present} / {s.expected}", s.status)
-            for s in recent
+            (day(held_on), session_type(kind), session_page(session_id), topic, f"{present} / {expected}", status)
+            for (session_id, _branch_id, _branch_name, kind, held_on, _start_time, topic, status, expected, present,
+                 _files) in recent
         ],
     }
 

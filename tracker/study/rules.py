@@ -36,7 +36,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 
+from flask import has_request_context
 from sqlalchemy import and_, bindparam, or_, select
 
 from tracker import clock, months, vocab
@@ -45,6 +47,7 @@ from tracker.branches.models import Branch
 # The one due-state function of the tracker; due.rules is pure and imports nothing of ours.
 from tracker.due.rules import OPEN_STATES, state_of
 from tracker.extensions import db
+from tracker.i18n import request_language
 from tracker.months import add_months, month_end
 from tracker.periods import Period, active
 from tracker.statements import built_statement
@@ -147,7 +150,20 @@ class Compliance:
 
 
 def caption(rule: Rule, applicable: bool = True) -> str:
-    """"Committee meeting, every month", "Party lesson, 2 every quarter", or "…: not applicable"."""
+    """"Committee meeting, every month", "Party lesson, 2 every quarter", or "…: not applicable";
+    made once per language and process in a request."""
+    if not has_request_context():
+        return _caption(rule, applicable)
+    return _kept_caption(rule, applicable, request_language())
+
+
+@lru_cache(maxsize=256)
+def _kept_caption(rule: Rule, applicable: bool, language: str) -> str:
+    # `language` is the key's: the words come from the request's catalogue
+    return _caption(rule, applicable)
+
+
+def _caption(rule: Rule, applicable: bool) -> str:
     from flask_babel import gettext as _
 
     kind = vocab.label(vocab.SESSION_TYPES, rule.session_type)
@@ -163,8 +179,18 @@ def caption(rule: Rule, applicable: bool = True) -> str:
 
 
 def period_label(due: Due) -> str:
-    """A month or quarter as people write it: "2026-06", "2026 Q2"; 2026年6月, 2026年第二季度."""
-    return months.period_label(due.first, due.every_months)
+    """A month or quarter as people write it: "2026-06", "2026 Q2"; 2026年6月, 2026年第二季度;
+    made once per language and process in a request (the branch page labels every month of
+    its rules)."""
+    if not has_request_context():
+        return months.period_label(due.first, due.every_months)
+    return _kept_period_label(due.first, due.every_months, request_language())
+
+
+@lru_cache(maxsize=4096)
+def _kept_period_label(first: dt.date, every_months: int, language: str) -> str:
+    # `language` is the key's: the words come from the request's catalogue
+    return months.period_label(first, every_months)
 
 
 def table(settings: Mapping) -> tuple[Rule, ...]:
@@ -234,21 +260,20 @@ def period_of(branch) -> Period | None:
 
 def for_branches(branch_ids: Iterable[int], today: dt.date | None = None,
                  rules: dict | None = None,
-                 within: tuple[dt.date, dt.date] | None = None, branches=None) -> dict[int, Compliance]:
+                 within: tuple[dt.date, dt.date] | None = None,
+                 branches: list | None = None) -> dict[int, Compliance]:
     """{branch id: Compliance} for many branches in two queries (ledger, branch page): each
-    due with the sessions held for it.
+    due with the sessions held for it. `branches`: the branches' records (or rows with their
+    status, dates and not_applicable), when the caller holds them: one query fewer.
 
     `within` (first, last): only the months and quarters overlapping these days, judged on
     what was held in them (the dashboard's period: its cost follows the period, not every
     session since each branch began), read from the kept monthly counts (`_held_in_months`)
     in two queries, and a third in the rare cases a count cannot tell. Their states are the
-    sessions' states; the sessions held (Due.held) are then counts, not sessions.
-
-    `branches`: the branches' rows (id, status, approval_date, dissolved_on, deleted_at,
-    not_applicable) when the caller read them already: one query fewer."""
+    sessions' states; the sessions held (Due.held) are then counts, not sessions."""
     from flask import current_app
 
-    ids = list(set(branch_ids))
+    ids = list({b.id for b in branches} if branches is not None else set(branch_ids))
     if not ids:
         return {}
     today = today or clock.today()
@@ -270,8 +295,10 @@ def for_branches(branch_ids: Iterable[int], today: dt.date | None = None,
         last = month_end(add_months(months.period_start(within[1], 3), 2))
         if (stmt := _held_in_months(held, branches, kinds, first, last)) is not None:
             rows = db.session.execute(stmt)
-    for row in rows:
-            held[row.branch_id].append(Held(row.held_on, row.session_type, row.id))
+    # unpacked in _sessions_held's order of columns (and _held_in_months'): a database row read
+    # by name costs a lookup per column, and a branch has hundreds of sessions
+    for branch_id, held_on, session_type, session_id in rows:
+        held[branch_id].append(Held(held_on, session_type, session_id))
     return {b.id: compliance(period_of(b), held[b.id], today, rules, (b.not_applicable or "").split(), within)
             for b in branches}
 

@@ -28,8 +28,10 @@ class TalkRow(NamedTuple):
 def talk_rows(talks: Iterable) -> list[TalkRow]:
     """The table rows of the talks (rows of talks.queries.talks_of), in their order."""
     talk_url, day, talk_type = record_url("talks.detail", "talk_id"), date_labeller(), vocab.labeller(vocab.TALK_TYPES)
+    # unpacked in talks_of's order of columns: a database row read by name costs a lookup
+    # per column, most of this loop's work
     return [
-        TalkRow(talk_url(t.id), day(t.talk_date), talk_type(t.talk_type),
-                t.person_name, t.conducted_by_name, t.project_code or "—", t.status)
-        for t in talks
+        TalkRow(talk_url(talk_id), day(talk_date), talk_type(kind), person_name, conducted_by_name,
+                project_code or "—", status)
+        for talk_id, talk_date, kind, status, person_name, conducted_by_name, project_code in talks
     ]
