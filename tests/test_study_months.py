@@ -95,6 +95,10 @@ def _apply(session, step, branches, people, held) -> None:
         if what == "unattend":
             if row is not None:
                 s.attendance.remove(row)
+                # as a save of the session's form ends: a flush inserts before it deletes, so
+                # the same person added again in the same flush would meet their old row
+                # (the app's attendance form keeps a person's row and changes it)
+                session.flush()
         elif row is None:
             s.attendance.append(Attendance(person=person, status=args[2]))
         else:
