@@ -337,8 +337,9 @@ def test_a_categorys_ranking_with_ties_equals_a_full_recomputation_after_a_renam
 
 def test_the_bureaus_count_of_party_members_leaves_out_the_deleted_and_the_non_members(
         session, make_user, make_person, make_branch):
-    """The bureau's table counts its people as everyone less the deleted and the live
-    non-members; a branch's table counts its own. Both agree with the derivation's rows."""
+    """The bureau's table counts its people from the kept count of live party members
+    (tracker.people.counting), or while it is not kept as everyone less the deleted and the
+    live non-members; a branch's table counts its own. All agree with the derivation's rows."""
     from tracker import clock
 
     secretary = make_user("secretary")
@@ -355,3 +356,12 @@ def test_the_bureaus_count_of_party_members_leaves_out_the_deleted_and_the_non_m
         assert ranking.counts(secretary, 2026, valuer, branch_id).people == len(rows)
     assert len(ranking.table(secretary, 2026, valuer)) == len(session.scalars(
         select(Person.id).where(Person.deleted_at.is_(None), Person.party_status != "none")).all())
+    from sqlalchemy import delete
+
+    from tracker.kept_counts import KeptCount
+    from tracker.people import counting
+    rows = ranking.table(secretary, 2026, valuer)
+    session.execute(delete(KeptCount).where(KeptCount.name == counting.NAME))  # not kept: counted
+    assert ranking.counts(secretary, 2026, valuer).people == len(rows)
+    counting.recount(session.connection())
+    assert ranking.counts(secretary, 2026, valuer).people == len(rows)

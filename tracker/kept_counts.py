@@ -28,7 +28,8 @@ class KeptCount(Base):
     """One shard of a count kept by the writes; the count is the sum of its shards."""
 
     __tablename__ = "kept_count"
-    #: what is counted: "talk" (live talks), "due_talk" (stored due talks)
+    #: what is counted: "talk" (live talks), "due_talk" (stored due talks), "party_member"
+    #: (live people with a party status other than "none", tracker/people/counting.py)
     name: Mapped[str] = mapped_column(String(30), primary_key=True)
     shard: Mapped[int] = mapped_column(Integer, primary_key=True)
     n: Mapped[int] = mapped_column(Integer)

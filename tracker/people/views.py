@@ -8,12 +8,14 @@ from tracker import permissions as perm
 from tracker.extensions import db
 from tracker.history.services import entries_for
 from tracker.people import queries, services
+from tracker.people.counting import recount_command
 from tracker.people.forms import PersonForm
 from tracker.people.models import Person
 from tracker.record_pages import delete_page, form_page, undelete_page
 from tracker.web import get_or_404, paginate, require
 
 bp = Blueprint("people", __name__, url_prefix="/people")
+bp.cli.add_command(recount_command)
 
 
 @bp.get("/")

@@ -11,9 +11,11 @@ from sqlalchemy import ARRAY, BindParameter, Integer, Select, and_, any_, bindpa
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.visitors import cloned_traverse
 
+from tracker import kept_counts
 from tracker import permissions as perm
 from tracker.branches.models import Membership
 from tracker.extensions import db
+from tracker.people import counting as people_counting
 from tracker.people.models import Person
 from tracker.points import derive, tally
 from tracker.points.derive import Valuer
@@ -198,7 +200,8 @@ def _written_in(bind: BindParameter) -> None:
 
 
 def _party_members():
-    """How many live party members there are (the bureau's table), as everyone less the
+    """How many live party members there are (the bureau's table): the kept count
+    (tracker.people.counting), a read of a few rows; while it is not kept, everyone less the
     deleted and the live non-members: SQLite counts a whole table from its pages, and the
     others are short ranges of indexes, where counting the members walks every person."""
     person = Person.__table__
@@ -206,7 +209,7 @@ def _party_members():
     deleted = select(func.count()).select_from(person).where(person.c.deleted_at.is_not(None)).scalar_subquery()
     others = select(func.count()).select_from(person).where(
         person.c.party_status == "none", person.c.deleted_at.is_(None)).scalar_subquery()
-    return every - deleted - others
+    return func.coalesce(kept_counts.read_statement(people_counting.NAME), every - deleted - others)
 
 
 def _party_members_at_vanguard(year: int, valuer: Valuer):
