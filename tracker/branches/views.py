@@ -100,7 +100,7 @@ def detail(branch_id: int):
     require(perm.can_read(current_user))
     members = branch_queries.members_of(branch)
     member_ids = [m.id for m in members]
-    history = db.session.execute(_HISTORY, {"branch_id": branch.id, "member_ids": member_ids}).all()
+    history = db.session.connection().execute(_HISTORY, {"branch_id": branch.id, "member_ids": member_ids}).all()
     # Markup: the panels are a template that Jinja rendered with autoescaping on.
     panels = Markup(render_template(  # noqa: S704  # nosec B704
         "branches/_panels.html", branch=branch, **for_page("branch", branch),  # study, talk_panel
