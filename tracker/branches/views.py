@@ -5,7 +5,6 @@ from typing import NamedTuple
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from markupsafe import Markup
 from sqlalchemy import bindparam, func, or_, select
 
 from tracker import clock, records, vocab
@@ -101,10 +100,8 @@ def detail(branch_id: int):
     members = branch_queries.members_of(branch)
     member_ids = [m.id for m in members]
     history = db.session.connection().execute(_HISTORY, {"branch_id": branch.id, "member_ids": member_ids}).all()
-    # Markup: the panels are a template that Jinja rendered with autoescaping on.
-    panels = Markup(render_template(  # noqa: S704  # nosec B704
-        "branches/_panels.html", branch=branch, **for_page("branch", branch),  # study, talk_panel
-    ))
+    # the panels' variables (study, talk_panel), for branches/_panels.html, which the page includes
+    panels = for_page("branch", branch)
     today = clock.today()
     user = current_user._get_current_object()  # the user, not the proxy asked again for each row
     editable = not branch.deleted_at and perm.can_edit_branch(user, branch)
@@ -127,7 +124,7 @@ def detail(branch_id: int):
         former=_member_rows(former, editable, deletable, may_undelete),
         removed=_member_rows([m for m in members if m.deleted_at is not None], False, (), may_undelete),
         history=history,
-        panels=panels,
+        **panels,
     )
 
 
