@@ -34,7 +34,7 @@ _MEMBERS = (
 def members_of(branch: Branch) -> list[Row]:
     """The branch's memberships, removed ones too, as rows with their people's names and
     party status, source and home organisation."""
-    return db.session.execute(_MEMBERS, {"branch_id": branch.id}).all()
+    return db.session.connection().execute(_MEMBERS, {"branch_id": branch.id}).all()
 
 
 def membership_records(branch: Branch) -> list[Membership]:
@@ -56,7 +56,7 @@ _PROJECTS = (
 
 def projects_of(branch: Branch) -> list[Row]:
     """(id, code, name) of the projects the branch serves, by code."""
-    return db.session.execute(_PROJECTS, {"branch_id": branch.id}).all()
+    return db.session.connection().execute(_PROJECTS, {"branch_id": branch.id}).all()
 
 
 # Which branch serves which project: the link table is the branches' own, and the features

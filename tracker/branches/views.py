@@ -5,7 +5,6 @@ from typing import NamedTuple
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from markupsafe import Markup
 from sqlalchemy import bindparam, func, or_, select
 
 from tracker import clock, records, vocab
@@ -100,30 +99,68 @@ def detail(branch_id: int):
     require(perm.can_read(current_user))
     members = branch_queries.members_of(branch)
     member_ids = [m.id for m in members]
-    history = db.session.execute(_HISTORY, {"branch_id": branch.id, "member_ids": member_ids}).all()
-    # Markup: the panels are a template that Jinja rendered with autoescaping on.
-    panels = Markup(render_template(  # noqa: S704  # nosec B704
-        "branches/_panels.html", branch=branch, **for_page("branch", branch),  # study, talk_panel
-    ))
+    history = db.session.connection().execute(_HISTORY, {"branch_id": branch.id, "member_ids": member_ids}).all()
+    # the panels' variables (study, talk_panel), for branches/_panels.html, which the page includes
+    panels = for_page("branch", branch)
     today = clock.today()
     user = current_user._get_current_object()  # the user, not the proxy asked again for each row
     editable = not branch.deleted_at and perm.can_edit_branch(user, branch)
+    may_undelete = perm.can_undelete(user)
     live = [m for m in members if m.deleted_at is None]
     deletable = perm.deletable_members(user, branch, {m.id for m in live},
                                        lambda: branch_queries.membership_records(branch)) if editable else ()
     current, former = [], []
     for m in live:  # the record's rule, asked of a row with the same fields
         (current if Membership.current_on(m, today) else former).append(m)
+    project_url = record_url("projects.detail", "project_id")
     return render_template(
         "branches/detail.html",
         branch=branch,
-        projects=branch_queries.projects_of(branch),
+        links=_links(user, branch, editable, may_undelete),
+        may_undelete=may_undelete,
+        projects=[(project_url(p_id), code, name) for p_id, code, name in branch_queries.projects_of(branch)],
         editable=editable,
-        current=_member_rows(current, editable, deletable),
-        former=_member_rows(former, editable, deletable),
-        removed=_member_rows([m for m in members if m.deleted_at is not None], False, ()),
+        current=_member_rows(current, editable, deletable, may_undelete),
+        former=_member_rows(former, editable, deletable, may_undelete),
+        removed=_member_rows([m for m in members if m.deleted_at is not None], False, (), may_undelete),
         history=history,
-        panels=panels,
+        **panels,
+    )
+
+
+class BranchLinks(NamedTuple):
+    """The branch page's buttons: each one's link, None where the user may not follow it."""
+
+    undelete: str | None
+    approve: str | None
+    ledger: str | None
+    edit: str | None
+    dissolve: str | None
+    issue_accounts: str | None
+    delete: str | None
+    from_dispatches: str | None
+    add_member: str | None
+
+
+def _links(user, branch: Branch, editable: bool, may_undelete: bool) -> BranchLinks:
+    """The buttons' links, each asked of the permissions once with the user at hand and made
+    from the URL kept per application (web.record_url), not by a url_for and a look-up of the
+    signed-in user from the template per button."""
+    live = not branch.deleted_at
+
+    def link(endpoint: str, allowed) -> str | None:
+        return record_url(endpoint, "branch_id")(branch.id) if allowed else None
+
+    return BranchLinks(
+        undelete=link("branches.undelete", not live and may_undelete),
+        approve=link("branches.approve", live and perm.can_approve_branch(user, branch)),
+        ledger=link("ledger.index", perm.can_export_ledger(user, branch)),
+        edit=link("branches.edit", editable),
+        dissolve=link("branches.dissolve", live and perm.can_dissolve_branch(user, branch)),
+        issue_accounts=link("members.issue_accounts", perm.can_issue_member_accounts(user, branch)),
+        delete=link("branches.delete", live and perm.can_delete_branch(user, branch)),
+        from_dispatches=link("dispatches.to_branch", editable),
+        add_member=link("branches.add_member", editable),
     )
 
 
@@ -144,14 +181,13 @@ class MemberRow(NamedTuple):
     undelete_url: str | None
 
 
-def _member_rows(members: list, editable: bool, deletable) -> list[MemberRow]:
+def _member_rows(members: list, editable: bool, deletable, may_undelete: bool) -> list[MemberRow]:
     """The member rows (of branch_queries.members_of) in one pass: labels, dates and links
     made here (the links from one URL per kind), not by a dozen calls from the template per
     row. `deletable`: the ids whose removal is offered."""
     person_url = record_url("people.detail", "person_id")
     edit_url, delete_url = record_url("branches.edit_member", "membership_id"), record_url("branches.delete_member", "membership_id")
     undelete_url = record_url("branches.undelete_member", "membership_id")
-    may_undelete = perm.can_undelete(current_user._get_current_object())
     day, role = date_labeller(), vocab.labeller(vocab.BRANCH_ROLES)
     party_status, source = vocab.labeller(vocab.PARTY_STATUSES), vocab.labeller(vocab.SOURCES)
     # unpacked in members_of's order of columns: a database row read by name costs a lookup

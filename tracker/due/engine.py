@@ -161,7 +161,12 @@ def due_items(filters: DueFilters | None = None, *, today: dt.date | None = None
                            build)
     if stmt is None:
         return []
-    items = [DueItem(*row[:_FIELDS]) for row in db.session.execute(stmt)]
+    # Core, not the ORM: plain rows, without the ORM's result set-up per query (flushed first
+    # as the ORM's execute would: a caller's pending writes count)
+    session = db.session()
+    if session.autoflush:
+        session.flush()
+    items = [DueItem(*row[:_FIELDS]) for row in session.connection().execute(stmt)]
     if with_branches:
         branches = _branches_of({i.project_id for i in items})
         items = [i._replace(branches=branches[i.project_id]) if i.project_id in branches else i for i in items]

@@ -48,7 +48,8 @@ def for_branch(branch) -> dict:
         "due": due_rows(due_items(DueFilters(branch_id=branch.id, kinds=TALKS, states=OPEN_STATES))),
         "checkpoints_due": due_rows(due_items(DueFilters(branch_id=branch.id, kinds=CHECKPOINTS))),
         # the newest ones; the page links to all of them in the talk list
-        "talks": talk_rows(db.session.execute(queries.talks_of("branch_id", BRANCH_TALKS), {"branch_id": branch.id})),
+        "talks": talk_rows(db.session.connection().execute(queries.talks_of("branch_id", BRANCH_TALKS),
+                                                            {"branch_id": branch.id})),
     }
 
 

@@ -47,7 +47,7 @@ def branch_panel(branch: Branch) -> dict:
     link, date and label made here, not by calls from the template for each."""
     compliance = rules.for_branches((), branches=[branch]).get(branch.id)
     # the list page's query: attendance counted in SQL, not loaded row by row
-    recent = db.session.execute(queries.latest_of_branch(current_user, 10), {"branch_id": branch.id}).all()
+    recent = db.session.connection().execute(queries.latest_of_branch(current_user, 10), {"branch_id": branch.id}).all()
     # every month's sessions link to their page: one url_for, then string formatting
     session_page = record_url("study.detail", "session_id")
     day, session_type = date_labeller(), vocab.labeller(vocab.SESSION_TYPES)

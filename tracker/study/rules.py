@@ -283,18 +283,21 @@ def for_branches(branch_ids: Iterable[int], today: dt.date | None = None,
     # them on every request)
     read_branches, read_sessions = built_statement(
         ("study rules", tuple(r.session_type for r in kinds)), lambda: _reading(kinds))
+    session = db.session()
+    if session.autoflush:  # as the ORM's execute would: a caller's pending writes count
+        session.flush()
     if branches is None:
-        branches = db.session.execute(read_branches, {"ids": ids}).all()
+        branches = session.connection().execute(read_branches, {"ids": ids}).all()
     held: dict[int, list[Held]] = {i: [] for i in ids}
     rows = ()
     if within is None:
-        rows = db.session.execute(read_sessions, {"ids": ids})
+        rows = session.connection().execute(read_sessions, {"ids": ids})
     else:
         # every month or quarter overlapping `within` lies inside these quarters
         first = months.period_start(within[0], 3)
         last = month_end(add_months(months.period_start(within[1], 3), 2))
         if (stmt := _held_in_months(held, branches, kinds, first, last)) is not None:
-            rows = db.session.execute(stmt)
+            rows = session.connection().execute(stmt)
     # unpacked in _sessions_held's order of columns (and _held_in_months'): a database row read
     # by name costs a lookup per column, and a branch has hundreds of sessions
     for branch_id, held_on, session_type, session_id in rows:
