@@ -6,20 +6,26 @@ of a list page's database work — where a kept count is a read of a few rows.
 Each count is SHARDS rows whose sum is the count: a write adds its change (n = n + change) to
 the rows of its database connection's shard, so concurrent writers seldom wait for each other,
 and an addition under the row's lock cannot lose another's. The features keep their counts in
-the transaction of each write (tracker/talks/counting.py, tracker/due/upkeep.py) and make them
-right again after a bulk write or a rebuild (`write`); tests compare them with a count of the
-table after random writes, and tests/test_kept_counts.py runs concurrent writers on PostgreSQL.
+the transaction of each write (`Rows` below, declared by tracker/talks/counting.py and
+tracker/people/counting.py; tracker/due/upkeep.py by hand) and make them right again after a
+bulk write or a rebuild (`write`); tests compare them with a count of the table after random
+writes, and tests/test_kept_counts.py runs concurrent writers on PostgreSQL.
 A count with fewer than SHARDS rows is not kept (`read_statement` gives NULL): the reader counts
 the table itself.
 """
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
+from typing import Any
 
-from sqlalchemy import Integer, String, case, delete, func, insert, select, update
-from sqlalchemy.orm import Mapped, mapped_column
+import click
+from flask.cli import with_appcontext
+from sqlalchemy import Integer, String, case, delete, event, func, insert, inspect, select, update
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from tracker.db import Base
+from tracker.extensions import db
 
 SHARDS = 8
 
@@ -43,17 +49,23 @@ def read_statement(name: str):
 
 
 def add(connection, name: str, change: int) -> None:
-    """Add `change` to the count, in the transaction of `connection`.
+    """Add `change` to the count, in the transaction of `connection`."""
+    add_changes(connection, {name: change})
+
+
+def add_changes(connection, changes: dict[str, int]) -> None:
+    """Add each count's change, in the transaction of `connection`.
 
     One statement writes every count's row of the connection's shard (the others by 0): a
     transaction holds all the rows of its shard or none, so two writers that change the
     counts in different orders never wait for each other in a circle."""
-    if not change:
+    changes = {name: change for name, change in changes.items() if change}
+    if not changes:
         return
     shard = connection.info.setdefault("kept_count_shard", random.randrange(SHARDS))  # noqa: S311  # nosec B311 (spreads writers, no secret)
     table = KeptCount.__table__
-    connection.execute(update(table).where(table.c.shard == shard)
-                       .values(n=table.c.n + case((table.c.name == name, change), else_=0)))
+    by_name = case(*((table.c.name == name, change) for name, change in changes.items()), else_=0)
+    connection.execute(update(table).where(table.c.shard == shard).values(n=table.c.n + by_name))
 
 
 def write(connection, name: str, counted) -> int:
@@ -70,3 +82,100 @@ def write(connection, name: str, counted) -> int:
     n, before = connection.execute(select(counted.scalar_subquery(), kept)).one()
     add(connection, name, n - before)
     return n
+
+
+# ---------------------------------------------------------------------------------------------
+# Counts of a model's rows kept by the ORM's writes: a feature declares its count (`Rows`) with
+# the columns the count depends on, the condition as Python (on the values of a row) and as SQL
+# (for a recount); one flush hook and one bulk-write hook keep every declared count.
+
+class Rows:
+    """The kept count `name` of the rows of `model` for which `counts` is true.
+
+    `counts` is given a row's values of the `watched` columns (a dict) and must agree with
+    `where()`, the same condition in SQL; the tests of each count compare the kept count with a
+    count of the table after random writes. Each flush adds the change made by the rows it
+    inserts, deletes, or changes in a watched column (the values before a change are loaded
+    when they are not); a bulk INSERT, UPDATE or DELETE of the model's table run through a
+    session names no rows the flush sees, so the count is made again after it."""
+
+    def __init__(self, name: str, model, watched: tuple[str, ...],
+                 counts: Callable[[dict], bool], where: Callable[[], Any]) -> None:
+        self.name, self.model, self.watched, self.counts, self.where = name, model, watched, counts, where
+        for column in watched:
+            event.listen(getattr(model, column), "set", _load_before_setting, active_history=True)
+        _KEPT.append(self)
+        _BY_TABLE.setdefault(model.__table__, []).append(self)
+
+    def _before(self, obj) -> dict:
+        attrs = inspect(obj).attrs
+        values = {}
+        for column in self.watched:
+            history = attrs[column].history
+            before = history.deleted if history.has_changes() else history.unchanged
+            values[column] = before[0] if before else None
+        return values
+
+    def _now(self, obj) -> dict:
+        return {column: getattr(obj, column) for column in self.watched}
+
+    def change(self, session: Session) -> int:
+        """How much this flush changes the count."""
+        model, change = self.model, 0
+        for obj in session.new:
+            if isinstance(obj, model):
+                change += bool(self.counts(self._now(obj)))
+        for obj in session.deleted:
+            if isinstance(obj, model):
+                change -= bool(self.counts(self._before(obj)))
+        for obj in session.dirty:
+            if isinstance(obj, model):
+                attrs = inspect(obj).attrs
+                if any(attrs[column].history.has_changes() for column in self.watched):
+                    change += bool(self.counts(self._now(obj))) - bool(self.counts(self._before(obj)))
+        return change
+
+    def counted(self):
+        """A SELECT of the count itself, from the model's table."""
+        return select(func.count()).select_from(self.model).where(self.where())
+
+    def recount(self, connection) -> int:
+        """The count made right again (`write`); the count."""
+        return write(connection, self.name, self.counted())
+
+    def recount_command(self, noun: str) -> click.Command:
+        """`flask <feature> recount`: count again after writes that bypassed the application."""
+        def command():
+            n = self.recount(db.session.connection())
+            db.session.commit()
+            click.echo(f"{n} {noun}")
+        return click.command("recount", help=f"Count the {noun} again (after writes that bypassed "
+                                              "the application).")(with_appcontext(command))
+
+
+_KEPT: list[Rows] = []
+#: an ORM statement's table is an annotated copy of the model's, equal to it and hashed alike
+_BY_TABLE: dict[Any, list[Rows]] = {}
+
+
+def _load_before_setting(target, value, oldvalue, initiator):
+    return value  # the listener exists for its active_history: the value before is loaded
+
+
+@event.listens_for(Session, "after_flush")
+def _keep_counts(session: Session, _context) -> None:
+    changes = {kept.name: kept.change(session) for kept in _KEPT}
+    add_changes(session.connection(), changes)
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _recount_after_bulk_writes(state):
+    if not (state.is_insert or state.is_update or state.is_delete):
+        return None
+    kept = _BY_TABLE.get(getattr(state.statement, "table", None))
+    if not kept:
+        return None
+    result = state.invoke_statement()
+    for rows in kept:
+        rows.recount(state.session.connection())
+    return result
