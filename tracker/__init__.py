@@ -6,7 +6,7 @@ from pathlib import Path
 from flask import Flask, has_request_context, request
 from sqlalchemy import event
 
-from tracker import assets, dates, errors, i18n, navigation, security, web
+from tracker import assets, dates, errors, i18n, kept_counts, navigation, security, web
 from tracker import config as settings
 from tracker.accounts.views import bp as accounts_bp
 from tracker.auth import init_app as init_auth
@@ -16,6 +16,7 @@ from tracker.branches.views import bp as branches_bp
 from tracker.calendar.views import bp as calendar_bp
 from tracker.catalogues import ensure_compiled
 from tracker.cli import demo_cli, user_cli
+from tracker.dispatches import counting as _dispatch_counts  # noqa: F401  (kept counts: declared on import)
 from tracker.dispatches import panels as dispatch_panels
 from tracker.dispatches.views import bp as dispatches_bp
 from tracker.due import panels as due_panels
@@ -26,15 +27,19 @@ from tracker.health.views import bp as health_bp
 from tracker.home import bp as home_bp
 from tracker.ledger.views import bp as ledger_bp
 from tracker.members.views import bp as members_bp
+from tracker.people import counting as _people_counts  # noqa: F401
 from tracker.people.views import bp as people_bp
 from tracker.points.views import bp as points_bp
+from tracker.projects import counting as _project_counts  # noqa: F401
 from tracker.projects.views import bp as projects_bp
 from tracker.security.backup import backup_command, restore_command
 from tracker.security.trash import bp as trash_bp
 from tracker.selfsign.views import bp as selfsign_bp
+from tracker.study import counting as _study_counts  # noqa: F401
 from tracker.study import panels as study_panels
 from tracker.study.upkeep import study_cli
 from tracker.study.views import bp as study_bp
+from tracker.talks import counting as _talk_counts  # noqa: F401
 from tracker.talks.views import bp as talks_bp
 from tracker.todo import bp as todo_bp
 
@@ -98,6 +103,7 @@ def _register_commands(app: Flask) -> None:
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
     app.cli.add_command(due_cli)
+    app.cli.add_command(kept_counts.recount_all_command)
     app.cli.add_command(study_cli)
 
 

@@ -156,6 +156,42 @@ class Rows:
 _KEPT: list[Rows] = []
 #: an ORM statement's table is an annotated copy of the model's, equal to it and hashed alike
 _BY_TABLE: dict[Any, list[Rows]] = {}
+#: table -> the name of its kept count of live rows (`live_rows`)
+_LIVE: dict[Any, str] = {}
+
+
+def live_rows(name: str, model) -> Rows:
+    """The kept count of `model`'s live rows (deleted_at NULL): what an unfiltered list
+    counts on every page (tracker.web.count_of reads it; `live_count_of`)."""
+    rows = Rows(name, model, ("deleted_at",), counts=lambda row: row["deleted_at"] is None,
+                where=lambda: model.deleted_at.is_(None))
+    _LIVE[model.__table__] = name
+    return rows
+
+
+def live_count_of(table) -> str | None:
+    """The name of the kept count of `table`'s live rows, if one is kept."""
+    return _LIVE.get(table)
+
+
+def declared() -> tuple[Rows, ...]:
+    """Every kept count of rows the features declare."""
+    return tuple(_KEPT)
+
+
+def recount_all(connection) -> dict[str, int]:
+    """Every kept count of rows (`Rows`) made right again: {name: count}."""
+    return {rows.name: rows.recount(connection) for rows in _KEPT}
+
+
+@click.command("recount-all")
+@with_appcontext
+def recount_all_command():
+    """Count again every count kept by the writes (after writes that bypassed the application)."""
+    counts = recount_all(db.session.connection())
+    db.session.commit()
+    for name, n in sorted(counts.items()):
+        click.echo(f"{name}: {n}")
 
 
 def _load_before_setting(target, value, oldvalue, initiator):
@@ -173,9 +209,22 @@ def _recount_after_bulk_writes(state):
     if not (state.is_insert or state.is_update or state.is_delete):
         return None
     kept = _BY_TABLE.get(getattr(state.statement, "table", None))
+    if state.is_update and kept:
+        # an UPDATE that sets none of a count's columns leaves it as it was (a talk's
+        # confirmation): counting a province's table again would cost more than the write
+        changed = _set_columns(state.statement)
+        kept = [rows for rows in kept if changed is None or changed & set(rows.watched)]
     if not kept:
         return None
     result = state.invoke_statement()
     for rows in kept:
         rows.recount(state.session.connection())
     return result
+
+
+def _set_columns(statement) -> set[str] | None:
+    """The names of the columns an UPDATE sets, or None when it cannot tell."""
+    values = getattr(statement, "_values", None) or dict(getattr(statement, "_ordered_values", None) or ())
+    if not values:
+        return None  # e.g. values given at execution: any column may change
+    return {getattr(key, "key", key) for key in values}

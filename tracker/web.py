@@ -10,7 +10,7 @@ from flask_login import current_user
 from markupsafe import Markup, escape
 from sqlalchemy import BindParameter, Integer, Select, Table, bindparam, func, literal_column, select
 
-from tracker import permissions, vocab
+from tracker import kept_counts, permissions, vocab
 from tracker.extensions import db
 from tracker.history import display as history_display
 
@@ -107,7 +107,9 @@ def _only_live_of(stmt: Select) -> Select | None:
     deleted ones, or None when `stmt` filters more than that. SQLite counts a whole table
     from its b-tree's pages without visiting each row, but only when the count has no
     condition: counting tens of thousands of live rows one by one cost most of the database's
-    work on a list's first page. The deleted rows are a short range of the deleted_at index."""
+    work on a list's first page. The deleted rows are a short range of the deleted_at index.
+    Where the table's live rows are a kept count (tracker.kept_counts.live_rows), that is read
+    instead, and the table counted only while the count is not kept."""
     # what the statement itself holds, not get_final_froms(): for an ORM select that sets up
     # the ORM's compile state, which costs more than the count saves
     if (len(stmt._where_criteria) != 1 or stmt._setup_joins or stmt._from_obj or stmt._distinct
@@ -120,7 +122,11 @@ def _only_live_of(stmt: Select) -> Select | None:
         return None
     every = select(func.count()).select_from(table).scalar_subquery()
     deleted = select(func.count()).select_from(table).where(table.c.deleted_at.is_not(None)).scalar_subquery()
-    return select(every - deleted)
+    if (name := kept_counts.live_count_of(table)) is None:
+        return select(every - deleted)
+    # kept by the writes (tracker.kept_counts): PostgreSQL counts a table by visiting every
+    # row of an index, 10–17 ms for 200,000 dispatches or 300,000 sessions
+    return select(func.coalesce(kept_counts.read_statement(name), every - deleted))
 
 
 #: how many URLs `kept_url` keeps per application

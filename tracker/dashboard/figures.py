@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 from flask import current_app, has_request_context
 from sqlalchemy import and_, bindparam, case, func, literal_column, null, or_, select, true, union_all
 
-from tracker import access, clock, vocab
+from tracker import access, clock, kept_counts, vocab
 from tracker.branches.models import Branch
 from tracker.dispatches import rules as dispatch_rules
 from tracker.due import ACTION_STATES, TALK_KINDS, DueFilters, DueItem, due_items, state_of
@@ -31,10 +31,12 @@ from tracker.people.models import Person
 from tracker.periods import Period
 from tracker.projects.models import Project
 from tracker.statements import built_statement
+from tracker.study import counting as study_counting
 from tracker.study import queries as study_queries
 from tracker.study import rules as study_rules
 from tracker.study.models import StudyMonth, StudySession
 from tracker.study.upkeep import month_of
+from tracker.talks import counting as talk_counting
 from tracker.talks import queries as talk_queries
 from tracker.talks.models import Talk
 
@@ -257,6 +259,19 @@ def waiting_talks(scope: Scope):
     if scope.branch_id is not None:
         stmt = stmt.where(talk_queries.of_branch(scope.branch_id))
     return stmt, since
+
+
+def waiting_count(scope: Scope, kind: str):
+    """A SELECT of how many sessions ("session") or talks ("talk") wait for review in the
+    scope: for the whole bureau the count kept by the writes (tracker.study.counting,
+    tracker.talks.counting), which a reviewer's to-do box reads on every page; the waiting
+    records are counted while it is not kept, and for a narrower scope."""
+    stmt, _ = waiting_sessions(scope) if kind == "session" else waiting_talks(scope)
+    counted = stmt.with_only_columns(func.count())
+    if not scope.sees_all or scope.branch_id is not None:
+        return counted
+    kept = study_counting.WAITING_SESSIONS if kind == "session" else talk_counting.WAITING_TALKS
+    return select(func.coalesce(kept_counts.read_statement(kept.name), counted.scalar_subquery()))
 
 
 def _oldest(stmt, model, since):

@@ -17,5 +17,7 @@ PARTY_MEMBERS = kept_counts.Rows(
     NAME, Person, ("deleted_at", "party_status"),
     counts=lambda person: person["deleted_at"] is None and person["party_status"] != _NOT_A_MEMBER,
     where=lambda: (Person.deleted_at.is_(None)) & (Person.party_status != _NOT_A_MEMBER))
+#: every live person, which the unfiltered people list shows on every page (tracker.web.count_of)
+LIVE_PEOPLE = kept_counts.live_rows("person", Person)
 recount = PARTY_MEMBERS.recount
 recount_command = PARTY_MEMBERS.recount_command("live party members")

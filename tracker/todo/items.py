@@ -114,7 +114,7 @@ def sessions_waiting(ctx: Context) -> Entry | None:
         return [Row(f"{w.title} · {w.where}", review(w.id), _waited(ctx, w.at)) for w in oldest]
     return Entry("sessions_waiting", _("Study sessions waiting for your review"),
                  url_for("study.index", status="submitted"),
-                 InSql(lambda: figures.waiting_sessions(ctx.scope)[0].with_only_columns(func.count())), rows)
+                 InSql(lambda: figures.waiting_count(ctx.scope, "session")), rows)
 
 
 def talks_waiting(ctx: Context) -> Entry | None:
@@ -125,7 +125,7 @@ def talks_waiting(ctx: Context) -> Entry | None:
         talk_page = record_url("talks.detail", "talk_id")
         return [Row(w.title, talk_page(w.id), _waited(ctx, w.at)) for w in oldest]
     return Entry("talks_waiting", _("Talks waiting for your review"), url_for("talks.index", status="submitted"),
-                 InSql(lambda: figures.waiting_talks(ctx.scope)[0].with_only_columns(func.count())), rows)
+                 InSql(lambda: figures.waiting_count(ctx.scope, "talk")), rows)
 
 
 # Due talks and checkpoints -------------------------------------------------------------
