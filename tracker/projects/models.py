@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.db import Base, Tracked
@@ -11,6 +11,10 @@ from tracker.people.models import Person
 
 class Project(Tracked, Base):
     __tablename__ = "project"
+    __table_args__ = (
+        # the projects list, the latest start first: its page read in this order, not all sorted
+        Index("ix_project_listed", "start_date", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(30), unique=True)
