@@ -18,6 +18,8 @@ class Dispatch(Tracked, Base):
         # a project's live dispatches and their people from the index alone: the projects
         # list counts each project's full party members for the branch-needed rule
         Index("ix_dispatch_project_live_person", "project_id", "deleted_at", "person_id"),
+        # the dispatches list, the latest departure first: a page read in this order
+        Index("ix_dispatch_listed", "departure_date", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -25,7 +27,7 @@ class Dispatch(Tracked, Base):
     # looked up through ix_dispatch_project_live_person, which starts with it
     project_id: Mapped[int] = mapped_column(ForeignKey("project.id"))
     #: indexed: the due engine narrows dispatches by a period of due dates
-    departure_date: Mapped[dt.date] = mapped_column(index=True)
+    departure_date: Mapped[dt.date]
     return_date: Mapped[dt.date] = mapped_column(index=True)
     note: Mapped[str] = mapped_column(String(500), default="")
     person: Mapped[Person] = relationship()

@@ -80,6 +80,9 @@ class Talk(Reviewable, Tracked, Base):
         # the earliest live talk of a type for a dispatch, which fulfils a due talk
         # (tracker/due/sql.py), read from the index alone
         Index("ix_talk_fulfils", "dispatch_id", "talk_type", "deleted_at", "talk_date", "id"),
+        # the talks list, the latest first: a page read in this order (by date alone, a day's
+        # hundreds of talks at ten times province scale were all read and sorted by id)
+        Index("ix_talk_listed", "talk_date", "id"),
         # the to-do box counts each author's drafts and returned records on every page, and
         # the talks whose subject disagreed; only answered talks are in it, so a planner never
         # walks it for the unanswered (they are found through the few people with accounts)
@@ -101,7 +104,7 @@ class Talk(Reviewable, Tracked, Base):
     #: the person talked with
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
     #: the day the talk took place (it decides whether a due talk was on time)
-    talk_date: Mapped[dt.date] = mapped_column(index=True)
+    talk_date: Mapped[dt.date]
     place: Mapped[str] = mapped_column(String(100), default="")
     conducted_by_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
     #: vocab.TALK_FORMS
