@@ -208,19 +208,30 @@ def dues(rule: Rule, period: Period, sessions: Iterable[Held], today: dt.date,
     first = months.period_start(period.first, step)
     if within is not None:
         first = max(first, months.period_start(within[0], step))
+    stop = min(today, period.last, within[1] if within is not None else dt.date.max)
     out = []
-    while first <= today and first <= period.last and (within is None or first <= within[1]):
-        last = month_end(add_months(first, step - 1))
+    for first, last, usual in _windows(step, rule.due_day, first, stop):
         window = period.clip(first, last)
         if window is not None:
-            usual = months.day_in_month(last, rule.due_day) if rule.due_day else last
             due = usual if window[0] <= usual <= window[1] else window[1]
             held = [s for s in matching if window[0] <= s.day <= window[1]]
             done_on = _nth_day(held, rule.required)
             out.append(Due(first, due, rule.required, tuple(held),
                            state_of(due, done_on, today, soon_days), rule.session_type, step))
-        first = add_months(first, step)
     return out
+
+
+@lru_cache(maxsize=1024)
+def _windows(step: int, due_day: int | None, first: dt.date, stop: dt.date) -> tuple[tuple[dt.date, ...], ...]:
+    """(first day, last day, usual due day) of each month or quarter from `first` that begins
+    by `stop`: the same for every branch judged over the same months (the dashboard judges
+    hundreds), so worked out once per process."""
+    out = []
+    while first <= stop:
+        last = month_end(add_months(first, step - 1))
+        out.append((first, last, months.day_in_month(last, due_day) if due_day else last))
+        first = add_months(first, step)
+    return tuple(out)
 
 
 def _nth_day(held: list[Held], n: int) -> dt.date | None:
