@@ -5,7 +5,7 @@ through tracker.panels)."""
 from __future__ import annotations
 
 from flask import current_app
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import and_, bindparam, func, literal_column, select
 
 from tracker.branches import queries as branch_queries
 from tracker.dispatches.models import Dispatch
@@ -14,6 +14,9 @@ from tracker.people.models import Person
 from tracker.projects.models import Project
 from tracker.statements import built_statement
 
+#: a live full party member, as the partial index ix_person_full_member says it (written into
+#: the SQL: a prepared statement's generic plan uses a partial index only for a literal)
+_FULL_MEMBER = and_(Person.deleted_at.is_(None), Person.party_status == literal_column("'full'"))
 #: How many full party members are dispatched to each of the given projects (`ids`)
 _FULL_MEMBERS = (
     select(Dispatch.project_id, func.count(func.distinct(Dispatch.person_id)).label("n"))
@@ -21,8 +24,7 @@ _FULL_MEMBERS = (
     .where(
         Dispatch.project_id.in_(bindparam("ids", expanding=True)),
         Dispatch.deleted_at.is_(None),
-        Person.deleted_at.is_(None),
-        Person.party_status == "full",
+        _FULL_MEMBER,
     )
     .group_by(Dispatch.project_id)
     .subquery()
@@ -63,13 +65,19 @@ def needing_branch(projects, *columns, order_by=(), kept: tuple | None = None) -
     `columns` (of Project), in the order of `order_by`. `kept`: a key that names the statement
     (what `projects` is built from), to keep it built per process (tracker.statements)."""
     def build():
+        # members counted only on the projects no working branch serves, found first: each
+        # one's dispatches are then a range of the index (project_id, deleted_at, person_id),
+        # where a condition on the dispatches' project ids made PostgreSQL read every dispatch
+        # (56 ms at ten times province scale; 7 ms so)
+        wanted = (select(Project.id)
+                  .where(Project.id.in_(projects), Project.id.not_in(branch_queries.served_by_working(projects)))
+                  .subquery("wanted"))
         full = (
             select(Dispatch.project_id, func.count(func.distinct(Dispatch.person_id)).label("n"))
+            .select_from(wanted)
+            .join(Dispatch, Dispatch.project_id == wanted.c.id)
             .join(Person, Person.id == Dispatch.person_id)
-            # members counted only on the projects no working branch serves
-            .where(Dispatch.project_id.in_(projects),
-                   Dispatch.project_id.not_in(branch_queries.served_by_working(projects)),
-                   Dispatch.deleted_at.is_(None), Person.deleted_at.is_(None), Person.party_status == "full")
+            .where(Dispatch.deleted_at.is_(None), _FULL_MEMBER)
             .group_by(Dispatch.project_id)
             .subquery()
         )

@@ -2,11 +2,15 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Index, String
+from sqlalchemy import Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column, validates
 
 from tracker.db import Base, Tracked
 from tracker.people import pinyin
+
+#: a live full party member, written as the partial index's condition (a query that names it
+#: the same way, as tracker.dispatches.rules does, may be answered from the index)
+FULL_MEMBER = "deleted_at IS NULL AND party_status = 'full'"
 
 
 class Person(Tracked, Base):
@@ -16,6 +20,11 @@ class Person(Tracked, Base):
     __table_args__ = (
         # the points table counts the non-members among the live people from it alone
         Index("ix_person_party_status", "party_status", "deleted_at"),
+        # the live full party members, whom the "branch needed" rule counts on each project
+        # (tracker/dispatches/rules.py): asked of this index alone, a dispatch's person is an
+        # index entry, not a row of the table
+        Index("ix_person_full_member", "id", sqlite_where=text(FULL_MEMBER),
+              postgresql_where=text(FULL_MEMBER)),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

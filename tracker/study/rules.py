@@ -205,12 +205,12 @@ def dues(rule: Rule, period: Period, sessions: Iterable[Held], today: dt.date,
     judged on its own sessions, so the others need not be walked)."""
     step = rule.every_months
     matching = sorted((s for s in sessions if s.session_type == rule.session_type), key=lambda s: s.day)
-    first = months.period_start(period.first, step)
+    start = months.period_start(period.first, step)
     if within is not None:
-        first = max(first, months.period_start(within[0], step))
+        start = max(start, months.period_start(within[0], step))
     stop = min(today, period.last, within[1] if within is not None else dt.date.max)
     out = []
-    for first, last, usual in _windows(step, rule.due_day, first, stop):
+    for first, last, usual in _windows(step, rule.due_day, start, stop):
         window = period.clip(first, last)
         if window is not None:
             due = usual if window[0] <= usual <= window[1] else window[1]
