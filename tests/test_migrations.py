@@ -64,3 +64,21 @@ def test_postgresql_leaves_a_connection_asked_for_autocommit_alone(app):
         conn.execute(text("INSERT INTO points_tally_status (id, reason) VALUES (98, 'rolled back')"))
         assert conn.execute(text("SELECT now() = statement_timestamp()")).scalar() is False
         conn.rollback()
+
+
+def test_postgresql_runs_a_request_without_parallel_workers(app):
+    """tracker.POSTGRESQL_SETTINGS: a parallel plan evaluates every scalar subquery before it
+    starts, so coalesce(a kept count, a count of the table) would count the table too."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("PostgreSQL's session settings")
+    from tracker import POSTGRESQL_SETTINGS
+
+    with db.engine.connect() as conn:
+        for name, value in POSTGRESQL_SETTINGS.items():
+            assert conn.execute(text(f"SHOW {name}")).scalar() == value
+        # the plan of a count kept by the writes, read with its fallback, beside another count
+        # of the same table (as the talks due list's counts are): the fallback is not run
+        plan = "\n".join(conn.execute(text(
+            "EXPLAIN (ANALYZE, COSTS OFF) SELECT coalesce((SELECT sum(n) FROM kept_count WHERE name = 'talk'), "
+            "(SELECT count(*) FROM talk)) UNION ALL SELECT count(*) FROM talk WHERE talk_type = 'other'")).scalars())
+        assert "never executed" in plan
