@@ -24,7 +24,7 @@ from typing import NamedTuple
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Date, Integer, String, case, cast, func, literal_column, null, select, union_all
+from sqlalchemy import Date, Integer, String, case, cast, func, literal_column, null, or_, select, union_all
 from sqlalchemy.sql.expression import ColumnElement
 
 from tracker import access, clock, kept_counts, vocab
@@ -208,7 +208,7 @@ def _page_window_statement(filters: DueFilters, today: dt.date, rules: dict, wan
     arms = []
     for kind in _kinds_of(filters):
         stmt = _kept_select(kind, filters, today, rules, ("due_on",))
-        if filters.states is not None:
+        if filters.states is not None and not filters.states <= OPEN_STATES:  # else: by _open_conditions
             stmt = stmt.where(_kept_state(kind, today, rules).in_(sorted(filters.states)))
         base_on = _kept(kind).base_on
         arms.append(stmt.order_by(base_on.desc() if newest_first else base_on).limit(wanted))
@@ -313,10 +313,10 @@ def _narrowed_count(stmt, kind: str, state, filters: DueFilters, today: dt.date,
     asked (open states also by the indexed dates that make them)."""
     if filters.person_name and kind in TALK_KINDS:
         stmt = stmt.join(Person, Person.id == DueTalk.person_id)
-    if filters.states is not None:
+    if filters.states is not None and filters.states <= OPEN_STATES:
+        stmt = stmt.where(*_open_conditions(kind, filters.states, today, rules))
+    elif filters.states is not None:
         stmt = stmt.where(state.in_(sorted(filters.states)))
-        if filters.states <= OPEN_STATES:
-            stmt = stmt.where(*_open_conditions(kind, filters.states, today, rules))
     return stmt
 
 
@@ -535,18 +535,25 @@ def _open_conditions(kind: str, states: frozenset[str], today: dt.date, rules: d
     """For open states only: the rows not yet done, and the range of the date the due day
     counts from that these states allow (rules.state_of read backwards), so the index on
     (kind, done_lag, base_on) is read over that range only — the newest overdue items are
-    found without walking every item due later."""
+    found without walking every item due later. Exactly the rows in these states: no state
+    needs computing for each row besides."""
     due, shift = _kept(kind), _shift(kind, rules)
     overdue_below = today - dt.timedelta(days=shift)
     soon_up_to = today + dt.timedelta(days=rules["due_soon_days"] - shift)
     if kind == "post_talk":  # due soon from its return on (opens_on = base_on)
         soon_up_to = max(soon_up_to, today)
     conditions = [due.done_lag.is_(None)]
-    if "not_yet_due" not in states:
-        conditions.append(due.base_on < overdue_below if "due_soon" not in states
-                          else due.base_on <= soon_up_to)
     if "overdue" not in states:
         conditions.append(due.base_on >= overdue_below)
+    if "due_soon" in states:
+        if "not_yet_due" not in states:
+            conditions.append(due.base_on <= soon_up_to)
+    elif "overdue" in states and "not_yet_due" in states:
+        conditions.append(or_(due.base_on < overdue_below, due.base_on > soon_up_to))
+    elif "overdue" in states:
+        conditions.append(due.base_on < overdue_below)
+    else:
+        conditions.append(due.base_on > soon_up_to)
     return conditions
 
 
