@@ -180,9 +180,9 @@ def _page_window(filters: DueFilters, today: dt.date, rules: dict, limit: int,
     """(the filters narrowed to the due days of the page's items, how many items due on the
     page's first day come before the page), or None when the page is past the last item.
 
-    Each kind's first offset + limit due days, in one query: a stored talk kind's come from
-    the index on its date in order (the due day is that date moved by a fixed number of days),
-    a checkpoint kind's from its few projects."""
+    Each kind's first offset + limit due days, in one query: they come from the index of its
+    stored rows on their date in order (the due day is that date moved by a fixed number of
+    days)."""
     wanted = offset + limit
     if wanted <= 0:
         return None
