@@ -14,7 +14,7 @@ from sqlalchemy import insert, text
 from tracker import clock, vocab
 from tracker.branches.models import Branch, Membership, branch_project
 from tracker.dispatches.models import Dispatch
-from tracker.due.upkeep import rebuild as rebuild_due_talks
+from tracker.due.upkeep import rebuild as rebuild_due_items
 from tracker.extensions import db
 from tracker.people.models import Person
 from tracker.points import tally
@@ -242,8 +242,8 @@ def fill(params: Params) -> Filled:
     db.session.info.pop("due_upkeep_off")
     db.session.info.pop(study_upkeep.OFF)
     _reset_sequences()
-    # the bulk inserts bypass the ORM, whose flushes keep the stored due talks
-    rebuild_due_talks()
+    # the bulk inserts bypass the ORM, whose flushes keep the stored due talks and checkpoints
+    rebuild_due_items()
     study_upkeep.rebuild()
     # bulk inserts pass by the ORM events that keep the points tally: count it once here
     tally.rebuild(db.session)

@@ -33,6 +33,8 @@ NOT_SOFT_DELETED = {
     "points_category": "categories of a points scheme version, loaded with it and never changed",
     "points_item": "items of a points scheme version, loaded with it and never changed",
     "due_talk": "derived from dispatches and talks, written again whenever they change (tracker/due/upkeep.py)",
+    "due_checkpoint": "derived from projects and their checkpoints, written again whenever they change "
+                      "(tracker/due/upkeep.py)",
     "kept_count": "derived counts of whole tables (tracker/kept_counts.py), written whole again on a rebuild",
     "points_tally": "derived from the records (tracker/points/tally.py): recounted rows replace the old",
     "points_tally_status": "a flag that the tally awaits `flask points rebuild`, removed by it",
@@ -46,7 +48,8 @@ DELETES_ON_PURPOSE = {
     "calendar/services.py": "a revoked calendar token is removed so it can never work again",
     "formkeep.py": "kept form input is removed once given back, so it lives no longer than needed",
     "auth/signins.py": "ended and timed-out sign-ins are removed at the user's next sign-in",
-    "due/upkeep.py": "due_talk rows are derived data: a dispatch's rows are removed and written again",
+    "due/upkeep.py": "due_talk and due_checkpoint rows are derived data: a dispatch's (project's) rows are "
+                     "removed and written again",
     "points/tally.py": "the tally is derived: a recount replaces a person's rows of a year",
     "study/upkeep.py": "study_month rows are derived data: a branch's month is removed and written again",
     "kept_counts.py": "a kept count is derived data: its shards are removed and written again on a rebuild",

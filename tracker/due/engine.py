@@ -1,7 +1,7 @@
 """`due_items(filters)`: the due talks and integrity checkpoints, with their state.
 
 The database computes due dates and states (tracker/due/sql.py, checked against the pure
-rules of tracker/due/rules.py) — due talks from the stored rows of tracker/due/models.py —
+rules of tracker/due/rules.py) from the stored rows of tracker/due/models.py,
 and filters, counts (`due_counts`, `due_day_counts`), sorts and pages them: a page costs
 two queries for its items (its span of due days, then its items; one more with their
 branches) however many dispatches there are.
@@ -12,7 +12,9 @@ What counts as done:
   its date; review is about the record, and pending reviews are watched by the review
   rule. The item carries the talk's status so pages can show "Done · Draft". When
   several talks exist, the earliest one counts.
-- an integrity checkpoint is done when the project records the day it was done.
+- an integrity checkpoint is done when the project records the day it was done. Its
+  state too is computed from stored rows (due_checkpoint: per live project and kind, the
+  project date its due day counts from and that day), kept by the same writes.
 """
 from __future__ import annotations
 
@@ -22,7 +24,7 @@ from typing import NamedTuple
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Date, Integer, String, and_, case, cast, func, literal_column, null, select, union_all
+from sqlalchemy import Date, Integer, String, case, cast, func, literal_column, null, or_, select, union_all
 from sqlalchemy.sql.expression import ColumnElement
 
 from tracker import access, clock, kept_counts, vocab
@@ -30,13 +32,13 @@ from tracker.branches import queries as branch_queries
 from tracker.dispatches.models import Dispatch
 from tracker.due import sql as due_sql
 from tracker.due import upkeep
-from tracker.due.models import DueTalk
+from tracker.due.models import DueCheckpoint, DueTalk
 from tracker.due.rules import CHECKPOINT_KINDS, OPEN_STATES, TALK_KINDS
 from tracker.extensions import db
 from tracker.people.models import Person
 from tracker.people.queries import name_matches
 from tracker.projects import queries as project_queries
-from tracker.projects.models import IntegrityCheckpoint, Project
+from tracker.projects.models import Project
 from tracker.statements import built_statement
 from tracker.talks.models import Talk
 
@@ -178,9 +180,9 @@ def _page_window(filters: DueFilters, today: dt.date, rules: dict, limit: int,
     """(the filters narrowed to the due days of the page's items, how many items due on the
     page's first day come before the page), or None when the page is past the last item.
 
-    Each kind's first offset + limit due days, in one query: a stored talk kind's come from
-    the index on its date in order (the due day is that date moved by a fixed number of days),
-    a checkpoint kind's from its few projects."""
+    Each kind's first offset + limit due days, in one query: they come from the index of its
+    stored rows on their date in order (the due day is that date moved by a fixed number of
+    days)."""
     wanted = offset + limit
     if wanted <= 0:
         return None
@@ -204,22 +206,12 @@ def _page_window_statement(filters: DueFilters, today: dt.date, rules: dict, wan
     """The due days of the first (`newest_first`: last) `wanted` items of each kind, unsorted;
     None when no kind is left to look at."""
     arms = []
-    for kind in TALK_KINDS:
-        if kind in filters.kinds:
-            stmt = _talk_select(kind, filters, today, rules, ("due_on",))
-            if filters.states is not None:
-                stmt = stmt.where(_talk_state(kind, today, rules).in_(sorted(filters.states)))
-            arms.append(stmt.order_by(DueTalk.base_on.desc() if newest_first else DueTalk.base_on)
-                        .limit(wanted))
-    if not filters.talks_only:
-        for kind in CHECKPOINT_KINDS:
-            if kind in filters.kinds:
-                part = _checkpoint_select(kind, filters, today, rules, ("due_on", "state")).subquery()
-                stmt = select(part.c.due_on)
-                if filters.states is not None:
-                    stmt = stmt.where(part.c.state.in_(sorted(filters.states)))
-                arms.append(stmt.order_by(part.c.due_on.desc() if newest_first else part.c.due_on)
-                            .limit(wanted))
+    for kind in _kinds_of(filters):
+        stmt = _kept_select(kind, filters, today, rules, ("due_on",))
+        if filters.states is not None and not filters.states <= OPEN_STATES:  # else: by _open_conditions
+            stmt = stmt.where(_kept_state(kind, today, rules).in_(sorted(filters.states)))
+        base_on = _kept(kind).base_on
+        arms.append(stmt.order_by(base_on.desc() if newest_first else base_on).limit(wanted))
     if not arms:
         return None
     keyed = [select(arm.subquery().c.due_on) for arm in arms]
@@ -260,7 +252,7 @@ def _counts_statement(filters: DueFilters, today: dt.date, rules: dict, every_ta
     """(n, state, 1 for talks, 0 for checkpoints) rows counting the items of `filters` by
     state (see due_counts); None when no kind is left to count."""
     talk_parts = [part for kind in TALK_KINDS if kind in filters.kinds
-                  for part in _talk_counts(kind, filters, today, rules, done=not every_talk).values()]
+                  for part in _range_counts(kind, filters, today, rules, done=not every_talk).values()]
     if every_talk:
         # Every due talk is asked for: those done on time are what the other states leave of
         # the whole table, which the database counts without reading each row (SQLite counts
@@ -273,11 +265,9 @@ def _counts_statement(filters: DueFilters, today: dt.date, rules: dict, every_ta
                               select(func.count()).select_from(DueTalk).scalar_subquery())
         talk_parts.append(select(every.label("n"), literal_column(f"'{_EVERY}'", String).label("state")))
     parts = [part.add_columns(literal_column("1", Integer).label("talk")) for part in talk_parts]
-    if not filters.talks_only:
-        parts += [select(func.count().label("n"), found.c.state, literal_column("0", Integer).label("talk"))
-                  .group_by(found.c.state)
-                  for found in [_checkpoint_select(kind, filters, today, rules, ("state",)).subquery()
-                                for kind in CHECKPOINT_KINDS if kind in filters.kinds]]
+    parts += [part.add_columns(literal_column("0", Integer).label("talk"))
+              for kind in _kinds_of(filters) if kind in CHECKPOINT_KINDS
+              for part in _range_counts(kind, filters, today, rules).values()]
     if not parts:
         return None
     return parts[0] if len(parts) == 1 else union_all(*parts)
@@ -298,81 +288,62 @@ def _every_talk(filters: DueFilters) -> bool:
 def due_day_counts(filters: DueFilters | None = None, *, today: dt.date | None = None,
                    rules: dict | None = None) -> list[tuple[str, str, dt.date, int]]:
     """[(kind, state, due day, how many)] of the items matching `filters`, one query: what a
-    chart of due items per day, week or month needs. A stored talk kind is grouped on its
-    indexed columns (the date its due day counts from, and whether and how late it was held),
-    its due day added here; nothing is computed for each item."""
+    chart of due items per day, week or month needs. A kind is grouped on its stored indexed
+    columns (the date its due day counts from, and whether and how late it was done), its
+    due day added here; nothing is computed for each item."""
     filters = filters or DueFilters()
     today = today or clock.today()
     rules = rules or current_app.config["RULES"]
     arms, shifts = [], {}
-    for kind in TALK_KINDS:
-        if kind in filters.kinds:
-            _, shifts[kind] = due_sql.talk_due_shift(kind, rules)
-            state = _talk_state(kind, today, rules)
-            stmt = (select(literal_column(f"'{kind}'", String).label("kind"), state.label("state"),
-                           DueTalk.base_on.label("day"), func.count().label("n"))
-                    .where(*_talk_conditions(kind, filters, rules)).group_by(DueTalk.base_on, state))
-            arms.append(_narrowed_talk_count(stmt, kind, state, filters, today, rules))
-    if not filters.talks_only:
-        for kind in CHECKPOINT_KINDS:
-            if kind in filters.kinds:
-                part = _checkpoint_select(kind, filters, today, rules, ("kind", "due_on", "state")).subquery()
-                stmt = (select(part.c.kind, part.c.state, part.c.due_on.label("day"), func.count().label("n"))
-                        .group_by(part.c.kind, part.c.state, part.c.due_on))
-                if filters.states is not None:
-                    stmt = stmt.where(part.c.state.in_(sorted(filters.states)))
-                arms.append(stmt)
+    for kind in _kinds_of(filters):
+        due, shifts[kind] = _kept(kind), _shift(kind, rules)
+        state = _kept_state(kind, today, rules)
+        stmt = (select(literal_column(f"'{kind}'", String).label("kind"), state.label("state"),
+                       due.base_on.label("day"), func.count().label("n"))
+                .where(*_kept_conditions(kind, filters, rules)).group_by(due.base_on, state))
+        arms.append(_narrowed_count(stmt, kind, state, filters, today, rules))
     if not arms:
         return []
     rows = db.session.execute(arms[0] if len(arms) == 1 else union_all(*arms))
-    return [(kind, state, day + dt.timedelta(days=shifts.get(kind, 0)), n) for kind, state, day, n in rows]
+    return [(kind, state, day + dt.timedelta(days=shifts[kind]), n) for kind, state, day, n in rows]
 
 
-def _narrowed_talk_count(stmt, kind: str, state, filters: DueFilters, today: dt.date, rules: dict):
-    """A stored talk kind's count narrowed, as both counts narrow it, to the person's name and
-    the states asked (open states also by the indexed dates that make them)."""
-    if filters.person_name:
+def _narrowed_count(stmt, kind: str, state, filters: DueFilters, today: dt.date, rules: dict):
+    """A kind's count narrowed, as both counts narrow it, to the person's name and the states
+    asked (open states also by the indexed dates that make them)."""
+    if filters.person_name and kind in TALK_KINDS:
         stmt = stmt.join(Person, Person.id == DueTalk.person_id)
-    if filters.states is not None:
+    if filters.states is not None and filters.states <= OPEN_STATES:
+        stmt = stmt.where(*_open_conditions(kind, filters.states, today, rules))
+    elif filters.states is not None:
         stmt = stmt.where(state.in_(sorted(filters.states)))
-        if filters.states <= OPEN_STATES:
-            stmt = stmt.where(*_open_talk_conditions(kind, filters.states, today, rules))
     return stmt
 
 
 def due_state_counts(filters: DueFilters | None = None, *, today: dt.date | None = None,
                      rules: dict | None = None) -> list[tuple[str, str, int, dt.date]]:
     """[(kind, state, how many, the earliest due day)] of the items matching `filters`, one
-    query of a few rows: what a headline of open items needs. A stored talk kind is counted on
-    its indexed columns (its earliest due day is its earliest date moved by the rule's days)."""
+    query of a few rows: what a headline of open items needs. A kind is counted on its
+    stored indexed columns (its earliest due day is its earliest date moved by the rule's days)."""
     filters = filters or DueFilters()
     today = today or clock.today()
     rules = rules or current_app.config["RULES"]
-    shifts = {kind: due_sql.talk_due_shift(kind, rules)[1] for kind in TALK_KINDS if kind in filters.kinds}
+    shifts = {kind: _shift(kind, rules) for kind in _kinds_of(filters)}
     # kept built: building the union and its cache key cost as much as the query
     stmt = built_statement(("state counts", filters, today, _rules_key(rules)),
                            lambda: _state_counts_statement(filters, today, rules))
     if stmt is None:
         return []
     rows = db.session.execute(stmt)
-    return [(kind, state, n, day + dt.timedelta(days=shifts.get(kind, 0))) for kind, state, n, day in rows if n]
+    return [(kind, state, n, day + dt.timedelta(days=shifts[kind])) for kind, state, n, day in rows if n]
 
 
 def _state_counts_statement(filters: DueFilters, today: dt.date, rules: dict):
-    # a stored talk kind: a count and a first day over each state's range of its index (no
-    # state computed for each row, nothing grouped); an empty state gives n = 0
-    arms = [part for kind in TALK_KINDS if kind in filters.kinds
-            for state, part in _talk_counts(kind, filters, today, rules, first_day=True).items()
+    # a count and a first day over each state's range of a kind's index (no state computed
+    # for each row, nothing grouped); an empty state gives n = 0
+    arms = [part for kind in _kinds_of(filters)
+            for state, part in _range_counts(kind, filters, today, rules, first_day=True).items()
             if filters.states is None or state in filters.states]
-    if not filters.talks_only:
-        for kind in CHECKPOINT_KINDS:
-            if kind in filters.kinds:
-                part = _checkpoint_select(kind, filters, today, rules, ("kind", "due_on", "state")).subquery()
-                stmt = (select(part.c.kind, part.c.state, func.count().label("n"), func.min(part.c.due_on))
-                        .group_by(part.c.kind, part.c.state))
-                if filters.states is not None:
-                    stmt = stmt.where(part.c.state.in_(sorted(filters.states)))
-                arms.append(stmt)
     if not arms:
         return None
     return arms[0] if len(arms) == 1 else union_all(*arms)
@@ -385,10 +356,7 @@ def due_statement(filters: DueFilters, *, today: dt.date | None = None, rules: d
     when `filters.states` is set); None when the filters leave no kind to look at."""
     today = today or clock.today()
     rules = rules or current_app.config["RULES"]
-    parts = [_talk_select(kind, filters, today, rules, columns) for kind in TALK_KINDS if kind in filters.kinds]
-    if not filters.talks_only:
-        parts += [_checkpoint_select(kind, filters, today, rules, columns)
-                  for kind in CHECKPOINT_KINDS if kind in filters.kinds]
+    parts = [_kept_select(kind, filters, today, rules, columns) for kind in _kinds_of(filters)]
     if not parts:
         return None
     found = (parts[0] if len(parts) == 1 else union_all(*parts)).subquery("due")
@@ -435,10 +403,6 @@ def _project_id_conditions(project_id, filters: DueFilters) -> list:
     return conditions
 
 
-def _project_conditions(filters: DueFilters) -> list:
-    return [Project.deleted_at.is_(None), *_project_id_conditions(Project.id, filters)]
-
-
 def _none(type_) -> ColumnElement:
     return cast(null(), type_)
 
@@ -450,12 +414,39 @@ def _pick(columns: tuple[str, ...] | None, *labelled) -> list:
     return [c for c in labelled if columns is None or c.name in columns]
 
 
+def _kinds_of(filters: DueFilters) -> list[str]:
+    """The kinds `filters` ask for, in their order: talks, then checkpoints (none for a person
+    or a dispatch)."""
+    kinds = [kind for kind in TALK_KINDS if kind in filters.kinds]
+    if not filters.talks_only:
+        kinds += [kind for kind in CHECKPOINT_KINDS if kind in filters.kinds]
+    return kinds
+
+
+def _kept(kind: str):
+    """The stored rows of a kind (tracker/due/models.py): due talks or due checkpoints."""
+    return DueTalk if kind in TALK_KINDS else DueCheckpoint
+
+
+def _shift(kind: str, rules: dict) -> int:
+    """The days from a stored row's `base_on` to its due day."""
+    if kind in TALK_KINDS:
+        return due_sql.talk_due_shift(kind, rules)[1]
+    return due_sql.checkpoint_shift(kind, rules)
+
+
+def _kept_select(kind: str, filters: DueFilters, today: dt.date, rules: dict,
+                 columns: tuple[str, ...] | None = None):
+    if kind in TALK_KINDS:
+        return _talk_select(kind, filters, today, rules, columns)
+    return _checkpoint_select(kind, filters, today, rules, columns)
+
+
 def _talk_select(kind: str, filters: DueFilters, today: dt.date, rules: dict,
                  columns: tuple[str, ...] | None = None):
     """One row per live dispatch selected by `filters`, for the talk `kind`: read from the
     stored due talks (tracker/due/models.py), joined only to what the columns ask for."""
     due = DueTalk
-    _, shift = due_sql.talk_due_shift(kind, rules)
     due_on = due_sql.talk_due_on(kind, due.base_on, due.base_on, rules)
     wanted = set(_ALL_COLUMNS if columns is None else columns)
     stmt = (
@@ -463,7 +454,7 @@ def _talk_select(kind: str, filters: DueFilters, today: dt.date, rules: dict,
             columns,
             literal_column(f"'{kind}'", String).label("kind"),
             due_on.label("due_on"),
-            _talk_state(kind, today, rules).label("state"),
+            _kept_state(kind, today, rules).label("state"),
             due.project_id.label("project_id"), Project.code.label("project_code"),
             Project.name.label("project_name"),
             due.done_on.label("done_on"),
@@ -475,7 +466,7 @@ def _talk_select(kind: str, filters: DueFilters, today: dt.date, rules: dict,
             literal_column(str(_ORDER[kind]), Integer).label("kind_order"),
         ))
         .select_from(due)
-        .where(*_talk_conditions(kind, filters, rules))
+        .where(*_kept_conditions(kind, filters, rules))
     )
     if wanted & {"project_code", "project_name", "team_leader_id"}:
         stmt = stmt.join(Project, Project.id == due.project_id)
@@ -485,54 +476,98 @@ def _talk_select(kind: str, filters: DueFilters, today: dt.date, rules: dict,
         stmt = stmt.join(Dispatch, Dispatch.id == due.dispatch_id)
     if "talk_status" in wanted:
         stmt = stmt.outerjoin(Talk, Talk.id == due.talk_id)
+    return _in_states(stmt, kind, filters, today, rules)
+
+
+def _checkpoint_select(kind: str, filters: DueFilters, today: dt.date, rules: dict,
+                       columns: tuple[str, ...] | None = None):
+    """One row per live project selected by `filters`, for the checkpoint `kind`: read from
+    the stored due checkpoints (tracker/due/models.py), joined to the project only when the
+    columns ask for its code, name or team leader."""
+    due = DueCheckpoint
+    wanted = set(_ALL_COLUMNS if columns is None else columns)
+    stmt = (
+        select(*_pick(
+            columns,
+            literal_column(f"'{kind}'", String).label("kind"),
+            due_sql._plus(due.base_on, _shift(kind, rules)).label("due_on"),
+            _kept_state(kind, today, rules).label("state"),
+            due.project_id.label("project_id"), Project.code.label("project_code"),
+            Project.name.label("project_name"),
+            due.done_on.label("done_on"),
+            _none(Integer).label("dispatch_id"), _none(Integer).label("person_id"),
+            literal_column("''", String).label("person_name"),
+            _none(Date).label("departure_date"), _none(Date).label("return_date"),
+            _none(Integer).label("talk_id"), _none(String).label("talk_status"),
+            Project.team_leader_id.label("team_leader_id"),
+            literal_column(str(_ORDER[kind]), Integer).label("kind_order"),
+        ))
+        .select_from(due)
+        .where(*_kept_conditions(kind, filters, rules))
+    )
+    if wanted & {"project_code", "project_name", "team_leader_id"}:
+        stmt = stmt.join(Project, Project.id == due.project_id)
+    return _in_states(stmt, kind, filters, today, rules)
+
+
+def _in_states(stmt, kind: str, filters: DueFilters, today: dt.date, rules: dict):
+    """`stmt` of a kind's stored rows narrowed by the index to the states asked: open ones by
+    their range of dates, done ones by a lag recorded."""
     if filters.states is not None and filters.states <= OPEN_STATES:
-        stmt = stmt.where(*_open_talk_conditions(kind, filters.states, today, rules))
+        stmt = stmt.where(*_open_conditions(kind, filters.states, today, rules))
     elif filters.states is not None and not filters.states & OPEN_STATES:
-        stmt = stmt.where(due.done_lag.is_not(None))
+        stmt = stmt.where(_kept(kind).done_lag.is_not(None))
     return stmt
 
 
-def _talk_state(kind: str, today: dt.date, rules: dict) -> ColumnElement:
-    """rules.state_of for a stored due talk: done when held at most `shift` days after the date
+def _kept_state(kind: str, today: dt.date, rules: dict) -> ColumnElement:
+    """rules.state_of for a stored row: done when done at most `shift` days after the date
     the due day counts from; an open one compared with today moved by the same days."""
-    _, shift = due_sql.talk_due_shift(kind, rules)
-    opens_on = DueTalk.base_on if kind == "post_talk" else None
-    closed = case((DueTalk.done_lag <= due_sql._int(shift), literal_column("'done'")),
+    due, shift = _kept(kind), _shift(kind, rules)
+    opens_on = due.base_on if kind == "post_talk" else None
+    closed = case((due.done_lag <= due_sql._int(shift), literal_column("'done'")),
                   else_=literal_column("'done_late'"))
-    return due_sql.state(DueTalk.base_on, DueTalk.done_lag, today, rules["due_soon_days"], opens_on,
-                         shifted=(DueTalk.base_on, shift), closed=closed)
+    return due_sql.state(due.base_on, due.done_lag, today, rules["due_soon_days"], opens_on,
+                         shifted=(due.base_on, shift), closed=closed)
 
 
-def _open_talk_conditions(kind: str, states: frozenset[str], today: dt.date, rules: dict) -> list:
-    """For open states only: the rows not yet held, and the range of the date the due day counts
-    from that these states allow (rules.state_of read backwards), so the index on (kind,
-    done_lag, base_on) is read over that range only — the newest overdue talks are found
-    without walking every talk due later."""
-    _, shift = due_sql.talk_due_shift(kind, rules)
+def _open_conditions(kind: str, states: frozenset[str], today: dt.date, rules: dict) -> list:
+    """For open states only: the rows not yet done, and the range of the date the due day
+    counts from that these states allow (rules.state_of read backwards), so the index on
+    (kind, done_lag, base_on) is read over that range only — the newest overdue items are
+    found without walking every item due later. Exactly the rows in these states: no state
+    needs computing for each row besides."""
+    due, shift = _kept(kind), _shift(kind, rules)
     overdue_below = today - dt.timedelta(days=shift)
     soon_up_to = today + dt.timedelta(days=rules["due_soon_days"] - shift)
     if kind == "post_talk":  # due soon from its return on (opens_on = base_on)
         soon_up_to = max(soon_up_to, today)
-    conditions = [DueTalk.done_lag.is_(None)]
-    if "not_yet_due" not in states:
-        conditions.append(DueTalk.base_on < overdue_below if "due_soon" not in states
-                          else DueTalk.base_on <= soon_up_to)
+    conditions = [due.done_lag.is_(None)]
     if "overdue" not in states:
-        conditions.append(DueTalk.base_on >= overdue_below)
+        conditions.append(due.base_on >= overdue_below)
+    if "due_soon" in states:
+        if "not_yet_due" not in states:
+            conditions.append(due.base_on <= soon_up_to)
+    elif "overdue" in states and "not_yet_due" in states:
+        conditions.append(or_(due.base_on < overdue_below, due.base_on > soon_up_to))
+    elif "overdue" in states:
+        conditions.append(due.base_on < overdue_below)
+    else:
+        conditions.append(due.base_on > soon_up_to)
     return conditions
 
 
-def _talk_conditions(kind: str, filters: DueFilters, rules: dict) -> list:
-    due = DueTalk
-    _, shift = due_sql.talk_due_shift(kind, rules)
+def _kept_conditions(kind: str, filters: DueFilters, rules: dict) -> list:
+    due, shift = _kept(kind), _shift(kind, rules)
     conditions = [due.kind == kind, *_project_id_conditions(due.project_id, filters)]
-    if filters.dispatch_id is not None:
-        conditions.append(due.dispatch_id == filters.dispatch_id)
-    if filters.person_id is not None:
-        conditions.append(due.person_id == filters.person_id)
-    if filters.person_name:
-        conditions.append(name_matches(filters.person_name))
-    # A period of due dates is the same period of the departure (return) date, shifted.
+    if kind in TALK_KINDS:
+        if filters.dispatch_id is not None:
+            conditions.append(DueTalk.dispatch_id == filters.dispatch_id)
+        if filters.person_id is not None:
+            conditions.append(DueTalk.person_id == filters.person_id)
+        if filters.person_name:
+            conditions.append(name_matches(filters.person_name))
+    # A period of due dates is the same period of the date the due day counts from, shifted.
     if filters.due_from is not None:
         conditions.append(due.base_on >= filters.due_from - dt.timedelta(days=shift))
     if filters.due_to is not None:
@@ -540,18 +575,17 @@ def _talk_conditions(kind: str, filters: DueFilters, rules: dict) -> list:
     return conditions
 
 
-def _talk_counts(kind: str, filters: DueFilters, today: dt.date, rules: dict, *, done: bool = True,
-                 first_day: bool = False) -> dict:
-    """{state: a select of (n, state)} for the talk `kind`, each a count over one range of the
-    index on (kind, done_lag, base_on): done (unless `done` is False) and done late by how late
-    the talk was held; open ones by their date, as _talk_state tells them apart (nothing
+def _range_counts(kind: str, filters: DueFilters, today: dt.date, rules: dict, *, done: bool = True,
+                  first_day: bool = False) -> dict:
+    """{state: a select of (n, state)} for `kind`, each a count over one range of its stored
+    rows' index on (kind, done_lag, base_on): done (unless `done` is False) and done late by
+    how late it was done; open ones by their date, as _kept_state tells them apart (nothing
     computed, sorted or grouped for each row). `first_day`: selects of (kind, state, n, the
     earliest date the due day counts from) instead."""
-    due = DueTalk
-    _, shift = due_sql.talk_due_shift(kind, rules)
-    conditions = _talk_conditions(kind, filters, rules)
+    due, shift = _kept(kind), _shift(kind, rules)
+    conditions = _kept_conditions(kind, filters, rules)
     lag = due_sql._int(shift)
-    # _talk_state of an open talk: overdue before this day; due soon up to the next (a
+    # _kept_state of an open item: overdue before this day; due soon up to the next (a
     # post-dispatch talk also once its dispatch is back: its date is the return)
     overdue_before = today - dt.timedelta(days=shift)
     soon_until = today + dt.timedelta(days=rules["due_soon_days"] - shift)
@@ -564,8 +598,8 @@ def _talk_counts(kind: str, filters: DueFilters, today: dt.date, rules: dict, *,
         columns = ((literal_column(f"'{kind}'", String).label("kind"), named, func.count().label("n"),
                     func.min(due.base_on).label("day")) if first_day else (func.count().label("n"), named))
         counted = select(*columns).select_from(due)
-        if filters.person_name:
-            counted = counted.join(Person, Person.id == due.person_id)
+        if filters.person_name and kind in TALK_KINDS:
+            counted = counted.join(Person, Person.id == DueTalk.person_id)
         return counted.where(*where)
 
     return {
@@ -575,46 +609,6 @@ def _talk_counts(kind: str, filters: DueFilters, today: dt.date, rules: dict, *,
         "due_soon": part("due_soon", *open_ones, due.base_on >= overdue_before, due.base_on <= soon_until),
         "not_yet_due": part("not_yet_due", *open_ones, due.base_on > soon_until),
     }
-
-
-def _checkpoint_select(kind: str, filters: DueFilters, today: dt.date, rules: dict,
-                       columns: tuple[str, ...] | None = None):
-    """One row per live project selected by `filters`, for the checkpoint `kind`."""
-    # the table itself, not an alias: each kind is its own SELECT of the union, and an alias
-    # costs more to build than the rest of the select
-    done = IntegrityCheckpoint.__table__
-    due_on = due_sql.checkpoint_due_on(kind, Project.start_date, Project.end_date, rules)
-    # due a fixed number of days from a project date: an open one's state compares that date
-    # (no date() computed for each project on SQLite)
-    fixed = due_sql.checkpoint_due_shift(kind, rules)
-    shifted = None if fixed is None else (getattr(Project, fixed[0]), fixed[1])
-    stmt = (
-        select(*_pick(
-            columns,
-            literal_column(f"'{kind}'", String).label("kind"),
-            due_on.label("due_on"),
-            due_sql.state(due_on, done.c.done_on, today, rules["due_soon_days"], shifted=shifted).label("state"),
-            Project.id.label("project_id"), Project.code.label("project_code"),
-            Project.name.label("project_name"),
-            done.c.done_on.label("done_on"),
-            _none(Integer).label("dispatch_id"), _none(Integer).label("person_id"),
-            literal_column("''", String).label("person_name"),
-            _none(Date).label("departure_date"), _none(Date).label("return_date"),
-            _none(Integer).label("talk_id"), _none(String).label("talk_status"),
-            Project.team_leader_id.label("team_leader_id"),
-            literal_column(str(_ORDER[kind]), Integer).label("kind_order"),
-        ))
-        .select_from(Project)
-        .outerjoin(done, and_(done.c.project_id == Project.id, done.c.kind == kind))
-        .where(*_project_conditions(filters))
-    )
-    # a period of due days is the same period of that project date, shifted
-    base, shift = shifted or (due_on, 0)
-    if filters.due_from is not None:
-        stmt = stmt.where(base >= filters.due_from - dt.timedelta(days=shift))
-    if filters.due_to is not None:
-        stmt = stmt.where(base <= filters.due_to - dt.timedelta(days=shift))
-    return stmt
 
 
 def _branches_of(project_ids: set[int]) -> dict[int, tuple[tuple[int, str], ...]]:

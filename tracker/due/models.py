@@ -1,13 +1,15 @@
-"""The due talks kept as rows: one per live dispatch and talk kind, with the earliest live
-talk that fulfils it.
+"""The due talks and integrity checkpoints kept as rows: one per live dispatch and talk kind,
+with the earliest live talk that fulfils it; one per live project and checkpoint kind, with
+the day the project recorded it done.
 
-What is stored does not depend on the rules nor on today: the dispatch date a kind's due day
-counts from (`base_on`: the departure for a pre-dispatch talk, the return for a post-dispatch
-one) and how many days after that date the earliest talk was held (`done_lag`). A due state
+What is stored does not depend on the rules nor on today: the dispatch or project date a
+kind's due day counts from (`base_on`: the departure for a pre-dispatch talk, the return for
+a post-dispatch one; a project's start, middle day or end for a checkpoint) and how many days
+after that date it was done (`done_lag`). A due state
 is then a comparison of these indexed columns with numbers from the rules and today
 (tracker/due/engine.py), so the database counts and pages due talks from an index, and a
 change of the rules needs no rebuild. tracker/due/upkeep.py keeps the rows in step with
-dispatches, talks, people and projects in the transaction that changes them.
+dispatches, talks, people, projects and checkpoints in the transaction that changes them.
 """
 from __future__ import annotations
 
@@ -40,5 +42,27 @@ class DueTalk(Base):
     base_on: Mapped[dt.date]
     #: the earliest live talk of the fulfilling type, its date, and that date - base_on in days
     talk_id: Mapped[int | None]
+    done_on: Mapped[dt.date | None]
+    done_lag: Mapped[int | None]
+
+
+class DueCheckpoint(Base):
+    """An integrity checkpoint due for a live project (any status: rules.checkpoint_due_dates)."""
+
+    __tablename__ = "due_checkpoint"
+    __table_args__ = (
+        # counts by state (done_lag NULL: open), open items by date
+        Index("ix_due_checkpoint_state", "kind", "done_lag", "base_on"),
+        # a project's (a branch's, a team leader's) due checkpoints
+        Index("ix_due_checkpoint_project", "project_id", "kind", "done_lag", "base_on"),
+    )
+
+    project_id: Mapped[int] = mapped_column(ForeignKey("project.id"), primary_key=True)
+    #: rules.CHECKPOINT_KINDS
+    kind: Mapped[str] = mapped_column(String(20), primary_key=True)
+    #: the project date the due day counts from: the start (disclosure, pledges), the middle
+    #: day, start + (end - start) // 2 (mid_check), or the end (closing_report, revisit)
+    base_on: Mapped[dt.date]
+    #: the day the project's checkpoint of this kind was done, and that day - base_on in days
     done_on: Mapped[dt.date | None]
     done_lag: Mapped[int | None]

@@ -4,8 +4,9 @@ sorts and pages due items instead of Python building every one of them.
 Due talks are read from stored rows (tracker/due/models.py): per live dispatch and kind,
 the dispatch date the due day counts from and the earliest fulfilling talk, kept in step by
 every flush (tracker/due/upkeep.py). Nothing stored depends on the rules or on today, so
-the states below are computed on read from those columns, as for the integrity
-checkpoints, which are read from their projects. `tests/test_due_sql.py` checks these
+the states below are computed on read from those columns; so are the integrity
+checkpoints', read from their stored rows (per live project and kind, the project date the
+due day counts from and the day the checkpoint was done). `tests/test_due_sql.py` checks these
 expressions against the pure functions of rules.py on random data, and
 `tests/test_due_stored.py` the stored rows after random sequences of writes, on SQLite and
 PostgreSQL.
@@ -96,10 +97,22 @@ def talk_due_shift(kind: str, rules: dict) -> tuple[str, int]:
 
 def checkpoint_due_on(kind: str, start, end, rules: dict) -> ColumnElement:
     """rules.checkpoint_due_dates(start, end, rules)[kind] in SQL."""
+    return _plus(checkpoint_base_on(kind, start, end), checkpoint_shift(kind, rules))
+
+
+def checkpoint_base_on(kind: str, start, end) -> ColumnElement:
+    """The project date a checkpoint's due day counts from, whatever the rules: the start
+    (disclosure, pledges), the middle day (mid_check) or the end (closing_report, revisit)."""
     if kind == "mid_check":
         return add_days(start, _half_floor(days_between(start, end)))
-    column, shift = checkpoint_due_shift(kind, rules)
-    return _plus(start if column == "start_date" else end, shift)
+    column, _ = checkpoint_due_shift(kind, {"integrity_disclosure_days": 0, "integrity_revisit_days": 0})
+    return start if column == "start_date" else end
+
+
+def checkpoint_shift(kind: str, rules: dict) -> int:
+    """The days from checkpoint_base_on to the due day (0 for the mid-term check)."""
+    fixed = checkpoint_due_shift(kind, rules)
+    return 0 if fixed is None else fixed[1]
 
 
 def checkpoint_due_shift(kind: str, rules: dict) -> tuple[str, int] | None:

@@ -1,27 +1,44 @@
-"""Keeps the due_talk rows (tracker/due/models.py) in step with what they derive from, in
-the transaction that changes it.
+"""Keeps the due_talk and due_checkpoint rows (tracker/due/models.py) in step with what they
+derive from, in the transaction that changes it.
 
 Every ORM write goes through a flush; after it, the dispatches touched by the flush — a
 dispatch added, edited or deleted; a talk added, edited, withdrawn or deleted (its dispatch,
 and its former one when it moved); a person or project deleted or restored (their dispatches)
-— have their rows deleted and written again from the tables by one INSERT … SELECT. The same
-statement without a condition is `flask due rebuild`, for writes that bypass the ORM (bulk
-loads such as `bench fill`) or a repair.
+— have their rows deleted and written again from the tables by one INSERT … SELECT; so have
+the projects touched — a project added, re-dated, deleted or restored; a checkpoint added,
+edited or deleted (its project, and its former one when it moved). The same statements
+without a condition are `flask due rebuild`, for writes that bypass the ORM (bulk loads such
+as `bench fill`) or a repair.
 """
 from __future__ import annotations
 
 import click
 from flask.cli import with_appcontext
-from sqlalchemy import Integer, String, delete, event, false, func, inspect, literal_column, or_, select, true
+from sqlalchemy import (
+    Integer,
+    String,
+    and_,
+    delete,
+    event,
+    false,
+    func,
+    inspect,
+    literal_column,
+    or_,
+    select,
+    true,
+    union_all,
+)
 from sqlalchemy.orm import Session, aliased
 
 from tracker import kept_counts
 from tracker.dispatches.models import Dispatch
 from tracker.due import sql as due_sql
-from tracker.due.models import DueTalk
+from tracker.due.models import DueCheckpoint, DueTalk
+from tracker.due.rules import CHECKPOINT_KINDS
 from tracker.extensions import db
 from tracker.people.models import Person
-from tracker.projects.models import Project
+from tracker.projects.models import IntegrityCheckpoint, Project
 from tracker.talks.models import Talk
 
 #: the kept count of every due_talk row (tracker.kept_counts)
@@ -85,9 +102,45 @@ def refresh(connection, dispatch_ids=(), person_ids=(), project_ids=()) -> None:
         kept_counts.add(connection, KEPT_COUNT, written - removed)
 
 
+def _checkpoint_rows_of(kind: str, which):
+    """SELECT of the due_checkpoint rows of `kind` for the live projects matching `which`:
+    done is the day recorded on the project's checkpoint of that kind (none, or none
+    recorded: open)."""
+    done = IntegrityCheckpoint.__table__
+    base = due_sql.checkpoint_base_on(kind, Project.start_date, Project.end_date)
+    return (
+        select(Project.id, literal_column(f"'{kind}'", String), base, done.c.done_on,
+               due_sql.days_between(base, done.c.done_on).cast(Integer))
+        .select_from(Project)
+        .outerjoin(done, and_(done.c.project_id == Project.id, done.c.kind == kind))
+        .where(Project.deleted_at.is_(None), which)
+    )
+
+
+_CHECKPOINT_COLUMNS = ["project_id", "kind", "base_on", "done_on", "done_lag"]
+
+
+def refresh_checkpoints(connection, project_ids=()) -> None:
+    """Write again the due_checkpoint rows of these projects; all rows when None."""
+    table = DueCheckpoint.__table__
+    if project_ids is None:
+        which = true()
+        connection.execute(delete(table))
+    else:
+        if not project_ids:
+            return
+        which = Project.id.in_(sorted(project_ids))
+        connection.execute(delete(table).where(table.c.project_id.in_(sorted(project_ids))))
+    # one statement for the five kinds: a project's write costs two round trips
+    rows = union_all(*[_checkpoint_rows_of(kind, which) for kind in CHECKPOINT_KINDS])
+    connection.execute(table.insert().from_select(_CHECKPOINT_COLUMNS, rows))
+
+
 def rebuild() -> None:
-    """Every due_talk row written again from the tables, in the current transaction."""
+    """Every due_talk and due_checkpoint row written again from the tables, in the current
+    transaction."""
     refresh(db.session.connection(), None)
+    refresh_checkpoints(db.session.connection(), None)
 
 
 def _changed(obj, name: str) -> bool:
@@ -95,7 +148,7 @@ def _changed(obj, name: str) -> bool:
 
 
 @event.listens_for(Session, "before_flush")
-def _drop_rows_of_removed_dispatches(session, _context, _instances) -> None:
+def _drop_rows_of_removed_records(session, _context, _instances) -> None:
     """A dispatch removed for good (never by the application, which deletes softly; a test or
     a repair may) first loses its due talks, which refer to it."""
     removed = sorted(obj.id for obj in session.deleted if isinstance(obj, Dispatch) and obj.id is not None)
@@ -103,13 +156,18 @@ def _drop_rows_of_removed_dispatches(session, _context, _instances) -> None:
         connection = session.connection()
         gone = connection.execute(delete(DueTalk.__table__).where(DueTalk.dispatch_id.in_(removed))).rowcount
         kept_counts.add(connection, KEPT_COUNT, -gone)
+    # so does a project its due checkpoints
+    projects = sorted(obj.id for obj in session.deleted if isinstance(obj, Project) and obj.id is not None)
+    if projects:
+        session.connection().execute(
+            delete(DueCheckpoint.__table__).where(DueCheckpoint.project_id.in_(projects)))
 
 
 @event.listens_for(Session, "after_flush")
 def _keep_due_talks(session, _context) -> None:
     if session.info.get("due_upkeep_off"):
         return
-    dispatches, people, projects = set(), set(), set()
+    dispatches, people, projects, checkpoints_of = set(), set(), set(), set()
     for obj in (*session.new, *session.dirty, *session.deleted):
         if isinstance(obj, Dispatch):
             dispatches.add(obj.id)
@@ -118,32 +176,48 @@ def _keep_due_talks(session, _context) -> None:
             dispatches.update(d for d in (obj.dispatch_id, *history.deleted) if d is not None)
         elif isinstance(obj, Person) and obj not in session.new and _changed(obj, "deleted_at"):
             people.add(obj.id)
-        elif isinstance(obj, Project) and obj not in session.new and _changed(obj, "deleted_at"):
-            projects.add(obj.id)
+        elif isinstance(obj, Project):
+            if obj in session.new or obj in session.deleted or any(
+                    _changed(obj, name) for name in ("start_date", "end_date", "deleted_at")):
+                checkpoints_of.add(obj.id)
+            if obj not in session.new and _changed(obj, "deleted_at"):
+                projects.add(obj.id)
+        elif isinstance(obj, IntegrityCheckpoint) and (obj in session.new or obj in session.deleted or any(
+                _changed(obj, name) for name in ("done_on", "kind", "project_id"))):  # not its note
+            history = inspect(obj).attrs.project_id.history
+            checkpoints_of.update(p for p in (obj.project_id, *history.deleted) if p is not None)
     dispatches.discard(None)
+    checkpoints_of.discard(None)
     if dispatches or people or projects:
         refresh(session.connection(), dispatches, people, projects)
+    if checkpoints_of:
+        refresh_checkpoints(session.connection(), checkpoints_of)
 
 
 _SOURCES = frozenset({Dispatch.__table__, Talk.__table__, Person.__table__, Project.__table__})
+_CHECKPOINT_SOURCES = frozenset({Project.__table__, IntegrityCheckpoint.__table__})
 
 
 @event.listens_for(Session, "do_orm_execute")
 def _keep_due_talks_on_bulk_writes(state):
-    """A bulk INSERT, UPDATE or DELETE of dispatches, talks, people or projects run through
-    the session names no rows the flush could see: every due talk is written again after it
-    (rare: data loads and repairs), unless the session's info says `due_upkeep_off` (a loader
-    that rebuilds once at its end)."""
+    """A bulk INSERT, UPDATE or DELETE of dispatches, talks, people, projects or checkpoints
+    run through the session names no rows the flush could see: every due talk (checkpoint)
+    is written again after it (rare: data loads and repairs), unless the session's info says
+    `due_upkeep_off` (a loader that rebuilds once at its end)."""
     if not (state.is_insert or state.is_update or state.is_delete):
         return None
-    if getattr(state.statement, "table", None) not in _SOURCES or state.session.info.get("due_upkeep_off"):
+    table = getattr(state.statement, "table", None)
+    if table not in _SOURCES | _CHECKPOINT_SOURCES or state.session.info.get("due_upkeep_off"):
         return None
     result = state.invoke_statement()
-    refresh(state.session.connection(), None)
+    if table in _SOURCES:
+        refresh(state.session.connection(), None)
+    if table in _CHECKPOINT_SOURCES:
+        refresh_checkpoints(state.session.connection(), None)
     return result
 
 
-@click.group("due", help="The stored due talks.")
+@click.group("due", help="The stored due talks and checkpoints.")
 def due_cli():
     pass
 
@@ -151,9 +225,10 @@ def due_cli():
 @due_cli.command("rebuild")
 @with_appcontext
 def rebuild_command():
-    """Write every due talk again from dispatches, talks, people and projects (after a bulk
-    load that bypassed the application, or to repair)."""
+    """Write every due talk and checkpoint again from dispatches, talks, people, projects and
+    checkpoints (after a bulk load that bypassed the application, or to repair)."""
     rebuild()
     db.session.commit()
     count = db.session.scalar(select(db.func.count()).select_from(DueTalk))
-    click.echo(f"{count} due talks written")
+    checkpoints = db.session.scalar(select(db.func.count()).select_from(DueCheckpoint))
+    click.echo(f"{count} due talks written, {checkpoints} due checkpoints written")
