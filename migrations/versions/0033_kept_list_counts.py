@@ -3,7 +3,7 @@ sessions, dispatches, people and projects (what an unfiltered list shows on ever
 sessions and talks waiting for review (what a reviewer's to-do box shows on every page)
 
 Revision ID: 0033
-Revises: 0030
+Revises: 0031
 Create Date: 2026-11-27 17:30:00
 
 PostgreSQL counts a table by visiting every row of an index: at ten times province scale that
@@ -14,7 +14,7 @@ recount-all` writes them again.
 from alembic import op
 
 revision = '0033'
-down_revision = '0030'
+down_revision = '0031'
 branch_labels = None
 depends_on = None
 
