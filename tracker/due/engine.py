@@ -39,6 +39,7 @@ from tracker.projects import queries as project_queries
 from tracker.projects.models import IntegrityCheckpoint, Project
 from tracker.statements import built_statement
 from tracker.talks.models import Talk
+from tracker.web import inline
 
 ALL_KINDS = frozenset(TALK_KINDS + CHECKPOINT_KINDS)
 #: due item kind -> the talk type that fulfils it
@@ -154,7 +155,7 @@ def due_items(filters: DueFilters | None = None, *, today: dt.date | None = None
         if overdue_first:
             order.insert(0, found.c.state != "overdue")
         stmt = select(found).order_by(*order)
-        return stmt if limit is None else stmt.limit(limit).offset(offset + skip)
+        return stmt if limit is None else stmt.limit(inline(limit)).offset(inline(offset + skip))
 
     stmt = built_statement(("items", filters, today, _rules_key(rules), overdue_first, newest_first, limit,
                             offset + skip),
@@ -208,18 +209,18 @@ def _page_window_statement(filters: DueFilters, today: dt.date, rules: dict, wan
         if kind in filters.kinds:
             stmt = _talk_select(kind, filters, today, rules, ("due_on",))
             if filters.states is not None:
-                stmt = stmt.where(_talk_state(kind, today, rules).in_(sorted(filters.states)))
+                stmt = stmt.where(_talk_state(kind, today, rules).in_(_names(filters.states)))
             arms.append(stmt.order_by(DueTalk.base_on.desc() if newest_first else DueTalk.base_on)
-                        .limit(wanted))
+                        .limit(inline(wanted)))
     if not filters.talks_only:
         for kind in CHECKPOINT_KINDS:
             if kind in filters.kinds:
                 part = _checkpoint_select(kind, filters, today, rules, ("due_on", "state")).subquery()
                 stmt = select(part.c.due_on)
                 if filters.states is not None:
-                    stmt = stmt.where(part.c.state.in_(sorted(filters.states)))
+                    stmt = stmt.where(part.c.state.in_(_names(filters.states)))
                 arms.append(stmt.order_by(part.c.due_on.desc() if newest_first else part.c.due_on)
-                            .limit(wanted))
+                            .limit(inline(wanted)))
     if not arms:
         return None
     keyed = [select(arm.subquery().c.due_on) for arm in arms]
@@ -320,7 +321,7 @@ def due_day_counts(filters: DueFilters | None = None, *, today: dt.date | None =
                 stmt = (select(part.c.kind, part.c.state, part.c.due_on.label("day"), func.count().label("n"))
                         .group_by(part.c.kind, part.c.state, part.c.due_on))
                 if filters.states is not None:
-                    stmt = stmt.where(part.c.state.in_(sorted(filters.states)))
+                    stmt = stmt.where(part.c.state.in_(_names(filters.states)))
                 arms.append(stmt)
     if not arms:
         return []
@@ -334,7 +335,7 @@ def _narrowed_talk_count(stmt, kind: str, state, filters: DueFilters, today: dt.
     if filters.person_name:
         stmt = stmt.join(Person, Person.id == DueTalk.person_id)
     if filters.states is not None:
-        stmt = stmt.where(state.in_(sorted(filters.states)))
+        stmt = stmt.where(state.in_(_names(filters.states)))
         if filters.states <= OPEN_STATES:
             stmt = stmt.where(*_open_talk_conditions(kind, filters.states, today, rules))
     return stmt
@@ -371,7 +372,7 @@ def _state_counts_statement(filters: DueFilters, today: dt.date, rules: dict):
                 stmt = (select(part.c.kind, part.c.state, func.count().label("n"), func.min(part.c.due_on))
                         .group_by(part.c.kind, part.c.state))
                 if filters.states is not None:
-                    stmt = stmt.where(part.c.state.in_(sorted(filters.states)))
+                    stmt = stmt.where(part.c.state.in_(_names(filters.states)))
                 arms.append(stmt)
     if not arms:
         return None
@@ -393,7 +394,7 @@ def due_statement(filters: DueFilters, *, today: dt.date | None = None, rules: d
         return None
     found = (parts[0] if len(parts) == 1 else union_all(*parts)).subquery("due")
     if filters.states is not None:
-        found = select(found).where(found.c.state.in_(sorted(filters.states))).subquery("due_in_state")
+        found = select(found).where(found.c.state.in_(_names(filters.states))).subquery("due_in_state")
     return found
 
 
@@ -402,9 +403,14 @@ _FIELDS = len(DueItem._fields) - 1
 _ALL_COLUMNS = (*DueItem._fields[:_FIELDS], "kind_order")
 
 
+def _names(states: frozenset[str]) -> list:
+    """The states of a filter written into the statement (due_sql.day tells why)."""
+    return [due_sql.name(state) for state in sorted(states)]
+
+
 def _order(found) -> list:
     return [found.c.due_on, found.c.kind_order, found.c.project_code, found.c.person_name,
-            func.coalesce(found.c.dispatch_id, 0)]
+            func.coalesce(found.c.dispatch_id, due_sql._int(0))]
 
 
 def _scope_conditions(project_id, filters: DueFilters) -> list:
@@ -515,17 +521,17 @@ def _open_talk_conditions(kind: str, states: frozenset[str], today: dt.date, rul
         soon_up_to = max(soon_up_to, today)
     conditions = [DueTalk.done_lag.is_(None)]
     if "not_yet_due" not in states:
-        conditions.append(DueTalk.base_on < overdue_below if "due_soon" not in states
-                          else DueTalk.base_on <= soon_up_to)
+        conditions.append(DueTalk.base_on < due_sql.day(overdue_below) if "due_soon" not in states
+                          else DueTalk.base_on <= due_sql.day(soon_up_to))
     if "overdue" not in states:
-        conditions.append(DueTalk.base_on >= overdue_below)
+        conditions.append(DueTalk.base_on >= due_sql.day(overdue_below))
     return conditions
 
 
 def _talk_conditions(kind: str, filters: DueFilters, rules: dict) -> list:
     due = DueTalk
     _, shift = due_sql.talk_due_shift(kind, rules)
-    conditions = [due.kind == kind, *_project_id_conditions(due.project_id, filters)]
+    conditions = [due.kind == due_sql.name(kind), *_project_id_conditions(due.project_id, filters)]
     if filters.dispatch_id is not None:
         conditions.append(due.dispatch_id == filters.dispatch_id)
     if filters.person_id is not None:
@@ -534,9 +540,9 @@ def _talk_conditions(kind: str, filters: DueFilters, rules: dict) -> list:
         conditions.append(name_matches(filters.person_name))
     # A period of due dates is the same period of the departure (return) date, shifted.
     if filters.due_from is not None:
-        conditions.append(due.base_on >= filters.due_from - dt.timedelta(days=shift))
+        conditions.append(due.base_on >= due_sql.day(filters.due_from - dt.timedelta(days=shift)))
     if filters.due_to is not None:
-        conditions.append(due.base_on <= filters.due_to - dt.timedelta(days=shift))
+        conditions.append(due.base_on <= due_sql.day(filters.due_to - dt.timedelta(days=shift)))
     return conditions
 
 
@@ -571,9 +577,10 @@ def _talk_counts(kind: str, filters: DueFilters, today: dt.date, rules: dict, *,
     return {
         **({"done": part("done", *conditions, due.done_lag <= lag)} if done else {}),
         "done_late": part("done_late", *conditions, due.done_lag > lag),
-        "overdue": part("overdue", *open_ones, due.base_on < overdue_before),
-        "due_soon": part("due_soon", *open_ones, due.base_on >= overdue_before, due.base_on <= soon_until),
-        "not_yet_due": part("not_yet_due", *open_ones, due.base_on > soon_until),
+        "overdue": part("overdue", *open_ones, due.base_on < due_sql.day(overdue_before)),
+        "due_soon": part("due_soon", *open_ones, due.base_on >= due_sql.day(overdue_before),
+                         due.base_on <= due_sql.day(soon_until)),
+        "not_yet_due": part("not_yet_due", *open_ones, due.base_on > due_sql.day(soon_until)),
     }
 
 
@@ -605,15 +612,15 @@ def _checkpoint_select(kind: str, filters: DueFilters, today: dt.date, rules: di
             literal_column(str(_ORDER[kind]), Integer).label("kind_order"),
         ))
         .select_from(Project)
-        .outerjoin(done, and_(done.c.project_id == Project.id, done.c.kind == kind))
+        .outerjoin(done, and_(done.c.project_id == Project.id, done.c.kind == due_sql.name(kind)))
         .where(*_project_conditions(filters))
     )
     # a period of due days is the same period of that project date, shifted
     base, shift = shifted or (due_on, 0)
     if filters.due_from is not None:
-        stmt = stmt.where(base >= filters.due_from - dt.timedelta(days=shift))
+        stmt = stmt.where(base >= due_sql.day(filters.due_from - dt.timedelta(days=shift)))
     if filters.due_to is not None:
-        stmt = stmt.where(base <= filters.due_to - dt.timedelta(days=shift))
+        stmt = stmt.where(base <= due_sql.day(filters.due_to - dt.timedelta(days=shift)))
     return stmt
 
 
