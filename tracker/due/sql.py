@@ -69,12 +69,13 @@ def _int(n: int) -> ColumnElement:
 
 def day(d: dt.date) -> ColumnElement:
     """A date written into the statement, not sent as a parameter: the due statements are
-    built per day (tracker.statements), so the text is still the same all day. PostgreSQL
-    plans a prepared statement whose dates are parameters for any date, finds that plan
-    costlier than one for the dates given, and so plans it again on every request (most of a
-    due list's or branch page's time on the database); with the dates in the text it keeps
-    one plan per connection. An ISO date compares the same on both dialects (SQLite keeps
-    dates as ISO text; PostgreSQL reads the literal as a date)."""
+    built per day (tracker.statements), so the text is still the same all day. With dates as
+    parameters, PostgreSQL planned a prepared due statement again for the dates given on its
+    first executions on each connection (0.5-0.9 ms for a union of kinds), then kept a plan
+    for any dates that guesses how many rows each range holds (the due list's page window:
+    0.47 ms a request, 0.34 ms planned for the dates); a statement left without parameters is
+    planned once, for its dates, when psycopg prepares it. An ISO date compares the same on
+    both dialects (SQLite keeps dates as ISO text; PostgreSQL reads the literal as a date)."""
     return literal_column(f"'{d.isoformat()}'", Date)
 
 
