@@ -10,7 +10,7 @@ from sqlalchemy import insert
 from tests.conftest import TODAY
 from tracker import clock
 from tracker.dispatches.models import Dispatch
-from tracker.due import DueFilters, due_items
+from tracker.due import DueFilters, due_items, due_items_each
 
 days = dt.timedelta
 
@@ -154,6 +154,24 @@ def test_filters(team, make_person, make_project, make_dispatch):
     assert [(i.dispatch_id, i.kind) for i in period] == [(stranger.id, "pre_talk")]
     # a person or dispatch filter has no project checkpoints
     assert all(i.is_talk for i in due_items(DueFilters(person_id=team["member"].id)))
+
+
+def test_several_lists_in_one_query_are_each_list_alone(team, make_person, make_project, make_dispatch,
+                                                        count_queries):
+    """due_items_each: the lists of due_items for each filter, in their order, from one query."""
+    other = make_project(team_leader=make_person())
+    make_dispatch(make_person(), other, departure_date=TODAY + days(30), return_date=TODAY + days(40))
+    make_dispatch(make_person(), team["project"], departure_date=TODAY - days(30), return_date=TODAY)
+    talks, checkpoints = frozenset({"pre_talk", "post_talk"}), frozenset({"disclosure", "closing_report"})
+    each = [DueFilters(branch_id=team["branch"].id, kinds=talks, states=frozenset({"overdue", "due_soon"})),
+            DueFilters(kinds=checkpoints), DueFilters(dispatch_id=-1), DueFilters(person_id=team["member"].id),
+            DueFilters()]
+    with count_queries() as counter:
+        lists = due_items_each(*each)
+    assert counter.count == 1
+    assert lists == [due_items(filters) for filters in each]
+    assert all(lists[:2]) and not lists[2]
+    assert due_items_each(DueFilters(kinds=frozenset())) == [[]]
 
 
 def test_items_come_earliest_due_first(team, make_dispatch, make_person):

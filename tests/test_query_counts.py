@@ -94,7 +94,7 @@ def test_branch_page_costs_a_fixed_number_of_queries(client, signed_in, grow, ma
                                                      make_person, make_dispatch, count_queries):
     """The branch page: the branch, its projects, its members with their people, their
     history, the study rules' sessions (the branch page's own record serving for the
-    branch), recent sessions, the talks due and the checkpoints, the talks held, and the
+    branch), recent sessions, the talks due and the checkpoints (one query), the talks held, and the
     layout's own (the user, the to-do count)."""
     signed_in("admin")
     grow(3)
@@ -108,4 +108,31 @@ def test_branch_page_costs_a_fixed_number_of_queries(client, signed_in, grow, ma
 
 
 #: what the branch page asks the database, whatever its members, sessions and talks
-BRANCH_PAGE_QUERIES = 11
+BRANCH_PAGE_QUERIES = 10
+
+
+def test_a_team_leaders_branch_page_asks_once_which_members_may_be_removed(
+        client, signed_in, make_branch, make_project, make_person, session, count_queries):
+    """The team leader may remove the members nothing approved depends on: whether each has
+    attendance at counted sessions is one query for all of them, not one per member."""
+    from tracker.branches.models import Membership
+
+    leader = signed_in("team-leader")
+    branch = make_branch(projects=[make_project(team_leader=leader.person)],
+                         members=[make_person() for _ in range(2)])
+    url = f"/branches/{branch.id}"
+    client.get(url)
+    with count_queries() as few:
+        page = client.get(url).get_data(as_text=True)
+    assert page.count("/delete") >= 2  # the removals are offered: the question was asked
+    for _ in range(5):
+        session.add(Membership(branch=branch, person=make_person(), role="member", joined_on=branch.approval_date))
+    session.flush()
+    with count_queries() as many:
+        assert client.get(url).status_code == 200
+    assert many.count == few.count == LEADERS_BRANCH_PAGE_QUERIES, many.statements
+
+
+#: the branch page of a team leader who leads it: the admin's, the branch's projects as
+#: records (whether the user leads it), and which members have attendance (one query)
+LEADERS_BRANCH_PAGE_QUERIES = 12

@@ -121,6 +121,6 @@ def test_the_branch_pages_removals_are_can_delete_member_of_each(team, who, make
             "other leader": lambda: make_user("team-leader", person=make_person())}.get(who, lambda: team[who])()
     branch = team["branch"]
     records = list(branch.memberships)
-    allowed = perm.deletable_members(user, branch, {m.id for m in records}, lambda: records)
+    allowed = perm.deletable_members(user, branch, {m.id for m in records})
     assert allowed == {m.id for m in records if perm.can_delete_member(user, m)}
     assert (team["membership"].id in allowed) == (who == "secretary")

@@ -96,15 +96,15 @@ def can_delete_member(user, membership) -> bool:
     return can_edit_branch(user, membership.branch) and may_withdraw(user, membership)
 
 
-def deletable_members(user, branch, ids, records) -> frozenset[int]:
+def deletable_members(user, branch, ids) -> frozenset[int]:
     """Which of `ids` (memberships of `branch`) `can_delete_member` allows, for a page that
-    lists them as rows: `records()` gives their records, read only where the answer depends
-    on each one (may_withdraw: not for the office)."""
+    lists them as rows: for a team leader, those without approved dependents, asked of all
+    of them in one query (records.with_approved_dependents), not one per member."""
     if not can_edit_branch(user, branch):
         return frozenset()
     if is_office(user):
         return frozenset(ids)
-    return frozenset(m.id for m in records() if m.id in ids and can_delete_member(user, m))
+    return frozenset(ids) - records.with_approved_dependents("membership", ids)
 
 
 # Dispatches --------------------------------------------------------------------------

@@ -37,13 +37,6 @@ def members_of(branch: Branch) -> list[Row]:
     return db.session.connection().execute(_MEMBERS, {"branch_id": branch.id}).all()
 
 
-def membership_records(branch: Branch) -> list[Membership]:
-    """The branch's live membership records (without their people)."""
-    return list(db.session.scalars(
-        select(Membership).where(Membership.branch_id == branch.id, Membership.deleted_at.is_(None))
-    ))
-
-
 #: (id, code, name) of the projects a branch serves (the parameter `branch_id`), as
 #: Branch.projects lists them: plain rows, where loading the relationship cost six times more.
 _PROJECTS = (

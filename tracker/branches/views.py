@@ -107,8 +107,7 @@ def detail(branch_id: int):
     editable = not branch.deleted_at and perm.can_edit_branch(user, branch)
     may_undelete = perm.can_undelete(user)
     live = [m for m in members if m.deleted_at is None]
-    deletable = perm.deletable_members(user, branch, {m.id for m in live},
-                                       lambda: branch_queries.membership_records(branch)) if editable else ()
+    deletable = perm.deletable_members(user, branch, {m.id for m in live}) if editable else ()
     current, former = [], []
     for m in live:  # the record's rule, asked of a row with the same fields
         (current if Membership.current_on(m, today) else former).append(m)

@@ -12,7 +12,7 @@ recorded, has its states follow at once.
     items = due_items(DueFilters(project_id=7, states=frozenset({"overdue"})))
 """
 from tracker.due import upkeep  # noqa: F401  (keeps due_talk in step with every flush)
-from tracker.due.engine import DueFilters, DueItem, due_items
+from tracker.due.engine import DueFilters, DueItem, due_items, due_items_each
 from tracker.due.rules import (
     ACTION_STATES,
     CHECKPOINT_KINDS,
@@ -25,5 +25,5 @@ from tracker.due.rules import (
 
 __all__ = [
     "ACTION_STATES", "CHECKPOINT_KINDS", "OPEN_STATES", "TALK_KINDS", "DueFilters", "DueItem",
-    "checkpoint_due_dates", "due_items", "state_of", "talk_due_dates",
+    "checkpoint_due_dates", "due_items", "due_items_each", "state_of", "talk_due_dates",
 ]

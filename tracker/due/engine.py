@@ -41,6 +41,7 @@ from tracker.projects import queries as project_queries
 from tracker.projects.models import Project
 from tracker.statements import built_statement
 from tracker.talks.models import Talk
+from tracker.web import inline
 
 ALL_KINDS = frozenset(TALK_KINDS + CHECKPOINT_KINDS)
 #: due item kind -> the talk type that fulfils it
@@ -156,23 +157,53 @@ def due_items(filters: DueFilters | None = None, *, today: dt.date | None = None
         if overdue_first:
             order.insert(0, found.c.state != "overdue")
         stmt = select(found).order_by(*order)
-        return stmt if limit is None else stmt.limit(limit).offset(offset + skip)
+        return stmt if limit is None else stmt.limit(inline(limit)).offset(inline(offset + skip))
 
     stmt = built_statement(("items", filters, today, _rules_key(rules), overdue_first, newest_first, limit,
                             offset + skip),
                            build)
     if stmt is None:
         return []
-    # Core, not the ORM: plain rows, without the ORM's result set-up per query (flushed first
-    # as the ORM's execute would: a caller's pending writes count)
-    session = db.session()
-    if session.autoflush:
-        session.flush()
-    items = [DueItem(*row[:_FIELDS]) for row in session.connection().execute(stmt)]
+    items = [DueItem(*row[:_FIELDS]) for row in _rows(stmt)]
     if with_branches:
         branches = _branches_of({i.project_id for i in items})
         items = [i._replace(branches=branches[i.project_id]) if i.project_id in branches else i for i in items]
     return items
+
+
+def due_items_each(*each: DueFilters, today: dt.date | None = None,
+                   rules: dict | None = None) -> list[list[DueItem]]:
+    """[due_items(filters) for filters in each], in one query: a page that shows several lists
+    of due items (the branch page's talks to hold and its checkpoints) asks the database once,
+    not once per list (a round trip each on PostgreSQL)."""
+    today = today or clock.today()
+    rules = rules or current_app.config["RULES"]
+
+    def build():
+        parts = [select(found, literal_column(str(n), Integer).label("part"))
+                 for n, found in enumerate(due_statement(filters, today=today, rules=rules) for filters in each)
+                 if found is not None]
+        if not parts:
+            return None
+        every = (parts[0] if len(parts) == 1 else union_all(*parts)).subquery("each")
+        return select(every).order_by(every.c.part, *_order(every))
+
+    stmt = built_statement(("each", each, today, _rules_key(rules)), build)
+    lists: list[list[DueItem]] = [[] for _ in each]
+    if stmt is not None:
+        for row in _rows(stmt):
+            lists[row[-1]].append(DueItem(*row[:_FIELDS]))
+    return lists
+
+
+def _rows(stmt):
+    """The rows of a due statement. Core, not the ORM: plain rows, without the ORM's result
+    set-up per query (flushed first as the ORM's execute would: a caller's pending writes
+    count)."""
+    session = db.session()
+    if session.autoflush:
+        session.flush()
+    return session.connection().execute(stmt)
 
 
 def _page_window(filters: DueFilters, today: dt.date, rules: dict, limit: int,
@@ -209,9 +240,9 @@ def _page_window_statement(filters: DueFilters, today: dt.date, rules: dict, wan
     for kind in _kinds_of(filters):
         stmt = _kept_select(kind, filters, today, rules, ("due_on",))
         if filters.states is not None and not filters.states <= OPEN_STATES:  # else: by _open_conditions
-            stmt = stmt.where(_kept_state(kind, today, rules).in_(sorted(filters.states)))
+            stmt = stmt.where(_kept_state(kind, today, rules).in_(_names(filters.states)))
         base_on = _kept(kind).base_on
-        arms.append(stmt.order_by(base_on.desc() if newest_first else base_on).limit(wanted))
+        arms.append(stmt.order_by(base_on.desc() if newest_first else base_on).limit(inline(wanted)))
     if not arms:
         return None
     keyed = [select(arm.subquery().c.due_on) for arm in arms]
@@ -316,7 +347,7 @@ def _narrowed_count(stmt, kind: str, state, filters: DueFilters, today: dt.date,
     if filters.states is not None and filters.states <= OPEN_STATES:
         stmt = stmt.where(*_open_conditions(kind, filters.states, today, rules))
     elif filters.states is not None:
-        stmt = stmt.where(state.in_(sorted(filters.states)))
+        stmt = stmt.where(state.in_(_names(filters.states)))
     return stmt
 
 
@@ -361,7 +392,7 @@ def due_statement(filters: DueFilters, *, today: dt.date | None = None, rules: d
         return None
     found = (parts[0] if len(parts) == 1 else union_all(*parts)).subquery("due")
     if filters.states is not None:
-        found = select(found).where(found.c.state.in_(sorted(filters.states))).subquery("due_in_state")
+        found = select(found).where(found.c.state.in_(_names(filters.states))).subquery("due_in_state")
     return found
 
 
@@ -370,9 +401,14 @@ _FIELDS = len(DueItem._fields) - 1
 _ALL_COLUMNS = (*DueItem._fields[:_FIELDS], "kind_order")
 
 
+def _names(states: frozenset[str]) -> list:
+    """The states of a filter written into the statement (due_sql.day tells why)."""
+    return [due_sql.name(state) for state in sorted(states)]
+
+
 def _order(found) -> list:
     return [found.c.due_on, found.c.kind_order, found.c.project_code, found.c.person_name,
-            func.coalesce(found.c.dispatch_id, 0)]
+            func.coalesce(found.c.dispatch_id, due_sql._int(0))]
 
 
 def _scope_conditions(project_id, filters: DueFilters) -> list:
@@ -542,6 +578,7 @@ def _open_conditions(kind: str, states: frozenset[str], today: dt.date, rules: d
     soon_up_to = today + dt.timedelta(days=rules["due_soon_days"] - shift)
     if kind == "post_talk":  # due soon from its return on (opens_on = base_on)
         soon_up_to = max(soon_up_to, today)
+    overdue_below, soon_up_to = due_sql.day(overdue_below), due_sql.day(soon_up_to)
     conditions = [due.done_lag.is_(None)]
     if "overdue" not in states:
         conditions.append(due.base_on >= overdue_below)
@@ -559,7 +596,7 @@ def _open_conditions(kind: str, states: frozenset[str], today: dt.date, rules: d
 
 def _kept_conditions(kind: str, filters: DueFilters, rules: dict) -> list:
     due, shift = _kept(kind), _shift(kind, rules)
-    conditions = [due.kind == kind, *_project_id_conditions(due.project_id, filters)]
+    conditions = [due.kind == due_sql.name(kind), *_project_id_conditions(due.project_id, filters)]
     if kind in TALK_KINDS:
         if filters.dispatch_id is not None:
             conditions.append(DueTalk.dispatch_id == filters.dispatch_id)
@@ -569,9 +606,9 @@ def _kept_conditions(kind: str, filters: DueFilters, rules: dict) -> list:
             conditions.append(name_matches(filters.person_name))
     # A period of due dates is the same period of the date the due day counts from, shifted.
     if filters.due_from is not None:
-        conditions.append(due.base_on >= filters.due_from - dt.timedelta(days=shift))
+        conditions.append(due.base_on >= due_sql.day(filters.due_from - dt.timedelta(days=shift)))
     if filters.due_to is not None:
-        conditions.append(due.base_on <= filters.due_to - dt.timedelta(days=shift))
+        conditions.append(due.base_on <= due_sql.day(filters.due_to - dt.timedelta(days=shift)))
     return conditions
 
 
@@ -605,9 +642,10 @@ def _range_counts(kind: str, filters: DueFilters, today: dt.date, rules: dict, *
     return {
         **({"done": part("done", *conditions, due.done_lag <= lag)} if done else {}),
         "done_late": part("done_late", *conditions, due.done_lag > lag),
-        "overdue": part("overdue", *open_ones, due.base_on < overdue_before),
-        "due_soon": part("due_soon", *open_ones, due.base_on >= overdue_before, due.base_on <= soon_until),
-        "not_yet_due": part("not_yet_due", *open_ones, due.base_on > soon_until),
+        "overdue": part("overdue", *open_ones, due.base_on < due_sql.day(overdue_before)),
+        "due_soon": part("due_soon", *open_ones, due.base_on >= due_sql.day(overdue_before),
+                         due.base_on <= due_sql.day(soon_until)),
+        "not_yet_due": part("not_yet_due", *open_ones, due.base_on > due_sql.day(soon_until)),
     }
 
 

@@ -4,7 +4,7 @@ number of queries."""
 from __future__ import annotations
 
 from tracker import panels
-from tracker.due import CHECKPOINT_KINDS, OPEN_STATES, TALK_KINDS, DueFilters, due_items
+from tracker.due import CHECKPOINT_KINDS, OPEN_STATES, TALK_KINDS, DueFilters, due_items, due_items_each
 from tracker.due.rows import due_rows
 from tracker.extensions import db
 from tracker.talks import queries
@@ -42,11 +42,14 @@ BRANCH_TALKS = 20
 
 
 def for_branch(branch) -> dict:
+    # A branch serves projects with hundreds of dispatches: its page lists the talks still to
+    # hold (the done ones are under "Talks held" and in the "Talks due" list), and every
+    # checkpoint; both in one query
+    talks_due, checkpoints_due = due_items_each(DueFilters(branch_id=branch.id, kinds=TALKS, states=OPEN_STATES),
+                                                DueFilters(branch_id=branch.id, kinds=CHECKPOINTS))
     return {
-        # A branch serves projects with hundreds of dispatches: its page lists the talks still
-        # to hold; the done ones are under "Talks held" and in the "Talks due" list.
-        "due": due_rows(due_items(DueFilters(branch_id=branch.id, kinds=TALKS, states=OPEN_STATES))),
-        "checkpoints_due": due_rows(due_items(DueFilters(branch_id=branch.id, kinds=CHECKPOINTS))),
+        "due": due_rows(talks_due),
+        "checkpoints_due": due_rows(checkpoints_due),
         # the newest ones; the page links to all of them in the talk list
         "talks": talk_rows(db.session.connection().execute(queries.talks_of("branch_id", BRANCH_TALKS),
                                                             {"branch_id": branch.id})),

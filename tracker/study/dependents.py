@@ -6,8 +6,9 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from tracker.branches.models import Membership
 from tracker.extensions import db
-from tracker.records import dependents_of
+from tracker.records import depended_on, dependents_of
 from tracker.study.models import Attendance, StudySession
 from tracker.study.rules import COUNTED
 
@@ -36,3 +37,15 @@ def of_person(person) -> list[tuple[str, int]]:
 def of_membership(membership) -> list[tuple[str, int]]:
     return [(_("Attendance at meetings"), _attended(
         Attendance.person_id == membership.person_id, StudySession.branch_id == membership.branch_id))]
+
+
+@depended_on("membership")
+def memberships_attended(ids: list[int]) -> list[int]:
+    """Of the memberships `ids`, those of_membership counts attendance of: one query."""
+    return list(db.session.scalars(
+        select(Membership.id).distinct()
+        .join(Attendance, Attendance.person_id == Membership.person_id)
+        .join(StudySession, (StudySession.id == Attendance.session_id)
+              & (StudySession.branch_id == Membership.branch_id))
+        .where(Membership.id.in_(ids), *_LIVE)
+    ))

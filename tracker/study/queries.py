@@ -14,6 +14,7 @@ from tracker.review.models import STATUSES
 from tracker.statements import built_statement
 from tracker.study.models import Attachment, Attendance, StudySession
 from tracker.study.rules import COUNTED
+from tracker.web import inline
 
 
 def branches_led_by(user) -> Select:
@@ -100,7 +101,7 @@ def latest_of_branch(user, limit: int) -> Select:
     The sessions are chosen first, by id, and only theirs counted: with the counts beside
     every session of the branch, the database counted the attendance of each before sorting."""
     def build(chosen: Select) -> Select:
-        chosen = chosen.order_by(*NEWEST_FIRST).limit(limit).subquery()
+        chosen = chosen.order_by(*NEWEST_FIRST).limit(inline(limit)).subquery()
         return (select(*SHOWN).join(Branch, Branch.id == StudySession.branch_id)
                 .join(chosen, chosen.c.id == StudySession.id).order_by(*NEWEST_FIRST))
 

@@ -18,7 +18,7 @@ from tracker.review.models import STATUSES
 from tracker.statements import built_statement
 from tracker.talks import confirmation, counting
 from tracker.talks.models import IntegrityListVersion, Talk
-from tracker.web import like
+from tracker.web import inline, like
 
 
 def of_team_led_by(person_id: int | None):
@@ -164,7 +164,7 @@ def _talks_of(by: str, limit: int | None) -> Select:
         chosen = chosen.join(dispatch, dispatch.id == talk.dispatch_id)
     chosen = (
         chosen.where(talk.deleted_at.is_(None), _talks_by(by, talk, dispatch))
-        .order_by(talk.talk_date.desc(), talk.id.desc()).limit(limit).subquery()
+        .order_by(talk.talk_date.desc(), talk.id.desc()).limit(inline(limit)).subquery()
     )
     return stmt.join(chosen, chosen.c.id == Talk.id)
 
