@@ -473,55 +473,15 @@ def _shift(kind: str, rules: dict) -> int:
 
 def _kept_select(kind: str, filters: DueFilters, today: dt.date, rules: dict,
                  columns: tuple[str, ...] | None = None):
-    if kind in TALK_KINDS:
-        return _talk_select(kind, filters, today, rules, columns)
-    return _checkpoint_select(kind, filters, today, rules, columns)
-
-
-def _talk_select(kind: str, filters: DueFilters, today: dt.date, rules: dict,
-                 columns: tuple[str, ...] | None = None):
-    """One row per live dispatch selected by `filters`, for the talk `kind`: read from the
-    stored due talks (tracker/due/models.py), joined only to what the columns ask for."""
-    due = DueTalk
-    due_on = due_sql.talk_due_on(kind, due.base_on, due.base_on, rules)
+    """One row per stored due item of `kind` selected by `filters` (tracker/due/models.py: a
+    live dispatch's talk, a live project's checkpoint), joined only to what the columns ask
+    for; a checkpoint has no dispatch, person or talk."""
+    due, talk = _kept(kind), kind in TALK_KINDS
     wanted = set(_ALL_COLUMNS if columns is None else columns)
-    stmt = (
-        select(*_pick(
-            columns,
-            literal_column(f"'{kind}'", String).label("kind"),
-            due_on.label("due_on"),
-            _kept_state(kind, today, rules).label("state"),
-            due.project_id.label("project_id"), Project.code.label("project_code"),
-            Project.name.label("project_name"),
-            due.done_on.label("done_on"),
-            due.dispatch_id.label("dispatch_id"), due.person_id.label("person_id"),
-            Person.name.label("person_name"),
-            Dispatch.departure_date.label("departure_date"), Dispatch.return_date.label("return_date"),
-            due.talk_id.label("talk_id"), Talk.status.label("talk_status"),
-            Project.team_leader_id.label("team_leader_id"),
-            literal_column(str(_ORDER[kind]), Integer).label("kind_order"),
-        ))
-        .select_from(due)
-        .where(*_kept_conditions(kind, filters, rules))
-    )
-    if wanted & {"project_code", "project_name", "team_leader_id"}:
-        stmt = stmt.join(Project, Project.id == due.project_id)
-    if wanted & {"person_name"} or filters.person_name:
-        stmt = stmt.join(Person, Person.id == due.person_id)
-    if wanted & {"departure_date", "return_date"}:
-        stmt = stmt.join(Dispatch, Dispatch.id == due.dispatch_id)
-    if "talk_status" in wanted:
-        stmt = stmt.outerjoin(Talk, Talk.id == due.talk_id)
-    return _in_states(stmt, kind, filters, today, rules)
 
+    def of_talk(column, otherwise):
+        return column if talk else otherwise
 
-def _checkpoint_select(kind: str, filters: DueFilters, today: dt.date, rules: dict,
-                       columns: tuple[str, ...] | None = None):
-    """One row per live project selected by `filters`, for the checkpoint `kind`: read from
-    the stored due checkpoints (tracker/due/models.py), joined to the project only when the
-    columns ask for its code, name or team leader."""
-    due = DueCheckpoint
-    wanted = set(_ALL_COLUMNS if columns is None else columns)
     stmt = (
         select(*_pick(
             columns,
@@ -531,10 +491,13 @@ def _checkpoint_select(kind: str, filters: DueFilters, today: dt.date, rules: di
             due.project_id.label("project_id"), Project.code.label("project_code"),
             Project.name.label("project_name"),
             due.done_on.label("done_on"),
-            _none(Integer).label("dispatch_id"), _none(Integer).label("person_id"),
-            literal_column("''", String).label("person_name"),
-            _none(Date).label("departure_date"), _none(Date).label("return_date"),
-            _none(Integer).label("talk_id"), _none(String).label("talk_status"),
+            of_talk(DueTalk.dispatch_id, _none(Integer)).label("dispatch_id"),
+            of_talk(DueTalk.person_id, _none(Integer)).label("person_id"),
+            of_talk(Person.name, literal_column("''", String)).label("person_name"),
+            of_talk(Dispatch.departure_date, _none(Date)).label("departure_date"),
+            of_talk(Dispatch.return_date, _none(Date)).label("return_date"),
+            of_talk(DueTalk.talk_id, _none(Integer)).label("talk_id"),
+            of_talk(Talk.status, _none(String)).label("talk_status"),
             Project.team_leader_id.label("team_leader_id"),
             literal_column(str(_ORDER[kind]), Integer).label("kind_order"),
         ))
@@ -543,6 +506,12 @@ def _checkpoint_select(kind: str, filters: DueFilters, today: dt.date, rules: di
     )
     if wanted & {"project_code", "project_name", "team_leader_id"}:
         stmt = stmt.join(Project, Project.id == due.project_id)
+    if talk and (wanted & {"person_name"} or filters.person_name):
+        stmt = stmt.join(Person, Person.id == DueTalk.person_id)
+    if talk and wanted & {"departure_date", "return_date"}:
+        stmt = stmt.join(Dispatch, Dispatch.id == DueTalk.dispatch_id)
+    if talk and "talk_status" in wanted:
+        stmt = stmt.outerjoin(Talk, Talk.id == DueTalk.talk_id)
     return _in_states(stmt, kind, filters, today, rules)
 
 

@@ -100,12 +100,6 @@ def _plus(day, days: int) -> ColumnElement:
     return day if int(days) == 0 else add_days(day, _int(days))
 
 
-def talk_due_on(kind: str, departure, return_date, rules: dict) -> ColumnElement:
-    """rules.talk_due_dates(departure, return_date, rules)[kind] in SQL."""
-    column, shift = talk_due_shift(kind, rules)
-    return _plus(departure if column == "departure_date" else return_date, shift)
-
-
 def talk_due_shift(kind: str, rules: dict) -> tuple[str, int]:
     """(which dispatch date, days added): the pre-talk is due a fixed number of days before the
     departure, the post-talk after the return, so a period of due dates is a period of that
@@ -113,11 +107,6 @@ def talk_due_shift(kind: str, rules: dict) -> tuple[str, int]:
     if kind == "pre_talk":
         return "departure_date", -rules["pre_talk_days_before_departure"]
     return "return_date", rules["post_talk_grace_days"]
-
-
-def checkpoint_due_on(kind: str, start, end, rules: dict) -> ColumnElement:
-    """rules.checkpoint_due_dates(start, end, rules)[kind] in SQL."""
-    return _plus(checkpoint_base_on(kind, start, end), checkpoint_shift(kind, rules))
 
 
 def checkpoint_base_on(kind: str, start, end) -> ColumnElement:
