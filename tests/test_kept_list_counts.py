@@ -183,7 +183,7 @@ def test_the_lists_and_the_to_do_box_read_the_kept_counts(session, client, signe
                              status="submitted"))
     session.flush()
     for path, name in (("/study/", "study_session"), ("/dispatches/", "dispatch"), ("/projects/", "project"),
-                       ("/people/", "person")):
+                       ("/people/", "person"), ("/talks/", "talk")):
         n = _kept(session, name)
         assert f"{n} records" in client.get(path).get_data(as_text=True), path
         _drift(session, name, 1000)

@@ -63,14 +63,13 @@ def page_number() -> int:
     return min(max(request.args.get("page", 1, type=int), 1), 100_000)
 
 
-def paginate(stmt: Select, counted: Select | None = None, total: int | None = None) -> Page:
+def paginate(stmt: Select, counted: Select | None = None) -> Page:
     """The requested page of `stmt`'s records, and how many there are: both asked of the
-    database (the count reads the indexes of the list's filters). `counted`: the same rows
-    without the joins that only name them, when counting through those joins costs more;
-    `total`: how many there are, when the caller read it from a kept count."""
+    database (the count reads the indexes of the list's filters, or a table's kept count of
+    live rows). `counted`: the same rows without the joins that only name them, when counting
+    through those joins costs more."""
     number, per_page = page_number(), current_app.config["PAGE_SIZE"]
-    if total is None:
-        total = db.session.scalar(count_of(stmt if counted is None else counted))
+    total = db.session.scalar(count_of(stmt if counted is None else counted))
     page = stmt.limit(inline(per_page)).offset(inline((number - 1) * per_page))
     # records (one entity selected) or plain rows (columns selected)
     selected = stmt.column_descriptions

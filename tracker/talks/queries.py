@@ -6,17 +6,16 @@ from flask_babel import get_locale
 from sqlalchemy import Select, and_, bindparam, or_, select
 from sqlalchemy.orm import aliased, selectinload
 
-from tracker import access, kept_counts, vocab
+from tracker import access, vocab
 from tracker.branches import queries as branch_queries
 from tracker.dispatches.models import Dispatch
-from tracker.extensions import db
 from tracker.people.models import Person
 from tracker.people.queries import name_matches
 from tracker.projects import queries as project_queries
 from tracker.projects.models import Project
 from tracker.review.models import STATUSES
 from tracker.statements import built_statement
-from tracker.talks import confirmation, counting
+from tracker.talks import confirmation
 from tracker.talks.models import IntegrityListVersion, Talk
 from tracker.web import inline, like
 
@@ -102,15 +101,6 @@ def listed_page(args, *, include_deleted: bool = False, leader_person_id: int | 
     if any(args.get(name) for name in FILTERS):
         return build()
     return built_statement(("talks list", include_deleted), build)
-
-
-def kept_total(args, *, include_deleted: bool = False) -> int | None:
-    """How many talks the list `args` ask for, when that is the kept count of every live talk
-    (tracker.talks.counting): the unfiltered list. None: count them."""
-    if include_deleted or any(args.get(name) for name in FILTERS):
-        return None
-    return db.session.scalar(built_statement(("talks kept count",),
-                                             lambda: select(kept_counts.read_statement(counting.NAME))))
 
 
 def listed(found: Select) -> Select:
