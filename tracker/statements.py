@@ -5,27 +5,43 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 
-#: Built statements by what they are built from (e.g. the due items' filters, today, rules and
-#: page): building one (the due list's unions of a part per kind, each with its state
-#: expression; the points table's ranking) can cost the database's own work on a page many
-#: times over. A statement holds no data (every request reads the tables), so it is right in
-#: every worker whatever is written. The largest, the due list's, takes about 220 KB with its
-#: key (measured with tracemalloc): at most _BUILT_MAX are kept, under 15 MB a worker, the
-#: least recently used dropped.
-_BUILT: OrderedDict = OrderedDict()
-_BUILT_MAX = 64
-_BUILT_LOCK = threading.Lock()
+
+class Built:
+    """Statements by what they are built from, at most `most` of them, the least recently
+    used dropped. A statement holds no data (every request reads the tables), so it is right
+    in every worker whatever is written."""
+
+    def __init__(self, most: int) -> None:
+        self._kept: OrderedDict = OrderedDict()
+        self._most = most
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple, build):
+        """The statement `build()` makes for `key`, built once while it stays among the recent."""
+        with self._lock:
+            if key in self._kept:
+                self._kept.move_to_end(key)
+                return self._kept[key]
+        stmt = build()
+        with self._lock:
+            self._kept[key] = stmt
+            while len(self._kept) > self._most:
+                self._kept.popitem(last=False)
+        return stmt
+
+    def keys(self) -> list[tuple]:
+        with self._lock:
+            return list(self._kept)
+
+
+#: Built statements of the pages (e.g. the due items' filters, today, rules and page):
+#: building one (the due list's unions of a part per kind, each with its state expression;
+#: the points table's ranking) can cost the database's own work on a page many times over.
+#: The largest, the due list's, takes about 220 KB with its key (measured with tracemalloc):
+#: at most 64 are kept, under 15 MB a worker.
+_BUILT = Built(64)
 
 
 def built_statement(key: tuple, build):
     """The statement `build()` makes for `key`, built once while it stays among the recent."""
-    with _BUILT_LOCK:
-        if key in _BUILT:
-            _BUILT.move_to_end(key)
-            return _BUILT[key]
-    stmt = build()
-    with _BUILT_LOCK:
-        _BUILT[key] = stmt
-        while len(_BUILT) > _BUILT_MAX:
-            _BUILT.popitem(last=False)
-    return stmt
+    return _BUILT.get(key, build)

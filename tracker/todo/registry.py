@@ -3,7 +3,6 @@ one query, the few only Python can judge (the study rules) once a request."""
 from __future__ import annotations
 
 import datetime as dt
-import threading
 from dataclasses import dataclass
 
 from flask import current_app, has_request_context
@@ -12,6 +11,7 @@ from sqlalchemy import Select, select
 from tracker import clock
 from tracker.extensions import db
 from tracker.i18n import request_cache
+from tracker.statements import Built
 from tracker.todo import items
 from tracker.todo.entries import Context, Entry, InSql, Row, in_sql
 
@@ -93,10 +93,9 @@ def badge(user, today: dt.date | None = None) -> int:
 #: The count statements, per process, for the last users seen: the badge's, and the whole
 #: box's. Building one (every item's Entry, then SQLAlchemy's cache key of the new statement)
 #: cost twice what the query costs; it holds no data, only what it is built from: the items,
-#: the user's ids and roles, the day.
-_statements: dict[tuple, tuple[Select, tuple[str, ...]] | None] = {}
-_STATEMENTS_KEPT = 256
-_statements_lock = threading.Lock()
+#: the user's ids and roles, the day. A few KB each: kept apart from the pages' statements,
+#: whose room they would take.
+STATEMENTS = Built(256)
 
 
 def _statement(user, today: dt.date, personal_only: bool, made: list) -> tuple[Select, tuple[str, ...]] | None:
@@ -106,35 +105,24 @@ def _statement(user, today: dt.date, personal_only: bool, made: list) -> tuple[S
     config = current_app.config
     key = (ITEMS, NOT_IN_BADGE, user.id, user.person_id, user.roles_text, today, personal_only,
            config["TALK_CONFIRMATION_DAYS"], repr(sorted(config["RULES"].items())))
-    with _statements_lock:
-        if key in _statements:
-            return _statements[key]
-    counts = [(e.key, stmt) for e, _ in made if (stmt := in_sql(e.count)) is not None]
-    found = (select(*(stmt.scalar_subquery().label(key) for key, stmt in counts)), tuple(key for key, _ in counts)) \
-        if counts else None
-    with _statements_lock:
-        if len(_statements) >= _STATEMENTS_KEPT:
-            del _statements[next(iter(_statements))]
-        _statements[key] = found
-    return found
+
+    def build():
+        counts = [(e.key, stmt) for e, _ in made if (stmt := in_sql(e.count)) is not None]
+        if not counts:
+            return None
+        return select(*(stmt.scalar_subquery().label(key) for key, stmt in counts)), tuple(key for key, _ in counts)
+    return STATEMENTS.get(key, build)
 
 
 def _badge_statement(user, today: dt.date) -> Select | None:
     """The badge's one query for `user`, or None when an item in it is counted in Python."""
-    key = (ITEMS, NOT_IN_BADGE, user.id, user.person_id, user.roles_text, today, "badge")
-    with _statements_lock:
-        if key in _statements:
-            return _statements[key]
-    ctx = Context(user, today)
-    made = [e for item in ITEMS if item not in NOT_IN_BADGE and (e := item(ctx)) is not None]
-    stmt = None
-    if all(isinstance(e.count, Select | InSql) for e in made):
-        stmt = select(*(in_sql(e.count).scalar_subquery().label(e.key) for e in made)) if made else select(0)
-    with _statements_lock:
-        if len(_statements) >= _STATEMENTS_KEPT:
-            del _statements[next(iter(_statements))]
-        _statements[key] = stmt
-    return stmt
+    def build():
+        ctx = Context(user, today)
+        made = [e for item in ITEMS if item not in NOT_IN_BADGE and (e := item(ctx)) is not None]
+        if not all(isinstance(e.count, Select | InSql) for e in made):
+            return None
+        return select(*(in_sql(e.count).scalar_subquery().label(e.key) for e in made)) if made else select(0)
+    return STATEMENTS.get((ITEMS, NOT_IN_BADGE, user.id, user.person_id, user.roles_text, today, "badge"), build)
 
 
 def box(user, today: dt.date | None = None) -> list[tuple[Counted, list[Row]]]:
