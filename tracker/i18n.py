@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from functools import lru_cache
 
 from babel import Locale
@@ -44,6 +45,23 @@ def request_language() -> str:
     if "locale" not in known:
         known["locale"] = str(get_locale())
     return known["locale"]
+
+
+def per_language(maxsize: int):
+    """A decorator: `words(*args)` made once per language and process in a request (its
+    arguments and the request's language are the key, at most `maxsize` kept), and every time
+    outside one. For words made from the catalogue and hashable arguments only: the
+    catalogues do not change while a process runs."""
+    def decorate(words):
+        @lru_cache(maxsize=maxsize)
+        def kept(language: str, *args):  # `language` is the key's: the words come from the request's catalogue
+            return words(*args)
+
+        @functools.wraps(words)
+        def made(*args):
+            return kept(request_language(), *args) if has_request_context() else words(*args)
+        return made
+    return decorate
 
 
 @lru_cache(maxsize=16384)

@@ -38,7 +38,6 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from flask import has_request_context
 from sqlalchemy import and_, bindparam, or_, select
 
 from tracker import clock, months, vocab
@@ -47,7 +46,7 @@ from tracker.branches.models import Branch
 # The one due-state function of the tracker; due.rules is pure and imports nothing of ours.
 from tracker.due.rules import OPEN_STATES, state_of
 from tracker.extensions import db
-from tracker.i18n import request_language
+from tracker.i18n import per_language
 from tracker.months import add_months, month_end
 from tracker.periods import Period, active
 from tracker.statements import built_statement
@@ -149,21 +148,10 @@ class Compliance:
         return min(owed, key=lambda d: (d.due, d.every_months)).session_type if owed else None
 
 
+@per_language(maxsize=256)
 def caption(rule: Rule, applicable: bool = True) -> str:
     """"Committee meeting, every month", "Party lesson, 2 every quarter", or "…: not applicable";
     made once per language and process in a request."""
-    if not has_request_context():
-        return _caption(rule, applicable)
-    return _kept_caption(rule, applicable, request_language())
-
-
-@lru_cache(maxsize=256)
-def _kept_caption(rule: Rule, applicable: bool, language: str) -> str:
-    # `language` is the key's: the words come from the request's catalogue
-    return _caption(rule, applicable)
-
-
-def _caption(rule: Rule, applicable: bool) -> str:
     from flask_babel import gettext as _
 
     kind = vocab.label(vocab.SESSION_TYPES, rule.session_type)
@@ -182,15 +170,10 @@ def period_label(due: Due) -> str:
     """A month or quarter as people write it: "2026-06", "2026 Q2"; 2026年6月, 2026年第二季度;
     made once per language and process in a request (the branch page labels every month of
     its rules)."""
-    if not has_request_context():
-        return months.period_label(due.first, due.every_months)
-    return _kept_period_label(due.first, due.every_months, request_language())
+    return _period_label(due.first, due.every_months)
 
 
-@lru_cache(maxsize=4096)
-def _kept_period_label(first: dt.date, every_months: int, language: str) -> str:
-    # `language` is the key's: the words come from the request's catalogue
-    return months.period_label(first, every_months)
+_period_label = per_language(maxsize=4096)(months.period_label)
 
 
 def table(settings: Mapping) -> tuple[Rule, ...]:
