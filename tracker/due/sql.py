@@ -109,31 +109,26 @@ def talk_due_shift(kind: str, rules: dict) -> tuple[str, int]:
     return "return_date", rules["post_talk_grace_days"]
 
 
+#: checkpoint kind -> the project date its due day counts from (the mid-term check: its middle day)
+_CHECKPOINT_BASE = {"disclosure": "start_date", "pledges": "start_date", "closing_report": "end_date",
+                    "revisit": "end_date"}
+
+
 def checkpoint_base_on(kind: str, start, end) -> ColumnElement:
     """The project date a checkpoint's due day counts from, whatever the rules: the start
     (disclosure, pledges), the middle day (mid_check) or the end (closing_report, revisit)."""
     if kind == "mid_check":
         return add_days(start, _half_floor(days_between(start, end)))
-    column, _ = checkpoint_due_shift(kind, {"integrity_disclosure_days": 0, "integrity_revisit_days": 0})
-    return start if column == "start_date" else end
+    return start if _CHECKPOINT_BASE[kind] == "start_date" else end
 
 
 def checkpoint_shift(kind: str, rules: dict) -> int:
-    """The days from checkpoint_base_on to the due day (0 for the mid-term check)."""
-    fixed = checkpoint_due_shift(kind, rules)
-    return 0 if fixed is None else fixed[1]
-
-
-def checkpoint_due_shift(kind: str, rules: dict) -> tuple[str, int] | None:
-    """(which project date, days added) of a checkpoint due a fixed number of days from its
-    project's start or end; None for the mid-term check (half way through)."""
+    """The days from checkpoint_base_on to the due day (rules.checkpoint_due_dates)."""
     if kind in ("disclosure", "pledges"):
-        return "start_date", rules["integrity_disclosure_days"]
-    if kind == "mid_check":
-        return None
-    if kind == "closing_report":
-        return "end_date", 0
-    return "end_date", rules["integrity_revisit_days"]
+        return rules["integrity_disclosure_days"]
+    if kind == "revisit":
+        return rules["integrity_revisit_days"]
+    return 0  # the mid-term check, the closing report
 
 
 def state(due_on, done_on, today: dt.date, soon_days: int, opens_on=None,
