@@ -119,16 +119,17 @@ class Rows:
     def _now(self, obj) -> dict:
         return {column: getattr(obj, column) for column in self.watched}
 
-    def change(self, session: Session) -> int:
-        """How much this flush changes the count."""
+    def change(self, new, deleted, dirty) -> int:
+        """How much a flush of these records (its session's new, deleted and dirty ones)
+        changes the count."""
         model, change = self.model, 0
-        for obj in session.new:
+        for obj in new:
             if isinstance(obj, model):
                 change += bool(self.counts(self._now(obj)))
-        for obj in session.deleted:
+        for obj in deleted:
             if isinstance(obj, model):
                 change -= bool(self.counts(self._before(obj)))
-        for obj in session.dirty:
+        for obj in dirty:
             if isinstance(obj, model):
                 attrs = inspect(obj).attrs
                 if any(attrs[column].history.has_changes() for column in self.watched):
@@ -200,8 +201,10 @@ def _load_before_setting(target, value, oldvalue, initiator):
 
 @event.listens_for(Session, "after_flush")
 def _keep_counts(session: Session, _context) -> None:
-    changes = {kept.name: kept.change(session) for kept in _KEPT}
-    add_changes(session.connection(), changes)
+    # the session's dirty records are found by walking its identity map: once a flush, not
+    # once per count
+    new, deleted, dirty = tuple(session.new), tuple(session.deleted), tuple(session.dirty)
+    add_changes(session.connection(), {kept.name: kept.change(new, deleted, dirty) for kept in _KEPT})
 
 
 @event.listens_for(Session, "do_orm_execute")
