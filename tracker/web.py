@@ -13,6 +13,7 @@ from sqlalchemy import BindParameter, Integer, Select, Table, bindparam, func, l
 from tracker import kept_counts, permissions, vocab
 from tracker.extensions import db
 from tracker.history import display as history_display
+from tracker.statements import built_statement
 
 
 def get_or_404(model, record_id: int, *, allow_deleted: bool = False, options: Iterable = ()):
@@ -119,6 +120,11 @@ def _only_live_of(stmt: Select) -> Select | None:
     if (len(froms) != 1 or not isinstance(table := froms[0], Table) or "deleted_at" not in table.c
             or not stmt._where_criteria[0].compare(table.c.deleted_at.is_(None))):
         return None
+    # the same statement for every request of every unfiltered list of this table: built once
+    return built_statement(("live rows of", table.name), lambda: _live_rows_count(table))
+
+
+def _live_rows_count(table: Table) -> Select:
     every = select(func.count()).select_from(table).scalar_subquery()
     deleted = select(func.count()).select_from(table).where(table.c.deleted_at.is_not(None)).scalar_subquery()
     if (name := kept_counts.live_count_of(table)) is None:
