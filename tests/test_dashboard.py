@@ -166,6 +166,29 @@ def test_review_queue_of_a_team_leader_and_of_one_branch(world):
     assert (one.sessions, one.sessions_late, one.talks) == (1, 1, 0)
 
 
+def test_review_queue_reads_the_waiting_in_the_order_they_wait(world, session):
+    """The late are counted as those waiting less those not yet late, read from the end of
+    the index in the order they wait; the oldest from its start, not sorted: the queue's cost
+    does not follow the number waiting (on SQLite, whose plans do not depend on statistics)."""
+    if session.get_bind().dialect.name != "sqlite":
+        pytest.skip("SQLite's query plans")
+    counts, oldest = figures._review_statements(everyone(world))
+    connection = session.connection()
+
+    def plan(stmt, **params) -> str:
+        compiled = stmt.compile(dialect=connection.dialect)
+        values = compiled.construct_params(params)
+        rows = connection.exec_driver_sql("EXPLAIN QUERY PLAN " + str(compiled),
+                                          tuple(values[name] for name in compiled.positiontup))
+        return "\n".join(row[3] for row in rows)
+    counting = plan(counts, cutoff=utc(2026, 6, 1))
+    for table in ("study_session", "talk"):
+        assert (f"SEARCH {table} USING INDEX ix_{table}_waiting_since (status=? AND deleted_at=? AND <expr>>?)"
+                in counting)
+        assert f"SEARCH {table} USING INDEX ix_{table}_waiting_since (status=? AND deleted_at=?)" in plan(oldest)
+    assert "TEMP B-TREE" not in plan(oldest).split("UNION ALL")[0]
+
+
 # Study rules, projects, attendance, sessions per month --------------------------------
 def test_branches_missing_a_theme_day_in_june(world):
     gaps = figures.study_gaps(everyone(world), JUNE)

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from zoneinfo import ZoneInfo
 
 from flask import current_app, has_request_context
-from sqlalchemy import and_, bindparam, case, func, literal_column, null, or_, select, true, union_all
+from sqlalchemy import and_, bindparam, func, literal_column, null, or_, select, true, union_all
 
 from tracker import access, clock, kept_counts, vocab
 from tracker.branches.models import Branch
@@ -275,23 +275,34 @@ def waiting_count(scope: Scope, kind: str):
 
 
 def _oldest(stmt, model, since):
-    """The ids of the LIST_LIMIT oldest records of `stmt` and since when they wait, found in
-    the index on (status, deleted_at, submitted_at, updated_at, id) before anything is joined."""
+    """The ids of the LIST_LIMIT oldest records of `stmt` and since when they wait, read from
+    the start of the index in the order they wait (ix_*_waiting_since) before anything is
+    joined. Ordered as the index is: status and deleted_at are the same for every waiting
+    record, but PostgreSQL sees that only of an equality, not of deleted_at IS NULL."""
     return (stmt.with_only_columns(model.id, since.label("since"))
-            .order_by(since, model.id).limit(LIST_LIMIT).subquery())
+            .order_by(model.status, model.deleted_at, since, model.id).limit(LIST_LIMIT).subquery())
+
+
+def _waiting_and_recent(scope: Scope, kind: str, stmt, since, cutoff):
+    """How many records of `stmt` wait (kept for the bureau, see `waiting_count`), and how
+    many of them since `cutoff` or later: the few at the end of the index in the order they
+    wait, whatever the number waiting. The late are the difference."""
+    return select(waiting_count(scope, kind).scalar_subquery().label("n"),
+                  stmt.with_only_columns(func.count()).where(since >= cutoff).scalar_subquery().label("recent"),
+                  ).subquery()
 
 
 def _review_statements(scope: Scope):
     """The review queue's two statements, with the cutoff of waiting too long as the
-    parameter `cutoff`: the four counts in one row; the oldest sessions and the oldest talks
-    (kind, id, type, topic, day, name, since) in one list."""
+    parameter `cutoff`: how many sessions and talks wait and how many of them are not yet
+    late, in one row; the oldest sessions and the oldest talks (kind, id, type, topic, day,
+    name, since) in one list."""
     cutoff = bindparam("cutoff", type_=StudySession.submitted_at.type)
     sessions, session_since = waiting_sessions(scope)
     talks, talk_since = waiting_talks(scope)
-    # each table counted in one pass: all its waiting records, and those waiting too long
-    s, t = (stmt.with_only_columns(func.count(model.id).label("n"), func.count(case((since < cutoff, 1))).label("late"))
-            .subquery() for stmt, model, since in ((sessions, StudySession, session_since), (talks, Talk, talk_since)))
-    counts = select(s.c.n, t.c.n, s.c.late, t.c.late).select_from(s.join(t, true()))
+    s = _waiting_and_recent(scope, "session", sessions, session_since, cutoff)
+    t = _waiting_and_recent(scope, "talk", talks, talk_since, cutoff)
+    counts = select(s.c.n, s.c.recent, t.c.n, t.c.recent).select_from(s.join(t, true()))
     old_sessions, old_talks = _oldest(sessions, StudySession, session_since), _oldest(talks, Talk, talk_since)
     oldest = union_all(
         select(literal_column("'session'").label("kind"), StudySession.id, StudySession.session_type.label("type"),
@@ -328,8 +339,8 @@ def review_queue(scope: Scope, today: dt.date | None = None) -> ReviewQueue:
     # cache keys cost more than the queries); a team leader's are cut to their own records
     counts, oldest = _kept(scope, ("review queue", LIST_LIMIT), lambda: _review_statements(scope))
     connection = db.session.connection()
-    queue.sessions, queue.talks, queue.sessions_late, queue.talks_late = connection.execute(
-        counts, {"cutoff": cutoff}).one()
+    queue.sessions, sessions_recent, queue.talks, talks_recent = connection.execute(counts, {"cutoff": cutoff}).one()
+    queue.sessions_late, queue.talks_late = queue.sessions - sessions_recent, queue.talks - talks_recent
     rows = sorted(connection.execute(oldest), key=lambda r: (r.since, r.id))
     session_types, talk_types = vocab.labeller(vocab.SESSION_TYPES), vocab.labeller(vocab.TALK_TYPES)
     queue.oldest_sessions = [

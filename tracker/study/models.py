@@ -3,13 +3,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, text
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.branches.models import Branch
 from tracker.db import Base, Tracked
 from tracker.people.models import Person
-from tracker.review.models import Reviewable
+from tracker.review.models import Reviewable, waiting_index
 
 
 class StudySession(Reviewable, Tracked, Base):
@@ -26,11 +26,8 @@ class StudySession(Reviewable, Tracked, Base):
         Index("ix_study_session_author", "author_id", "status", "deleted_at"),
         # ...and the records waiting for review, from the index alone
         Index("ix_study_session_waiting", "status", "deleted_at"),
-        # the dashboard's review queue: the oldest waiting and those waiting too long, read
-        # from the index alone (since = coalesce(submitted_at, updated_at)); partial, for the
-        # queries that name the status as a literal (tracker/dashboard/figures.py)
-        Index("ix_study_session_waiting_since", "status", "deleted_at", "submitted_at", "updated_at", "id",
-              sqlite_where=text("status = 'submitted'"), postgresql_where=text("status = 'submitted'")),
+        # the dashboard's review queue
+        waiting_index("ix_study_session_waiting_since"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from tracker.db import Base, Tracked
 from tracker.dispatches.models import Dispatch
 from tracker.people.models import Person
-from tracker.review.models import Reviewable
+from tracker.review.models import Reviewable, waiting_index
 
 LIST_SHORT_NAMES = {"eight_prohibitions": "八不准", "four_bans": "四严禁"}
 
@@ -88,11 +88,8 @@ class Talk(Reviewable, Tracked, Base):
         # walks it for the unanswered (they are found through the few people with accounts)
         Index("ix_talk_author", "author_id", "status", "deleted_at"),
         Index("ix_talk_waiting", "status", "deleted_at"),
-        # the dashboard's review queue: the oldest waiting and those waiting too long, read
-        # from the index alone (since = coalesce(submitted_at, updated_at)); partial, for the
-        # queries that name the status as a literal (tracker/dashboard/figures.py)
-        Index("ix_talk_waiting_since", "status", "deleted_at", "submitted_at", "updated_at", "id",
-              sqlite_where=text("status = 'submitted'"), postgresql_where=text("status = 'submitted'")),
+        # the dashboard's review queue
+        waiting_index("ix_talk_waiting_since"),
         Index("ix_talk_answered", "confirmation", sqlite_where=text("confirmation IS NOT NULL"),
               postgresql_where=text("confirmation IS NOT NULL")),
     )
