@@ -228,18 +228,21 @@ def _nth_day(held: list[Held], n: int) -> dt.date | None:
 
 def compliance(period: Period | None, sessions: Iterable[Held], today: dt.date,
                settings: Mapping, not_applicable: Iterable[str] = (),
-               within: tuple[dt.date, dt.date] | None = None) -> Compliance:
+               within: tuple[dt.date, dt.date] | None = None, rules: tuple[Rule, ...] | None = None) -> Compliance:
     """Every rule of the table for one branch, with the settings of config RULES (only the
-    months and quarters overlapping `within` when given: see `dues`)."""
-    rules = table(settings)
+    months and quarters overlapping `within` when given: see `dues`); `rules`: the table
+    of these settings, when the caller judges many branches."""
+    rules = table(settings) if rules is None else rules
     skipped = frozenset(not_applicable)
     marked = tuple(r.session_type for r in rules if r.session_type in skipped)
     if period is None:
         return Compliance({}, rules, marked)
-    sessions = list(sessions)
+    of_type: dict[str, list[Held]] = {}
+    for s in sessions:  # each rule judges only its own type's
+        of_type.setdefault(s.session_type, []).append(s)
     soon = settings.get("due_soon_days", 7)
     return Compliance(
-        {r.session_type: dues(r, period, sessions, today, soon, within)
+        {r.session_type: dues(r, period, of_type.get(r.session_type, ()), today, soon, within)
          for r in rules if r.session_type not in skipped},
         rules, marked,
     )
@@ -290,13 +293,14 @@ def for_branches(branch_ids: Iterable[int], today: dt.date | None = None,
         # every month or quarter overlapping `within` lies inside these quarters
         first = months.period_start(within[0], 3)
         last = month_end(add_months(months.period_start(within[1], 3), 2))
-        if (stmt := _held_in_months(held, branches, kinds, first, last)) is not None:
+        if (stmt := _held_in_months(held, branches, kinds, within, first, last)) is not None:
             rows = session.connection().execute(stmt)
     # unpacked in _sessions_held's order of columns (and _held_in_months'): a database row read
     # by name costs a lookup per column, and a branch has hundreds of sessions
     for branch_id, held_on, session_type, session_id in rows:
         held[branch_id].append(Held(held_on, session_type, session_id))
-    return {b.id: compliance(period_of(b), held[b.id], today, rules, (b.not_applicable or "").split(), within)
+    return {b.id: compliance(period_of(b), held[b.id], today, rules, (b.not_applicable or "").split(), within,
+                             rules=kinds)
             for b in branches}
 
 
@@ -320,10 +324,12 @@ def _sessions_held(branch_ids, kinds: tuple[Rule, ...], *conditions):
     )
 
 
-def _held_in_months(held: dict[int, list[Held]], branches, kinds: tuple[Rule, ...], first: dt.date,
-                    last: dt.date):
-    """Add to `held` the months' counts (first to last) of the kept monthly counts that judge
-    a due as its sessions do; return the statement of the sessions for the rest, or None.
+def _held_in_months(held: dict[int, list[Held]], branches, kinds: tuple[Rule, ...],
+                    within: tuple[dt.date, dt.date], first: dt.date, last: dt.date):
+    """Add to `held` the kept monthly counts of the months and quarters overlapping `within`
+    (of each rule, its own: a monthly rule reads no month of the quarter around) that judge
+    a due as its sessions do; return the statement of the sessions (first to last) for the
+    rest, or None.
 
     A month's count stands for its first session, held on its day, and the others, held on
     the day of its last. That changes no state when the branch was active on all of these
@@ -333,15 +339,25 @@ def _held_in_months(held: dict[int, list[Held]], branches, kinds: tuple[Rule, ..
     before and after the branch's approval or dissolution (recorded before its dates changed)."""
     by_day = {r.session_type for r in kinds if r.due_day and r.required > 1}
     active = {b.id: (b.approval_date, b.dissolved_on or dt.date.max) for b in branches}
+    by_month = [r for r in kinds if r.session_type not in by_day]
+    steps = sorted({r.every_months for r in by_month})
+
+    def months_of_rules():
+        # each step's (monthly, quarterly) types over its own months: bound as first<step>, last<step>
+        spans = [and_(StudyMonth.session_type.in_(sorted(r.session_type for r in by_month if r.every_months == step)),
+                      StudyMonth.month >= bindparam(f"first{step}", type_=StudyMonth.month.type),
+                      StudyMonth.month <= bindparam(f"last{step}", type_=StudyMonth.month.type))
+                 for step in steps]
+        return (select(StudyMonth.branch_id, StudyMonth.session_type, StudyMonth.sessions,
+                       StudyMonth.first_held_on, StudyMonth.last_held_on)
+                .where(StudyMonth.branch_id.in_(bindparam("ids", expanding=True)), or_(*spans)))
     # built once per process (the dashboard and the to-do box ask it on every request)
-    read_months = built_statement(("study rules' months", kinds), lambda: (
-        select(StudyMonth.branch_id, StudyMonth.session_type, StudyMonth.sessions, StudyMonth.first_held_on,
-               StudyMonth.last_held_on)
-        .where(StudyMonth.branch_id.in_(bindparam("ids", expanding=True)),
-               StudyMonth.month >= bindparam("first", type_=StudyMonth.month.type),
-               StudyMonth.month <= bindparam("last", type_=StudyMonth.month.type),
-               StudyMonth.session_type.in_(sorted({r.session_type for r in kinds} - by_day)))))
-    rows = db.session.connection().execute(read_months, {"ids": list(held), "first": first, "last": last})
+    read_months = built_statement(("study rules' months", kinds), months_of_rules)
+    spans = {}
+    for step in steps:
+        spans[f"first{step}"] = months.period_start(within[0], step)
+        spans[f"last{step}"] = month_end(add_months(months.period_start(within[1], step), step - 1))
+    rows = db.session.connection().execute(read_months, {"ids": list(held), **spans}) if steps else ()
     cut = set()
     for branch_id, kind, n, first_held_on, last_held_on in rows:
         since, until = active.get(branch_id, (dt.date.min, dt.date.max))
