@@ -5,7 +5,7 @@ through tracker.panels)."""
 from __future__ import annotations
 
 from flask import current_app
-from sqlalchemy import and_, bindparam, func, literal_column, select
+from sqlalchemy import Integer, and_, bindparam, func, literal_column, select
 
 from tracker.branches import queries as branch_queries
 from tracker.dispatches.models import Dispatch
@@ -13,6 +13,7 @@ from tracker.extensions import db
 from tracker.people.models import Person
 from tracker.projects.models import Project
 from tracker.statements import built_statement
+from tracker.web import inline
 
 #: a live full party member, as the partial index ix_person_full_member says it (written into
 #: the SQL: a prepared statement's generic plan uses a partial index only for a literal)
@@ -65,29 +66,25 @@ def needing_branch(projects, *columns, order_by=(), kept: tuple | None = None) -
     `columns` (of Project), in the order of `order_by`. `kept`: a key that names the statement
     (what `projects` is built from), to keep it built per process (tracker.statements)."""
     def build():
-        # members counted only on the projects no working branch serves, found first: each
-        # one's dispatches are then a range of the index (project_id, deleted_at, person_id),
-        # where a condition on the dispatches' project ids made PostgreSQL read every dispatch
-        # (56 ms at ten times province scale; 7 ms so)
-        wanted = (select(Project.id)
-                  .where(Project.id.in_(projects), Project.id.not_in(branch_queries.served_by_working(projects)))
-                  .subquery("wanted"))
-        full = (
-            select(Dispatch.project_id, func.count(func.distinct(Dispatch.person_id)).label("n"))
-            .select_from(wanted)
-            .join(Dispatch, Dispatch.project_id == wanted.c.id)
+        # each candidate project's dispatches read in the index's order (project_id,
+        # deleted_at, person_id) only until its M-th full member: a few entries a project,
+        # where counting them all read every dispatch of every candidate
+        enough = (
+            select(Dispatch.person_id)
             .join(Person, Person.id == Dispatch.person_id)
-            .where(Dispatch.deleted_at.is_(None), _FULL_MEMBER)
-            .group_by(Dispatch.project_id)
-            .subquery()
+            .where(Dispatch.project_id == Project.id, Dispatch.deleted_at.is_(None), _FULL_MEMBER)
+            .distinct().order_by(Dispatch.person_id)
+            .offset(bindparam("fewer_members", type_=Integer, literal_execute=True)).limit(inline(1))
+            .scalar_subquery()
         )
         return (
             select(Project.id, Project.start_date, Project.end_date, *columns)
-            .join(full, full.c.project_id == Project.id)
-            .where(full.c.n >= bindparam("min_members"))
+            .where(Project.id.in_(projects), Project.id.not_in(branch_queries.served_by_working(projects)),
+                   enough.is_not(None))
             .order_by(*order_by)
         )
     rules = current_app.config["RULES"]
     stmt = build() if kept is None else built_statement(("projects needing a branch", *kept), build)
-    return [row for row in db.session.execute(stmt, {"min_members": rules["branch_needed_min_members"]})
+    # the M-th full member is the one after M - 1 others
+    return [row for row in db.session.execute(stmt, {"fewer_members": rules["branch_needed_min_members"] - 1})
             if (row.end_date - row.start_date).days + 1 >= rules["branch_needed_min_days"]]
