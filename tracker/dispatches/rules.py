@@ -68,12 +68,16 @@ def needing_branch(projects, *columns, order_by=(), kept: tuple | None = None) -
     def build():
         # each candidate project's dispatches read in the index's order (project_id,
         # deleted_at, person_id) only until its M-th full member: a few entries a project,
-        # where counting them all read every dispatch of every candidate
+        # where counting them all read every dispatch of every candidate. Grouped and ordered
+        # by deleted_at too, all NULL here: PostgreSQL takes the index's order for one only
+        # then (it sees no constant in IS NULL), and sorted every dispatch first. Each
+        # person looked up in ix_person_full_member as a subquery, not joined: joined,
+        # PostgreSQL merged each project's dispatches with the whole index.
+        full_member = select(Person.id).where(Person.id == Dispatch.person_id, _FULL_MEMBER).scalar_subquery()
         enough = (
             select(Dispatch.person_id)
-            .join(Person, Person.id == Dispatch.person_id)
-            .where(Dispatch.project_id == Project.id, Dispatch.deleted_at.is_(None), _FULL_MEMBER)
-            .distinct().order_by(Dispatch.person_id)
+            .where(Dispatch.project_id == Project.id, Dispatch.deleted_at.is_(None), full_member.is_not(None))
+            .group_by(Dispatch.deleted_at, Dispatch.person_id).order_by(Dispatch.deleted_at, Dispatch.person_id)
             .offset(bindparam("fewer_members", type_=Integer, literal_execute=True)).limit(inline(1))
             .scalar_subquery()
         )
