@@ -1,6 +1,7 @@
-"""the records waiting for review as partial indexes in the order they wait
-(status, deleted_at, coalesce(submitted_at, updated_at), id): the review queue reads its oldest from the start and
-counts those not yet late from the end, so its cost no longer follows the number waiting
+"""the records waiting for review as partial indexes in the order they wait (deleted_at,
+coalesce(submitted_at, updated_at), id, then the expression's columns): the review queue reads
+its oldest from the start and counts those not yet late from the end, so its cost no longer
+follows the number waiting
 
 Revision ID: 0037
 Revises: 0035
@@ -28,7 +29,7 @@ def _has_expression_statistics() -> bool:
 def upgrade():
     for table in TABLES:
         op.drop_index(f'ix_{table}_waiting_since', table_name=table)
-        op.create_index(f'ix_{table}_waiting_since', table, ['status', 'deleted_at', sa.text(SINCE), 'id'],
+        op.create_index(f'ix_{table}_waiting_since', table, ['deleted_at', sa.text(SINCE), 'id', 'submitted_at', 'updated_at'],
                         sqlite_where=SUBMITTED, postgresql_where=SUBMITTED)
         # PostgreSQL keeps no statistics for the expression of a partial index: without them
         # it guesses a third of the waiting records are not yet late (a few are) and prefers

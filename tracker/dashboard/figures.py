@@ -277,10 +277,10 @@ def waiting_count(scope: Scope, kind: str):
 def _oldest(stmt, model, since):
     """The ids of the LIST_LIMIT oldest records of `stmt` and since when they wait, read from
     the start of the index in the order they wait (ix_*_waiting_since) before anything is
-    joined. Ordered as the index is: status and deleted_at are the same for every waiting
-    record, but PostgreSQL sees that only of an equality, not of deleted_at IS NULL."""
+    joined. Ordered as the index is, deleted_at first: it is NULL for every waiting record,
+    but PostgreSQL sees a constant only in an equality, not in IS NULL, and would sort."""
     return (stmt.with_only_columns(model.id, since.label("since"))
-            .order_by(model.status, model.deleted_at, since, model.id).limit(LIST_LIMIT).subquery())
+            .order_by(model.deleted_at, since, model.id).limit(LIST_LIMIT).subquery())
 
 
 def _waiting_and_recent(scope: Scope, kind: str, stmt, since, cutoff):
