@@ -241,8 +241,14 @@ def _page_window_statement(filters: DueFilters, today: dt.date, rules: dict, wan
         stmt = _kept_select(kind, filters, today, rules, ("due_on",))
         if filters.states is not None and not filters.states <= OPEN_STATES:  # else: by _open_conditions
             stmt = stmt.where(_kept_state(kind, today, rules).in_(_names(filters.states)))
-        base_on = _kept(kind).base_on
-        arms.append(stmt.order_by(base_on.desc() if newest_first else base_on).limit(inline(wanted)))
+        # in the order of the indexes (kind, done_lag, base_on): for open items, whose
+        # done_lag IS NULL, ordered by done_lag too, which PostgreSQL needs to see that it
+        # may read the index in order and stop (it sees a constant only in an equality, and
+        # sorted every open item of the kind to find the ten newest)
+        order = [_kept(kind).base_on]
+        if filters.states is not None and filters.states <= OPEN_STATES:
+            order.insert(0, _kept(kind).done_lag)
+        arms.append(stmt.order_by(*(c.desc() if newest_first else c for c in order)).limit(inline(wanted)))
     if not arms:
         return None
     keyed = [select(arm.subquery().c.due_on) for arm in arms]
