@@ -190,6 +190,16 @@ def test_kept_months_follow_every_write(app, session, make_person, make_branch, 
             by_sessions = rules.compliance(rules.period_of(b), sessions, TODAY, rule_set,
                                            within=(chosen.first, chosen.last))
             assert _states(judged[b.id]) == _states(by_sessions)
+        # every branch the counts cannot show settled is left to the rules (the dashboard's gaps)
+        found = rules.may_owe(branches, TODAY, (chosen.first, chosen.last), rule_set)
+        owing = {b.id for b in found.branches}
+        for b in branches:
+            if b.id not in owing:
+                assert not [d for d in judged[b.id].all if d.state in ("overdue", "due_soon")], b.id
+        # ...and judged on the counts it read as on counts read again
+        again = rules.for_branches(owing, TODAY, rule_set, within=(chosen.first, chosen.last),
+                                   branches=found.branches, counts=found.counts)
+        assert {i: _states(c) for i, c in again.items()} == {i: _states(judged[i]) for i in owing}
 
         # a rebuild from the sessions writes the same rows
         upkeep.rebuild()
@@ -258,3 +268,26 @@ def test_a_month_is_judged_as_its_sessions_are(session, make_branch, make_sessio
     assert steady_states[("party_lesson", "2026 Q2")] == "done"
     assert approved_states[("committee_meeting", "2026-06")] == "not_yet_due"  # one of two, by 30 June
     assert dissolved_states[("committee_meeting", "2026-06")] == "done"  # two by its last day, the 9th
+
+
+def test_only_branches_the_counts_cannot_show_settled_are_left_to_the_rules(session, make_branch, make_session):
+    """may_owe: a branch active all the months and quarters with the sessions the rules ask
+    is settled; one that lacks a session due, one marked not applicable for what it lacks,
+    and one approved during the month after its only meeting are told apart."""
+    settled, lacking, exempt, new = (make_branch(approval_date=dt.date(2025, 1, 1)) for _ in range(4))
+    for branch in (settled, lacking, exempt, new):
+        make_session(branch, session_type="party_lesson", held_on=dt.date(2026, 4, 20), status="reviewed")
+    for branch in (settled, new):
+        make_session(branch, session_type="committee_meeting", held_on=dt.date(2026, 6, 3), status="submitted")
+    make_session(lacking, session_type="committee_meeting", held_on=dt.date(2026, 6, 3), status="draft")
+    exempt.not_applicable = "committee_meeting"
+    new.approval_date = dt.date(2026, 6, 5)  # after its meeting of the 3rd, which then counts for nothing
+    session.flush()
+    settings = {"due_soon_days": 7, "sessions": {"party_lesson": {"every_months": 3},
+                                                 "committee_meeting": {"due_day": 10}}}
+    june = (dt.date(2026, 6, 1), dt.date(2026, 6, 30))
+    owing = {b.id for b in rules.may_owe([settled, lacking, exempt, new], TODAY, june, settings).branches}
+    assert owing == {lacking.id, new.id}
+    # June's meeting due on its last day, more than a week off: nobody owes it yet
+    settings["sessions"]["committee_meeting"] = {}
+    assert [b.id for b in rules.may_owe([lacking], TODAY, june, settings).branches] == []

@@ -378,7 +378,7 @@ def _branches_in_scope(scope: Scope):
 
 @once_a_request
 def study_gaps(scope: Scope, period: Period, today: dt.date | None = None) -> list[BranchGaps]:
-    """Branches active in the period that miss a session some rule requires (2 queries): the
+    """Branches active in the period that miss a session some rule requires (3 queries): the
     rules judge only the months and quarters overlapping the period, from their sessions."""
     stmt = _branches_in_scope(scope).add_columns(
         Branch.status, Branch.approval_date, Branch.dissolved_on, Branch.deleted_at, Branch.not_applicable,
@@ -387,8 +387,12 @@ def study_gaps(scope: Scope, period: Period, today: dt.date | None = None) -> li
         or_(Branch.dissolved_on.is_(None), Branch.dissolved_on >= period.first),
     ).order_by(Branch.name, Branch.id)
     branches = db.session.execute(stmt).all()
-    compliance = study_rules.for_branches([b.id for b in branches], today=today,
-                                          within=(period.first, period.last), branches=branches)
+    within = (period.first, period.last)
+    # the rules judge only the branches whose kept monthly counts do not show every month
+    # and quarter held (most have held theirs)
+    owing = study_rules.may_owe(branches, today or clock.today(), within)
+    compliance = study_rules.for_branches([b.id for b in owing.branches], today=today, within=within,
+                                          branches=owing.branches, counts=owing.counts)
     out = []
     for b in branches:
         c = compliance.get(b.id)

@@ -258,7 +258,7 @@ def period_of(branch) -> Period | None:
 def for_branches(branch_ids: Iterable[int], today: dt.date | None = None,
                  rules: dict | None = None,
                  within: tuple[dt.date, dt.date] | None = None,
-                 branches: list | None = None) -> dict[int, Compliance]:
+                 branches: list | None = None, counts: list | None = None) -> dict[int, Compliance]:
     """{branch id: Compliance} for many branches in two queries (ledger, branch page): each
     due with the sessions held for it. `branches`: the branches' records (or rows with their
     status, dates and not_applicable), when the caller holds them: one query fewer.
@@ -293,7 +293,7 @@ def for_branches(branch_ids: Iterable[int], today: dt.date | None = None,
         # every month or quarter overlapping `within` lies inside these quarters
         first = months.period_start(within[0], 3)
         last = month_end(add_months(months.period_start(within[1], 3), 2))
-        if (stmt := _held_in_months(held, branches, kinds, within, first, last)) is not None:
+        if (stmt := _held_in_months(held, branches, kinds, within, first, last, counts)) is not None:
             rows = session.connection().execute(stmt)
     # unpacked in _sessions_held's order of columns (and _held_in_months'): a database row read
     # by name costs a lookup per column, and a branch has hundreds of sessions
@@ -302,6 +302,93 @@ def for_branches(branch_ids: Iterable[int], today: dt.date | None = None,
     return {b.id: compliance(period_of(b), held[b.id], today, rules, (b.not_applicable or "").split(), within,
                              rules=kinds)
             for b in branches}
+
+
+def _month_counts(ids: list[int], kinds, within: tuple[dt.date, dt.date]) -> list:
+    """(branch id, session type, sessions, first held on, last held on) of the kept monthly
+    counts of these branches, of each rule's months and quarters overlapping `within`: a
+    monthly rule reads no month of the quarter around."""
+    kinds = tuple(kinds)
+    steps = sorted({r.every_months for r in kinds})
+    if not steps or not ids:
+        return []
+
+    def build():
+        # each step's (monthly, quarterly) types over its own months: bound as first<step>, last<step>
+        spans = [and_(StudyMonth.session_type.in_(sorted(r.session_type for r in kinds if r.every_months == step)),
+                      StudyMonth.month >= bindparam(f"first{step}", type_=StudyMonth.month.type),
+                      StudyMonth.month <= bindparam(f"last{step}", type_=StudyMonth.month.type))
+                 for step in steps]
+        return (select(StudyMonth.branch_id, StudyMonth.session_type, StudyMonth.sessions,
+                       StudyMonth.first_held_on, StudyMonth.last_held_on)
+                .where(StudyMonth.branch_id.in_(bindparam("ids", expanding=True)), or_(*spans)))
+    # built once per process (the dashboard and the to-do box ask it on every request)
+    stmt = built_statement(("study rules' months", kinds), build)
+    spans = {}
+    for step in steps:
+        spans[f"first{step}"] = months.period_start(within[0], step)
+        spans[f"last{step}"] = month_end(add_months(months.period_start(within[1], step), step - 1))
+    return db.session.connection().execute(stmt, {"ids": ids, **spans}).all()
+
+
+@dataclass(frozen=True)
+class Owing:
+    """What `may_owe` found: the branches the rules must judge, and the kept monthly counts it
+    read (for_branches' `counts`, which then reads them no more)."""
+
+    branches: list
+    counts: list
+
+
+def may_owe(branches: list, today: dt.date, within: tuple[dt.date, dt.date], rules: dict | None = None) -> Owing:
+    """Of these branches (rows with id, status, approval_date, dissolved_on, deleted_at and
+    not_applicable), those `for_branches` may find missing or due soon a session in the months
+    and quarters overlapping `within` (one query): the others held, in each of these months
+    and quarters begun by today, the sessions each rule requires while active, as the kept
+    monthly counts show, or were not dissolved before its end while its usual due day is
+    further off than "due soon". A session held settles its month, on time or late."""
+    from flask import current_app
+
+    settings = rules if rules is not None else current_app.config["RULES"]
+    kinds, stop = table(settings), min(today, within[1])
+    # a month or quarter whose usual due day is further off than "due soon" is not yet due
+    # whatever was held, for a branch active on all its days
+    later = today + dt.timedelta(days=settings.get("due_soon_days", 7))
+    windows = [(r, first, last, usual > later) for r in kinds
+               for first, last, usual in _windows(r.every_months, r.due_day,
+                                                  months.period_start(within[0], r.every_months), stop)]
+    if not windows or not branches:
+        return Owing(list(branches), None)
+    counts = _month_counts([b.id for b in branches], kinds, within)
+    active = {b.id: (b.approval_date, b.dissolved_on or dt.date.max) for b in branches}
+    step = {r.session_type: r.every_months for r in kinds}
+    # how many sessions at least each branch held in each month or quarter while active: a
+    # month whose sessions were held on both sides of its approval or dissolution day counts
+    # none (recorded before the dates changed; the rules then read them)
+    held: dict[tuple, int] = {}
+    for branch_id, kind, n, first_held_on, last_held_on in counts:
+        since, until = active[branch_id]
+        if since <= first_held_on and last_held_on <= until:
+            key = (branch_id, kind, months.period_start(first_held_on, step[kind]))
+            held[key] = held.get(key, 0) + n
+
+    def settled(b, rule: Rule, first: dt.date, last: dt.date, not_yet_due: bool) -> bool:
+        since, until = active[b.id]
+        if since > last or until < first:  # owes nothing then
+            return True
+        # held: done, on time or late; else not due soon while its due day is the usual one
+        # or later (a branch approved after it owes it by the period's last day)
+        return (held.get((b.id, rule.session_type, first), 0) >= rule.required
+                or (not_yet_due and last <= until))
+
+    out = []
+    for b in branches:
+        if period_of(b) is None:
+            continue
+        skipped = set((b.not_applicable or "").split())
+        if not all(w[0].session_type in skipped or settled(b, *w) for w in windows):
+            out.append(b)
+    return Owing(out, counts)
 
 
 def _reading(kinds: tuple[Rule, ...]):
@@ -325,7 +412,7 @@ def _sessions_held(branch_ids, kinds: tuple[Rule, ...], *conditions):
 
 
 def _held_in_months(held: dict[int, list[Held]], branches, kinds: tuple[Rule, ...],
-                    within: tuple[dt.date, dt.date], first: dt.date, last: dt.date):
+                    within: tuple[dt.date, dt.date], first: dt.date, last: dt.date, counts: list | None = None):
     """Add to `held` the kept monthly counts of the months and quarters overlapping `within`
     (of each rule, its own: a monthly rule reads no month of the quarter around) that judge
     a due as its sessions do; return the statement of the sessions (first to last) for the
@@ -339,25 +426,10 @@ def _held_in_months(held: dict[int, list[Held]], branches, kinds: tuple[Rule, ..
     before and after the branch's approval or dissolution (recorded before its dates changed)."""
     by_day = {r.session_type for r in kinds if r.due_day and r.required > 1}
     active = {b.id: (b.approval_date, b.dissolved_on or dt.date.max) for b in branches}
-    by_month = [r for r in kinds if r.session_type not in by_day]
-    steps = sorted({r.every_months for r in by_month})
-
-    def months_of_rules():
-        # each step's (monthly, quarterly) types over its own months: bound as first<step>, last<step>
-        spans = [and_(StudyMonth.session_type.in_(sorted(r.session_type for r in by_month if r.every_months == step)),
-                      StudyMonth.month >= bindparam(f"first{step}", type_=StudyMonth.month.type),
-                      StudyMonth.month <= bindparam(f"last{step}", type_=StudyMonth.month.type))
-                 for step in steps]
-        return (select(StudyMonth.branch_id, StudyMonth.session_type, StudyMonth.sessions,
-                       StudyMonth.first_held_on, StudyMonth.last_held_on)
-                .where(StudyMonth.branch_id.in_(bindparam("ids", expanding=True)), or_(*spans)))
-    # built once per process (the dashboard and the to-do box ask it on every request)
-    read_months = built_statement(("study rules' months", kinds), months_of_rules)
-    spans = {}
-    for step in steps:
-        spans[f"first{step}"] = months.period_start(within[0], step)
-        spans[f"last{step}"] = month_end(add_months(months.period_start(within[1], step), step - 1))
-    rows = db.session.connection().execute(read_months, {"ids": list(held), **spans}) if steps else ()
+    if counts is None:
+        rows = _month_counts(list(held), [r for r in kinds if r.session_type not in by_day], within)
+    else:  # already read (may_owe), of these and other branches and of every rule
+        rows = [r for r in counts if r[0] in held and r[1] not in by_day]
     cut = set()
     for branch_id, kind, n, first_held_on, last_held_on in rows:
         since, until = active.get(branch_id, (dt.date.min, dt.date.max))
