@@ -12,13 +12,13 @@ from collections import Counter
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, select
 
 from tests.conftest import NOW, TODAY
 from tracker.dashboard import figures
 from tracker.periods import Period
 from tracker.study import rules, upkeep
-from tracker.study.models import Attendance, StudyMonth, StudySession
+from tracker.study.models import Attendance, StudyMonth, StudyMonthTotal, StudySession
 
 day = dt.timedelta(days=1)
 TYPES = ["theme_party_day", "party_lesson", "committee_meeting", "branch_meeting", "group_study"]
@@ -136,6 +136,18 @@ def _stored(session, branches) -> set[tuple]:
             session.scalars(select(StudyMonth).where(StudyMonth.branch_id.in_([b.id for b in branches])))}
 
 
+def _totals(session) -> dict:
+    """The bureau's kept monthly totals, without those kept at nought."""
+    return {(r.month, r.session_type): r.sessions for r in session.scalars(select(StudyMonthTotal)) if r.sessions}
+
+
+def _summed(session) -> dict:
+    """The same totals summed from every branch's study_month rows."""
+    return {(month, kind): n for month, kind, n in session.execute(
+        select(StudyMonth.month, StudyMonth.session_type, func.sum(StudyMonth.sessions))
+        .group_by(StudyMonth.month, StudyMonth.session_type))}
+
+
 def _states(compliance: rules.Compliance) -> dict:
     return {(d.session_type, d.first): (d.due, d.state) for d in compliance.all}
 
@@ -161,6 +173,7 @@ def test_kept_months_follow_every_write(app, session, make_person, make_branch, 
             session.refresh(s, ["attendance"])
         expected = _expected(held)
         assert _stored(session, branches) == expected
+        assert _totals(session) == _summed(session)
 
         # the figures read from the months answer what the sessions say
         first = TODAY + period[0] * day
@@ -201,9 +214,14 @@ def test_kept_months_follow_every_write(app, session, make_person, make_branch, 
                                    branches=found.branches, counts=found.counts)
         assert {i: _states(c) for i, c in again.items()} == {i: _states(judged[i]) for i in owing}
 
+        everyone_months = figures.sessions_by_month(everyone, months)
+        assert everyone_months == {m: Counter({kind: n for (month, kind), n in _summed(session).items() if month == m})
+                                   for m in months}
+
         # a rebuild from the sessions writes the same rows
         upkeep.rebuild()
         assert _stored(session, branches) == expected
+        assert _totals(session) == _summed(session)
     finally:
         nested.rollback()
         # attendance rows read back after a bulk insert were loaded, not added: the rollback

@@ -34,7 +34,7 @@ from tracker.statements import built_statement
 from tracker.study import counting as study_counting
 from tracker.study import queries as study_queries
 from tracker.study import rules as study_rules
-from tracker.study.models import StudyMonth, StudySession
+from tracker.study.models import StudyMonth, StudyMonthTotal, StudySession
 from tracker.study.upkeep import month_of
 from tracker.talks import counting as talk_counting
 from tracker.talks import queries as talk_queries
@@ -494,15 +494,22 @@ def chart_months(period: Period, at_least: int = 12) -> list[dt.date]:
 
 
 def sessions_by_month(scope: Scope, months: list[dt.date]) -> dict[dt.date, Counter]:
-    """{first of month: {session type: counted sessions held}} for these months (1 query,
-    from the kept monthly counts and their index ix_study_month_month)."""
-    stmt = _kept(scope, ("sessions by month", months[0], months[-1]), lambda: _months_in_scope(
-        select(StudyMonth.month, StudyMonth.session_type, func.sum(StudyMonth.sessions))
-        .where(StudyMonth.month >= months[0], StudyMonth.month <= months[-1])
-        .group_by(StudyMonth.month, StudyMonth.session_type), scope))
+    """{first of month: {session type: counted sessions held}} for these months (1 query):
+    for the whole bureau from its kept monthly totals (StudyMonthTotal), for a narrower
+    scope from the kept monthly counts of its branches and their index ix_study_month_month."""
+    def build():
+        if scope.sees_all and scope.branch_id is None:
+            return (select(StudyMonthTotal.month, StudyMonthTotal.session_type, StudyMonthTotal.sessions)
+                    .where(StudyMonthTotal.month >= months[0], StudyMonthTotal.month <= months[-1]))
+        return _months_in_scope(
+            select(StudyMonth.month, StudyMonth.session_type, func.sum(StudyMonth.sessions))
+            .where(StudyMonth.month >= months[0], StudyMonth.month <= months[-1])
+            .group_by(StudyMonth.month, StudyMonth.session_type), scope)
+    stmt = _kept(scope, ("sessions by month", months[0], months[-1]), build)
     out: dict[dt.date, Counter] = defaultdict(Counter)
     for first, kind, n in db.session.connection().execute(stmt):
-        out[first][kind] += n
+        if n:
+            out[first][kind] += n
     return {first: out.get(first, Counter()) for first in months}
 
 

@@ -154,3 +154,18 @@ class StudyMonth(Base):
     #: attendance rows of these sessions (members expected), and those marked present
     expected: Mapped[int]
     present: Mapped[int]
+
+
+class StudyMonthTotal(Base):
+    """The bureau's counted sessions of one type held in one month: the sum of every branch's
+    StudyMonth row, which the dashboard's chart of sessions per month reads for the whole
+    bureau (twelve months of every branch's rows, 3,000 at province scale, 30,000 at ten
+    times). tracker/study/upkeep.py adds to it what each write of StudyMonth rows changes, in
+    the same transaction."""
+
+    __tablename__ = "study_month_total"
+
+    #: the month's first day
+    month: Mapped[dt.date] = mapped_column(primary_key=True)
+    session_type: Mapped[str] = mapped_column(String(30), primary_key=True)
+    sessions: Mapped[int]

@@ -319,16 +319,21 @@ def _month_counts(ids: list[int], kinds, within: tuple[dt.date, dt.date]) -> lis
                       StudyMonth.month >= bindparam(f"first{step}", type_=StudyMonth.month.type),
                       StudyMonth.month <= bindparam(f"last{step}", type_=StudyMonth.month.type))
                  for step in steps]
+        # and all of them within the widest span: each branch's range of its key's index
+        # (branch_id, month), not every month it has
         return (select(StudyMonth.branch_id, StudyMonth.session_type, StudyMonth.sessions,
                        StudyMonth.first_held_on, StudyMonth.last_held_on)
-                .where(StudyMonth.branch_id.in_(bindparam("ids", expanding=True)), or_(*spans)))
+                .where(StudyMonth.branch_id.in_(bindparam("ids", expanding=True)),
+                       StudyMonth.month >= bindparam("first", type_=StudyMonth.month.type),
+                       StudyMonth.month <= bindparam("last", type_=StudyMonth.month.type), or_(*spans)))
     # built once per process (the dashboard and the to-do box ask it on every request)
     stmt = built_statement(("study rules' months", kinds), build)
     spans = {}
     for step in steps:
         spans[f"first{step}"] = months.period_start(within[0], step)
         spans[f"last{step}"] = month_end(add_months(months.period_start(within[1], step), step - 1))
-    return db.session.connection().execute(stmt, {"ids": ids, **spans}).all()
+    widest = {"first": min(spans[f"first{step}"] for step in steps), "last": max(spans[f"last{step}"] for step in steps)}
+    return db.session.connection().execute(stmt, {"ids": ids, **spans, **widest}).all()
 
 
 @dataclass(frozen=True)

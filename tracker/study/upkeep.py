@@ -1,5 +1,6 @@
-"""Keeps the study_month rows (tracker/study/models.py, StudyMonth) in step with the sessions
-and attendance they count, in the transaction that changes them.
+"""Keeps the study_month rows (tracker/study/models.py, StudyMonth), and the bureau's monthly
+totals of them (StudyMonthTotal), in step with the sessions and attendance they count, in the
+transaction that changes them.
 
 Every ORM write goes through a flush; after it, the (branch, month) pairs the flush may have
 changed — of a session added, edited, submitted, reviewed, returned, withdrawn, deleted or
@@ -19,6 +20,8 @@ from contextlib import contextmanager
 import click
 from flask.cli import with_appcontext
 from sqlalchemy import Date, and_, delete, event, func, inspect, or_, select, true
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.expression import FunctionElement
@@ -26,7 +29,7 @@ from sqlalchemy.sql.expression import FunctionElement
 from tracker.branches.models import Branch
 from tracker.extensions import db
 from tracker.months import add_months
-from tracker.study.models import Attendance, StudyMonth, StudySession
+from tracker.study.models import Attendance, StudyMonth, StudyMonthTotal, StudySession
 from tracker.study.queries import attendance_counts
 from tracker.study.rules import COUNTED
 
@@ -71,20 +74,63 @@ _COLUMNS = ["branch_id", "month", "session_type", "sessions", "first_held_on", "
 
 
 def refresh(connection, keys: Iterable[tuple[int, object]] | None) -> None:
-    """Write again the rows of these (branch id, first of month) pairs; all rows when None."""
+    """Write again the rows of these (branch id, first of month) pairs; all rows when None.
+    The bureau's monthly totals (StudyMonthTotal) change by what the rows' sessions did."""
     table = StudyMonth.__table__
     if keys is None:
         connection.execute(delete(table))
         connection.execute(table.insert().from_select(_COLUMNS, _rows_of(true())))
+        _total_again(connection)
         return
     keys = sorted(keys)
     for start in range(0, len(keys), CHUNK):
         chunk = keys[start:start + CHUNK]
-        connection.execute(delete(table).where(or_(*[
-            and_(table.c.branch_id == branch_id, table.c.month == month) for branch_id, month in chunk])))
+        rows = or_(*[and_(table.c.branch_id == branch_id, table.c.month == month) for branch_id, month in chunk])
         which = or_(*[and_(StudySession.branch_id == branch_id, StudySession.held_on >= month,
                            StudySession.held_on < add_months(month, 1)) for branch_id, month in chunk])
-        connection.execute(table.insert().from_select(_COLUMNS, _rows_of(which)))
+
+        def write_again(rows=rows, which=which):
+            connection.execute(delete(table).where(rows))
+            connection.execute(table.insert().from_select(_COLUMNS, _rows_of(which)))
+        _totalled(connection, rows, write_again)
+
+
+def _sums(connection, rows) -> dict:
+    """{(month, session type): sessions} of the study_month rows `rows` selects."""
+    table = StudyMonth.__table__
+    return {(month, kind): n for month, kind, n in connection.execute(
+        select(table.c.month, table.c.session_type, func.sum(table.c.sessions)).where(rows)
+        .group_by(table.c.month, table.c.session_type))}
+
+
+def _totalled(connection, rows, write) -> None:
+    """`write()` changes the study_month rows `rows` selects; the totals change by as much.
+    Added, not written again: two transactions writing other branches' rows of the same
+    month each add their own change (the row's lock orders them), where a sum written again
+    would miss the other's rows."""
+    before = _sums(connection, rows)
+    write()
+    after = _sums(connection, rows)
+    change = sorted((key, after.get(key, 0) - before.get(key, 0)) for key in before.keys() | after.keys())
+    change = [(key, n) for key, n in change if n]
+    if not change:
+        return
+    table = StudyMonthTotal.__table__
+    insert = postgresql_insert if connection.dialect.name == "postgresql" else sqlite_insert
+    stmt = insert(table).values([{"month": month, "session_type": kind, "sessions": n} for (month, kind), n in change])
+    connection.execute(stmt.on_conflict_do_update(
+        index_elements=[table.c.month, table.c.session_type],
+        set_={"sessions": table.c.sessions + stmt.excluded.sessions}))
+
+
+def _total_again(connection) -> None:
+    """Every total written again from the study_month rows."""
+    table, months = StudyMonthTotal.__table__, StudyMonth.__table__
+    connection.execute(delete(table))
+    connection.execute(table.insert().from_select(
+        ["month", "session_type", "sessions"],
+        select(months.c.month, months.c.session_type, func.sum(months.c.sessions))
+        .group_by(months.c.month, months.c.session_type)))
 
 
 def refresh_sessions(connection, session_ids: Iterable[int]) -> None:
@@ -127,7 +173,8 @@ def _drop_rows_of_removed_branches(session, _context, _instances) -> None:
     a repair may) first loses its rows, which refer to it."""
     removed = sorted(obj.id for obj in session.deleted if isinstance(obj, Branch) and obj.id is not None)
     if removed:
-        session.connection().execute(delete(StudyMonth.__table__).where(StudyMonth.branch_id.in_(removed)))
+        connection, rows = session.connection(), StudyMonth.branch_id.in_(removed)
+        _totalled(connection, rows, lambda: connection.execute(delete(StudyMonth.__table__).where(rows)))
 
 
 @event.listens_for(Session, "after_flush")
