@@ -40,6 +40,7 @@ NOT_SOFT_DELETED = {
     "points_tally_status": "a flag that the tally awaits `flask points rebuild`, removed by it",
     "study_month": "derived from sessions and attendance, a month's rows written again whenever they change "
                    "(tracker/study/upkeep.py)",
+    "study_month_total": "derived sums of study_month (tracker/study/upkeep.py), written whole again on a rebuild",
 }
 
 #: modules that delete rows on purpose, and why
@@ -51,7 +52,8 @@ DELETES_ON_PURPOSE = {
     "due/upkeep.py": "due_talk and due_checkpoint rows are derived data: a dispatch's (project's) rows are "
                      "removed and written again",
     "points/tally.py": "the tally is derived: a recount replaces a person's rows of a year",
-    "study/upkeep.py": "study_month rows are derived data: a branch's month is removed and written again",
+    "study/upkeep.py": "study_month rows are derived data: a branch's month is removed and written again "
+                       "(and the totals of them on a rebuild)",
     "kept_counts.py": "a kept count is derived data: its shards are removed and written again on a rebuild",
 }
 
