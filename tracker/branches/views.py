@@ -23,7 +23,7 @@ from tracker.people import queries as people_queries
 from tracker.projects import queries as project_queries
 from tracker.projects.models import Project
 from tracker.record_pages import delete_page, form_page, undelete_page
-from tracker.web import get_or_404, like, paginate, record_url, require
+from tracker.web import found_or_404, get_or_404, like, paginate, record_url, require
 
 bp = Blueprint("branches", __name__, url_prefix="/branches")
 
@@ -105,7 +105,8 @@ _HISTORY = (
 @bp.get("/<int:branch_id>")
 @login_required
 def detail(branch_id: int):
-    branch = get_or_404(Branch, branch_id, allow_deleted=True)
+    branch, projects = branch_queries.with_projects(branch_id)
+    branch = found_or_404(branch, allow_deleted=True)
     require(perm.can_read(current_user))
     members = branch_queries.members_of(branch)
     history = db.session.connection().execute(_HISTORY, {"branch_id": branch.id}).all()
@@ -126,7 +127,7 @@ def detail(branch_id: int):
         branch=branch,
         links=_links(user, branch, editable, may_undelete),
         may_undelete=may_undelete,
-        projects=[(project_url(p_id), code, name) for p_id, code, name in branch_queries.projects_of(branch)],
+        projects=[(project_url(p_id), code, name) for p_id, code, name in projects],
         editable=editable,
         current=_member_rows(current, editable, deletable, may_undelete),
         former=_member_rows(former, editable, deletable, may_undelete),
