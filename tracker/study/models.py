@@ -11,6 +11,10 @@ from tracker.db import Base, Tracked
 from tracker.people.models import Person
 from tracker.review.models import Reviewable
 
+#: a live session that counts as held (tracker.study.rules.COUNTED), as the partial index
+#: ix_study_session_held says it: the study rules' statements write the same words
+COUNTED_LIVE = "deleted_at IS NULL AND status IN ('submitted', 'reviewed')"
+
 
 class StudySession(Reviewable, Tracked, Base):
     __tablename__ = "study_session"
@@ -31,6 +35,10 @@ class StudySession(Reviewable, Tracked, Base):
         # queries that name the status as a literal (tracker/dashboard/figures.py)
         Index("ix_study_session_waiting_since", "status", "deleted_at", "submitted_at", "updated_at", "id",
               sqlite_where=text("status = 'submitted'"), postgresql_where=text("status = 'submitted'")),
+        # the study rules read a branch's counted sessions from the index alone (the branch
+        # page on every request), not from a table row each
+        Index("ix_study_session_held", "branch_id", "held_on", "session_type", "id",
+              sqlite_where=text(COUNTED_LIVE), postgresql_where=text(COUNTED_LIVE)),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
