@@ -56,11 +56,11 @@ def branch_panel(branch: Branch) -> dict:
         "counted": bool(compliance and compliance.all),
         "rules": _rule_tables(compliance, session_page) if compliance else [],
         "not_applicable": [session_type(t) for t in compliance.not_applicable] if compliance else [],
-        # unpacked in SHOWN's order of columns: a database row read by name costs a lookup per column
+        # unpacked in LATEST_SHOWN's order of columns: a database row read by name costs a
+        # lookup per column
         "recent": [
             (day(held_on), session_type(kind), session_page(session_id), topic, f"{present} / {expected}", status)
-            for (session_id, _branch_id, _branch_name, kind, held_on, _start_time, topic, status, expected, present,
-                 _files) in recent
+            for session_id, kind, held_on, topic, status, expected, present in recent
         ],
     }
 

@@ -92,18 +92,26 @@ def found(args, user) -> Select:
     return stmt.order_by(*NEWEST_FIRST)
 
 
+#: What the branch page shows of each of its latest sessions: a list row (SHOWN) but the
+#: branch's name (the page is the branch's) and the count of files, which the page does not
+#: show: neither a join to the branch nor a count for each session.
+LATEST_SHOWN = (
+    StudySession.id, StudySession.session_type, StudySession.held_on, StudySession.topic, StudySession.status,
+    *attendance_counts(),
+)
+
+
 def latest_of_branch(user, limit: int) -> Select:
     """The latest `limit` sessions of a branch (the parameter `branch_id`) that the user may
-    read, as list rows (SHOWN): the branch page's. Built once per process for those who read
-    every session (the read rule adds nothing), so that the page does not build it and its
-    cache key anew; for the others with their rule.
+    read, as rows of LATEST_SHOWN: the branch page's. Built once per process for those who
+    read every session (the read rule adds nothing), so that the page does not build it and
+    its cache key anew; for the others with their rule.
 
     The sessions are chosen first, by id, and only theirs counted: with the counts beside
     every session of the branch, the database counted the attendance of each before sorting."""
     def build(chosen: Select) -> Select:
         chosen = chosen.order_by(*NEWEST_FIRST).limit(inline(limit)).subquery()
-        return (select(*SHOWN).join(Branch, Branch.id == StudySession.branch_id)
-                .join(chosen, chosen.c.id == StudySession.id).order_by(*NEWEST_FIRST))
+        return select(*LATEST_SHOWN).join(chosen, chosen.c.id == StudySession.id).order_by(*NEWEST_FIRST)
 
     ids = select(StudySession.id).where(StudySession.deleted_at.is_(None),
                                         StudySession.branch_id == bindparam("branch_id"))
