@@ -22,6 +22,13 @@ def get_or_404(model, record_id: int, *, allow_deleted: bool = False, options: I
     options = tuple(options)
     record = (db.session.scalar(select(model).where(model.id == record_id).options(*options)) if options
               else db.session.get(model, record_id))
+    return found_or_404(record, allow_deleted=allow_deleted)
+
+
+def found_or_404(record, *, allow_deleted: bool = False):
+    """get_or_404's rule for a record a page loaded itself (with what it shows, in the same
+    query): 404 for none, and for a deleted one unless the caller allows it and the user may
+    undelete."""
     if record is None:
         abort(404)
     if getattr(record, "deleted_at", None) is not None and not (

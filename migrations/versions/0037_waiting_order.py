@@ -4,14 +4,14 @@ its oldest from the start and counts those not yet late from the end, so its cos
 follows the number waiting
 
 Revision ID: 0037
-Revises: 0035
+Revises: 0036
 Create Date: 2026-11-27 21:00:00
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = '0037'
-down_revision = '0035'
+down_revision = '0036'
 branch_labels = None
 depends_on = None
 

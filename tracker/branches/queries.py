@@ -37,19 +37,26 @@ def members_of(branch: Branch) -> list[Row]:
     return db.session.connection().execute(_MEMBERS, {"branch_id": branch.id}).all()
 
 
-#: (id, code, name) of the projects a branch serves (the parameter `branch_id`), as
-#: Branch.projects lists them: plain rows, where loading the relationship cost six times more.
-_PROJECTS = (
-    select(Project.id, Project.code, Project.name)
-    .join(branch_project, branch_project.c.project_id == Project.id)
-    .where(branch_project.c.branch_id == bindparam("branch_id"))
+#: A branch (the parameter `branch_id`) as a record, beside (id, code, name) of each project
+#: it serves, by code: a row per project, one with the project's columns None when it serves
+#: none. Built once.
+_WITH_PROJECTS = (
+    select(Branch, Project.id, Project.code, Project.name)
+    .outerjoin(branch_project, branch_project.c.branch_id == Branch.id)
+    .outerjoin(Project, Project.id == branch_project.c.project_id)
+    .where(Branch.id == bindparam("branch_id"))
     .order_by(Project.code)
 )
 
 
-def projects_of(branch: Branch) -> list[Row]:
-    """(id, code, name) of the projects the branch serves, by code."""
-    return db.session.connection().execute(_PROJECTS, {"branch_id": branch.id}).all()
+def with_projects(branch_id: int) -> tuple[Branch | None, list[tuple[int, str, str]]]:
+    """The branch (None when there is none) and (id, code, name) of the projects it serves, by
+    code, in one query: the branch page's, which asked for the projects in a second one (a
+    round trip more, and its own execution in Python)."""
+    rows = db.session.execute(_WITH_PROJECTS, {"branch_id": branch_id}).all()
+    if not rows:
+        return None, []
+    return rows[0][0], [(p_id, code, name) for _branch, p_id, code, name in rows if p_id is not None]
 
 
 # Which branch serves which project: the link table is the branches' own, and the features

@@ -5,7 +5,7 @@ from typing import NamedTuple
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import bindparam, func, or_, select
+from sqlalchemy import Integer, bindparam, func, literal, select, union_all
 
 from tracker import clock, records, vocab
 from tracker import permissions as perm
@@ -23,7 +23,7 @@ from tracker.people import queries as people_queries
 from tracker.projects import queries as project_queries
 from tracker.projects.models import Project
 from tracker.record_pages import delete_page, form_page, undelete_page
-from tracker.web import get_or_404, like, paginate, record_url, require
+from tracker.web import found_or_404, get_or_404, like, paginate, record_url, require
 
 bp = Blueprint("branches", __name__, url_prefix="/branches")
 
@@ -77,29 +77,39 @@ def index():
     return render_template("branches/index.html", page=page, deleted=deleted, project_codes=project_codes)
 
 
-#: The history of a branch and of its memberships (the parameters `branch_id`, `member_ids`),
-#: newest first, as plain rows with the name of who did each (HistoryEntry.user_name), not
-#: records with their users. Built once, not on every branch page.
+#: The records whose history the branch page shows: the branch (the parameter `branch_id`)
+#: and its memberships, removed ones too, as (record_type, record_id).
+_HISTORY_RECORDS = union_all(
+    select(literal("branch").label("record_type"), bindparam("branch_id", type_=Integer).label("record_id")),
+    select(literal("membership"), Membership.id).where(Membership.branch_id == bindparam("branch_id")),
+).subquery("record")
+
+#: The history of the branch and of its memberships, newest first, as plain rows with the
+#: name of who did each (HistoryEntry.user_name), not records with their users. Built once,
+#: not on every branch page. The memberships by a subquery, not a list of their ids: one
+#: statement whatever the number of members, prepared once rather than once per length of
+#: the list, and no parameter per member to process in Python (half the query's Python time
+#: with 20 members). Joined, each record's history is read from the index; as
+#: `record_id IN (subquery)` beside the branch's condition, PostgreSQL read the history of
+#: every membership and filtered it.
 _HISTORY = (
     select(HistoryEntry.id, HistoryEntry.record_type, HistoryEntry.action, HistoryEntry.at, HistoryEntry.changes,
            func.coalesce(func.nullif(User.display_name, ""), User.username).label("user_name"))
+    .join(_HISTORY_RECORDS, (HistoryEntry.record_type == _HISTORY_RECORDS.c.record_type)
+          & (HistoryEntry.record_id == _HISTORY_RECORDS.c.record_id))
     .outerjoin(User, User.id == HistoryEntry.user_id)
-    .where(or_(
-        (HistoryEntry.record_type == "branch") & (HistoryEntry.record_id == bindparam("branch_id")),
-        (HistoryEntry.record_type == "membership")
-        & HistoryEntry.record_id.in_(bindparam("member_ids", expanding=True)),
-    )).order_by(HistoryEntry.at.desc(), HistoryEntry.id.desc())
+    .order_by(HistoryEntry.at.desc(), HistoryEntry.id.desc())
 )
 
 
 @bp.get("/<int:branch_id>")
 @login_required
 def detail(branch_id: int):
-    branch = get_or_404(Branch, branch_id, allow_deleted=True)
+    branch, projects = branch_queries.with_projects(branch_id)
+    branch = found_or_404(branch, allow_deleted=True)
     require(perm.can_read(current_user))
     members = branch_queries.members_of(branch)
-    member_ids = [m.id for m in members]
-    history = db.session.connection().execute(_HISTORY, {"branch_id": branch.id, "member_ids": member_ids}).all()
+    history = db.session.connection().execute(_HISTORY, {"branch_id": branch.id}).all()
     # the panels' variables (study, talk_panel), for branches/_panels.html, which the page includes
     panels = for_page("branch", branch)
     today = clock.today()
@@ -117,7 +127,7 @@ def detail(branch_id: int):
         branch=branch,
         links=_links(user, branch, editable, may_undelete),
         may_undelete=may_undelete,
-        projects=[(project_url(p_id), code, name) for p_id, code, name in branch_queries.projects_of(branch)],
+        projects=[(project_url(p_id), code, name) for p_id, code, name in projects],
         editable=editable,
         current=_member_rows(current, editable, deletable, may_undelete),
         former=_member_rows(former, editable, deletable, may_undelete),

@@ -3,13 +3,17 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.branches.models import Branch
 from tracker.db import Base, Tracked
 from tracker.people.models import Person
 from tracker.review.models import Reviewable, waiting_index
+
+#: a live session that counts as held (tracker.study.rules.COUNTED), as the partial index
+#: ix_study_session_held says it: the study rules' statements write the same words
+COUNTED_LIVE = "deleted_at IS NULL AND status IN ('submitted', 'reviewed')"
 
 
 class StudySession(Reviewable, Tracked, Base):
@@ -28,6 +32,10 @@ class StudySession(Reviewable, Tracked, Base):
         Index("ix_study_session_waiting", "status", "deleted_at"),
         # the dashboard's review queue
         waiting_index("ix_study_session_waiting_since"),
+        # the study rules read a branch's counted sessions from the index alone (the branch
+        # page on every request), not from a table row each
+        Index("ix_study_session_held", "branch_id", "held_on", "session_type", "id",
+              sqlite_where=text(COUNTED_LIVE), postgresql_where=text(COUNTED_LIVE)),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -45,9 +45,13 @@ def branch_panel(branch: Branch) -> dict:
     """What the branch page shows of its sessions, to those who may read them
     (perm.can_read_branch_sessions): the rules month by month, recent sessions; each cell's
     link, date and label made here, not by calls from the template for each."""
-    compliance = rules.for_branches((), branches=[branch]).get(branch.id)
-    # the list page's query: attendance counted in SQL, not loaded row by row
-    recent = db.session.connection().execute(queries.latest_of_branch(current_user, 10), {"branch_id": branch.id}).all()
+    # the rules' counted sessions and the latest ones (attendance counted in SQL, not loaded
+    # row by row) in one query: the rules' first (part 0), the latest after them (part 1)
+    rows = db.session.connection().execute(queries.latest_of_branch(current_user, 10, rules.sessions_held()),
+                                           {"ids": [branch.id], "branch_id": branch.id}).all()
+    latest_from = next((n for n, row in enumerate(rows) if row[-1]), len(rows))
+    held = [(branch.id, held_on, kind, session_id) for session_id, kind, held_on, *_ in rows[:latest_from]]
+    compliance = rules.for_branches((), branches=[branch], held=held).get(branch.id)
     # every month's sessions link to their page: one url_for, then string formatting
     session_page = record_url("study.detail", "session_id")
     day, session_type = date_labeller(), vocab.labeller(vocab.SESSION_TYPES)
@@ -56,11 +60,11 @@ def branch_panel(branch: Branch) -> dict:
         "counted": bool(compliance and compliance.all),
         "rules": _rule_tables(compliance, session_page) if compliance else [],
         "not_applicable": [session_type(t) for t in compliance.not_applicable] if compliance else [],
-        # unpacked in SHOWN's order of columns: a database row read by name costs a lookup per column
+        # unpacked in LATEST_SHOWN's order of columns: a database row read by name costs a
+        # lookup per column
         "recent": [
             (day(held_on), session_type(kind), session_page(session_id), topic, f"{present} / {expected}", status)
-            for (session_id, _branch_id, _branch_name, kind, held_on, _start_time, topic, status, expected, present,
-                 _files) in recent
+            for session_id, kind, held_on, topic, status, expected, present, _start_time, _part in rows[latest_from:]
         ],
     }
 

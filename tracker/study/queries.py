@@ -1,7 +1,7 @@
 """Reads of study sessions. Each returns a select() that loads what its page shows."""
 from __future__ import annotations
 
-from sqlalchemy import Select, bindparam, func, select
+from sqlalchemy import Integer, Select, bindparam, case, cast, func, literal_column, null, select, union_all
 from sqlalchemy.orm import joinedload
 
 from tracker import access, vocab
@@ -92,24 +92,50 @@ def found(args, user) -> Select:
     return stmt.order_by(*NEWEST_FIRST)
 
 
-def latest_of_branch(user, limit: int) -> Select:
+#: What the branch page shows of each of its latest sessions: a list row (SHOWN) but the
+#: branch's name (the page is the branch's) and the count of files, which the page does not
+#: show: neither a join to the branch nor a count for each session.
+LATEST_SHOWN = (
+    StudySession.id, StudySession.session_type, StudySession.held_on, StudySession.topic, StudySession.status,
+    *attendance_counts(),
+)
+
+
+def latest_of_branch(user, limit: int, counted: Select | None = None) -> Select:
     """The latest `limit` sessions of a branch (the parameter `branch_id`) that the user may
-    read, as list rows (SHOWN): the branch page's. Built once per process for those who read
-    every session (the read rule adds nothing), so that the page does not build it and its
-    cache key anew; for the others with their rule.
+    read, as rows of LATEST_SHOWN: the branch page's. Built once per process for those who
+    read every session (the read rule adds nothing), so that the page does not build it and
+    its cache key anew; for the others with their rule.
+
+    `counted`: sessions as (branch_id, held_on, session_type, id) to read in the same query
+    (the branch page's study rules: study.rules.sessions_held, built once), a round trip
+    fewer: then each row has LATEST_SHOWN's columns, the session's start time and its part,
+    0 for those of `counted` (their other columns None) and 1 for the latest, which come last.
 
     The sessions are chosen first, by id, and only theirs counted: with the counts beside
     every session of the branch, the database counted the attendance of each before sorting."""
     def build(chosen: Select) -> Select:
         chosen = chosen.order_by(*NEWEST_FIRST).limit(inline(limit)).subquery()
-        return (select(*SHOWN).join(Branch, Branch.id == StudySession.branch_id)
-                .join(chosen, chosen.c.id == StudySession.id).order_by(*NEWEST_FIRST))
+        latest = select(*LATEST_SHOWN).join(chosen, chosen.c.id == StudySession.id)
+        if counted is None:
+            return latest.order_by(*NEWEST_FIRST)
+        held = counted.subquery()
+        both = union_all(
+            select(held.c.id, held.c.session_type, held.c.held_on,
+                   *(cast(null(), c.type).label(c.key) for c in (*LATEST_SHOWN[3:], StudySession.start_time)),
+                   literal_column("0", Integer).label("part")),
+            latest.add_columns(StudySession.start_time, literal_column("1", Integer).label("part")),
+        ).subquery()
+        # the counted ones by id (the rules list a day's sessions in the order they get them),
+        # the latest newest first
+        return select(both).order_by(both.c.part, case((both.c.part == 0, both.c.id)),
+                                     both.c.held_on.desc(), both.c.start_time.desc(), both.c.id.desc())
 
     ids = select(StudySession.id).where(StudySession.deleted_at.is_(None),
                                         StudySession.branch_id == bindparam("branch_id"))
     if (readable := visible(ids, user)) is not ids:
         return build(readable)
-    return built_statement(("latest of branch", limit), lambda: build(ids))
+    return built_statement(("latest of branch", limit, counted), lambda: build(ids))
 
 
 def branch_choices(user, *, for_logging: bool) -> Select:

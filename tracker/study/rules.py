@@ -38,7 +38,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from sqlalchemy import and_, bindparam, or_, select
+from sqlalchemy import Select, String, and_, bindparam, literal_column, or_, select
 
 from tracker import clock, months, vocab
 from tracker.branches.models import Branch
@@ -255,13 +255,33 @@ def period_of(branch) -> Period | None:
     return active(branch.approval_date, branch.dissolved_on)
 
 
+def sessions_held(rules: dict | None = None) -> Select:
+    """for_branches' statement of the counted sessions of the branches `ids` (an expanding
+    parameter), as (branch_id, held_on, session_type, id): for a page that reads them in
+    one query with what else it shows of sessions and gives for_branches the rows (`held`)."""
+    from flask import current_app
+
+    return _statements(table(rules if rules is not None else current_app.config["RULES"]))[1]
+
+
+def _statements(kinds: tuple[Rule, ...]):
+    """for_branches' statements of the branches and of their counted sessions, built once per
+    process and executed with the ids (the branch page and the dashboard ask them on every
+    request)."""
+    return built_statement(("study rules", tuple(r.session_type for r in kinds)), lambda: _reading(kinds))
+
+
 def for_branches(branch_ids: Iterable[int], today: dt.date | None = None,
                  rules: dict | None = None,
                  within: tuple[dt.date, dt.date] | None = None,
-                 branches: list | None = None, counts: list | None = None) -> dict[int, Compliance]:
+                 branches: list | None = None, held: Iterable | None = None,
+                 counts: list | None = None) -> dict[int, Compliance]:
     """{branch id: Compliance} for many branches in two queries (ledger, branch page): each
     due with the sessions held for it. `branches`: the branches' records (or rows with their
-    status, dates and not_applicable), when the caller holds them: one query fewer.
+    status, dates and not_applicable), when the caller holds them: one query fewer. `held`:
+    the rows of `sessions_held` for these branches, when the caller read them (without
+    `within`): one query fewer. `counts`: the kept monthly counts `may_owe` read for them
+    (with `within`): one query fewer.
 
     `within` (first, last): only the months and quarters overlapping these days, judged on
     what was held in them (the dashboard's period: its cost follows the period, not every
@@ -276,30 +296,27 @@ def for_branches(branch_ids: Iterable[int], today: dt.date | None = None,
     today = today or clock.today()
     rules = rules if rules is not None else current_app.config["RULES"]
     kinds = table(rules)
-    # built once per process, executed with the ids (the branch page and the dashboard ask
-    # them on every request)
-    read_branches, read_sessions = built_statement(
-        ("study rules", tuple(r.session_type for r in kinds)), lambda: _reading(kinds))
+    read_branches, read_sessions = _statements(kinds)
     session = db.session()
     if session.autoflush:  # as the ORM's execute would: a caller's pending writes count
         session.flush()
     if branches is None:
         branches = session.connection().execute(read_branches, {"ids": ids}).all()
-    held: dict[int, list[Held]] = {i: [] for i in ids}
+    by_branch: dict[int, list[Held]] = {i: [] for i in ids}
     rows = ()
     if within is None:
-        rows = session.connection().execute(read_sessions, {"ids": ids})
+        rows = held if held is not None else session.connection().execute(read_sessions, {"ids": ids})
     else:
         # every month or quarter overlapping `within` lies inside these quarters
         first = months.period_start(within[0], 3)
         last = month_end(add_months(months.period_start(within[1], 3), 2))
-        if (stmt := _held_in_months(held, branches, kinds, within, first, last, counts)) is not None:
+        if (stmt := _held_in_months(by_branch, branches, kinds, within, first, last, counts)) is not None:
             rows = session.connection().execute(stmt)
     # unpacked in _sessions_held's order of columns (and _held_in_months'): a database row read
     # by name costs a lookup per column, and a branch has hundreds of sessions
     for branch_id, held_on, session_type, session_id in rows:
-        held[branch_id].append(Held(held_on, session_type, session_id))
-    return {b.id: compliance(period_of(b), held[b.id], today, rules, (b.not_applicable or "").split(), within,
+        by_branch[branch_id].append(Held(held_on, session_type, session_id))
+    return {b.id: compliance(period_of(b), by_branch[b.id], today, rules, (b.not_applicable or "").split(), within,
                              rules=kinds)
             for b in branches}
 
@@ -406,14 +423,26 @@ def _reading(kinds: tuple[Rule, ...]):
 
 
 def _sessions_held(branch_ids, kinds: tuple[Rule, ...], *conditions):
-    """The counted sessions of these branches of the types of the rules table."""
+    """The counted sessions of these branches of the types of the rules table. The statuses
+    and types are written into the statement (the rules' own words, never a user's text), not
+    sent as parameters: with seven parameters of lists PostgreSQL found no plan for any
+    values as cheap as one for the values given, and so planned the prepared statement again
+    on every branch page; with the words in its text it is planned once per connection, and
+    the parameters are not processed in Python on every execution."""
     return select(StudySession.branch_id, StudySession.held_on, StudySession.session_type, StudySession.id).where(
         StudySession.branch_id.in_(branch_ids),
         StudySession.deleted_at.is_(None),
-        StudySession.status.in_(COUNTED),
-        StudySession.session_type.in_([r.session_type for r in kinds]),
+        StudySession.status.in_([_word(status) for status in COUNTED]),
+        StudySession.session_type.in_([_word(r.session_type) for r in kinds]),
         *conditions,
     )
+
+
+def _word(text: str):
+    """A status's or a session type's name written into a statement (see `_sessions_held`)."""
+    if not text.replace("_", "").isalnum():
+        raise ValueError(text)
+    return literal_column(f"'{text}'", String)
 
 
 def _held_in_months(held: dict[int, list[Held]], branches, kinds: tuple[Rule, ...],
