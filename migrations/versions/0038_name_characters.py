@@ -25,8 +25,7 @@ def upgrade():
         'person_name_character',
         sa.Column('character', sa.String(length=1), nullable=False),
         sa.Column('person_id', sa.Integer(), nullable=False),
-        sa.ForeignKeyConstraint(['person_id'], ['person.id'], name=op.f('fk_person_name_character_person_id_person'),
-                                ondelete='CASCADE'),
+        sa.ForeignKeyConstraint(['person_id'], ['person.id'], name=op.f('fk_person_name_character_person_id_person')),
         sa.PrimaryKeyConstraint('character', 'person_id', name=op.f('pk_person_name_character')),
     )
     op.create_index(op.f('ix_person_name_character_person_id'), 'person_name_character', ['person_id'])

@@ -40,6 +40,8 @@ NOT_SOFT_DELETED = {
     "points_tally_status": "a flag that the tally awaits `flask points rebuild`, removed by it",
     "study_month": "derived from sessions and attendance, a month's rows written again whenever they change "
                    "(tracker/study/upkeep.py)",
+    "person_name_character": "derived from people's names, a person's rows written again whenever the name "
+                             "changes (tracker/people/name_index.py)",
 }
 
 #: modules that delete rows on purpose, and why
@@ -53,6 +55,8 @@ DELETES_ON_PURPOSE = {
     "points/tally.py": "the tally is derived: a recount replaces a person's rows of a year",
     "study/upkeep.py": "study_month rows are derived data: a branch's month is removed and written again",
     "kept_counts.py": "a kept count is derived data: its shards are removed and written again on a rebuild",
+    "people/name_index.py": "a name's characters are derived data: a person's rows are removed and written "
+                            "again when the name changes",
 }
 
 

@@ -66,5 +66,4 @@ class NameCharacter(Base):
 
     character: Mapped[str] = mapped_column(String(1), primary_key=True)
     #: every person's, deleted or not: lists of talks and dispatches search deleted people's too
-    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), primary_key=True,
-                                           index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), primary_key=True, index=True)

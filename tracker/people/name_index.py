@@ -12,9 +12,10 @@ the names' pinyin as well, which these rows do not hold. Deleted people keep the
 talks and dispatches lists search the names of deleted people's records too.
 
 Kept: after each flush, the rows of the people added or renamed are written again; a person
-deleted for good loses them by the foreign key (ON DELETE CASCADE). A bulk INSERT into the
-person table through a session adds the rows of the people who have none; a bulk UPDATE that
-may set a name writes every row again. `flask people index-names` writes every row again after
+deleted for good (never by the application, which deletes softly; a test or a repair may)
+first loses them, before the flush and before a bulk DELETE of people through a session. A
+bulk INSERT into the person table through a session adds the rows of the people who have
+none; a bulk UPDATE that may set a name writes every row again. `flask people index-names` writes every row again after
 writes that bypassed the application. tests/test_name_index.py compares a search with plain
 LIKE and the rows with the names after random writes.
 """
@@ -115,6 +116,13 @@ def rebuild(connection) -> int:
     return connection.scalar(select(func.count()).select_from(_TABLE))
 
 
+@event.listens_for(Session, "before_flush")
+def _drop_rows_of_removed_people(session, _context, _instances) -> None:
+    removed = sorted(obj.id for obj in session.deleted if isinstance(obj, Person) and obj.id is not None)
+    if removed:
+        session.connection().execute(delete(_TABLE).where(_TABLE.c.person_id.in_(removed)))
+
+
 @event.listens_for(Session, "after_flush")
 def _keep_name_characters(session, _context) -> None:
     added = [(obj.id, obj.name) for obj in session.new if isinstance(obj, Person)]
@@ -128,7 +136,15 @@ def _keep_name_characters(session, _context) -> None:
 
 @event.listens_for(Session, "do_orm_execute")
 def _keep_name_characters_on_bulk_writes(state):
-    if not (state.is_insert or state.is_update) or getattr(state.statement, "table", None) not in _SOURCES:
+    if not (state.is_insert or state.is_update or state.is_delete) or getattr(
+            state.statement, "table", None) not in _SOURCES:
+        return None
+    if state.is_delete:
+        # the rows of the people it deletes go first, which refer to them
+        removed = select(Person.id)
+        if state.statement.whereclause is not None:
+            removed = removed.where(state.statement.whereclause)
+        state.session.connection().execute(delete(_TABLE).where(_TABLE.c.person_id.in_(removed)))
         return None
     if state.is_update and (changed := kept_counts.set_columns(state.statement)) is not None and "name" not in changed:
         return None  # a name is not set: every row stays right
