@@ -13,11 +13,11 @@ talks and dispatches lists search the names of deleted people's records too.
 
 Kept: after each flush, the rows of the people added or renamed are written again; a person
 deleted for good (never by the application, which deletes softly; a test or a repair may)
-first loses them, before the flush and before a bulk DELETE of people through a session. A
-bulk INSERT into the person table through a session adds the rows of the people who have
-none; a bulk UPDATE that may set a name writes every row again. `flask people index-names` writes every row again after
-writes that bypassed the application. tests/test_name_index.py compares a search with plain
-LIKE and the rows with the names after random writes.
+first loses them, before the flush or the bulk DELETE of people through a session. A bulk
+INSERT into the person table through a session adds the rows of the people who have none; a
+bulk UPDATE that may set a name writes every row again. `flask people index-names` writes
+every row again after writes that bypassed the application. tests/test_name_index.py
+compares a search with plain LIKE, and the rows with the names after random writes.
 """
 from __future__ import annotations
 
