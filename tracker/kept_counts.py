@@ -215,7 +215,7 @@ def _recount_after_bulk_writes(state):
     if state.is_update and kept:
         # an UPDATE that sets none of a count's columns leaves it as it was (a talk's
         # confirmation): counting a province's table again would cost more than the write
-        changed = _set_columns(state.statement)
+        changed = set_columns(state.statement)
         kept = [rows for rows in kept if changed is None or changed & set(rows.watched)]
     if not kept:
         return None
@@ -225,7 +225,7 @@ def _recount_after_bulk_writes(state):
     return result
 
 
-def _set_columns(statement) -> set[str] | None:
+def set_columns(statement) -> set[str] | None:
     """The names of the columns an UPDATE sets, or None when it cannot tell."""
     values = getattr(statement, "_values", None) or dict(getattr(statement, "_ordered_values", None) or ())
     if not values:

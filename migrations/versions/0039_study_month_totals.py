@@ -3,14 +3,14 @@ study_month rows they sum: the dashboard's chart of sessions per month for the w
 reads twelve months of it instead of twelve months of every branch's rows
 
 Revision ID: 0039
-Revises: 0037
+Revises: 0038
 Create Date: 2026-11-27 21:40:00
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = '0039'
-down_revision = '0037'
+down_revision = '0038'
 branch_labels = None
 depends_on = None
 

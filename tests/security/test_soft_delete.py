@@ -41,6 +41,8 @@ NOT_SOFT_DELETED = {
     "study_month": "derived from sessions and attendance, a month's rows written again whenever they change "
                    "(tracker/study/upkeep.py)",
     "study_month_total": "derived sums of study_month (tracker/study/upkeep.py), written whole again on a rebuild",
+    "person_name_character": "derived from people's names, a person's rows written again whenever the name "
+                             "changes (tracker/people/name_index.py)",
 }
 
 #: modules that delete rows on purpose, and why
@@ -55,6 +57,8 @@ DELETES_ON_PURPOSE = {
     "study/upkeep.py": "study_month rows are derived data: a branch's month is removed and written again "
                        "(and the totals of them on a rebuild)",
     "kept_counts.py": "a kept count is derived data: its shards are removed and written again on a rebuild",
+    "people/name_index.py": "a name's characters are derived data: a person's rows are removed and written "
+                            "again when the name changes",
 }
 
 

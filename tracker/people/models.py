@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Index, String, text
+from sqlalchemy import ForeignKey, Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column, validates
 
 from tracker.db import Base, Tracked
@@ -55,3 +55,15 @@ class Person(Tracked, Base):
 
     def __str__(self) -> str:
         return self.name
+
+
+class NameCharacter(Base):
+    """A character of a person's name that is not ASCII, one row per person and character
+    (tracker/people/name_index.py keeps them): the people whose names hold a character are a
+    range of the primary key, so a search for 王 reads the names that hold 王, not every name."""
+
+    __tablename__ = "person_name_character"
+
+    character: Mapped[str] = mapped_column(String(1), primary_key=True)
+    #: every person's, deleted or not: lists of talks and dispatches search deleted people's too
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), primary_key=True, index=True)

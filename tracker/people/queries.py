@@ -1,18 +1,24 @@
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, Select, or_, select
+from sqlalchemy import ColumnElement, Select, and_, or_, select
 
 from tracker import vocab
 from tracker.extensions import db
+from tracker.people import name_index
 from tracker.people.models import Person
 from tracker.web import SEARCH_LIMIT, like
 
 
 def name_matches(q: str) -> ColumnElement[bool]:
     """A name containing `q`, or whose pinyin starts with it: its initials ("lf" for 林芳) or
-    its spelling ("linf")."""
+    its spelling ("linf").
+
+    The names are searched among those holding the text's characters that are not ASCII
+    (tracker/people/name_index.py): a search for 王 reads the names with 王, not every name."""
     typed = q.strip()
     found = Person.name.like(like(typed), escape="\\")
+    if (narrowed := name_index.holding(typed[:SEARCH_LIMIT])) is not None:  # what like() searches for
+        found = and_(narrowed, found)
     spelled = typed.replace(" ", "").lower()[:SEARCH_LIMIT]
     if spelled.isascii() and spelled.isalpha():
         found = or_(found, Person.name_search.like(f"{spelled}%"), Person.name_search.like(f"% {spelled}%"))

@@ -7,7 +7,7 @@ from tracker import panels
 from tracker import permissions as perm
 from tracker.extensions import db
 from tracker.history.services import entries_for
-from tracker.people import queries, services
+from tracker.people import name_index, queries, services
 from tracker.people.counting import recount_command
 from tracker.people.forms import PersonForm
 from tracker.people.models import Person
@@ -16,6 +16,7 @@ from tracker.web import get_or_404, paginate, require
 
 bp = Blueprint("people", __name__, url_prefix="/people")
 bp.cli.add_command(recount_command)
+bp.cli.add_command(name_index.index_names_command)
 
 
 @bp.get("/")
