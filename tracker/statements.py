@@ -5,6 +5,9 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 
+from sqlalchemy import String, literal_column
+from sqlalchemy.sql.expression import ColumnElement
+
 
 class Built:
     """Statements by what they are built from, at most `most` of them, the least recently
@@ -45,3 +48,13 @@ _BUILT = Built(64)
 def built_statement(key: tuple, build):
     """The statement `build()` makes for `key`, built once while it stays among the recent."""
     return _BUILT.get(key, build)
+
+
+def word(text: str) -> ColumnElement:
+    """One of the rules' own words (a kind, a state, a status, a session type) written into a
+    statement as a literal rather than sent as a parameter, so that a prepared statement is
+    planned once per connection and a partial index naming it can serve it; never a user's
+    text."""
+    if not text.replace("_", "").isalnum():
+        raise ValueError(text)
+    return literal_column(f"'{text}'", String)

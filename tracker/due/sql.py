@@ -18,9 +18,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Date, Integer, String, case, literal_column
+from sqlalchemy import Date, Integer, case, literal_column
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import ColumnElement, FunctionElement
+
+from tracker.statements import word
 
 
 class add_days(FunctionElement):
@@ -80,12 +82,8 @@ def day(d: dt.date) -> ColumnElement:
     return literal_column(f"'{d.isoformat()}'", Date)
 
 
-def name(text: str) -> ColumnElement:
-    """A kind's or a state's name written into the statement (see `day`): one of the rules'
-    own words, never a user's text."""
-    if not text.replace("_", "").isalnum():
-        raise ValueError(text)
-    return literal_column(f"'{text}'", String)
+#: a kind's or a state's name written into the statement (see `day`)
+name = word
 
 
 def _half_floor(days: ColumnElement) -> ColumnElement:

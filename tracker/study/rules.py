@@ -38,7 +38,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from sqlalchemy import Select, String, and_, bindparam, literal_column, or_, select
+from sqlalchemy import Select, and_, bindparam, or_, select
 
 from tracker import clock, months, vocab
 from tracker.branches.models import Branch
@@ -49,7 +49,7 @@ from tracker.extensions import db
 from tracker.i18n import per_language
 from tracker.months import add_months, month_end
 from tracker.periods import Period, active
-from tracker.statements import built_statement
+from tracker.statements import built_statement, word
 from tracker.study.models import StudyMonth, StudySession
 
 COUNTED = ("submitted", "reviewed")
@@ -432,17 +432,10 @@ def _sessions_held(branch_ids, kinds: tuple[Rule, ...], *conditions):
     return select(StudySession.branch_id, StudySession.held_on, StudySession.session_type, StudySession.id).where(
         StudySession.branch_id.in_(branch_ids),
         StudySession.deleted_at.is_(None),
-        StudySession.status.in_([_word(status) for status in COUNTED]),
-        StudySession.session_type.in_([_word(r.session_type) for r in kinds]),
+        StudySession.status.in_([word(status) for status in COUNTED]),
+        StudySession.session_type.in_([word(r.session_type) for r in kinds]),
         *conditions,
     )
-
-
-def _word(text: str):
-    """A status's or a session type's name written into a statement (see `_sessions_held`)."""
-    if not text.replace("_", "").isalnum():
-        raise ValueError(text)
-    return literal_column(f"'{text}'", String)
 
 
 def _held_in_months(held: dict[int, list[Held]], branches, kinds: tuple[Rule, ...],
