@@ -206,6 +206,10 @@ def test_kept_months_follow_every_write(app, session, make_person, make_branch, 
         # every branch the counts cannot show settled is left to the rules (the dashboard's gaps)
         found = rules.may_owe(branches, TODAY, (chosen.first, chosen.last), rule_set)
         owing = {b.id for b in found.branches}
+        # ...and the same when it reads every branch's counts (the whole bureau's dashboard)
+        read_all = rules.may_owe(branches, TODAY, (chosen.first, chosen.last), rule_set, every_branch=True)
+        assert [b.id for b in read_all.branches] == [b.id for b in found.branches]
+        assert sorted(map(tuple, read_all.counts)) == sorted(map(tuple, found.counts))
         for b in branches:
             if b.id not in owing:
                 assert not [d for d in judged[b.id].all if d.state in ("overdue", "due_soon")], b.id

@@ -22,8 +22,8 @@ from sqlalchemy import and_, bindparam, func, literal_column, null, or_, select,
 from tracker import access, clock, kept_counts, vocab
 from tracker.branches.models import Branch
 from tracker.dispatches import rules as dispatch_rules
-from tracker.due import ACTION_STATES, TALK_KINDS, DueFilters, DueItem, due_items, state_of
-from tracker.due.engine import due_state_counts, due_statement
+from tracker.due import ACTION_STATES, TALK_KINDS, DueFilters, DueItem, state_of
+from tracker.due.engine import due_items_pages, due_state_counts, due_statement
 from tracker.extensions import db
 from tracker.i18n import colon, request_cache
 from tracker.months import add_months, month_end
@@ -175,7 +175,7 @@ class OpenFigures:
 
 @once_a_request
 def open_figures(scope: Scope, today: dt.date | None = None) -> OpenFigures:
-    """Overdue and due-soon talks and checkpoints, whenever they were due (five queries).
+    """Overdue and due-soon talks and checkpoints, whenever they were due (three queries).
 
     The overdue list is ordered most recently due first: an item that became overdue today
     heads the list instead of queueing behind every older one, where a cap of ten would hide
@@ -190,9 +190,9 @@ def open_figures(scope: Scope, today: dt.date | None = None) -> OpenFigures:
         key = (_what(kind in TALK_KINDS), state)
         counts[key] += n
         earliest[key] = min(first, earliest.get(key, first))
-    overdue_items = due_items(replace(filters, states=frozenset({"overdue"})), today=today, limit=LIST_LIMIT,
-                              newest_first=True)
-    soon = due_items(replace(filters, states=frozenset({"due_soon"})), today=today, limit=LIST_LIMIT)
+    overdue_items, soon = due_items_pages((replace(filters, states=frozenset({"overdue"})), True),
+                                          (replace(filters, states=frozenset({"due_soon"})), False),
+                                          limit=LIST_LIMIT, today=today)
     return OpenFigures(today, counts, earliest, overdue_items, soon)
 
 
@@ -390,7 +390,8 @@ def study_gaps(scope: Scope, period: Period, today: dt.date | None = None) -> li
     within = (period.first, period.last)
     # the rules judge only the branches whose kept monthly counts do not show every month
     # and quarter held (most have held theirs)
-    owing = study_rules.may_owe(branches, today or clock.today(), within)
+    owing = study_rules.may_owe(branches, today or clock.today(), within,
+                                every_branch=scope.sees_all and scope.branch_id is None)
     compliance = study_rules.for_branches([b.id for b in owing.branches], today=today, within=within,
                                           branches=owing.branches, counts=owing.counts)
     out = []

@@ -321,13 +321,13 @@ def for_branches(branch_ids: Iterable[int], today: dt.date | None = None,
             for b in branches}
 
 
-def _month_counts(ids: list[int], kinds, within: tuple[dt.date, dt.date]) -> list:
+def _month_counts(ids: list[int] | None, kinds, within: tuple[dt.date, dt.date]) -> list:
     """(branch id, session type, sessions, first held on, last held on) of the kept monthly
-    counts of these branches, of each rule's months and quarters overlapping `within`: a
-    monthly rule reads no month of the quarter around."""
+    counts of these branches (None: of every branch), of each rule's months and quarters
+    overlapping `within`: a monthly rule reads no month of the quarter around."""
     kinds = tuple(kinds)
     steps = sorted({r.every_months for r in kinds})
-    if not steps or not ids:
+    if not steps or ids == []:
         return []
 
     def build():
@@ -338,19 +338,20 @@ def _month_counts(ids: list[int], kinds, within: tuple[dt.date, dt.date]) -> lis
                  for step in steps]
         # and all of them within the widest span: each branch's range of its key's index
         # (branch_id, month), not every month it has
-        return (select(StudyMonth.branch_id, StudyMonth.session_type, StudyMonth.sessions,
+        stmt = (select(StudyMonth.branch_id, StudyMonth.session_type, StudyMonth.sessions,
                        StudyMonth.first_held_on, StudyMonth.last_held_on)
-                .where(StudyMonth.branch_id.in_(bindparam("ids", expanding=True)),
-                       StudyMonth.month >= bindparam("first", type_=StudyMonth.month.type),
+                .where(StudyMonth.month >= bindparam("first", type_=StudyMonth.month.type),
                        StudyMonth.month <= bindparam("last", type_=StudyMonth.month.type), or_(*spans)))
+        return stmt if ids is None else stmt.where(StudyMonth.branch_id.in_(bindparam("ids", expanding=True)))
     # built once per process (the dashboard and the to-do box ask it on every request)
-    stmt = built_statement(("study rules' months", kinds), build)
+    stmt = built_statement(("study rules' months", kinds, ids is None), build)
     spans = {}
     for step in steps:
         spans[f"first{step}"] = months.period_start(within[0], step)
         spans[f"last{step}"] = month_end(add_months(months.period_start(within[1], step), step - 1))
     widest = {"first": min(spans[f"first{step}"] for step in steps), "last": max(spans[f"last{step}"] for step in steps)}
-    return db.session.connection().execute(stmt, {"ids": ids, **spans, **widest}).all()
+    named = {} if ids is None else {"ids": ids}
+    return db.session.connection().execute(stmt, {**named, **spans, **widest}).all()
 
 
 @dataclass(frozen=True)
@@ -362,13 +363,19 @@ class Owing:
     counts: list
 
 
-def may_owe(branches: list, today: dt.date, within: tuple[dt.date, dt.date], rules: dict | None = None) -> Owing:
+def may_owe(branches: list, today: dt.date, within: tuple[dt.date, dt.date], rules: dict | None = None,
+            every_branch: bool = False) -> Owing:
     """Of these branches (rows with id, status, approval_date, dissolved_on, deleted_at and
     not_applicable), those `for_branches` may find missing or due soon a session in the months
     and quarters overlapping `within` (one query): the others held, in each of these months
     and quarters begun by today, the sessions each rule requires while active, as the kept
     monthly counts show, or were not dissolved before its end while its usual due day is
-    further off than "due soon". A session held settles its month, on time or late."""
+    further off than "due soon". A session held settles its month, on time or late.
+
+    `every_branch`: the branches are all the bureau's that matter (the whole bureau's
+    dashboard): the counts of every branch are read, in one span of ix_study_month_month,
+    rather than of hundreds of branches named one by one (which cost more to send than to
+    read), and those of the others left out here."""
     from flask import current_app
 
     settings = rules if rules is not None else current_app.config["RULES"]
@@ -381,8 +388,10 @@ def may_owe(branches: list, today: dt.date, within: tuple[dt.date, dt.date], rul
                                                   months.period_start(within[0], r.every_months), stop)]
     if not windows or not branches:
         return Owing(list(branches), None)
-    counts = _month_counts([b.id for b in branches], kinds, within)
     active = {b.id: (b.approval_date, b.dissolved_on or dt.date.max) for b in branches}
+    counts = _month_counts(None if every_branch else list(active), kinds, within)
+    if every_branch:
+        counts = [row for row in counts if row[0] in active]
     step = {r.session_type: r.every_months for r in kinds}
     # how many sessions at least each branch held in each month or quarter while active: a
     # month whose sessions were held on both sides of its approval or dissolution day counts
