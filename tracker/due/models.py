@@ -28,6 +28,9 @@ class DueTalk(Base):
     __table_args__ = (
         # the talks due list: counts by state (done_lag NULL: open), open items by date
         Index("ix_due_talk_state", "kind", "done_lag", "base_on"),
+        # the items due in a period, by state (the dashboard): a range of due days, done_lag
+        # read from the index
+        Index("ix_due_talk_day", "kind", "base_on", "done_lag"),
         # a project's (a branch's, a team leader's) due talks
         Index("ix_due_talk_project", "project_id", "kind", "done_lag", "base_on"),
     )
@@ -53,6 +56,8 @@ class DueCheckpoint(Base):
     __table_args__ = (
         # counts by state (done_lag NULL: open), open items by date
         Index("ix_due_checkpoint_state", "kind", "done_lag", "base_on"),
+        # the items due in a period, by state (the dashboard)
+        Index("ix_due_checkpoint_day", "kind", "base_on", "done_lag"),
         # a project's (a branch's, a team leader's) due checkpoints
         Index("ix_due_checkpoint_project", "project_id", "kind", "done_lag", "base_on"),
     )
