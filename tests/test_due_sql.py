@@ -5,6 +5,7 @@ TEST_DATABASE_URL, on PostgreSQL."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -13,7 +14,7 @@ from tests.conftest import NOW, TODAY
 from tracker import vocab
 from tracker.dispatches.models import Dispatch
 from tracker.due import DueFilters, due_items
-from tracker.due.engine import due_counts, due_day_counts, due_state_counts
+from tracker.due.engine import due_counts, due_day_counts, due_items_pages, due_state_counts
 from tracker.due.rules import CHECKPOINT_KINDS, TALK_KINDS, checkpoint_due_dates, state_of, talk_due_dates
 from tracker.projects.models import IntegrityCheckpoint, Project
 from tracker.talks.models import Talk
@@ -148,6 +149,14 @@ def test_the_database_answers_as_the_rules_do(session, make_person, projects_dat
         pages = [due_items(filters, today=today, rules=rules, limit=3, offset=n, newest_first=True)
                  for n in range(0, len(got), 3)]
         assert [i for page in pages for i in page] == newest
+        # the first pages of several lists at once, each in its order, as one by one
+        other = replace(filters, states=frozenset({"overdue"}) if chosen["states"] is None else None)
+        for limit in (1, 3):
+            assert due_items_pages((filters, True), (other, False), (filters, False), limit=limit,
+                                   today=today, rules=rules) == [
+                due_items(filters, today=today, rules=rules, limit=limit, newest_first=True),
+                due_items(other, today=today, rules=rules, limit=limit),
+                due_items(filters, today=today, rules=rules, limit=limit)]
         # counted per kind and state with the earliest due day (the dashboard's headline)
         summary = {}
         for i in in_state:

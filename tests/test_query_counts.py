@@ -69,15 +69,16 @@ def test_detail_pages_do_not_grow_with_related_rows(client, signed_in, make_pers
 
 
 @pytest.mark.parametrize(("args", "queries"), [
-    # the user; the to-do box's counts (1); the headline's open items (5); the study rules' gaps
-    # (2); the period's due talks (1); sessions per month and attendance (2); the review queue (2:
-    # its counts, its oldest records); projects needing a branch (1)
-    ("", 14),
+    # the user; the to-do box's counts (1); the headline's open items (3: their counts, the days
+    # its two lists span, their items); the study rules' gaps (2); the period's due talks (1);
+    # sessions per month and attendance (2); the review queue (2: its counts, its oldest
+    # records); projects needing a branch (1)
+    ("", 13),
     # and the search on branch names (1), which matched several
-    ("?branch=%E6%94%AF%E9%83%A8", 15),
+    ("?branch=%E6%94%AF%E9%83%A8", 14),
     # and the branch's name (1); the to-do box counts the whole bureau, the dashboard the branch
     # (the headline's open items and the study rules' gaps once more; no projects needing a branch)
-    ("?branch_id={branch}", 20),
+    ("?branch_id={branch}", 18),
 ])
 def test_the_dashboard_costs_a_fixed_number_of_queries(client, signed_in, grow, count_queries, session,
                                                         args, queries):

@@ -196,6 +196,47 @@ def due_items_each(*each: DueFilters, today: dt.date | None = None,
     return lists
 
 
+def due_items_pages(*each: tuple[DueFilters, bool], limit: int, today: dt.date | None = None,
+                    rules: dict | None = None) -> list[list[DueItem]]:
+    """[due_items(filters, limit=limit, newest_first=newest_first) for filters, newest_first in
+    each], in two queries whatever the number of lists (the dashboard's newest overdue and
+    soonest due items): their page windows in one, then the items of every window in one
+    (`due_items_each`), each list put in its order from there."""
+    today = today or clock.today()
+    rules = rules or current_app.config["RULES"]
+
+    def build():
+        parts = []
+        for n, (filters, newest_first) in enumerate(each):
+            window = _page_window_statement(filters, today, rules, limit, newest_first)
+            if window is not None:
+                days = window.subquery()
+                parts.append(select(days.c.due_on, literal_column(str(n), Integer).label("part")))
+        return None if not parts else parts[0] if len(parts) == 1 else union_all(*parts)
+
+    stmt = built_statement(("windows", each, today, _rules_key(rules), limit), build)
+    days: list[list[dt.date]] = [[] for _ in each]
+    if stmt is not None:
+        for day, part in _rows(stmt):
+            days[part].append(day)
+    windows = [_narrowed(filters, found, 0, limit, newest_first) if found else None
+               for (filters, newest_first), found in zip(each, days, strict=True)]
+    wanted = [window[0] for window in windows if window is not None]
+    found = iter(due_items_each(*wanted, today=today, rules=rules) if wanted else [])
+    lists = []
+    for (_, newest_first), window in zip(each, windows, strict=True):
+        if window is None:
+            lists.append([])
+            continue
+        # in the engine's order (_order); the newest first by their due day only, the rest
+        # of that order kept (a stable sort), as due_items(newest_first=True) orders them
+        items = next(found)
+        if newest_first:
+            items = sorted(items, key=lambda i: i.due_on, reverse=True)
+        lists.append(items[window[1]:window[1] + limit])
+    return lists
+
+
 def _rows(stmt):
     """The rows of a due statement. Core, not the ORM: plain rows, without the ORM's result
     set-up per query (flushed first as the ORM's execute would: a caller's pending writes
@@ -221,7 +262,13 @@ def _page_window(filters: DueFilters, today: dt.date, rules: dict, limit: int,
                            lambda: _page_window_statement(filters, today, rules, wanted, newest_first))
     if stmt is None:
         return None
-    days = sorted(db.session.scalars(stmt), reverse=newest_first)
+    return _narrowed(filters, list(db.session.scalars(stmt)), offset, wanted, newest_first)
+
+
+def _narrowed(filters: DueFilters, days: list[dt.date], offset: int, wanted: int,
+              newest_first: bool) -> tuple[DueFilters, int] | None:
+    """_page_window's answer from the due days its statement read."""
+    days = sorted(days, reverse=newest_first)
     page = days[offset:wanted]
     if not page:
         return None
