@@ -200,12 +200,11 @@ def due_items_pages(*each: tuple[DueFilters, bool], limit: int, today: dt.date |
                     rules: dict | None = None) -> list[list[DueItem]]:
     """[due_items(filters, limit=limit, newest_first=newest_first) for filters, newest_first in
     each], in two queries whatever the number of lists (the dashboard's newest overdue and
-    soonest due items): their page windows in one, then the items of every window in one
-    (`due_items_each`), each list put in its order from there."""
+    soonest due items): their page windows in one, then the page of every window in one."""
     today = today or clock.today()
     rules = rules or current_app.config["RULES"]
 
-    def build():
+    def build_windows():
         parts = []
         for n, (filters, newest_first) in enumerate(each):
             window = _page_window_statement(filters, today, rules, limit, newest_first)
@@ -214,26 +213,41 @@ def due_items_pages(*each: tuple[DueFilters, bool], limit: int, today: dt.date |
                 parts.append(select(days.c.due_on, literal_column(str(n), Integer).label("part")))
         return None if not parts else parts[0] if len(parts) == 1 else union_all(*parts)
 
-    stmt = built_statement(("windows", each, today, _rules_key(rules), limit), build)
+    stmt = built_statement(("windows", each, today, _rules_key(rules), limit), build_windows)
     days: list[list[dt.date]] = [[] for _ in each]
     if stmt is not None:
         for day, part in _rows(stmt):
             days[part].append(day)
-    windows = [_narrowed(filters, found, 0, limit, newest_first) if found else None
-               for (filters, newest_first), found in zip(each, days, strict=True)]
-    wanted = [window[0] for window in windows if window is not None]
-    found = iter(due_items_each(*wanted, today=today, rules=rules) if wanted else [])
-    lists = []
-    for (_, newest_first), window in zip(each, windows, strict=True):
-        if window is None:
-            lists.append([])
-            continue
-        # in the engine's order (_order); the newest first by their due day only, the rest
-        # of that order kept (a stable sort), as due_items(newest_first=True) orders them
-        items = next(found)
+    # (list number, its filters narrowed to its window, items before its page, newest first)
+    pages = [(n, *window, newest_first) for n, ((filters, newest_first), found) in enumerate(zip(each, days, strict=True))
+             if found and (window := _narrowed(filters, found, 0, limit, newest_first)) is not None]
+
+    def build_pages():
+        parts = []
+        for n, filters, skip, newest_first in pages:
+            found = due_statement(filters, today=today, rules=rules)
+            if found is None:
+                continue
+            order = _order(found)
+            if newest_first:
+                order[0] = found.c.due_on.desc()
+            page = select(found).order_by(*order).limit(inline(limit)).offset(inline(skip)).subquery()
+            parts.append(select(page, literal_column(str(n), Integer).label("part")))
+        if not parts:
+            return None
+        every = (parts[0] if len(parts) == 1 else union_all(*parts)).subquery("each")
+        return select(every).order_by(every.c.part, *_order(every))
+
+    lists: list[list[DueItem]] = [[] for _ in each]
+    stmt = built_statement(("pages", tuple(pages), today, _rules_key(rules), limit), build_pages) if pages else None
+    if stmt is not None:
+        for row in _rows(stmt):
+            lists[row[-1]].append(DueItem(*row[:_FIELDS]))
+    # read in the engine's order (_order); the newest first by their due day only, the rest
+    # of that order kept (a stable sort), as due_items(newest_first=True) orders them
+    for n, _, _, newest_first in pages:
         if newest_first:
-            items = sorted(items, key=lambda i: i.due_on, reverse=True)
-        lists.append(items[window[1]:window[1] + limit])
+            lists[n].sort(key=lambda i: i.due_on, reverse=True)
     return lists
 
 
