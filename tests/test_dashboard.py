@@ -341,10 +341,12 @@ def test_the_dashboard_costs_the_same_queries_with_more_data(client, signed_in, 
 
 
 def test_attendance_lists_the_lowest_rates_first_and_links_to_every_branch(client, signed_in, world, monkeypatch):
-    rows = figures.attendance(everyone(world), JUNE)
-    assert [r.name for r in figures.lowest_attendance(rows, 10)] == ["BA支部", "BB支部"]  # 2/4, then 2/3
-    nobody = figures.AttendanceRow(0, "AA支部", 1, 0, 0)  # attendance not taken: first
-    assert [r.name for r in figures.lowest_attendance([*rows, nobody], 2)] == ["AA支部", "BA支部"]
+    lowest = figures.lowest_attendance(everyone(world), JUNE, 10)
+    assert [r.name for r in lowest.rows] == ["BA支部", "BB支部"]  # 2/4, then 2/3
+    assert (lowest.branches, lowest.present, lowest.expected) == (2, 4, 7)
+    assert figures.lowest_attendance(everyone(world), JUNE, 1) == figures.Attendance(lowest.rows[:1], 2, 4, 7)
+    assert figures.lowest_attendance(everyone(world), Period("month", D(2020, 1, 1), D(2020, 1, 31)),
+                                     10) == figures.Attendance([], 0, 0, 0)
 
     monkeypatch.setattr(figures, "LIST_LIMIT", 1)
     signed_in("secretary")
@@ -358,6 +360,24 @@ def test_attendance_lists_the_lowest_rates_first_and_links_to_every_branch(clien
     section = every.split('id="attendance"', 1)[1].split("</section>", 1)[0]
     assert section.count("dash-attendance-row") == 2 and section.index("BA支部") < section.index("BB支部")
     assert 'id="attendance-all"' not in section
+
+
+def test_the_lowest_rates_are_ranked_by_the_database_as_the_table_lists_them(world, make_branch, make_person,
+                                                                              make_session):
+    """Ties of rate, and a branch whose attendance was not taken, in the database's ranking:
+    the table's rows (every branch by name) sorted by (taken, rate), their order kept."""
+    p = [make_person() for _ in range(4)]
+    for name, marks in (("CA支部", ["present", "absent"]), ("AB支部", ["absent", "present"]),
+                        ("ZZ支部", ["present", "present", "present", "absent"]), ("BC支部", [])):
+        branch = make_branch(name=name, approval_date=D(2026, 1, 1))
+        make_session(branch, session_type="group_study", held_on=D(2026, 6, 10), status="reviewed",
+                     submitted_at=utc(2026, 6, 10), attendance=[(p[n], mark, "") for n, mark in enumerate(marks)])
+    every = figures.attendance(everyone(world), JUNE)
+    ranked = sorted(every, key=lambda r: (r.expected > 0, r.present / r.expected if r.expected else 0.0))
+    assert ranked[0].name == "BC支部" and {r.name for r in ranked[1:4]} == {"CA支部", "AB支部", "BA支部"}
+    for limit in range(1, len(every) + 2):
+        assert figures.lowest_attendance(everyone(world), JUNE, limit) == figures.Attendance(
+            ranked[:limit], len(every), sum(r.present for r in every), sum(r.expected for r in every))
 
 
 def test_the_tables_links_are_those_url_for_makes(app, client, signed_in, world):

@@ -17,7 +17,20 @@ from dataclasses import dataclass, field, replace
 from zoneinfo import ZoneInfo
 
 from flask import current_app, has_request_context
-from sqlalchemy import and_, bindparam, func, literal_column, null, or_, select, true, union_all
+from sqlalchemy import (
+    Float,
+    and_,
+    bindparam,
+    case,
+    cast,
+    func,
+    literal_column,
+    null,
+    or_,
+    select,
+    true,
+    union_all,
+)
 
 from tracker import access, clock, kept_counts, vocab
 from tracker.branches.models import Branch
@@ -448,16 +461,51 @@ def _whole_months(period: Period) -> tuple[dt.date, dt.date]:
 
 
 def attendance(scope: Scope, period: Period) -> list[AttendanceRow]:
-    """Present / expected per branch over its counted sessions held in the period (1 query):
-    its whole months from the kept monthly counts (StudyMonth); the days of a custom period
-    before and after them from the sessions, each session's attendance counted on the index
-    (session_id, status)."""
-    stmt = _kept(scope, ("attendance", period.first, period.last), lambda: _attendance_statement(scope, period))
+    """Present / expected per branch over its counted sessions held in the period, by the
+    branch's name (1 query): its whole months from the kept monthly counts (StudyMonth); the
+    days of a custom period before and after them from the sessions, each session's
+    attendance counted on the index (session_id, status)."""
+    def build():
+        per = _attendance_statement(scope, period).subquery("per")
+        return select(per).order_by(per.c.name, per.c.branch_id)
+    stmt = _kept(scope, ("attendance", period.first, period.last), build)
     return [AttendanceRow(r.branch_id, r.name, int(r.sessions), int(r.present), int(r.expected))
             for r in db.session.connection().execute(stmt)]
 
 
+@dataclass(frozen=True)
+class Attendance:
+    """The attendance table's rows, and the figures of every branch the period counts."""
+
+    rows: list[AttendanceRow]
+    #: how many branches held counted sessions in the period
+    branches: int
+    present: int
+    expected: int
+
+
+def lowest_attendance(scope: Scope, period: Period, limit: int) -> Attendance:
+    """The branches that need attention (1 query): the lowest rate first, those whose
+    sessions expected nobody (no attendance taken) before them, then by name as `attendance`
+    lists them; at most `limit`, with the number of branches and the totals of all of them
+    (the database sums them over the rows it ranks: none of the others is sent)."""
+    def build():
+        per = _attendance_statement(scope, period).subquery("per")
+        taken = per.c.expected > 0
+        rate = case((taken, cast(per.c.present, Float) / per.c.expected), else_=0.0)
+        return (select(per, func.count().over().label("branches"), func.sum(per.c.present).over().label("all_present"),
+                       func.sum(per.c.expected).over().label("all_expected"))
+                .order_by(taken, rate, per.c.name, per.c.branch_id).limit(bindparam("limit")))
+    stmt = _kept(scope, ("lowest attendance", period.first, period.last), build)
+    found = db.session.connection().execute(stmt, {"limit": limit}).all()
+    rows = [AttendanceRow(r.branch_id, r.name, int(r.sessions), int(r.present), int(r.expected)) for r in found]
+    if not found:
+        return Attendance([], 0, 0, 0)
+    return Attendance(rows, found[0].branches, int(found[0].all_present), int(found[0].all_expected))
+
+
 def _attendance_statement(scope: Scope, period: Period):
+    """Per branch (branch_id, name, sessions, expected, present), unordered."""
     first, after = _whole_months(period)
     months = _months_in_scope(
         select(StudyMonth.branch_id, StudyMonth.sessions, StudyMonth.expected, StudyMonth.present)
@@ -476,14 +524,7 @@ def _attendance_statement(scope: Scope, period: Period):
                func.sum(held.c.expected).label("expected"), func.sum(held.c.present).label("present"))
         .join(Branch, Branch.id == held.c.branch_id)
         .group_by(held.c.branch_id, Branch.name)
-        .order_by(Branch.name, held.c.branch_id)
     )
-
-
-def lowest_attendance(rows: list[AttendanceRow], limit: int) -> list[AttendanceRow]:
-    """The branches that need attention: the lowest rate first, those whose sessions expected
-    nobody (no attendance taken) before them; at most `limit`."""
-    return sorted(rows, key=lambda r: (r.rate is not None, r.rate or 0.0, r.name, r.branch_id))[:limit]
 
 
 def chart_months(period: Period, at_least: int = 12) -> list[dt.date]:

@@ -177,7 +177,11 @@ def _figures(scope: figures.Scope, period: periods.Period, today: dt.date, all_a
     branches with the lowest rate unless `all_attendance`."""
     due = figures.due_figures(scope, period, today)
     by_month_sessions = figures.sessions_by_month(scope, figures.chart_months(period))
-    attendance = figures.attendance(scope, period)
+    if all_attendance:
+        rows = figures.attendance(scope, period)
+        attendance = figures.Attendance(rows, len(rows), sum(r.present for r in rows), sum(r.expected for r in rows))
+    else:
+        attendance = figures.lowest_attendance(scope, period, figures.LIST_LIMIT)
     mine = []
     if not scope.sees_all and scope.user.person_id:
         mine = db.session.execute(
@@ -187,14 +191,13 @@ def _figures(scope: figures.Scope, period: periods.Period, today: dt.date, all_a
             .order_by(Project.start_date)
         ).all()
     gaps = figures.study_gaps(scope, period, today)
-    shown = attendance if all_attendance else figures.lowest_attendance(attendance, figures.LIST_LIMIT)
     return {
         "mine": mine, "due": due, "open": figures.open_figures(scope, today),
         "queue": figures.review_queue(scope, today),
         "gaps": gaps, "missing": figures.missing_per_type(gaps),
         "needing": figures.projects_needing_branch(scope, period),
-        "attendance": shown, "branches_attending": len(attendance), "all_attendance": all_attendance,
-        "present": sum(r.present for r in attendance), "expected": sum(r.expected for r in attendance),
+        "attendance": attendance.rows, "branches_attending": attendance.branches, "all_attendance": all_attendance,
+        "present": attendance.present, "expected": attendance.expected,
         "sessions_by_month": by_month_sessions,
         "charts": _charts(by_month_sessions, due.talks_by_month, links),
     }
