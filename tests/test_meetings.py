@@ -115,6 +115,23 @@ def test_dashboard_page_shows_a_figure_and_a_list_per_type(client, world):
     assert ">2026年第二季度</a>" in drill_down(page, "branch_meeting")
 
 
+def test_each_list_shows_the_first_branches_and_links_to_all(client, world, monkeypatch):
+    """A list longer than the dashboard's limit shows its first branches and links to the
+    dashboard with every branch; its figure counts them all."""
+    monkeypatch.setattr(figures, "LIST_LIMIT", 1)
+    sign_in(client, world.secretary)
+    page = client.get("/?period=quarter").get_data(as_text=True)
+    assert figure_text(page, "committee_meeting") == "2 branches missing"
+    committee = drill_down(page, "committee_meeting")
+    assert committee.count('class="dash-gap-row"') == 1 and "B2支部" in committee and "B3支部" not in committee
+    link = re.search(r'<a class="dash-gaps-all" href="([^"]+)">All 2 branches</a>', committee)
+    assert link and "gaps=all" in link.group(1) and "period=quarter" in link.group(1)
+    assert "dash-gaps-all" not in drill_down(page, "branch_meeting")  # one branch: no link
+    every = client.get(link.group(1).replace("&amp;", "&")).get_data(as_text=True)
+    committee = drill_down(every, "committee_meeting")
+    assert committee.count('class="dash-gap-row"') == 2 and "B3支部" in committee and "dash-gaps-all" not in committee
+
+
 def test_the_dashboard_costs_the_same_with_more_branches(client, world, make_branch, make_project, count_queries):
     sign_in(client, world.secretary)
 

@@ -171,10 +171,11 @@ def _charts(by_month_sessions, talks_by_month, links: Links) -> dict:
 
 
 def _figures(scope: figures.Scope, period: periods.Period, today: dt.date, all_attendance: bool,
-             links: Links) -> dict:
+             links: Links, all_gaps: bool = False) -> dict:
     """Everything the page shows except the chrome (about twenty queries): the headline's
     open figures whatever the period, then the period's. The attendance table shows the
-    branches with the lowest rate unless `all_attendance`."""
+    branches with the lowest rate unless `all_attendance`; the study rules' lists the first
+    LIST_LIMIT branches of each unless `all_gaps`."""
     due = figures.due_figures(scope, period, today)
     by_month_sessions = figures.sessions_by_month(scope, figures.chart_months(period))
     if all_attendance:
@@ -194,7 +195,8 @@ def _figures(scope: figures.Scope, period: periods.Period, today: dt.date, all_a
     return {
         "mine": mine, "due": due, "open": figures.open_figures(scope, today),
         "queue": figures.review_queue(scope, today),
-        "gaps": gaps, "missing": figures.missing_per_type(gaps),
+        "gaps": gaps, "missing": figures.missing_per_type(gaps), "all_gaps": all_gaps,
+        "soon": [g for g in gaps if g.soon], "shown": None if all_gaps else figures.LIST_LIMIT,
         "needing": figures.projects_needing_branch(scope, period),
         "attendance": attendance.rows, "branches_attending": attendance.branches, "all_attendance": all_attendance,
         "present": attendance.present, "expected": attendance.expected,
@@ -225,7 +227,8 @@ def page(todo: Callable[[], Markup] | None = None):
         kinds=periods.KINDS, today=today, may_form_branch=may_form_branch, todo=todo() if todo else None, pct=pct,
         branch=branch,
         title=title(scope),
-        **_figures(scope, period, today, all_attendance=request.args.get("attendance") == "all", links=links),
+        **_figures(scope, period, today, all_attendance=request.args.get("attendance") == "all", links=links,
+                   all_gaps=request.args.get("gaps") == "all"),
     ))
     return render_template("dashboard/index.html", title=title(scope), body=body)
 
