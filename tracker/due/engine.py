@@ -238,7 +238,8 @@ def _page_window_statement(filters: DueFilters, today: dt.date, rules: dict, wan
     arms = []
     for kind in _kinds_of(filters):
         stmt = _kept_select(kind, filters, today, rules, ("due_on",))
-        if filters.states is not None and not filters.states <= OPEN_STATES:  # else: by _open_conditions
+        if filters.states is not None and filters.states & OPEN_STATES and not filters.states <= OPEN_STATES:
+            # open and done states: else exactly by _open_conditions or _done_condition (_in_states)
             stmt = stmt.where(_kept_state(kind, today, rules).in_(_names(filters.states)))
         # in the order of the indexes (kind, done_lag, base_on): for open items, whose
         # done_lag IS NULL, ordered by done_lag too, which PostgreSQL needs to see that it
@@ -503,8 +504,20 @@ def _in_states(stmt, kind: str, filters: DueFilters, today: dt.date, rules: dict
     if filters.states is not None and filters.states <= OPEN_STATES:
         stmt = stmt.where(*_open_conditions(kind, filters.states, today, rules))
     elif filters.states is not None and not filters.states & OPEN_STATES:
-        stmt = stmt.where(_kept(kind).done_lag.is_not(None))
+        stmt = stmt.where(_done_condition(kind, filters.states, rules))
     return stmt
+
+
+def _done_condition(kind: str, states: frozenset[str], rules: dict) -> ColumnElement:
+    """For done states only: the range of lags these states allow (_kept_state read
+    backwards), so the index on (kind, done_lag, base_on) is read over the done-late items
+    only, not over every done item with a state computed for each."""
+    lag, allowed = _kept(kind).done_lag, due_sql._int(_shift(kind, rules))
+    if states == {"done"}:
+        return lag <= allowed
+    if states == {"done_late"}:
+        return lag > allowed
+    return lag.is_not(None)
 
 
 def _kept_state(kind: str, today: dt.date, rules: dict) -> ColumnElement:
