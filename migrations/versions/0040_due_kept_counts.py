@@ -20,20 +20,22 @@ def upgrade():
         'due_lag_count',
         sa.Column('kind', sa.String(length=20), nullable=False),
         sa.Column('done_lag', sa.Integer(), nullable=False),
+        sa.Column('shard', sa.Integer(), nullable=False),
         sa.Column('n', sa.Integer(), nullable=False),
-        sa.PrimaryKeyConstraint('kind', 'done_lag', name=op.f('pk_due_lag_count')),
+        sa.PrimaryKeyConstraint('kind', 'done_lag', 'shard', name=op.f('pk_due_lag_count')),
     )
     op.create_table(
         'due_open_count',
         sa.Column('kind', sa.String(length=20), nullable=False),
         sa.Column('base_on', sa.Date(), nullable=False),
+        sa.Column('shard', sa.Integer(), nullable=False),
         sa.Column('n', sa.Integer(), nullable=False),
-        sa.PrimaryKeyConstraint('kind', 'base_on', name=op.f('pk_due_open_count')),
+        sa.PrimaryKeyConstraint('kind', 'base_on', 'shard', name=op.f('pk_due_open_count')),
     )
     for table in ('due_talk', 'due_checkpoint'):
-        op.execute(f"INSERT INTO due_lag_count (kind, done_lag, n) SELECT kind, done_lag, count(*) FROM {table} "
+        op.execute(f"INSERT INTO due_lag_count (kind, done_lag, shard, n) SELECT kind, done_lag, 0, count(*) FROM {table} "
                    "WHERE done_lag IS NOT NULL GROUP BY kind, done_lag")  # nosec B608 (a table name above)
-        op.execute(f"INSERT INTO due_open_count (kind, base_on, n) SELECT kind, base_on, count(*) FROM {table} "
+        op.execute(f"INSERT INTO due_open_count (kind, base_on, shard, n) SELECT kind, base_on, 0, count(*) FROM {table} "
                    "WHERE done_lag IS NULL GROUP BY kind, base_on")  # nosec B608 (a table name above)
 
 

@@ -10,7 +10,9 @@ rebuild; states are still told apart on read, by the same ranges (engine._kept_r
 
 tracker/due/upkeep.py calls `changed` with the rows each write deletes and inserts (in the same
 transaction: each count changes by exactly those rows, whatever another writer does beside),
-and `write_again` after it writes a whole table again (`flask due rebuild`).
+and `write_again` after it writes a whole table again (`flask due rebuild`). As the counts of
+tracker.kept_counts, each count is the sum of rows per shard, a writer adding to its own
+shard's rows: concurrent writers seldom wait for each other, and never in a circle.
 tests/test_due_stored.py holds them to the tables after random writes.
 """
 from __future__ import annotations
@@ -18,10 +20,11 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 
-from sqlalchemy import Date, Integer, case, cast, delete, func, null, select, union_all
+from sqlalchemy import Date, Integer, case, cast, delete, func, literal, null, select, union_all
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from tracker import kept_counts
 from tracker.due.models import DueLagCount, DueOpenCount
 
 
@@ -39,19 +42,26 @@ def changed(connection, removed: Iterable, written: Iterable) -> None:
             change[(kind, lag, None if lag is not None else base_on)] += sign
     lags = sorted((kind, lag, n) for (kind, lag, _), n in change.items() if n and lag is not None)
     days = sorted((kind, day, n) for (kind, lag, day), n in change.items() if n and lag is None)
-    # sorted, as every writer adds in the same order: two never wait for each other in a circle
-    _add(connection, DueLagCount.__table__, "done_lag", lags)
-    _add(connection, DueOpenCount.__table__, "base_on", days)
+    if not lags and not days:
+        return
+    # The rows of the transaction's shard, written while holding the shard's kept counts
+    # (tracker.kept_counts.hold): writers of one shard wait in line, never in a circle, and
+    # writers of different shards do not wait for each other (every talk recorded in time
+    # adds to the same lag).
+    shard = kept_counts.hold(connection)
+    _add(connection, DueLagCount.__table__, "done_lag", shard, lags)
+    _add(connection, DueOpenCount.__table__, "base_on", shard, days)
 
 
-def _add(connection, table, key: str, changes: list[tuple]) -> None:
-    """Add each (kind, key, change) to its row, made when missing. Added, not written again:
-    two transactions writing rows of the same lag or date each add their own change."""
+def _add(connection, table, key: str, shard: int, changes: list[tuple]) -> None:
+    """Add each (kind, key, change) to its row of `shard`, made when missing. Added, not
+    written again: two transactions writing rows of the same lag or date each add their own
+    change."""
     if not changes:
         return
     insert = postgresql_insert if connection.dialect.name == "postgresql" else sqlite_insert
-    stmt = insert(table).values([{"kind": kind, key: value, "n": n} for kind, value, n in changes])
-    connection.execute(stmt.on_conflict_do_update(index_elements=[table.c.kind, table.c[key]],
+    stmt = insert(table).values([{"kind": kind, key: value, "shard": shard, "n": n} for kind, value, n in changes])
+    connection.execute(stmt.on_conflict_do_update(index_elements=[table.c.kind, table.c[key], table.c.shard],
                                                   set_={"n": table.c.n + stmt.excluded.n}))
 
 
@@ -61,14 +71,14 @@ def write_again(connection, table, kinds: Iterable[str]) -> None:
     lags, days = DueLagCount.__table__, DueOpenCount.__table__
     connection.execute(delete(lags).where(lags.c.kind.in_(kinds)))
     connection.execute(delete(days).where(days.c.kind.in_(kinds)))
-    done = table.c.done_lag.is_not(None)
+    done, shard = table.c.done_lag.is_not(None), literal(kept_counts.shard_of(connection), Integer)
     connection.execute(lags.insert().from_select(
-        ["kind", "done_lag", "n"],
-        select(table.c.kind, table.c.done_lag, func.count()).where(done, table.c.kind.in_(kinds))
+        ["kind", "done_lag", "shard", "n"],
+        select(table.c.kind, table.c.done_lag, shard, func.count()).where(done, table.c.kind.in_(kinds))
         .group_by(table.c.kind, table.c.done_lag)))
     connection.execute(days.insert().from_select(
-        ["kind", "base_on", "n"],
-        select(table.c.kind, table.c.base_on, func.count()).where(~done, table.c.kind.in_(kinds))
+        ["kind", "base_on", "shard", "n"],
+        select(table.c.kind, table.c.base_on, shard, func.count()).where(~done, table.c.kind.in_(kinds))
         .group_by(table.c.kind, table.c.base_on)))
 
 
@@ -81,11 +91,12 @@ def counted_from(table, kinds: Iterable[str]):
 
 
 def kept_statement(kinds: Iterable[str]):
-    """The kept counts of these kinds in the form of `counted_from`, rows of n = 0 left out."""
+    """The kept counts of these kinds in the form of `counted_from` (the shards of a row
+    added up), counts of 0 left out."""
     lags, days = DueLagCount.__table__, DueOpenCount.__table__
     kinds = sorted(kinds)
     return union_all(
-        select(lags.c.kind, lags.c.done_lag, cast(null(), Date), lags.c.n).where(lags.c.kind.in_(kinds),
-                                                                                 lags.c.n != 0),
-        select(days.c.kind, cast(null(), Integer), days.c.base_on, days.c.n).where(
-            days.c.kind.in_(kinds), days.c.n != 0))
+        select(lags.c.kind, lags.c.done_lag, cast(null(), Date), func.sum(lags.c.n)).where(lags.c.kind.in_(kinds))
+        .group_by(lags.c.kind, lags.c.done_lag).having(func.sum(lags.c.n) != 0),
+        select(days.c.kind, cast(null(), Integer), days.c.base_on, func.sum(days.c.n)).where(days.c.kind.in_(kinds))
+        .group_by(days.c.kind, days.c.base_on).having(func.sum(days.c.n) != 0))

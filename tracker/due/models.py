@@ -79,6 +79,8 @@ class DueLagCount(Base):
     #: a kind of due_talk or due_checkpoint row
     kind: Mapped[str] = mapped_column(String(20), primary_key=True)
     done_lag: Mapped[int] = mapped_column(primary_key=True)
+    #: the kept_count shard of the writers that add to this row (tracker.kept_counts)
+    shard: Mapped[int] = mapped_column(primary_key=True)
     n: Mapped[int]
 
 
@@ -91,4 +93,6 @@ class DueOpenCount(Base):
 
     kind: Mapped[str] = mapped_column(String(20), primary_key=True)
     base_on: Mapped[dt.date] = mapped_column(primary_key=True)
+    #: the kept_count shard of the writers that add to this row (tracker.kept_counts)
+    shard: Mapped[int] = mapped_column(primary_key=True)
     n: Mapped[int]

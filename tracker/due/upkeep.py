@@ -6,9 +6,10 @@ dispatch added, edited or deleted; a talk added, edited, withdrawn or deleted (i
 and its former one when it moved); a person or project deleted or restored (their dispatches)
 — have their rows deleted and written again from the tables by one INSERT … SELECT; so have
 the projects touched — a project added, re-dated, deleted or restored; a checkpoint added,
-edited or deleted (its project, and its former one when it moved). The same statements
-without a condition are `flask due rebuild`, for writes that bypass the ORM (bulk loads such
-as `bench fill`) or a repair.
+edited or deleted (its project, and its former one when it moved). The rows each DELETE and
+INSERT returns change the counts kept by lag and by date (tracker/due/kept.py) by as much.
+The same statements without a condition are `flask due rebuild`, for writes that bypass the
+ORM (bulk loads such as `bench fill`) or a repair.
 """
 from __future__ import annotations
 
