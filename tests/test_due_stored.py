@@ -17,7 +17,7 @@ from sqlalchemy import func, select, text
 from tests.conftest import NOW, TODAY
 from tracker import kept_counts
 from tracker.dispatches.models import Dispatch
-from tracker.due import DueFilters, due_items
+from tracker.due import DueFilters, due_items, kept
 from tracker.due.engine import due_counts, due_state_counts
 from tracker.due.models import DueCheckpoint, DueTalk
 from tracker.due.rules import (
@@ -163,12 +163,21 @@ def test_stored_due_talks_follow_every_write(session, make_person, make_project,
 
 
 def _assert_kept_counts(session) -> None:
-    """The counts the lists read (tracker.kept_counts), kept by the same writes, are the
-    tables' own counts."""
+    """The counts the lists read (tracker.kept_counts, tracker.due.kept), kept by the same
+    writes, are the tables' own counts."""
+    _assert_kept_by_lag_and_date(session)
     assert session.scalar(select(kept_counts.read_statement("due_talk"))) == session.scalar(
         select(func.count()).select_from(DueTalk))
     assert session.scalar(select(kept_counts.read_statement("talk"))) == session.scalar(
         select(func.count()).select_from(Talk).where(Talk.deleted_at.is_(None)))
+
+
+def _assert_kept_by_lag_and_date(session) -> None:
+    """The due items counted by kind and lag (done) and by kind and date (open), kept by the
+    writes, are the counts of due_talk's and due_checkpoint's rows."""
+    for table, kinds in ((DueTalk.__table__, TALK_KINDS), (DueCheckpoint.__table__, CHECKPOINT_KINDS)):
+        counted = {row[:3]: row[3] for row in session.execute(kept.counted_from(table, kinds))}
+        assert {row[:3]: row[3] for row in session.execute(kept.kept_statement(kinds))} == counted
 
 
 def test_a_bulk_load_that_skips_the_upkeep_is_repaired_by_flask_due_rebuild(app, session, make_person,
@@ -337,6 +346,10 @@ def test_stored_due_checkpoints_follow_every_write(session, steps, today_offset,
         counts = due_counts(filters, today=today, rules=RULES)
         assert {s: c for s, c in counts.items() if c} == {
             s: sum(1 for _, v in states.values() if v == s) for s in {v for _, v in states.values()}}
+        _assert_kept_by_lag_and_date(session)
+        # asked for every due checkpoint (this test's are all there are), the states are
+        # counted from the counts kept by lag and date: the same answer
+        assert due_counts(DueFilters(kinds=frozenset(CHECKPOINT_KINDS)), today=today, rules=RULES) == counts
         headline = {}
         for due, state in states.values():
             if state in OPEN_STATES:
@@ -349,6 +362,7 @@ def test_stored_due_checkpoints_follow_every_write(session, steps, today_offset,
         # a rebuild from the tables writes the same rows
         rebuild()
         assert _stored_checkpoints(session, project_ids) == stored
+        _assert_kept_by_lag_and_date(session)
     finally:
         nested.rollback()
 

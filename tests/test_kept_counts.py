@@ -6,12 +6,14 @@ These tests commit on connections of their own, outside the test's rolled-back t
 and put the counts' rows back as they found them."""
 from __future__ import annotations
 
+import datetime as dt
 import threading
 
 import pytest
 from sqlalchemy import literal, select, text
 
 from tracker import kept_counts
+from tracker.due import kept
 from tracker.extensions import db
 
 
@@ -87,3 +89,65 @@ def test_making_a_count_right_neither_waits_for_a_writer_nor_loses_its_change(en
         writer.close()
         repair.close()
     assert _kept(engine, "talk") == 101
+
+
+# The due items counted by lag and by date (tracker.due.kept), kept in the same shards --------
+#: rows as a DELETE or INSERT … RETURNING of due_talk gives them: (kind, done_lag, base_on)
+_DONE_IN_TIME = ("pre_talk", 0, dt.date(2030, 1, 1))
+_OPEN = ("pre_talk", None, dt.date(2030, 1, 1))
+
+
+def _kept_due(engine) -> dict:
+    with engine.connect() as conn:
+        return {row[:3]: row[3] for row in conn.execute(kept.kept_statement(["pre_talk"]))}
+
+
+def _due_writer(engine, shard: int, writes, failed: list) -> threading.Thread:
+    """A thread that adds `writes` ((removed, written) pairs) one statement at a time, on a
+    connection of `shard`, then commits."""
+    def run():
+        conn = _writer(engine, shard)
+        try:
+            for removed, written in writes:
+                kept.changed(conn, removed, written)
+            conn.commit()
+        except BaseException as error:  # noqa: BLE001 - reported by the assertion below
+            failed.append(error)
+            conn.rollback()
+        finally:
+            conn.close()
+    return threading.Thread(target=run)
+
+
+@pytest.mark.parametrize("shards", [(4, 4), (4, 6)])
+def test_due_counts_by_lag_and_date_have_writers_wait_in_line_not_in_a_circle(engine, shards):
+    """Two writers at once, one adding to a lag's row then to a date's (a talk recorded, its
+    dispatch's rows written by two flushes), the other in the opposite order: on one shard
+    the second waits for the first; on two shards neither waits; both changes land."""
+    lag_row, day_row = ("pre_talk", 0, None), ("pre_talk", None, _OPEN[2])
+
+    def kept_rows():
+        counts = _kept_due(engine)
+        return counts.get(lag_row, 0), counts.get(day_row, 0)
+
+    before = kept_rows()
+    first, failed = _writer(engine, shards[0]), []
+    second = _due_writer(engine, shards[1], [((), [_OPEN]), ((), [_DONE_IN_TIME])], failed)
+    try:
+        kept.changed(first, (), [_DONE_IN_TIME])
+        second.start()
+        second.join(0.5)
+        assert second.is_alive() == (shards[0] == shards[1]), "one shard: the second waits in line"
+        kept.changed(first, (), [_OPEN])  # a deadlock here if the second held the date's row
+        first.commit()
+        second.join(10)
+        assert not failed, failed
+        assert kept_rows() == (before[0] + 2, before[1] + 2)
+    finally:
+        first.close()
+        second.join(10)
+        added = [n - was for n, was in zip(kept_rows(), before, strict=True)]
+        with engine.begin() as conn:  # put back what the writers added
+            kept.changed(conn, [row for row, n in zip((_DONE_IN_TIME, _OPEN), added, strict=True)
+                                for _ in range(n)], ())
+    assert kept_rows() == before

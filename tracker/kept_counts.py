@@ -62,10 +62,24 @@ def add_changes(connection, changes: dict[str, int]) -> None:
     changes = {name: change for name, change in changes.items() if change}
     if not changes:
         return
-    shard = connection.info.setdefault("kept_count_shard", random.randrange(SHARDS))  # noqa: S311  # nosec B311 (spreads writers, no secret)
+    shard = shard_of(connection)
     table = KeptCount.__table__
     by_name = case(*((table.c.name == name, change) for name, change in changes.items()), else_=0)
     connection.execute(update(table).where(table.c.shard == shard).values(n=table.c.n + by_name))
+
+
+def shard_of(connection) -> int:
+    """The shard the transactions of `connection` write to."""
+    return connection.info.setdefault("kept_count_shard", random.randrange(SHARDS))  # noqa: S311  # nosec B311 (spreads writers, no secret)
+
+
+def hold(connection) -> int:
+    """Lock every row of the connection's shard, as a write of the counts does, and give the
+    shard: other figures kept in shards (tracker.due.kept) write their rows of a shard only
+    while holding it, so their writers too wait in line, never in a circle."""
+    shard, table = shard_of(connection), KeptCount.__table__
+    connection.execute(update(table).where(table.c.shard == shard).values(n=table.c.n))
+    return shard
 
 
 def write(connection, name: str, counted) -> int:

@@ -19,7 +19,7 @@ What counts as done:
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from typing import NamedTuple
 
 from flask import current_app
@@ -27,12 +27,11 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Date, Integer, String, case, cast, func, literal_column, null, or_, select, union_all
 from sqlalchemy.sql.expression import ColumnElement
 
-from tracker import access, clock, kept_counts, vocab
+from tracker import access, clock, vocab
 from tracker.branches import queries as branch_queries
 from tracker.dispatches.models import Dispatch
 from tracker.due import sql as due_sql
-from tracker.due import upkeep
-from tracker.due.models import DueCheckpoint, DueTalk
+from tracker.due.models import DueCheckpoint, DueLagCount, DueOpenCount, DueTalk
 from tracker.due.rules import CHECKPOINT_KINDS, OPEN_STATES, TALK_KINDS
 from tracker.extensions import db
 from tracker.people.models import Person
@@ -300,7 +299,8 @@ def _page_window_statement(filters: DueFilters, today: dt.date, rules: dict, wan
     arms = []
     for kind in _kinds_of(filters):
         stmt = _kept_select(kind, filters, today, rules, ("due_on",))
-        if filters.states is not None and not filters.states <= OPEN_STATES:  # else: by _open_conditions
+        if filters.states is not None and filters.states & OPEN_STATES and not filters.states <= OPEN_STATES:
+            # open and done states: else exactly by _open_conditions or _done_condition (_in_states)
             stmt = stmt.where(_kept_state(kind, today, rules).in_(_names(filters.states)))
         # in the order of the indexes (kind, done_lag, base_on): for open items, whose
         # done_lag IS NULL, ordered by done_lag too, which PostgreSQL needs to see that it
@@ -329,58 +329,35 @@ def due_counts(filters: DueFilters | None = None, *, today: dt.date | None = Non
     filters = replace(filters or DueFilters(), states=None)
     today = today or clock.today()
     rules = rules or current_app.config["RULES"]
-    every_talk = _every_talk(filters)
     stmt = built_statement(("counts", filters, today, _rules_key(rules)),
-                           lambda: _counts_statement(filters, today, rules, every_talk))
+                           lambda: _counts_statement(filters, today, rules))
     if stmt is None:
         return counts
-    every, talks_in_other_states = 0, 0
-    for n, state, talk in db.session.execute(stmt):
-        if state == _EVERY:
-            every = n
-            continue
+    for n, state in db.session.execute(stmt):
         counts[state] += n
-        talks_in_other_states += n if talk else 0
-    if every_talk:
-        counts["done"] += every - talks_in_other_states
     return counts
 
 
-def _counts_statement(filters: DueFilters, today: dt.date, rules: dict, every_talk: bool):
-    """(n, state, 1 for talks, 0 for checkpoints) rows counting the items of `filters` by
-    state (see due_counts); None when no kind is left to count."""
-    talk_parts = [part for kind in TALK_KINDS if kind in filters.kinds
-                  for part in _range_counts(kind, filters, today, rules, done=not every_talk).values()]
-    if every_talk:
-        # Every due talk is asked for: those done on time are what the other states leave of
-        # the whole table, which the database counts without reading each row (SQLite counts
-        # a b-tree page by page), rather than counting most of the table row by row. SQLite
-        # does so only for a statement that is the bare count: beside the arm's other columns
-        # it read all 40,000 rows of the province (half the list's database work).
-        # On PostgreSQL that count visits every row of an index (1.3 ms for 40,000): the count
-        # kept by the writes (tracker.due.upkeep) is read instead, the table's own when it is not kept.
-        every = func.coalesce(kept_counts.read_statement(upkeep.KEPT_COUNT),
-                              select(func.count()).select_from(DueTalk).scalar_subquery())
-        talk_parts.append(select(every.label("n"), literal_column(f"'{_EVERY}'", String).label("state")))
-    parts = [part.add_columns(literal_column("1", Integer).label("talk")) for part in talk_parts]
-    parts += [part.add_columns(literal_column("0", Integer).label("talk"))
-              for kind in _kinds_of(filters) if kind in CHECKPOINT_KINDS
-              for part in _range_counts(kind, filters, today, rules).values()]
+def _counts_statement(filters: DueFilters, today: dt.date, rules: dict):
+    """(n, state) rows counting the items of `filters` by state (see due_counts); None when
+    no kind is left to count."""
+    # Every item of the kinds asked (the list as it opens): each state is a range of the few
+    # rows of the counts kept by lag and date (tracker.due.kept), not of every item's entry
+    # in the index (tens of thousands of done ones at ten times the province).
+    ranges = _kept_ranges if _unfiltered(filters) else _range_counts
+    parts = [part for kind in _kinds_of(filters) for part in ranges(kind, filters, today, rules).values()]
     if not parts:
         return None
     return parts[0] if len(parts) == 1 else union_all(*parts)
 
 
-#: the pseudo-state of the count of every stored due talk (due_counts)
-_EVERY = "every"
+#: DueFilters' fields that are not conditions on the items: the kinds and states asked
+_NOT_CONDITIONS = frozenset({"kinds", "states"})
 
 
-def _every_talk(filters: DueFilters) -> bool:
-    """Whether `filters` ask for every stored due talk: both kinds and no other condition."""
-    return set(TALK_KINDS) <= filters.kinds and not filters.person_name and all(
-        getattr(filters, name) is None for name in (
-            "dispatch_id", "person_id", "project_id", "branch_id", "project_ids", "leader_person_id",
-            "due_from", "due_to", "project_name", "branch_name"))
+def _unfiltered(filters: DueFilters) -> bool:
+    """Whether `filters` ask for every item of their kinds: no condition besides."""
+    return not any(getattr(filters, field.name) for field in fields(filters) if field.name not in _NOT_CONDITIONS)
 
 
 def due_day_counts(filters: DueFilters | None = None, *, today: dt.date | None = None,
@@ -588,8 +565,20 @@ def _in_states(stmt, kind: str, filters: DueFilters, today: dt.date, rules: dict
     if filters.states is not None and filters.states <= OPEN_STATES:
         stmt = stmt.where(*_open_conditions(kind, filters.states, today, rules))
     elif filters.states is not None and not filters.states & OPEN_STATES:
-        stmt = stmt.where(_kept(kind).done_lag.is_not(None))
+        stmt = stmt.where(_done_condition(kind, filters.states, rules))
     return stmt
+
+
+def _done_condition(kind: str, states: frozenset[str], rules: dict) -> ColumnElement:
+    """For done states only: the range of lags these states allow (_kept_state read
+    backwards), so the index on (kind, done_lag, base_on) is read over the done-late items
+    only, not over every done item with a state computed for each."""
+    lag, allowed = _kept(kind).done_lag, due_sql._int(_shift(kind, rules))
+    if states == {"done"}:
+        return lag <= allowed
+    if states == {"done_late"}:
+        return lag > allowed
+    return lag.is_not(None)
 
 
 def _kept_state(kind: str, today: dt.date, rules: dict) -> ColumnElement:
@@ -658,12 +647,7 @@ def _range_counts(kind: str, filters: DueFilters, today: dt.date, rules: dict, *
     due, shift = _kept(kind), _shift(kind, rules)
     conditions = _kept_conditions(kind, filters, rules)
     lag = due_sql._int(shift)
-    # _kept_state of an open item: overdue before this day; due soon up to the next (a
-    # post-dispatch talk also once its dispatch is back: its date is the return)
-    overdue_before = today - dt.timedelta(days=shift)
-    soon_until = today + dt.timedelta(days=rules["due_soon_days"] - shift)
-    if kind == "post_talk":
-        soon_until = max(soon_until, today)
+    overdue_before, soon_until = _open_bounds(kind, today, rules)
     open_ones = [*conditions, due.done_lag.is_(None)]
 
     def part(state: str, *where):
@@ -682,6 +666,40 @@ def _range_counts(kind: str, filters: DueFilters, today: dt.date, rules: dict, *
         "due_soon": part("due_soon", *open_ones, due.base_on >= due_sql.day(overdue_before),
                          due.base_on <= due_sql.day(soon_until)),
         "not_yet_due": part("not_yet_due", *open_ones, due.base_on > due_sql.day(soon_until)),
+    }
+
+
+def _open_bounds(kind: str, today: dt.date, rules: dict) -> tuple[dt.date, dt.date]:
+    """_kept_state of an open item of `kind` by the date its due day counts from: overdue
+    before the first day; due soon from it up to the second (a post-dispatch talk also once
+    its dispatch is back: its date is the return); not yet due after it."""
+    shift = _shift(kind, rules)
+    overdue_before = today - dt.timedelta(days=shift)
+    soon_until = today + dt.timedelta(days=rules["due_soon_days"] - shift)
+    if kind == "post_talk":
+        soon_until = max(soon_until, today)
+    return overdue_before, soon_until
+
+
+def _kept_ranges(kind: str, _filters: DueFilters, today: dt.date, rules: dict) -> dict:
+    """{state: a select of (n, state)} for every item of `kind`, each a sum over a range of
+    the counts kept by lag (done, done late) and by date (open states) of tracker.due.kept:
+    the ranges of _range_counts over rows that each count many items."""
+    lags, days = DueLagCount.__table__, DueOpenCount.__table__
+    lag = due_sql._int(_shift(kind, rules))
+    overdue_before, soon_until = (due_sql.day(d) for d in _open_bounds(kind, today, rules))
+
+    def part(state: str, table, *where):
+        return (select(func.coalesce(func.sum(table.c.n), due_sql._int(0)).label("n"),
+                       literal_column(f"'{state}'", String).label("state"))
+                .where(table.c.kind == due_sql.name(kind), *where))
+
+    return {
+        "done": part("done", lags, lags.c.done_lag <= lag),
+        "done_late": part("done_late", lags, lags.c.done_lag > lag),
+        "overdue": part("overdue", days, days.c.base_on < overdue_before),
+        "due_soon": part("due_soon", days, days.c.base_on >= overdue_before, days.c.base_on <= soon_until),
+        "not_yet_due": part("not_yet_due", days, days.c.base_on > soon_until),
     }
 
 

@@ -71,3 +71,33 @@ class DueCheckpoint(Base):
     #: the day the project's checkpoint of this kind was done, and that day - base_on in days
     done_on: Mapped[dt.date | None]
     done_lag: Mapped[int | None]
+
+
+class DueLagCount(Base):
+    """How many done due items of a kind were done this many days after the date their due
+    day counts from (due_talk and due_checkpoint rows with a done_lag), kept by the writes
+    (tracker/due/kept.py): done and done late are two ranges of these few rows, whatever the
+    rules say about the lag allowed."""
+
+    __tablename__ = "due_lag_count"
+
+    #: a kind of due_talk or due_checkpoint row
+    kind: Mapped[str] = mapped_column(String(20), primary_key=True)
+    done_lag: Mapped[int] = mapped_column(primary_key=True)
+    #: the kept_count shard of the writers that add to this row (tracker.kept_counts)
+    shard: Mapped[int] = mapped_column(primary_key=True)
+    n: Mapped[int]
+
+
+class DueOpenCount(Base):
+    """How many open due items of a kind count their due day from this date (due_talk and
+    due_checkpoint rows without a done_lag), kept by the writes (tracker/due/kept.py):
+    overdue, due soon and not yet due are ranges of these rows, one per date."""
+
+    __tablename__ = "due_open_count"
+
+    kind: Mapped[str] = mapped_column(String(20), primary_key=True)
+    base_on: Mapped[dt.date] = mapped_column(primary_key=True)
+    #: the kept_count shard of the writers that add to this row (tracker.kept_counts)
+    shard: Mapped[int] = mapped_column(primary_key=True)
+    n: Mapped[int]

@@ -6,9 +6,10 @@ dispatch added, edited or deleted; a talk added, edited, withdrawn or deleted (i
 and its former one when it moved); a person or project deleted or restored (their dispatches)
 — have their rows deleted and written again from the tables by one INSERT … SELECT; so have
 the projects touched — a project added, re-dated, deleted or restored; a checkpoint added,
-edited or deleted (its project, and its former one when it moved). The same statements
-without a condition are `flask due rebuild`, for writes that bypass the ORM (bulk loads such
-as `bench fill`) or a repair.
+edited or deleted (its project, and its former one when it moved). The rows each DELETE and
+INSERT returns change the counts kept by lag and by date (tracker/due/kept.py) by as much.
+The same statements without a condition are `flask due rebuild`, for writes that bypass the
+ORM (bulk loads such as `bench fill`) or a repair.
 """
 from __future__ import annotations
 
@@ -33,6 +34,7 @@ from sqlalchemy.orm import Session, aliased
 
 from tracker import kept_counts
 from tracker.dispatches.models import Dispatch
+from tracker.due import kept
 from tracker.due import sql as due_sql
 from tracker.due.models import DueCheckpoint, DueTalk
 from tracker.due.rules import CHECKPOINT_KINDS
@@ -87,19 +89,21 @@ def refresh(connection, dispatch_ids=(), person_ids=(), project_ids=()) -> None:
     table = DueTalk.__table__
     if dispatch_ids is None:
         connection.execute(delete(table))
-    else:
-        affected = select(Dispatch.id).where(which)
-        rows = or_(table.c.dispatch_id.in_(affected), table.c.dispatch_id.in_(sorted(dispatch_ids)))
-        removed = connection.execute(delete(table).where(rows)).rowcount
-    for kind in TALK_KINDS:
-        connection.execute(table.insert().from_select(_COLUMNS, _rows_of(kind, which)))
-    # the count of every row, which the talks due list reads instead of counting the table
-    # (counted: an INSERT … SELECT's rowcount is -1 through psycopg)
-    if dispatch_ids is None:
+        for kind in TALK_KINDS:
+            connection.execute(table.insert().from_select(_COLUMNS, _rows_of(kind, which)))
+        # the count of every row, which the talks due list reads instead of counting the table,
+        # and the rows counted by lag and date (tracker.due.kept)
         kept_counts.write(connection, KEPT_COUNT, select(func.count()).select_from(table))
-    else:
-        written = connection.scalar(select(func.count()).select_from(table).where(rows))
-        kept_counts.add(connection, KEPT_COUNT, written - removed)
+        kept.write_again(connection, table, TALK_KINDS)
+        return
+    affected = select(Dispatch.id).where(which)
+    rows = or_(table.c.dispatch_id.in_(affected), table.c.dispatch_id.in_(sorted(dispatch_ids)))
+    # the rows removed and written, returned: what the kept counts change by
+    removed = connection.execute(delete(table).where(rows).returning(*kept.returned(table))).all()
+    written = [row for kind in TALK_KINDS for row in connection.execute(
+        table.insert().from_select(_COLUMNS, _rows_of(kind, which)).returning(*kept.returned(table)))]
+    kept_counts.add(connection, KEPT_COUNT, len(written) - len(removed))
+    kept.changed(connection, removed, written)
 
 
 def _checkpoint_rows_of(kind: str, which):
@@ -124,16 +128,24 @@ def refresh_checkpoints(connection, project_ids=()) -> None:
     """Write again the due_checkpoint rows of these projects; all rows when None."""
     table = DueCheckpoint.__table__
     if project_ids is None:
-        which = true()
         connection.execute(delete(table))
-    else:
-        if not project_ids:
-            return
-        which = Project.id.in_(sorted(project_ids))
-        connection.execute(delete(table).where(table.c.project_id.in_(sorted(project_ids))))
-    # one statement for the five kinds: a project's write costs two round trips
-    rows = union_all(*[_checkpoint_rows_of(kind, which) for kind in CHECKPOINT_KINDS])
-    connection.execute(table.insert().from_select(_CHECKPOINT_COLUMNS, rows))
+        connection.execute(table.insert().from_select(_CHECKPOINT_COLUMNS, _every_checkpoint_row(true())))
+        kept.write_again(connection, table, CHECKPOINT_KINDS)
+        return
+    if not project_ids:
+        return
+    which = Project.id.in_(sorted(project_ids))
+    # one statement for the five kinds: a project's write costs two round trips; the rows
+    # removed and written, returned: what the kept counts change by (tracker.due.kept)
+    removed = connection.execute(delete(table).where(table.c.project_id.in_(sorted(project_ids)))
+                                 .returning(*kept.returned(table))).all()
+    written = connection.execute(table.insert().from_select(_CHECKPOINT_COLUMNS, _every_checkpoint_row(which))
+                                 .returning(*kept.returned(table))).all()
+    kept.changed(connection, removed, written)
+
+
+def _every_checkpoint_row(which):
+    return union_all(*[_checkpoint_rows_of(kind, which) for kind in CHECKPOINT_KINDS])
 
 
 def rebuild() -> None:
@@ -153,14 +165,18 @@ def _drop_rows_of_removed_records(session, _context, _instances) -> None:
     a repair may) first loses its due talks, which refer to it."""
     removed = sorted(obj.id for obj in session.deleted if isinstance(obj, Dispatch) and obj.id is not None)
     if removed:
-        connection = session.connection()
-        gone = connection.execute(delete(DueTalk.__table__).where(DueTalk.dispatch_id.in_(removed))).rowcount
-        kept_counts.add(connection, KEPT_COUNT, -gone)
+        connection, table = session.connection(), DueTalk.__table__
+        gone = connection.execute(delete(table).where(table.c.dispatch_id.in_(removed))
+                                  .returning(*kept.returned(table))).all()
+        kept_counts.add(connection, KEPT_COUNT, -len(gone))
+        kept.changed(connection, gone, ())
     # so does a project its due checkpoints
     projects = sorted(obj.id for obj in session.deleted if isinstance(obj, Project) and obj.id is not None)
     if projects:
-        session.connection().execute(
-            delete(DueCheckpoint.__table__).where(DueCheckpoint.project_id.in_(projects)))
+        connection, table = session.connection(), DueCheckpoint.__table__
+        gone = connection.execute(delete(table).where(table.c.project_id.in_(projects))
+                                  .returning(*kept.returned(table))).all()
+        kept.changed(connection, gone, ())
 
 
 @event.listens_for(Session, "after_flush")
