@@ -64,7 +64,7 @@ def index():
     rows, found = queries.listed_page(request.args, include_deleted=deleted,
                                       leader_person_id=current_user.person_id, user=current_user)
     # counted from the talks' own indexes; only the page's rows are joined to their names
-    page = paginate(rows, counted=found)
+    page = paginate(rows, counted=found, paged=True)
     return render_template("talks/index.html", page=page, deleted=deleted,
                            project=project_queries.label_of(request.args.get("project_id", type=int)),
                            branch=branch_queries.name_of(request.args.get("branch_id", type=int)))
