@@ -79,6 +79,10 @@ def paginate(stmt: Select, counted: Select | None = None, *, paged: bool = False
     limited by PAGE_LIMIT and PAGE_OFFSET (`page_of`), before it joins what the rows show."""
     number, per_page = page_number(), current_app.config["PAGE_SIZE"]
     total = db.session.scalar(count_of(stmt if counted is None else counted))
+    if (number - 1) * per_page >= total:
+        # a page past the end (an old link, a typed number) has no rows: asked for them, the
+        # database read every row the list's filters select only to skip them
+        return Page([], number, per_page, total)
     if paged:
         return Page(db.session.execute(stmt, {PAGE_LIMIT.key: per_page, PAGE_OFFSET.key: (number - 1) * per_page})
                     .all(), number, per_page, total)
