@@ -153,9 +153,11 @@ _projects = st.lists(st.tuples(
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(projects=_projects, statuses=st.lists(st.sampled_from(["full", "probationary", "deleted"]), min_size=6,
                                               max_size=6))
-def test_needing_branch_finds_what_branch_needed_finds(session, make_project, make_person, make_dispatch,
-                                                       make_branch, projects, statuses):
-    """The dashboard's one query (`needing_branch`) and the rule's two agree on random projects."""
+def test_needing_branch_finds_what_the_rule_says(app, session, make_project, make_person, make_dispatch,
+                                                 make_branch, projects, statuses):
+    """The dashboard's query (`needing_branch`) and the pages' (`branch_needed`) find what the
+    rule, said in Python over the random data, finds: at least N days, at least M distinct
+    live full members with a live dispatch, no branch that is neither deleted nor dissolved."""
     nested = session.begin_nested()
     try:
         people = [make_person(party_status="probationary" if s == "probationary" else "full") for s in statuses]
@@ -178,7 +180,17 @@ def test_needing_branch_finds_what_branch_needed_finds(session, make_project, ma
         ids = [p.id for p in made]
         found = rules.needing_branch(select(Project.id).where(Project.id.in_(ids)), Project.code,
                                      order_by=(Project.code,))
-        assert {r.id for r in found} == rules.branch_needed(ids)
+        rule = app.config["RULES"]
+        expected = {
+            project.id for project, (days, dispatches, branches) in zip(made, projects, strict=True)
+            if days + 1 >= rule["branch_needed_min_days"]
+            and len({n for n, deleted in dispatches if not deleted and statuses[n] == "full"})
+            >= rule["branch_needed_min_members"]
+            and not any(status in ("active", "proposed") for status in branches)
+        }
+        assert {r.id for r in found} == expected
+        assert rules.branch_needed(ids) == expected
+        assert rules.branch_needed(ids[:1]) == expected & set(ids[:1])
         assert [r.code for r in found] == sorted(r.code for r in found)
     finally:
         nested.rollback()

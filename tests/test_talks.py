@@ -308,6 +308,33 @@ def test_the_talk_list_filters(client, scene, make_talk):
     assert "局外人" in page and "林芳" not in page
 
 
+def test_the_talk_list_pages_the_newest_first(app, client, scene, make_talk, make_person, count_queries):
+    """Each page holds its talks newest first (a day's by the latest recorded), named; a page
+    past the end is empty and asks for no rows. A search finds a talk by its person's name or
+    by what was said."""
+    size = app.config["PAGE_SIZE"]
+    conductor = make_person("谈话人甲")
+    talks = [make_talk(scene["outsider"], conductor, talk_type="other", talk_date=TODAY - dt.timedelta(days=i // 2))
+             for i in range(size + 3)]
+    said = make_talk(scene["member"], conductor, talk_type="other", talk_date=TODAY - dt.timedelta(days=400),
+                     key_points="提醒保密纪律")
+    sign_in(client, scene["secretary"])
+    expected = [t.id for t in sorted([*talks, said], key=lambda t: (t.talk_date, t.id), reverse=True)]
+
+    def listed(url):
+        return [int(i) for i in re.findall(r'href="/talks/(\d+)"', client.get(url).get_data(as_text=True))]
+
+    assert listed("/talks/") == expected[:size]
+    assert listed("/talks/?page=2") == expected[size:]
+    first = client.get("/talks/").get_data(as_text=True)
+    assert "局外人" in first and "谈话人甲" in first
+    with count_queries() as counter:
+        past = client.get("/talks/?page=9").get_data(as_text=True)
+    assert "Nothing found." in past and not any("talked_with" in s for s in counter.statements)
+    assert listed("/talks/?q=保密") == [said.id]
+    assert listed("/talks/?q=局外") == expected[:size] and said.id not in listed("/talks/?q=局外&page=2")
+
+
 def test_the_talk_list_filters_by_branch(client, scene, make_talk, make_person, make_project, make_branch,
                                          make_dispatch):
     """The dashboard links "talks waiting for review" of one branch to this filter."""

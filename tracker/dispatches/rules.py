@@ -5,7 +5,7 @@ through tracker.panels)."""
 from __future__ import annotations
 
 from flask import current_app
-from sqlalchemy import Integer, and_, bindparam, func, literal_column, select
+from sqlalchemy import Integer, and_, bindparam, literal_column, select
 
 from tracker.branches import queries as branch_queries
 from tracker.dispatches.models import Dispatch
@@ -18,53 +18,27 @@ from tracker.web import inline
 #: a live full party member, as the partial index ix_person_full_member says it (written into
 #: the SQL: a prepared statement's generic plan uses a partial index only for a literal)
 _FULL_MEMBER = and_(Person.deleted_at.is_(None), Person.party_status == literal_column("'full'"))
-#: How many full party members are dispatched to each of the given projects (`ids`)
-_FULL_MEMBERS = (
-    select(Dispatch.project_id, func.count(func.distinct(Dispatch.person_id)).label("n"))
-    .join(Person, Person.id == Dispatch.person_id)
-    .where(
-        Dispatch.project_id.in_(bindparam("ids", expanding=True)),
-        Dispatch.deleted_at.is_(None),
-        _FULL_MEMBER,
-    )
-    .group_by(Dispatch.project_id)
-    .subquery()
-)
-#: The given projects with at least `min_members` of them, with their dates. Built once, the
-#: lists as expanding parameters: building the statement and its cache key for every page of
-#: the projects list cost more than the database's work.
-_WITH_MEMBERS = (
-    select(Project.id, Project.start_date, Project.end_date, _FULL_MEMBERS.c.n)
-    .join(_FULL_MEMBERS, _FULL_MEMBERS.c.project_id == Project.id)
-    .where(_FULL_MEMBERS.c.n >= bindparam("min_members"))
-)
-#: Of the given projects (`ids`), those a working branch serves
-_SERVED = branch_queries.served_by_working(bindparam("ids", expanding=True))
+#: the ids a page gives `branch_needed`, an expanding parameter of its statement built once
+_IDS = bindparam("ids", expanding=True)
 
 
 def branch_needed(project_ids: list[int]) -> set[int]:
-    """Of these projects, the ids of those that need a branch and have none (two queries)."""
+    """Of these projects, the ids of those that need a branch and have none (one query,
+    `needing_branch`'s: each project's dispatches read only up to its M-th full member, where
+    counting them all read every dispatch of the page's projects, 50 a project at ten times
+    province scale)."""
     if not project_ids:
         return set()
-    rules = current_app.config["RULES"]
-    candidates = db.session.execute(
-        _WITH_MEMBERS, {"ids": list(project_ids), "min_members": rules["branch_needed_min_members"]}
-    ).all()
-    long_enough = {
-        row.id for row in candidates
-        if (row.end_date - row.start_date).days + 1 >= rules["branch_needed_min_days"]
-    }
-    if not long_enough:
-        return set()
-    served = set(db.session.scalars(_SERVED, {"ids": list(long_enough)}))
-    return long_enough - served
+    return {row.id for row in needing_branch(_IDS, kept=("ids",), params={"ids": list(project_ids)})}
 
 
-def needing_branch(projects, *columns, order_by=(), kept: tuple | None = None) -> list:
-    """Of the projects `projects` selects (a SELECT of ids), those that need a branch and have
-    none, as `branch_needed` finds them, in one query: rows of id, start_date, end_date and
-    `columns` (of Project), in the order of `order_by`. `kept`: a key that names the statement
-    (what `projects` is built from), to keep it built per process (tracker.statements)."""
+def needing_branch(projects, *columns, order_by=(), kept: tuple | None = None, params: dict | None = None) -> list:
+    """Of the projects `projects` selects (a SELECT of ids, or an expanding parameter of them
+    given in `params`), those that need a branch (DESIGN.md: at least N days, at least M full
+    party members dispatched) and have none, in one query: rows of id, start_date, end_date
+    and `columns` (of Project), in the order of `order_by`. `kept`: a key that names the
+    statement (what `projects` is built from), to keep it built per process
+    (tracker.statements)."""
     def build():
         # each candidate project's dispatches read in the index's order (project_id,
         # deleted_at, person_id) only until its M-th full member: a few entries a project,
@@ -90,5 +64,6 @@ def needing_branch(projects, *columns, order_by=(), kept: tuple | None = None) -
     rules = current_app.config["RULES"]
     stmt = build() if kept is None else built_statement(("projects needing a branch", *kept), build)
     # the M-th full member is the one after M - 1 others
-    return [row for row in db.session.execute(stmt, {"fewer_members": rules["branch_needed_min_members"] - 1})
+    values = {**(params or {}), "fewer_members": rules["branch_needed_min_members"] - 1}
+    return [row for row in db.session.execute(stmt, values)
             if (row.end_date - row.start_date).days + 1 >= rules["branch_needed_min_days"]]

@@ -17,7 +17,7 @@ from tracker.review.models import STATUSES
 from tracker.statements import built_statement
 from tracker.talks import confirmation
 from tracker.talks.models import IntegrityListVersion, Talk
-from tracker.web import inline, like
+from tracker.web import inline, like, page_of
 
 
 def of_team_led_by(person_id: int | None):
@@ -45,17 +45,18 @@ def talks(args, *, include_deleted: bool = False, leader_person_id: int | None =
 
     Selects the ids only, what counting needs; `listed` adds what a row shows."""
     stmt = select(Talk.id).where(Talk.deleted_at.is_not(None) if include_deleted else Talk.deleted_at.is_(None))
-    # Join people only to search their names: counting the list then reads one index
-    # instead of looking up the person of each of tens of thousands of talks.
     if q := (args.get("q") or "").strip():
         pattern = like(q)
         said = or_(*(column.like(pattern, escape="\\") for column in (Talk.key_points, Talk.concerns, Talk.follow_up)))
+        # The people named found once, not joined: a statement of the talks alone, which
+        # PostgreSQL reads in the list's index order until the page is full (joined, it
+        # joined every talk to its person and sorted the matches).
+        matches = Talk.person_id.in_(select(Person.id).where(name_matches(q)))
         # Contents are searched only where the user may read them: a match must not reveal
         # what a hidden talk says.
-        matches = name_matches(q)
         if user is not None:
             matches = or_(matches, and_(access.talk_contents(user), said))
-        stmt = stmt.join(Person, Person.id == Talk.person_id).where(matches)
+        stmt = stmt.where(matches)
     if (kind := args.get("talk_type")) in vocab.TALK_TYPES:
         stmt = stmt.where(Talk.talk_type == kind)
     if (status := args.get("status")) in STATUSES:
@@ -104,20 +105,25 @@ def listed_page(args, *, include_deleted: bool = False, leader_person_id: int | 
 
 
 def listed(found: Select) -> Select:
-    """The talks that `found` (talks()) selects, as plain rows with the names and project
-    code a list row shows, not records with their people, dispatch and project loaded."""
+    """The page of talks that `found` (talks()) selects, as plain rows with the names and
+    project code a list row shows, not records with their people, dispatch and project
+    loaded: for paginate(..., paged=True). The page's talks are picked first
+    (web.page_of), then named: joined before the limit, PostgreSQL made its lookups of the
+    names for every talk the filters select."""
     talked_with, conductor = TALKED_WITH, CONDUCTOR
+    chosen = page_of(found.with_only_columns(
+        Talk.id, Talk.talk_date, Talk.talk_type, Talk.person_id, Talk.status, Talk.confirmation,
+        Talk.conducted_by_id, Talk.dispatch_id, maintain_column_froms=True,
+    )).subquery("chosen")
     return (
-        found.with_only_columns(
-            Talk.id, Talk.talk_date, Talk.talk_type, Talk.person_id, Talk.status, Talk.confirmation,
-            talked_with.name.label("person_name"), conductor.name.label("conducted_by_name"),
-            Dispatch.project_id, Project.code.label("project_code"),
-            maintain_column_froms=True,
-        )
-        .join(talked_with, talked_with.id == Talk.person_id)
-        .join(conductor, conductor.id == Talk.conducted_by_id)
-        .outerjoin(Dispatch, Dispatch.id == Talk.dispatch_id)
+        select(chosen.c.id, chosen.c.talk_date, chosen.c.talk_type, chosen.c.person_id, chosen.c.status,
+               chosen.c.confirmation, talked_with.name.label("person_name"),
+               conductor.name.label("conducted_by_name"), Dispatch.project_id, Project.code.label("project_code"))
+        .join(talked_with, talked_with.id == chosen.c.person_id)
+        .join(conductor, conductor.id == chosen.c.conducted_by_id)
+        .outerjoin(Dispatch, Dispatch.id == chosen.c.dispatch_id)
         .outerjoin(Project, Project.id == Dispatch.project_id)
+        .order_by(chosen.c.talk_date.desc(), chosen.c.id.desc())
     )
 
 

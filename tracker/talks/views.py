@@ -16,6 +16,7 @@ from tracker.record_pages import confirmed_delete_page, form_page, undelete_page
 from tracker.review import step_pages
 from tracker.review.models import STATUSES
 from tracker.talks import dependents, queries, services  # noqa: F401  (dependents registers)
+from tracker.talks import rows as talk_rows
 from tracker.talks.cli import add_integrity_list
 from tracker.talks.counting import recount_command
 from tracker.talks.forms import CHECKLIST_TYPES, TalkForm
@@ -64,7 +65,8 @@ def index():
     rows, found = queries.listed_page(request.args, include_deleted=deleted,
                                       leader_person_id=current_user.person_id, user=current_user)
     # counted from the talks' own indexes; only the page's rows are joined to their names
-    page = paginate(rows, counted=found)
+    page = paginate(rows, counted=found, paged=True)
+    page.items = talk_rows.listed_rows(page.items)
     return render_template("talks/index.html", page=page, deleted=deleted,
                            project=project_queries.label_of(request.args.get("project_id", type=int)),
                            branch=branch_queries.name_of(request.args.get("branch_id", type=int)))
