@@ -62,10 +62,15 @@ def add_changes(connection, changes: dict[str, int]) -> None:
     changes = {name: change for name, change in changes.items() if change}
     if not changes:
         return
-    shard = connection.info.setdefault("kept_count_shard", random.randrange(SHARDS))  # noqa: S311  # nosec B311 (spreads writers, no secret)
+    shard = shard_of(connection)
     table = KeptCount.__table__
     by_name = case(*((table.c.name == name, change) for name, change in changes.items()), else_=0)
     connection.execute(update(table).where(table.c.shard == shard).values(n=table.c.n + by_name))
+
+
+def shard_of(connection) -> int:
+    """The shard the counts kept by this database connection's writes are added to."""
+    return connection.info.setdefault("kept_count_shard", random.randrange(SHARDS))  # noqa: S311  # nosec B311 (spreads writers, no secret)
 
 
 def write(connection, name: str, counted) -> int:

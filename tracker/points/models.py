@@ -161,3 +161,21 @@ class PointsTallyStatus(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     reason: Mapped[str] = mapped_column(String(200), default="")
+
+
+class PointsScoreCount(Base):
+    """How many live party members (deleted_at NULL, a party status other than "none") have a
+    tally row of (year, category) at these points: the tally's spread of scores among the
+    bureau table's people, so the table counts its vanguard post from the few scores above
+    the threshold instead of every row above it. A count is SHARDS rows (tracker.kept_counts)
+    whose sum it is, one per database connection's shard, so concurrent writers seldom wait.
+    Kept in the same flush as the tally and every change of a person's party status or
+    deletion (tracker/points/score_counts.py)."""
+
+    __tablename__ = "points_score_count"
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    #: a category code, or "" for the tally's total row (tracker.points.tally.TOTAL)
+    category: Mapped[str] = mapped_column(String(30), primary_key=True)
+    points: Mapped[int] = mapped_column(Integer, primary_key=True)
+    shard: Mapped[int] = mapped_column(Integer, primary_key=True)
+    n: Mapped[int] = mapped_column(Integer)
