@@ -4,18 +4,22 @@ to people (added, deleted softly, restored, their party status changed, renamed,
 through the session) and to their manual points items (added reviewed in either year, their
 occurrences or year changed, moved to another person, deleted), with a flush after each step
 or one for them all, it must equal a count of the tally's rows of live party members. Runs on
-SQLite and, with TEST_DATABASE_URL, on PostgreSQL."""
+SQLite and, with TEST_DATABASE_URL, on PostgreSQL (there also two concurrent writers of one
+shard)."""
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections import Counter
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select, text
 
 from tests import people_writes
 from tests.conftest import NOW
+from tracker.extensions import db
 from tracker.people.models import Person
 from tracker.points import score_counts, tally
 from tracker.points.models import PointsEntry, PointsScoreCount, PointsTally
@@ -122,3 +126,57 @@ def test_a_rebuild_of_the_tally_counts_the_spread_again(app, session, make_perso
     result = app.test_cli_runner().invoke(args=["points", "rebuild"])
     assert result.exit_code == 0, result.output
     assert kept(session) == counted(session)
+
+
+#: a year no other test writes: the concurrent writers commit, and their rows are removed after
+FAR = 1901
+
+
+@pytest.fixture
+def engine(app):
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("concurrent writers: SQLite lets one transaction write at a time")
+    with app.app_context():
+        engine = db.engine
+    yield engine
+    with engine.begin() as conn:
+        conn.execute(text(f"DELETE FROM points_score_count WHERE year = {FAR}"))
+
+
+def _writer(engine, shard: int):
+    conn = engine.connect()
+    conn.info["kept_count_shard"] = shard
+    conn.begin()
+    conn.execute(text("SET LOCAL lock_timeout = '5s'"))
+    return conn
+
+
+def test_writers_of_one_shard_adding_scores_in_opposite_orders_wait_in_line_not_in_a_circle(engine):
+    first, second = _writer(engine, 5), _writer(engine, 5)
+    low, high = (FAR, tally.TOTAL, 1), (FAR, tally.TOTAL, 2)
+    failed: list[BaseException] = []
+
+    def other_order():  # two flushes of one transaction: the high score, then the low one
+        try:
+            score_counts.add(second, Counter({high: 1}))
+            score_counts.add(second, Counter({low: 1}))
+            second.commit()
+        except BaseException as error:  # noqa: BLE001 - reported by the assertion below
+            failed.append(error)
+            second.rollback()
+
+    try:
+        score_counts.add(first, Counter({low: 1}))
+        thread = threading.Thread(target=other_order)
+        thread.start()
+        thread.join(0.5)
+        assert thread.is_alive(), "the second writer waits for the first's shard"
+        score_counts.add(first, Counter({high: 1}))  # a deadlock here if the second held the high row
+        first.commit()
+        thread.join(10)
+        assert not failed, failed
+    finally:
+        first.close()
+        second.close()
+    with engine.connect() as conn:
+        assert [conn.scalar(select(score_counts.at_least(FAR, tally.TOTAL, p))) for p in (1, 2)] == [4, 2]

@@ -73,6 +73,15 @@ def shard_of(connection) -> int:
     return connection.info.setdefault("kept_count_shard", random.randrange(SHARDS))  # noqa: S311  # nosec B311 (spreads writers, no secret)
 
 
+def hold_shard(connection) -> None:
+    """Lock every count's row of the connection's shard, as `add_changes` does, without changing
+    them: figures kept beside the counts (tracker.points.score_counts), whose rows a transaction
+    may write in any order over several flushes, take the shard first, so two writers of one
+    shard wait in line, never in a circle."""
+    table = KeptCount.__table__
+    connection.execute(update(table).where(table.c.shard == shard_of(connection)).values(n=table.c.n))
+
+
 def write(connection, name: str, counted) -> int:
     """The count made right again, and returned: `counted` (a SELECT of one count) less the
     kept count, read in one statement, is added to the transaction's shard. One statement

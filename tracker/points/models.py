@@ -152,6 +152,12 @@ Index("ix_points_tally_rank", PointsTally.year, PointsTally.category, PointsTall
       PointsTally.person_id)
 
 
+# A person's rows of every year: the spread of scores (tracker.points.score_counts) counts them
+# before and after a change of the person's party status or deletion, and a rename rewrites
+# their names; the primary key starts with the year.
+Index("ix_points_tally_person", PointsTally.person_id, PointsTally.year, PointsTally.category, PointsTally.points)
+
+
 class PointsTallyStatus(Base):
     """One row (id 1) when the tally may lack records written before it existed (a database
     upgraded by migration 0021 with reviewed records in it): the tables then derive points

@@ -57,15 +57,16 @@ def spread(session: Session, people: Iterable[int], year: int | None = None) -> 
     return Counter({(y, c, p): n for y, c, p, n in session.connection().execute(_counted(*where))})
 
 
-def add(session: Session, change: Spread) -> None:
-    """Add `change` (after less before) to the rows of the connection's shard, in one
-    statement in the order of the rows' keys: two writers of one shard lock its rows in the
-    same order."""
+def add(connection, change: Spread) -> None:
+    """Add `change` (after less before) to the rows of the connection's shard, in the
+    transaction of `connection`. The shard's kept counts are locked first
+    (tracker.kept_counts.hold_shard): two writers of one shard that add to the same scores in
+    different orders, over several flushes, wait in line instead of in a circle."""
     rows = [{"year": y, "category": c, "points": p, "shard": 0, "n": n}
             for (y, c, p), n in sorted(change.items()) if n]
     if not rows:
         return
-    connection = session.connection()
+    kept_counts.hold_shard(connection)
     shard = kept_counts.shard_of(connection)
     for row in rows:
         row["shard"] = shard

@@ -192,7 +192,7 @@ def recount(session: Session, pairs: set[tuple[int, int]], change: score_counts.
         if rows := _rows(session, year, _valuer(year), ids):
             session.execute(insert(table), rows)
         change.update(score_counts.difference(score_counts.spread(session, ids, year), before))
-    score_counts.add(session, change)
+    score_counts.add(session.connection(), change)
 
 
 def counted_years(session: Session) -> list[int]:
