@@ -75,8 +75,9 @@ def shard_of(connection) -> int:
 
 def hold(connection) -> int:
     """Lock every row of the connection's shard, as a write of the counts does, and give the
-    shard: other figures kept in shards (tracker.due.kept) write their rows of a shard only
-    while holding it, so their writers too wait in line, never in a circle."""
+    shard: other figures kept in shards (tracker.due.kept, tracker.points.score_counts), whose
+    rows a transaction may write in any order over several flushes, write their rows of a
+    shard only while holding it, so their writers too wait in line, never in a circle."""
     shard, table = shard_of(connection), KeptCount.__table__
     connection.execute(update(table).where(table.c.shard == shard).values(n=table.c.n))
     return shard

@@ -37,6 +37,8 @@ NOT_SOFT_DELETED = {
                       "(tracker/due/upkeep.py)",
     "kept_count": "derived counts of whole tables (tracker/kept_counts.py), written whole again on a rebuild",
     "points_tally": "derived from the records (tracker/points/tally.py): recounted rows replace the old",
+    "points_score_count": "derived from the tally and people (tracker/points/score_counts.py), counted again "
+                          "on a rebuild",
     "points_tally_status": "a flag that the tally awaits `flask points rebuild`, removed by it",
     "study_month": "derived from sessions and attendance, a month's rows written again whenever they change "
                    "(tracker/study/upkeep.py)",
@@ -54,6 +56,7 @@ DELETES_ON_PURPOSE = {
     "due/upkeep.py": "due_talk and due_checkpoint rows are derived data: a dispatch's (project's) rows are "
                      "removed and written again",
     "points/tally.py": "the tally is derived: a recount replaces a person's rows of a year",
+    "points/score_counts.py": "the spread of scores is derived data: a rebuild removes its rows and counts them again",
     "study/upkeep.py": "study_month rows are derived data: a branch's month is removed and written again "
                        "(and the totals of them on a rebuild)",
     "kept_counts.py": "a kept count is derived data: its shards are removed and written again on a rebuild",

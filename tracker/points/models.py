@@ -152,6 +152,12 @@ Index("ix_points_tally_rank", PointsTally.year, PointsTally.category, PointsTall
       PointsTally.person_id)
 
 
+# A person's rows of every year: the spread of scores (tracker.points.score_counts) counts them
+# before and after a change of the person's party status or deletion, and a rename rewrites
+# their names; the primary key starts with the year.
+Index("ix_points_tally_person", PointsTally.person_id, PointsTally.year, PointsTally.category, PointsTally.points)
+
+
 class PointsTallyStatus(Base):
     """One row (id 1) when the tally may lack records written before it existed (a database
     upgraded by migration 0021 with reviewed records in it): the tables then derive points
@@ -161,3 +167,21 @@ class PointsTallyStatus(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     reason: Mapped[str] = mapped_column(String(200), default="")
+
+
+class PointsScoreCount(Base):
+    """How many live party members (deleted_at NULL, a party status other than "none") have a
+    tally row of (year, category) at these points: the tally's spread of scores among the
+    bureau table's people, so the table counts its vanguard post from the few scores above
+    the threshold instead of every row above it. A count is SHARDS rows (tracker.kept_counts)
+    whose sum it is, one per database connection's shard, so concurrent writers seldom wait.
+    Kept in the same flush as the tally and every change of a person's party status or
+    deletion (tracker/points/score_counts.py)."""
+
+    __tablename__ = "points_score_count"
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    #: a category code, or "" for the tally's total row (tracker.points.tally.TOTAL)
+    category: Mapped[str] = mapped_column(String(30), primary_key=True)
+    points: Mapped[int] = mapped_column(Integer, primary_key=True)
+    shard: Mapped[int] = mapped_column(Integer, primary_key=True)
+    n: Mapped[int] = mapped_column(Integer)

@@ -17,7 +17,7 @@ from tracker.branches.models import Membership
 from tracker.extensions import db
 from tracker.people import counting as people_counting
 from tracker.people.models import Person
-from tracker.points import derive, tally
+from tracker.points import derive, score_counts, tally
 from tracker.points.derive import Valuer
 from tracker.points.models import PointsTally, PointsTallyStatus
 from tracker.statements import built_statement
@@ -158,7 +158,8 @@ class Counts:
     #: those at or above the vanguard threshold
     vanguard: int
     #: those whose ranked score (total, or one category) is above the base — the first rows of
-    #: the ranking, read in order from the tally's ranking index — counted up to a bound
+    #: the ranking, read in order from the tally's ranking index — counted up to a bound, or
+    #: all of them in the bureau's table (the kept spread, tracker.points.score_counts)
     #: (None: not counted)
     above_base: int | None = None
     #: whether the tally is whole (tally.is_whole): if not, the counts are not the table's
@@ -169,7 +170,9 @@ def counts(user, year: int, valuer: Valuer, branch_id: int | None = None, catego
            *, above_base_up_to: int = 0) -> Counts:
     """The table's counts, and whether the tally is whole, in one query. Those above the base are counted only up to the end
     of the page asked for (a page past the first): whether the page lies in the index's range
-    costs the rows up to that page, not the whole range."""
+    costs the rows up to that page, not the whole range. The bureau's table reads its vanguard
+    post and those above the base from the kept spread of scores (tracker.points.score_counts):
+    a few rows whatever the province's size."""
     def build():
         scope = people(user, year, branch_id).with_only_columns(Person.id)
         at_vanguard, _ = _at_vanguard(scope, year, valuer)
@@ -184,6 +187,8 @@ def counts(user, year: int, valuer: Valuer, branch_id: int | None = None, catego
             counters[0] = _party_members()
             if valuer.scheme.base_score < valuer.scheme.threshold:
                 counters[1] = _party_members_at_vanguard(year, valuer)
+            if above_base_up_to:  # all of them, from the kept spread: at least the bound asked for
+                counters[2] = score_counts.at_least(year, category_code or tally.TOTAL, 1)
         # whether the tally is whole, asked in the same query
         whole = ~select(PointsTallyStatus.id).exists()
         # its values are the key's: written into the SQL, PostgreSQL plans it once per
@@ -214,18 +219,10 @@ def _party_members():
 
 def _party_members_at_vanguard(year: int, valuer: Valuer):
     """How many live party members are at or above the vanguard threshold (the bureau's
-    table, the usual base below the threshold), as the tally's rows above it less those of
-    people who are not live party members: the first is a range of the tally's ranking index,
-    the second a few hundred people, where joining the range to every member reads the
-    whole person table."""
-    whole, person = PointsTally.__table__, Person.__table__
-    at_vanguard = (whole.c.year == year, whole.c.category == tally.TOTAL,
-                   whole.c.points >= valuer.scheme.threshold - valuer.scheme.base_score)
-    every = select(func.count()).select_from(whole).where(*at_vanguard).scalar_subquery()
-    others = (select(func.count()).select_from(whole.join(person, person.c.id == whole.c.person_id))
-              .where(*at_vanguard, or_(person.c.party_status == "none", person.c.deleted_at.is_not(None)))
-              .scalar_subquery())
-    return every - others
+    table, the usual base below the threshold): the sum of the kept spread of their totals
+    over the scores at or above it (tracker.points.score_counts), a few rows whatever the
+    province's size. Everyone there has a tally row: no row is the base score."""
+    return score_counts.at_least(year, tally.TOTAL, valuer.scheme.threshold - valuer.scheme.base_score)
 
 
 def above_base_bound(number: int, per_page: int, vanguard_only: bool) -> int:

@@ -10,7 +10,10 @@ replaced; a renamed person's rows take the new name (the ranking's order among e
 A new scheme version re-values every year. Any write path through the ORM is
 therefore covered, including ones added later; `flask points rebuild` makes the whole tally
 again (after bulk loads that bypass the ORM, e.g. `bench fill`), and the hypothesis test of
-tests/test_points_derive.py compares it with a from-scratch count after every step.
+tests/test_points_derive.py compares it with a from-scratch count after every step. The
+spread of the tally's scores among live party members (tracker.points.score_counts) is kept in
+the same hooks: a recount adds the change of the rows it replaces, and a flush that changes a
+person's party status or deletion the change of that person's rows.
 """
 from __future__ import annotations
 
@@ -20,7 +23,7 @@ from sqlalchemy import delete, event, extract, insert, inspect, select, union, u
 from sqlalchemy.orm import Session
 
 from tracker.people.models import Person
-from tracker.points import derive
+from tracker.points import derive, score_counts
 from tracker.points import scheme as schemes
 from tracker.points.models import PointsEntry, PointsScheme, PointsTally, PointsTallyStatus
 from tracker.study.models import Attendance, StudySession
@@ -39,9 +42,13 @@ class _Pending:
         self.session_years: dict[int, set[int]] = defaultdict(set)  # a session's earlier years
         self.renamed: set[int] = set()  # people whose lessons given may count differently
         self.everything = False  # a new scheme version: every year again
+        # people who may join or leave the live party members, and the spread of their tally
+        # rows before the flush (tracker.points.score_counts)
+        self.members: set[int] = set()
+        self.members_before = score_counts.Spread()
 
     def __bool__(self):
-        return bool(self.pairs or self.records or self.renamed or self.everything)
+        return bool(self.pairs or self.records or self.renamed or self.everything or self.members)
 
 
 def _earlier(obj, attr: str) -> list:
@@ -68,9 +75,12 @@ def _note(pending: _Pending, obj, deleted: bool) -> None:
         years = {d.year for d in (*_earlier(obj, day), getattr(obj, day)) if d is not None}
         pending.pairs.update((p, y) for attr in people for p in (*_earlier(obj, attr), getattr(obj, attr))
                              if p is not None for y in years)
-    elif isinstance(obj, Person) and not deleted and obj.id is not None:
-        if inspect(obj).attrs["name"].history.has_changes():
+    elif isinstance(obj, Person) and obj.id is not None:
+        attrs = inspect(obj).attrs
+        if not deleted and attrs["name"].history.has_changes():
             pending.renamed.add(obj.id)
+        if deleted or any(attrs[column].history.has_changes() for column in score_counts.MEMBERSHIP):
+            pending.members.add(obj.id)
     elif isinstance(obj, PointsScheme):
         pending.everything = True
 
@@ -88,6 +98,9 @@ def _before_flush(session: Session, context, instances) -> None:
                                    .join(StudySession, StudySession.id == Attendance.session_id)
                                    .where(Attendance.session_id.in_(gone)))
             pending.pairs.update((p, day.year) for p, day in rows)
+        # what the people who may join or leave the members counted while the database
+        # still has them as they were
+        pending.members_before = score_counts.spread(session, pending.members)
 
 
 def _after_flush(session: Session, context) -> None:
@@ -99,7 +112,9 @@ def _after_flush(session: Session, context) -> None:
         if pending.everything:
             rebuild(session)
         else:
-            recount(session, _pairs(session, pending))
+            # the members' change with their rows as they were; the recount adds the rows' change
+            change = score_counts.difference(score_counts.spread(session, pending.members), pending.members_before)
+            recount(session, _pairs(session, pending), change)
             if pending.renamed:
                 table = PointsTally.__table__
                 session.execute(update(table).where(table.c.person_id.in_(sorted(pending.renamed))).values(
@@ -161,17 +176,23 @@ def _valuer(year: int) -> derive.Valuer | None:
     return derive.Valuer(governing) if governing else None
 
 
-def recount(session: Session, pairs: set[tuple[int, int]]) -> None:
-    """Replace the rows of these (person, year) pairs with a count from the records."""
+def recount(session: Session, pairs: set[tuple[int, int]], change: score_counts.Spread | None = None) -> None:
+    """Replace the rows of these (person, year) pairs with a count from the records, and add
+    their change (and `change`, a change of the spread already made) to the spread of scores
+    (tracker.points.score_counts)."""
+    change = change if change is not None else score_counts.Spread()
     by_year: dict[int, set[int]] = defaultdict(set)
     for person_id, year in pairs:
         by_year[year].add(person_id)
     table = PointsTally.__table__
     for year, people in sorted(by_year.items()):
         ids = sorted(people)
+        before = score_counts.spread(session, ids, year)
         session.execute(delete(table).where(table.c.year == year, table.c.person_id.in_(ids)))
         if rows := _rows(session, year, _valuer(year), ids):
             session.execute(insert(table), rows)
+        change.update(score_counts.difference(score_counts.spread(session, ids, year), before))
+    score_counts.add(session.connection(), change)
 
 
 def counted_years(session: Session) -> list[int]:
@@ -190,6 +211,7 @@ def rebuild(session: Session) -> int:
         if rows := _rows(session, year, _valuer(year), None):
             session.execute(insert(table), rows)
             written += len(rows)
+    score_counts.rebuild(session)
     session.execute(delete(PointsTallyStatus.__table__))
     return written
 
