@@ -66,8 +66,7 @@ def add(connection, change: Spread) -> None:
             for (y, c, p), n in sorted(change.items()) if n]
     if not rows:
         return
-    kept_counts.hold(connection)
-    shard = kept_counts.shard_of(connection)
+    shard = kept_counts.hold(connection)
     for row in rows:
         row["shard"] = shard
     if connection.dialect.name == "postgresql":
