@@ -4,14 +4,14 @@ above the threshold instead of every tally row above it; and the tally by person
 (ix_points_tally_person), which the spread counts a person's rows of every year from
 
 Revision ID: 0041
-Revises: 0039
+Revises: 0040
 Create Date: 2026-11-28 01:10:00
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = '0041'
-down_revision = '0039'
+down_revision = '0040'
 branch_labels = None
 depends_on = None
 

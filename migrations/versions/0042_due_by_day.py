@@ -3,14 +3,14 @@ ix_due_checkpoint_day): the dashboard counts the items due in its period by stat
 range of this index; ix_*_state, led by done_lag after the kind, made PostgreSQL walk every
 item of the kind to find those of the period
 
-Revision ID: 0044
-Revises: 0039
+Revision ID: 0042
+Revises: 0041
 Create Date: 2026-11-28 01:05:00
 """
 from alembic import op
 
-revision = '0044'
-down_revision = '0039'
+revision = '0042'
+down_revision = '0041'
 branch_labels = None
 depends_on = None
 
