@@ -255,9 +255,16 @@ def _page_window_statement(filters: DueFilters, today: dt.date, rules: dict, wan
     return keyed[0] if len(keyed) == 1 else union_all(*keyed)
 
 
-def _rules_key(rules: dict) -> str:
-    """The rules as part of a key (they hold dicts, which do not hash)."""
-    return repr(sorted(rules.items()))
+#: the rules a due statement is built from (its days: tracker/due/sql.py, and due_soon_days)
+_DUE_RULES = ("pre_talk_days_before_departure", "post_talk_grace_days", "integrity_disclosure_days",
+              "integrity_revisit_days", "due_soon_days")
+
+
+def _rules_key(rules: dict) -> tuple:
+    """The rules as part of a statement's key: those of due items only. All of them, the
+    study rules' dicts too, written out and sorted on every request, cost more Python than
+    executing the branch page's due statement."""
+    return tuple(rules[name] for name in _DUE_RULES)
 
 
 def due_counts(filters: DueFilters | None = None, *, today: dt.date | None = None,
