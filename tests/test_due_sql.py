@@ -14,8 +14,15 @@ from tests.conftest import NOW, TODAY
 from tracker import vocab
 from tracker.dispatches.models import Dispatch
 from tracker.due import DueFilters, due_items
-from tracker.due.engine import due_counts, due_day_counts, due_items_pages, due_state_counts
-from tracker.due.rules import CHECKPOINT_KINDS, TALK_KINDS, checkpoint_due_dates, state_of, talk_due_dates
+from tracker.due.engine import _few, due_counts, due_day_counts, due_items_pages, due_state_counts
+from tracker.due.rules import (
+    CHECKPOINT_KINDS,
+    OPEN_STATES,
+    TALK_KINDS,
+    checkpoint_due_dates,
+    state_of,
+    talk_due_dates,
+)
 from tracker.projects.models import IntegrityCheckpoint, Project
 from tracker.talks.models import Talk
 
@@ -165,5 +172,48 @@ def test_the_database_answers_as_the_rules_do(session, make_person, projects_dat
         got_states = due_state_counts(filters, today=today, rules=rules)
         assert {(k, s): (n, first) for k, s, n, first in got_states} == summary
         assert len(got_states) == len(summary)
+    finally:
+        nested.rollback()
+
+
+few_states_st = st.sampled_from([None, OPEN_STATES, frozenset({"done"}), frozenset({"done", "done_late"}),
+                                 frozenset({"overdue", "done"}), frozenset(vocab.DUE_STATES)])
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(projects_data=projects_st, dispatches_data=dispatches_st, rules=rules_st, today_offset=offsets,
+       kinds=filters_st.map(lambda f: f["kinds"]), states=few_states_st)
+def test_the_items_of_one_record_read_in_a_part_per_table_are_those_of_a_part_per_kind(
+        session, make_person, projects_data, dispatches_data, rules, today_offset, kinds, states):
+    # a project's, a person's or a dispatch's items (engine._merged_select: the kinds of one
+    # table in one select, a CASE on the kind where their columns differ) against the rules,
+    # and in the order of the same items read one part per kind
+    today = TODAY + today_offset * day
+    nested = session.begin_nested()
+    try:
+        person = make_person()
+        rows = _write(session, person, projects_data, dispatches_data)
+        expected = [i for i in _reference(rows, rules, today)
+                    if i[0] in kinds and (states is None or i[4] in states)]
+
+        def items(filters):
+            assert _few(filters)
+            return [(i.kind, i.project_id, i.dispatch_id, i.due_on, i.state, i.done_on, i.talk_id)
+                    for i in due_items(filters, today=today, rules=rules)]
+
+        for project_id in rows[0]:
+            got = items(DueFilters(project_id=project_id, kinds=kinds, states=states))
+            assert sorted(got, key=repr) == sorted((i for i in expected if i[1] == project_id), key=repr)
+            per_kind = due_items(DueFilters(project_ids=frozenset({project_id}), kinds=kinds, states=states),
+                                 today=today, rules=rules)
+            assert got == [(i.kind, i.project_id, i.dispatch_id, i.due_on, i.state, i.done_on, i.talk_id)
+                           for i in per_kind]
+        talks = [i for i in expected if i[0] in TALK_KINDS]
+        got = items(DueFilters(person_id=person.id, kinds=kinds, states=states))
+        assert sorted(got, key=repr) == sorted(talks, key=repr)
+        assert [i[3] for i in got] == sorted(i[3] for i in got)
+        for dispatch in rows[1][:2]:
+            got = items(DueFilters(dispatch_id=dispatch.id, kinds=kinds, states=states))
+            assert sorted(got, key=repr) == sorted((i for i in talks if i[2] == dispatch.id), key=repr)
     finally:
         nested.rollback()

@@ -94,9 +94,9 @@ def test_the_dashboard_costs_a_fixed_number_of_queries(client, signed_in, grow, 
 def test_branch_page_costs_a_fixed_number_of_queries(client, signed_in, grow, make_branch, make_project,
                                                      make_person, make_dispatch, count_queries):
     """The branch page: the branch with its projects (one query), its members with their
-    people, their history, the study rules' sessions and the recent ones (one query; the
-    branch page's own record serving for the branch), the talks due and the checkpoints (one
-    query), the talks held, and the layout's own (the user, the to-do count)."""
+    people and their history (one query), the study rules' sessions and the recent ones (one
+    query; the branch page's own record serving for the branch), the talks due and the
+    checkpoints (one query), the talks held, and the layout's own (the user, the to-do count)."""
     signed_in("admin")
     grow(3)
     project = make_project()
@@ -109,7 +109,7 @@ def test_branch_page_costs_a_fixed_number_of_queries(client, signed_in, grow, ma
 
 
 #: what the branch page asks the database, whatever its members, sessions and talks
-BRANCH_PAGE_QUERIES = 8
+BRANCH_PAGE_QUERIES = 7
 
 
 def test_a_team_leaders_branch_page_asks_once_which_members_may_be_removed(
@@ -136,4 +136,4 @@ def test_a_team_leaders_branch_page_asks_once_which_members_may_be_removed(
 
 #: the branch page of a team leader who leads it: the admin's, the branch's projects as
 #: records (whether the user leads it), and which members have attendance (one query)
-LEADERS_BRANCH_PAGE_QUERIES = 10
+LEADERS_BRANCH_PAGE_QUERIES = 9

@@ -5,18 +5,16 @@ from typing import NamedTuple
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import Integer, bindparam, func, literal, select, union_all
+from sqlalchemy import select
 
 from tracker import clock, records, vocab
 from tracker import permissions as perm
-from tracker.auth.models import User
 from tracker.branches import queries as branch_queries
 from tracker.branches import services
 from tracker.branches.forms import BranchForm, DissolveForm, MembershipForm
 from tracker.branches.models import Branch, Membership, branch_project
 from tracker.extensions import db
 from tracker.forms import EmptyForm
-from tracker.history.models import HistoryEntry
 from tracker.i18n import date_labeller
 from tracker.panels import for_page
 from tracker.people import queries as people_queries
@@ -77,39 +75,13 @@ def index():
     return render_template("branches/index.html", page=page, deleted=deleted, project_codes=project_codes)
 
 
-#: The records whose history the branch page shows: the branch (the parameter `branch_id`)
-#: and its memberships, removed ones too, as (record_type, record_id).
-_HISTORY_RECORDS = union_all(
-    select(literal("branch").label("record_type"), bindparam("branch_id", type_=Integer).label("record_id")),
-    select(literal("membership"), Membership.id).where(Membership.branch_id == bindparam("branch_id")),
-).subquery("record")
-
-#: The history of the branch and of its memberships, newest first, as plain rows with the
-#: name of who did each (HistoryEntry.user_name), not records with their users. Built once,
-#: not on every branch page. The memberships by a subquery, not a list of their ids: one
-#: statement whatever the number of members, prepared once rather than once per length of
-#: the list, and no parameter per member to process in Python (half the query's Python time
-#: with 20 members). Joined, each record's history is read from the index; as
-#: `record_id IN (subquery)` beside the branch's condition, PostgreSQL read the history of
-#: every membership and filtered it.
-_HISTORY = (
-    select(HistoryEntry.id, HistoryEntry.record_type, HistoryEntry.action, HistoryEntry.at, HistoryEntry.changes,
-           func.coalesce(func.nullif(User.display_name, ""), User.username).label("user_name"))
-    .join(_HISTORY_RECORDS, (HistoryEntry.record_type == _HISTORY_RECORDS.c.record_type)
-          & (HistoryEntry.record_id == _HISTORY_RECORDS.c.record_id))
-    .outerjoin(User, User.id == HistoryEntry.user_id)
-    .order_by(HistoryEntry.at.desc(), HistoryEntry.id.desc())
-)
-
-
 @bp.get("/<int:branch_id>")
 @login_required
 def detail(branch_id: int):
     branch, projects = branch_queries.with_projects(branch_id)
     branch = found_or_404(branch, allow_deleted=True)
     require(perm.can_read(current_user))
-    members = branch_queries.members_of(branch)
-    history = db.session.connection().execute(_HISTORY, {"branch_id": branch.id}).all()
+    members, history = branch_queries.members_and_history(branch.id)
     # the panels' variables (study, talk_panel), for branches/_panels.html, which the page includes
     panels = for_page("branch", branch)
     today = clock.today()
@@ -191,7 +163,7 @@ class MemberRow(NamedTuple):
 
 
 def _member_rows(members: list, editable: bool, deletable, may_undelete: bool) -> list[MemberRow]:
-    """The member rows (of branch_queries.members_of) in one pass: labels, dates and links
+    """The member rows (of branch_queries.members_and_history) in one pass: labels, dates and links
     made here (the links from one URL per kind), not by a dozen calls from the template per
     row. `deletable`: the ids whose removal is offered."""
     person_url = record_url("people.detail", "person_id")
@@ -199,8 +171,8 @@ def _member_rows(members: list, editable: bool, deletable, may_undelete: bool) -
     undelete_url = record_url("branches.undelete_member", "membership_id")
     day, role = date_labeller(), vocab.labeller(vocab.BRANCH_ROLES)
     party_status, source = vocab.labeller(vocab.PARTY_STATUSES), vocab.labeller(vocab.SOURCES)
-    # unpacked in members_of's order of columns: a database row read by name costs a lookup
-    # per column
+    # unpacked in the order of members_and_history's first columns: a database row read by
+    # name costs a lookup per column
     return [
         MemberRow(
             person_url(person_id), name, role(role_code), party_status(party), source(source_code),
@@ -210,7 +182,7 @@ def _member_rows(members: list, editable: bool, deletable, may_undelete: bool) -
             undelete_url(m_id) if deleted_at and may_undelete else None,
         )
         for (m_id, person_id, role_code, joined_on, left_on, deleted_at, name, party, source_code,
-             home_organisation) in members
+             home_organisation, *_history) in members
     ]
 
 

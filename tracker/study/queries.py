@@ -115,7 +115,10 @@ def latest_of_branch(user, limit: int, counted: Select | None = None) -> Select:
     The sessions are chosen first, by id, and only theirs counted: with the counts beside
     every session of the branch, the database counted the attendance of each before sorting."""
     def build(chosen: Select) -> Select:
-        chosen = chosen.order_by(*NEWEST_FIRST).limit(inline(limit)).subquery()
+        # ordered by deleted_at too, NULL in every row chosen: PostgreSQL then reads the
+        # index on (deleted_at, branch_id, held_on, start_time, id) backwards and stops at the
+        # limit (an IS NULL is no constant to its planner, which sorted all of the branch's)
+        chosen = chosen.order_by(StudySession.deleted_at.desc(), *NEWEST_FIRST).limit(inline(limit)).subquery()
         latest = select(*LATEST_SHOWN).join(chosen, chosen.c.id == StudySession.id)
         if counted is None:
             return latest.order_by(*NEWEST_FIRST)

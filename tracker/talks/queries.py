@@ -145,24 +145,30 @@ def _talks_of(by: str, limit: int | None) -> Select:
                Project.code.label("project_code"))
         .join(talked_with, talked_with.id == Talk.person_id)
         .join(conductor, conductor.id == Talk.conducted_by_id)
-        .outerjoin(Dispatch, Dispatch.id == Talk.dispatch_id)
-        .outerjoin(Project, Project.id == Dispatch.project_id)
         .order_by(*newest_first)
     )
     if limit is None:
-        return stmt.where(Talk.deleted_at.is_(None), _talks_by(by, Talk, Dispatch))
+        return (stmt.outerjoin(Dispatch, Dispatch.id == Talk.dispatch_id)
+                .outerjoin(Project, Project.id == Dispatch.project_id)
+                .where(Talk.deleted_at.is_(None), _talks_by(by, Talk, Dispatch)))
     # The newest talks' ids first, from the indexes alone (a branch's projects have
     # hundreds of talks), then the names and codes of those: joined before the limit, the
     # people of every talk were read, most of the query's work.
     talk, dispatch = aliased(Talk), aliased(Dispatch)
     chosen = select(talk.id)
     if by == "branch_id":
-        chosen = chosen.join(dispatch, dispatch.id == talk.dispatch_id)
+        # each chosen talk's project from the dispatch read to choose it, not from its
+        # dispatch read again for each of the talks
+        chosen = chosen.add_columns(dispatch.project_id).join(dispatch, dispatch.id == talk.dispatch_id)
     chosen = (
         chosen.where(talk.deleted_at.is_(None), _talks_by(by, talk, dispatch))
         .order_by(talk.talk_date.desc(), talk.id.desc()).limit(inline(limit)).subquery()
     )
-    return stmt.join(chosen, chosen.c.id == Talk.id)
+    stmt = stmt.join(chosen, chosen.c.id == Talk.id)
+    if by == "branch_id":
+        return stmt.join(Project, Project.id == chosen.c.project_id)
+    return (stmt.outerjoin(Dispatch, Dispatch.id == Talk.dispatch_id)
+            .outerjoin(Project, Project.id == Dispatch.project_id))
 
 
 def _talks_by(by: str, talk, dispatch):
