@@ -36,7 +36,7 @@ from tracker import access, clock, kept_counts, vocab
 from tracker.branches.models import Branch
 from tracker.dispatches import rules as dispatch_rules
 from tracker.due import ACTION_STATES, TALK_KINDS, DueFilters, DueItem, state_of
-from tracker.due.engine import due_items_pages, due_state_counts, due_statement
+from tracker.due.engine import due_items_pages, due_state_counts, due_statement, rules_key
 from tracker.extensions import db
 from tracker.i18n import colon, request_cache
 from tracker.months import add_months, month_end
@@ -149,7 +149,7 @@ def due_figures(scope: Scope, period: Period, today: dt.date | None = None) -> D
     # kept built like the due engine's own statements: building it and its cache key cost
     # more than the query
     rows = db.session.connection().execute(
-        built_statement(("dashboard period", filters, today, repr(sorted(rules.items()))), build))
+        built_statement(("dashboard period", filters, today, rules_key(rules)), build))
     for talk, state, month, n in rows:
         counts[(_what(talk), state)] += n
         if talk:

@@ -158,7 +158,7 @@ def due_items(filters: DueFilters | None = None, *, today: dt.date | None = None
         stmt = select(found).order_by(*order)
         return stmt if limit is None else stmt.limit(inline(limit)).offset(inline(offset + skip))
 
-    stmt = built_statement(("items", filters, today, _rules_key(rules), overdue_first, newest_first, limit,
+    stmt = built_statement(("items", filters, today, rules_key(rules), overdue_first, newest_first, limit,
                             offset + skip),
                            build)
     if stmt is None:
@@ -187,7 +187,7 @@ def due_items_each(*each: DueFilters, today: dt.date | None = None,
         every = (parts[0] if len(parts) == 1 else union_all(*parts)).subquery("each")
         return select(every).order_by(every.c.part, *_order(every))
 
-    stmt = built_statement(("each", each, today, _rules_key(rules)), build)
+    stmt = built_statement(("each", each, today, rules_key(rules)), build)
     lists: list[list[DueItem]] = [[] for _ in each]
     if stmt is not None:
         for row in _rows(stmt):
@@ -212,7 +212,7 @@ def due_items_pages(*each: tuple[DueFilters, bool], limit: int, today: dt.date |
                 parts.append(select(days.c.due_on, literal_column(str(n), Integer).label("part")))
         return None if not parts else parts[0] if len(parts) == 1 else union_all(*parts)
 
-    stmt = built_statement(("windows", each, today, _rules_key(rules), limit), build_windows)
+    stmt = built_statement(("windows", each, today, rules_key(rules), limit), build_windows)
     days: list[list[dt.date]] = [[] for _ in each]
     if stmt is not None:
         for day, part in _rows(stmt):
@@ -238,7 +238,7 @@ def due_items_pages(*each: tuple[DueFilters, bool], limit: int, today: dt.date |
         return select(every).order_by(every.c.part, *_order(every))
 
     lists: list[list[DueItem]] = [[] for _ in each]
-    stmt = built_statement(("pages", tuple(pages), today, _rules_key(rules), limit), build_pages) if pages else None
+    stmt = built_statement(("pages", tuple(pages), today, rules_key(rules), limit), build_pages) if pages else None
     if stmt is not None:
         for row in _rows(stmt):
             lists[row[-1]].append(DueItem(*row[:_FIELDS]))
@@ -271,7 +271,7 @@ def _page_window(filters: DueFilters, today: dt.date, rules: dict, limit: int,
     wanted = offset + limit
     if wanted <= 0:
         return None
-    stmt = built_statement(("window", filters, today, _rules_key(rules), wanted, newest_first),
+    stmt = built_statement(("window", filters, today, rules_key(rules), wanted, newest_first),
                            lambda: _page_window_statement(filters, today, rules, wanted, newest_first))
     if stmt is None:
         return None
@@ -321,7 +321,7 @@ _DUE_RULES = ("pre_talk_days_before_departure", "post_talk_grace_days", "integri
               "integrity_revisit_days", "due_soon_days")
 
 
-def _rules_key(rules: dict) -> tuple:
+def rules_key(rules: dict) -> tuple:
     """The rules as part of a statement's key: those of due items only. All of them, the
     study rules' dicts too, written out and sorted on every request, cost more Python than
     executing the branch page's due statement."""
@@ -336,7 +336,7 @@ def due_counts(filters: DueFilters | None = None, *, today: dt.date | None = Non
     filters = replace(filters or DueFilters(), states=None)
     today = today or clock.today()
     rules = rules or current_app.config["RULES"]
-    stmt = built_statement(("counts", filters, today, _rules_key(rules)),
+    stmt = built_statement(("counts", filters, today, rules_key(rules)),
                            lambda: _counts_statement(filters, today, rules))
     if stmt is None:
         return counts
@@ -412,7 +412,7 @@ def due_state_counts(filters: DueFilters | None = None, *, today: dt.date | None
     rules = rules or current_app.config["RULES"]
     shifts = {kind: _shift(kind, rules) for kind in _kinds_of(filters)}
     # kept built: building the union and its cache key cost as much as the query
-    stmt = built_statement(("state counts", filters, today, _rules_key(rules)),
+    stmt = built_statement(("state counts", filters, today, rules_key(rules)),
                            lambda: _state_counts_statement(filters, today, rules))
     if stmt is None:
         return []
