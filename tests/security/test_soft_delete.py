@@ -35,6 +35,10 @@ NOT_SOFT_DELETED = {
     "due_talk": "derived from dispatches and talks, written again whenever they change (tracker/due/upkeep.py)",
     "due_checkpoint": "derived from projects and their checkpoints, written again whenever they change "
                       "(tracker/due/upkeep.py)",
+    "due_lag_count": "derived counts of due_talk and due_checkpoint by lag (tracker/due/kept.py), written "
+                     "whole again on a rebuild",
+    "due_open_count": "derived counts of due_talk and due_checkpoint by date (tracker/due/kept.py), written "
+                      "whole again on a rebuild",
     "kept_count": "derived counts of whole tables (tracker/kept_counts.py), written whole again on a rebuild",
     "points_tally": "derived from the records (tracker/points/tally.py): recounted rows replace the old",
     "points_score_count": "derived from the tally and people (tracker/points/score_counts.py), counted again "
@@ -55,6 +59,7 @@ DELETES_ON_PURPOSE = {
     "auth/signins.py": "ended and timed-out sign-ins are removed at the user's next sign-in",
     "due/upkeep.py": "due_talk and due_checkpoint rows are derived data: a dispatch's (project's) rows are "
                      "removed and written again",
+    "due/kept.py": "the due counts are derived data: a rebuild removes their rows and counts them again",
     "points/tally.py": "the tally is derived: a recount replaces a person's rows of a year",
     "points/score_counts.py": "the spread of scores is derived data: a rebuild removes its rows and counts them again",
     "study/upkeep.py": "study_month rows are derived data: a branch's month is removed and written again "
