@@ -297,3 +297,15 @@ def count_queries(app):
         finally:
             event.remove(db.engine, "before_cursor_execute", before)
     return counting
+
+
+def shard_writer(engine, shard: int):
+    """A connection in a transaction that writes the kept figures of `shard` (the concurrency
+    tests of kept counts), giving up a lock after 5 s."""
+    from sqlalchemy import text
+
+    conn = engine.connect()
+    conn.info["kept_count_shard"] = shard
+    conn.begin()
+    conn.execute(text("SET LOCAL lock_timeout = '5s'"))
+    return conn

@@ -12,6 +12,7 @@ import threading
 import pytest
 from sqlalchemy import literal, select, text
 
+from tests.conftest import shard_writer
 from tracker import kept_counts
 from tracker.due import kept
 from tracker.extensions import db
@@ -32,14 +33,6 @@ def engine(app):
                          {"n": n, "name": name, "shard": shard})
 
 
-def _writer(engine, shard: int):
-    """A connection in a transaction that writes to `shard`, giving up a lock after 5 s."""
-    conn = engine.connect()
-    conn.info["kept_count_shard"] = shard
-    conn.begin()
-    conn.execute(text("SET LOCAL lock_timeout = '5s'"))
-    return conn
-
 
 def _kept(engine, name: str) -> int:
     with engine.connect() as conn:
@@ -48,7 +41,7 @@ def _kept(engine, name: str) -> int:
 
 def test_writers_changing_counts_in_opposite_orders_wait_in_line_not_in_a_circle(engine):
     talks, due_talks = _kept(engine, "talk"), _kept(engine, "due_talk")
-    first, second = _writer(engine, 3), _writer(engine, 3)
+    first, second = shard_writer(engine, 3), shard_writer(engine, 3)
     failed: list[BaseException] = []
 
     def other_order():
@@ -77,7 +70,7 @@ def test_writers_changing_counts_in_opposite_orders_wait_in_line_not_in_a_circle
 
 
 def test_making_a_count_right_neither_waits_for_a_writer_nor_loses_its_change(engine):
-    writer, repair = _writer(engine, 1), _writer(engine, 2)
+    writer, repair = shard_writer(engine, 1), shard_writer(engine, 2)
     try:
         kept_counts.add(writer, "talk", 1)  # a talk added, not yet committed: not in any count
         # the table counts 100 rows without it (the statement stands for the recount's)
@@ -106,7 +99,7 @@ def _due_writer(engine, shard: int, writes, failed: list) -> threading.Thread:
     """A thread that adds `writes` ((removed, written) pairs) one statement at a time, on a
     connection of `shard`, then commits."""
     def run():
-        conn = _writer(engine, shard)
+        conn = shard_writer(engine, shard)
         try:
             for removed, written in writes:
                 kept.changed(conn, removed, written)
@@ -131,7 +124,7 @@ def test_due_counts_by_lag_and_date_have_writers_wait_in_line_not_in_a_circle(en
         return counts.get(lag_row, 0), counts.get(day_row, 0)
 
     before = kept_rows()
-    first, failed = _writer(engine, shards[0]), []
+    first, failed = shard_writer(engine, shards[0]), []
     second = _due_writer(engine, shards[1], [((), [_OPEN]), ((), [_DONE_IN_TIME])], failed)
     try:
         kept.changed(first, (), [_DONE_IN_TIME])

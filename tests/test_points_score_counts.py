@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select, text
 
 from tests import people_writes
-from tests.conftest import NOW
+from tests.conftest import NOW, shard_writer
 from tracker.extensions import db
 from tracker.people.models import Person
 from tracker.points import score_counts, tally
@@ -143,16 +143,9 @@ def engine(app):
         conn.execute(text(f"DELETE FROM points_score_count WHERE year = {FAR}"))
 
 
-def _writer(engine, shard: int):
-    conn = engine.connect()
-    conn.info["kept_count_shard"] = shard
-    conn.begin()
-    conn.execute(text("SET LOCAL lock_timeout = '5s'"))
-    return conn
-
 
 def test_writers_of_one_shard_adding_scores_in_opposite_orders_wait_in_line_not_in_a_circle(engine):
-    first, second = _writer(engine, 5), _writer(engine, 5)
+    first, second = shard_writer(engine, 5), shard_writer(engine, 5)
     low, high = (FAR, tally.TOTAL, 1), (FAR, tally.TOTAL, 2)
     failed: list[BaseException] = []
 
